@@ -1,0 +1,54 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <functional>
+
+namespace coffre {
+
+enum ExitCode { ExitSuccess = 0, ExitFailure = 1, ExitUsage = 2 };
+
+// What a command sees: its parsed options and the two output streams.
+struct CliContext
+{
+    const QCommandLineParser& parser;
+    QTextStream& out;
+    QTextStream& err;
+
+    int fail(const Error& error) const; // prints "coffre-cli: message", the detail too; returns ExitFailure
+    int usage(const QString& message) const; // returns ExitUsage
+};
+
+struct CliCommand
+{
+    QString name;
+    QString summary;
+    QString arguments; // shown in the usage line, e.g. "NAME"
+    std::function<QList<QCommandLineOption>()> options;
+    std::function<int(const CliContext&)> run;
+};
+
+// coffre-cli [global options] COMMAND [command options]; global options may follow the command.
+class Cli
+{
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+
+public:
+    explicit Cli(QList<CliCommand> commands);
+    int run(const QStringList& arguments);
+
+private:
+    QString findCommandName(const QStringList& arguments) const;
+    QString generalHelp() const;
+    const CliCommand* find(const QString& name) const;
+
+    QList<CliCommand> m_commands;
+    QTextStream m_out;
+    QTextStream m_err;
+};
+
+} // namespace coffre

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "Result.h"
+#include "profile/Profile.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace coffre {
+
+// What a command works on: a stored profile (--profile), an ad-hoc target (--repository, --db,
+// --source, --exclude), or a profile adjusted by those options.
+class CliTarget
+{
+    Q_DECLARE_TR_FUNCTIONS(CliTarget)
+
+public:
+    static QList<QCommandLineOption> options();
+    static QStringList optionsTakingValue();
+    // Fails with a usage error (wrong name, nothing to work on) that the caller reports with exit status 2.
+    static Result<Profile> resolve(const QCommandLineParser& parser);
+};
+
+} // namespace coffre

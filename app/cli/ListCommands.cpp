@@ -1,0 +1,123 @@
+#include "ListCommands.h"
+
+#include "CliTarget.h"
+#include "TextTable.h"
+#include "catalog/Catalog.h"
+#include "profile/ProfileStore.h"
+#include "util/HumanSize.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace coffre {
+namespace {
+
+QCommandLineOption jsonOption()
+{
+    return {QStringLiteral("json"), ListCommands::tr("Print JSON for scripts instead of a table.")};
+}
+
+QJsonObject backupToJson(const Backup& backup)
+{
+    const std::optional<BackupKind> kind = backup.kind();
+    QJsonObject o{{QStringLiteral("name"), backup.name},
+                  {QStringLiteral("created"), backup.created.toUTC().toString(Qt::ISODate)},
+                  {QStringLiteral("size_bytes"), backup.sizeBytes},
+                  {QStringLiteral("kind"), kind ? QJsonValue(kindToString(*kind)) : QJsonValue()},
+                  {QStringLiteral("components"), QJsonArray::fromStringList(backup.components())},
+                  {QStringLiteral("status"), statusToString(backup.status)},
+                  {QStringLiteral("path"), backup.path}};
+    if (!backup.problem.isEmpty())
+        o.insert(QStringLiteral("problem"), backup.problem);
+    if (backup.manifest && !backup.manifest->note.isEmpty())
+        o.insert(QStringLiteral("note"), backup.manifest->note);
+    return o;
+}
+
+int runList(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const Result<RepositoryScan> scan = Catalog::scan(target->repository);
+    if (!scan)
+        return cli.fail(scan.error());
+
+    if (cli.parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const Backup& backup : scan->backups)
+            array.append(backupToJson(backup));
+        cli.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return ExitSuccess;
+    }
+    if (scan->backups.isEmpty()) {
+        cli.out << ListCommands::tr("No backups in %1.").arg(scan->repository) << Qt::endl;
+        return ExitSuccess;
+    }
+    TextTable table({ListCommands::tr("NAME"), ListCommands::tr("CREATED"), ListCommands::tr("SIZE"),
+                     ListCommands::tr("KIND"), ListCommands::tr("STATUS"), ListCommands::tr("CONTENTS")});
+    QStringList problems;
+    for (const Backup& backup : scan->backups) {
+        const std::optional<BackupKind> kind = backup.kind();
+        table.addRow({backup.name, backup.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                      humanSize(backup.sizeBytes), kind ? kindToString(*kind) : QStringLiteral("-"),
+                      statusToString(backup.status), backup.components().join(QStringLiteral(", "))});
+        if (!backup.problem.isEmpty())
+            problems << QStringLiteral("%1: %2").arg(backup.name, backup.problem);
+    }
+    cli.out << table.render();
+    if (!problems.isEmpty())
+        cli.out << u'\n' << problems.join(u'\n') << u'\n';
+    cli.out << ListCommands::tr("%n backup(s), %1 in %2; %3 free on that disk.", nullptr, int(scan->backups.size()))
+                   .arg(humanSize(scan->totalBytes), scan->repository, humanSize(scan->disk.availableBytes))
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+int runProfiles(const CliContext& cli)
+{
+    const ProfileStore store;
+    QJsonArray array;
+    TextTable table({ListCommands::tr("PROFILE"), ListCommands::tr("DATABASE"), ListCommands::tr("SOURCES"),
+                     ListCommands::tr("REPOSITORY")});
+    for (const QString& name : store.names()) {
+        const Result<Profile> profile = store.load(name);
+        if (!profile) {
+            cli.err << name << ": " << profile.error().message << Qt::endl;
+            continue;
+        }
+        QStringList sources;
+        for (const SourceRoot& source : profile->sources)
+            sources << source.label;
+        const QString database = profile->database.isEmpty() ? QStringLiteral("-") : profile->database.displayName();
+        table.addRow({name, database, sources.join(u','), profile->repository});
+        array.append(QJsonObject{{QStringLiteral("name"), name},
+                                 {QStringLiteral("database"), database},
+                                 {QStringLiteral("sources"), QJsonArray::fromStringList(sources)},
+                                 {QStringLiteral("repository"), profile->repository}});
+    }
+    if (cli.parser.isSet(QStringLiteral("json")))
+        cli.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+    else if (array.isEmpty())
+        cli.out << ListCommands::tr("No profiles yet in %1.").arg(store.folder()) << Qt::endl;
+    else
+        cli.out << table.render();
+    return ExitSuccess;
+}
+
+} // namespace
+
+CliCommand ListCommands::profiles()
+{
+    return {QStringLiteral("profiles"), tr("List the stored profiles."), QString(),
+            [] { return QList<QCommandLineOption>{jsonOption()}; }, runProfiles};
+}
+
+CliCommand ListCommands::list()
+{
+    return {QStringLiteral("list"), tr("List the backups of a repository with their size, date and status."),
+            QString(), [] { return QList<QCommandLineOption>{jsonOption()}; }, runList};
+}
+
+} // namespace coffre

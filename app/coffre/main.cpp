@@ -1,0 +1,51 @@
+#include "MainWindow.h"
+#include "util/AppSetup.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace coffre;
+
+// --screenshot FILE: show the window, wait for the list to load, save what a person would see,
+// and quit. Used for the README's picture and by scripts/run on a machine without a display.
+static void saveScreenshotWhenShown(MainWindow& window, const QString& file)
+{
+    auto save = [&window, file] {
+        window.grab().save(file);
+        std::printf("%s\n", qPrintable(file));
+        QApplication::quit();
+    };
+    QObject::connect(&window, &MainWindow::catalogShown, &window, [save] { QTimer::singleShot(300, save); });
+    QTimer::singleShot(10000, &window, save); // no profile, no scan: take it anyway
+}
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    setUpApplication(app);
+    QApplication::setApplicationDisplayName(QStringLiteral("Coffre"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.coffre.Coffre"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Back up and restore a web application."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption profileOption(QStringLiteral("profile"), QApplication::translate("main", "Open this profile."),
+                                           QStringLiteral("name"));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QApplication::translate("main", "Save a picture of the window and quit."),
+                                              QStringLiteral("file"));
+    parser.addOptions({profileOption, screenshotOption});
+    parser.process(app);
+
+    MainWindow window;
+    if (parser.isSet(profileOption))
+        window.selectProfile(parser.value(profileOption));
+    if (parser.isSet(screenshotOption))
+        saveScreenshotWhenShown(window, parser.value(screenshotOption));
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,108 @@
+#include "Catalog.h"
+
+#include "BundleNames.h"
+#include "ManifestParser.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+
+#include <algorithm>
+
+namespace coffre {
+namespace {
+
+qint64 folderBytes(const QString& path)
+{
+    qint64 total = 0;
+    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+    }
+    return total;
+}
+
+QDateTime folderTime(const QFileInfo& folder)
+{
+    const QDateTime born = folder.birthTime();
+    return (born.isValid() ? born : folder.lastModified()).toUTC();
+}
+
+// A valid manifest still needs its files: each one present with the size it had when written.
+QString missingOrResizedFile(const QDir& bundle, const Manifest& manifest)
+{
+    for (const BundleFile& file : manifest.files) {
+        const QFileInfo info(bundle.filePath(file.path));
+        if (!info.isFile())
+            return Catalog::tr("The file “%1” is missing.").arg(file.path);
+        if (info.size() != file.size)
+            return Catalog::tr("The file “%1” has %2 bytes instead of %3.").arg(file.path).arg(info.size()).arg(file.size);
+    }
+    return {};
+}
+
+} // namespace
+
+Backup Catalog::inspect(const QString& repository, const QString& name)
+{
+    const QDir bundle(QDir(repository).filePath(name));
+    Backup backup;
+    backup.name = name;
+    backup.path = bundle.absolutePath();
+    const QFileInfo folder(backup.path);
+    const QFileInfo manifestFile(bundle.filePath(QLatin1String(Manifest::FileName)));
+
+    if (!manifestFile.exists()) {
+        backup.status = BackupStatus::Incomplete;
+        backup.problem = tr("No manifest: the backup was interrupted or is still being written.");
+        backup.created = folderTime(folder);
+        backup.sizeBytes = folderBytes(backup.path);
+        return backup;
+    }
+
+    Result<Manifest> manifest = ManifestParser::readFile(manifestFile.filePath());
+    if (manifest) {
+        backup.problem = missingOrResizedFile(bundle, *manifest);
+        if (backup.problem.isEmpty()) {
+            backup.status = BackupStatus::Complete;
+            backup.created = manifest->created;
+            backup.sizeBytes = manifest->filesTotalBytes() + manifestFile.size();
+            backup.manifest = std::make_shared<const Manifest>(std::move(manifest).value());
+            return backup;
+        }
+    } else {
+        backup.problem = manifest.error().message;
+    }
+    backup.status = BackupStatus::Damaged;
+    backup.created = manifest ? manifest->created : folderTime(folder);
+    backup.sizeBytes = folderBytes(backup.path);
+    return backup;
+}
+
+Result<RepositoryScan> Catalog::scan(const QString& repository)
+{
+    const QFileInfo root(repository);
+    if (!root.exists())
+        return Error{tr("The repository folder “%1” does not exist.").arg(repository), {}};
+    if (!root.isDir() || !root.isReadable())
+        return Error{tr("The repository “%1” is not a readable folder.").arg(repository), {}};
+
+    RepositoryScan scan;
+    scan.repository = root.absoluteFilePath();
+    // Hidden entries hold the lock and staging folders; names Coffre would never give
+    // (lost+found, "My files") are not backups and are left alone.
+    const QStringList names = QDir(repository).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
+    for (const QString& name : names) {
+        if (!BundleNames::isValidName(name))
+            continue;
+        scan.backups.append(inspect(scan.repository, name));
+        scan.totalBytes += scan.backups.constLast().sizeBytes;
+    }
+    std::sort(scan.backups.begin(), scan.backups.end(),
+              [](const Backup& a, const Backup& b) { return a.created > b.created; });
+    scan.disk = DiskUsage::of(scan.repository);
+    return scan;
+}
+
+} // namespace coffre

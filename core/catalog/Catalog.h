@@ -1,0 +1,33 @@
+#pragma once
+
+#include "Backup.h"
+#include "Result.h"
+#include "storage/DiskUsage.h"
+
+#include <QCoreApplication>
+#include <QList>
+
+namespace coffre {
+
+// What a repository folder holds right now.
+struct RepositoryScan
+{
+    QString repository;
+    QList<Backup> backups; // sorted newest first
+    qint64 totalBytes = 0;
+    DiskUsage disk;
+};
+
+// Scans a local repository folder. Blocking file I/O: call it from a worker thread
+// (CatalogWatcher does), never from the GUI thread.
+class Catalog
+{
+    Q_DECLARE_TR_FUNCTIONS(Catalog)
+
+public:
+    static Result<RepositoryScan> scan(const QString& repository);
+    // One backup folder; `repository/name` must be a valid backup name.
+    static Backup inspect(const QString& repository, const QString& name);
+};
+
+} // namespace coffre

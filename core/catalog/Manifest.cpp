@@ -1,0 +1,56 @@
+#include "Manifest.h"
+
+namespace coffre {
+
+QString kindToString(BackupKind kind)
+{
+    switch (kind) {
+    case BackupKind::Manual:
+        return QStringLiteral("manual");
+    case BackupKind::Scheduled:
+        return QStringLiteral("scheduled");
+    case BackupKind::Safety:
+        return QStringLiteral("safety");
+    }
+    return {};
+}
+
+std::optional<BackupKind> kindFromString(const QString& text)
+{
+    for (BackupKind kind : {BackupKind::Manual, BackupKind::Scheduled, BackupKind::Safety}) {
+        if (kindToString(kind) == text)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+QStringList Manifest::components() const
+{
+    QStringList result;
+    if (database)
+        result << QStringLiteral("database");
+    for (const SourcePart& source : sources)
+        result << QStringLiteral("source:") + source.label;
+    for (const ObjectsPart& part : objects)
+        result << QStringLiteral("bucket:") + part.bucket;
+    return result;
+}
+
+qint64 Manifest::filesTotalBytes() const
+{
+    qint64 total = 0;
+    for (const BundleFile& file : files)
+        total += file.size;
+    return total;
+}
+
+const BundleFile* Manifest::findFile(const QString& path) const
+{
+    for (const BundleFile& file : files) {
+        if (file.path == path)
+            return &file;
+    }
+    return nullptr;
+}
+
+} // namespace coffre

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace coffre {
+
+enum class BackupKind { Manual, Scheduled, Safety };
+
+QString kindToString(BackupKind kind);               // "manual", "scheduled", "safety" (the format's words)
+std::optional<BackupKind> kindFromString(const QString& text);
+
+struct TableRowCount
+{
+    QString schema;
+    QString table;
+    qint64 rows = 0;
+    bool operator==(const TableRowCount&) const = default;
+};
+
+struct DatabasePart
+{
+    QString name;           // database name on the server
+    QString serverVersion;  // e.g. "15.18"
+    QString pgDumpVersion;
+    qint64 sizeBytes = 0;   // pg_database_size at dump time
+    QString file;           // bundle path of the custom-format dump, e.g. "database.dump.zst"
+    QString plainSqlFile;   // optional plain SQL copy, empty when not made
+    qint64 durationMs = 0;
+    QList<TableRowCount> tables;
+    bool operator==(const DatabasePart&) const = default;
+};
+
+struct SourcePart
+{
+    QString label;          // "backend"
+    QString path;           // absolute path of the root on the machine that made the backup
+    QString archive;        // bundle path, e.g. "sources/backend.tar.zst"
+    qint64 fileCount = 0;
+    qint64 bytes = 0;       // uncompressed bytes of the archived files
+    QStringList exclusions;
+    qint64 durationMs = 0;
+    bool operator==(const SourcePart&) const = default;
+};
+
+struct ObjectsPart
+{
+    QString bucket;
+    QString endpoint;
+    QString archive;        // bundle path, e.g. "objects/uploads.tar.zst"
+    qint64 objectCount = 0;
+    qint64 bytes = 0;
+    qint64 durationMs = 0;
+    bool operator==(const ObjectsPart&) const = default;
+};
+
+struct BundleFile
+{
+    QString path;           // relative to the bundle folder, '/' separated
+    qint64 size = 0;
+    QString sha256;         // 64 lowercase hex digits
+    bool operator==(const BundleFile&) const = default;
+};
+
+// The content of manifest.json, format 1 (docs/FORMAT.md). Plain data; parsing and
+// validation live in ManifestParser, writing in ManifestWriter.
+struct Manifest
+{
+    static constexpr int FormatVersion = 1;
+    static constexpr auto FileName = "manifest.json";
+
+    QString name;
+    BackupKind kind = BackupKind::Manual;
+    QDateTime created;      // UTC
+    QDateTime finished;     // UTC
+    qint64 durationMs = 0;
+    QString coffreVersion;
+    QString host;
+    QString profile;
+    QString note;
+    std::optional<DatabasePart> database;
+    QList<SourcePart> sources;
+    QList<ObjectsPart> objects;
+    QList<BundleFile> files;
+
+    // "database", "source:<label>", "bucket:<name>": what a restore could bring back.
+    QStringList components() const;
+    qint64 filesTotalBytes() const;
+    const BundleFile* findFile(const QString& path) const;
+
+    bool operator==(const Manifest&) const = default;
+};
+
+} // namespace coffre

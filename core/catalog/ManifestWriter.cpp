@@ -1,0 +1,93 @@
+#include "ManifestWriter.h"
+
+#include "util/AtomicFile.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace coffre {
+namespace {
+
+QString isoUtc(const QDateTime& time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QJsonObject databaseToJson(const DatabasePart& db)
+{
+    QJsonArray tables;
+    for (const TableRowCount& t : db.tables)
+        tables.append(QJsonObject{{QStringLiteral("schema"), t.schema},
+                                  {QStringLiteral("table"), t.table},
+                                  {QStringLiteral("rows"), t.rows}});
+    QJsonObject o{{QStringLiteral("name"), db.name},
+                  {QStringLiteral("server_version"), db.serverVersion},
+                  {QStringLiteral("pg_dump_version"), db.pgDumpVersion},
+                  {QStringLiteral("size_bytes"), db.sizeBytes},
+                  {QStringLiteral("file"), db.file},
+                  {QStringLiteral("duration_ms"), db.durationMs},
+                  {QStringLiteral("tables"), tables}};
+    if (!db.plainSqlFile.isEmpty())
+        o.insert(QStringLiteral("plain_sql_file"), db.plainSqlFile);
+    return o;
+}
+
+QJsonObject sourceToJson(const SourcePart& s)
+{
+    return {{QStringLiteral("label"), s.label},
+            {QStringLiteral("path"), s.path},
+            {QStringLiteral("archive"), s.archive},
+            {QStringLiteral("file_count"), s.fileCount},
+            {QStringLiteral("bytes"), s.bytes},
+            {QStringLiteral("exclusions"), QJsonArray::fromStringList(s.exclusions)},
+            {QStringLiteral("duration_ms"), s.durationMs}};
+}
+
+QJsonObject objectsToJson(const ObjectsPart& o)
+{
+    return {{QStringLiteral("bucket"), o.bucket},
+            {QStringLiteral("endpoint"), o.endpoint},
+            {QStringLiteral("archive"), o.archive},
+            {QStringLiteral("object_count"), o.objectCount},
+            {QStringLiteral("bytes"), o.bytes},
+            {QStringLiteral("duration_ms"), o.durationMs}};
+}
+
+} // namespace
+
+QByteArray ManifestWriter::toJson(const Manifest& m)
+{
+    QJsonArray sources, objects, files;
+    for (const SourcePart& s : m.sources)
+        sources.append(sourceToJson(s));
+    for (const ObjectsPart& o : m.objects)
+        objects.append(objectsToJson(o));
+    for (const BundleFile& f : m.files)
+        files.append(QJsonObject{{QStringLiteral("path"), f.path},
+                                 {QStringLiteral("size"), f.size},
+                                 {QStringLiteral("sha256"), f.sha256}});
+    QJsonObject root{{QStringLiteral("format"), Manifest::FormatVersion},
+                     {QStringLiteral("name"), m.name},
+                     {QStringLiteral("kind"), kindToString(m.kind)},
+                     {QStringLiteral("created"), isoUtc(m.created)},
+                     {QStringLiteral("finished"), isoUtc(m.finished)},
+                     {QStringLiteral("duration_ms"), m.durationMs},
+                     {QStringLiteral("coffre_version"), m.coffreVersion},
+                     {QStringLiteral("host"), m.host},
+                     {QStringLiteral("profile"), m.profile},
+                     {QStringLiteral("note"), m.note},
+                     {QStringLiteral("database"), m.database ? QJsonValue(databaseToJson(*m.database)) : QJsonValue()},
+                     {QStringLiteral("sources"), sources},
+                     {QStringLiteral("objects"), objects},
+                     {QStringLiteral("files"), files}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+Status ManifestWriter::writeToBundle(const Manifest& manifest, const QString& bundleDir)
+{
+    return AtomicFile::write(QDir(bundleDir).filePath(QLatin1String(Manifest::FileName)), toJson(manifest));
+}
+
+} // namespace coffre

@@ -1,0 +1,142 @@
+#include "PgConnection.h"
+
+#include <libpq-fe.h>
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcPostgres, "coffre.postgres")
+
+namespace coffre {
+
+PgConnection::PgConnection(pg_conn* connection) : m_connection(connection) {}
+
+PgConnection::PgConnection(PgConnection&& other) noexcept : m_connection(std::exchange(other.m_connection, nullptr)) {}
+
+PgConnection& PgConnection::operator=(PgConnection&& other) noexcept
+{
+    std::swap(m_connection, other.m_connection);
+    return *this;
+}
+
+PgConnection::~PgConnection()
+{
+    if (m_connection)
+        PQfinish(m_connection);
+}
+
+Result<PgConnection> PgConnection::open(const DatabaseTarget& target, const QString& password)
+{
+    QList<QPair<QByteArray, QByteArray>> params = target.libpqParameters();
+    params.append({QByteArray("connect_timeout"), QByteArray::number(ConnectTimeoutSeconds)});
+    params.append({QByteArray("application_name"), QByteArray("coffre")});
+    if (!password.isEmpty())
+        params.append({QByteArray("password"), password.toUtf8()});
+
+    std::vector<const char*> keys, values;
+    for (const auto& [key, value] : params) {
+        keys.push_back(key.constData());
+        values.push_back(value.constData());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+
+    pg_conn* connection = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
+    if (!connection)
+        return Error{tr("Out of memory while connecting to the database."), {}};
+    if (PQstatus(connection) != CONNECTION_OK) {
+        const QString message = QString::fromUtf8(PQerrorMessage(connection)).trimmed();
+        const QString user = QString::fromUtf8(PQuser(connection));
+        PQfinish(connection);
+        qCInfo(lcPostgres) << "connection to" << target.displayName() << "failed:" << message;
+        return explainConnectionFailure(message, target, user);
+    }
+    return PgConnection(connection);
+}
+
+Result<QList<QStringList>> PgConnection::query(const QString& sql, const QStringList& params)
+{
+    QList<QByteArray> storage;
+    std::vector<const char*> values;
+    for (const QString& p : params)
+        storage.append(p.toUtf8());
+    for (const QByteArray& p : storage)
+        values.push_back(p.constData());
+
+    std::unique_ptr<pg_result, decltype(&PQclear)> result(
+        PQexecParams(m_connection, sql.toUtf8().constData(), int(values.size()), nullptr, values.data(), nullptr,
+                     nullptr, 0),
+        &PQclear);
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        return Error{tr("The database refused a request."), QString::fromUtf8(PQerrorMessage(m_connection)).trimmed()};
+    QList<QStringList> rows;
+    const int columns = PQnfields(result.get());
+    for (int r = 0; r < PQntuples(result.get()); ++r) {
+        QStringList row;
+        for (int c = 0; c < columns; ++c)
+            row << QString::fromUtf8(PQgetvalue(result.get(), r, c));
+        rows.append(row);
+    }
+    return rows;
+}
+
+Result<QString> PgConnection::scalar(const QString& sql, const QStringList& params)
+{
+    Result<QList<QStringList>> rows = query(sql, params);
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty() || rows->first().isEmpty())
+        return QString();
+    return rows->first().first();
+}
+
+ServerInfo PgConnection::serverInfo()
+{
+    ServerInfo info;
+    info.versionNumber = PQserverVersion(m_connection);
+    // "15.18 (Debian 15.18-0+deb12u1)": the first word is the version people know.
+    info.version = QString::fromUtf8(PQparameterStatus(m_connection, "server_version")).section(u' ', 0, 0);
+    info.database = QString::fromUtf8(PQdb(m_connection));
+    info.user = QString::fromUtf8(PQuser(m_connection));
+    if (Result<QString> size = scalar(QStringLiteral("select pg_database_size(current_database())")))
+        info.databaseSizeBytes = size->toLongLong();
+    return info;
+}
+
+Error PgConnection::explainConnectionFailure(const QString& message, const DatabaseTarget& target,
+                                             const QString& effectiveUser)
+{
+    const QString where = target.displayName();
+    const QString user = effectiveUser.isEmpty() ? target.user : effectiveUser;
+    auto has = [&message](const char* text) { return message.contains(QLatin1String(text), Qt::CaseInsensitive); };
+    QString sentence;
+    if (has("password authentication failed"))
+        sentence = tr("Wrong password for user “%1” on %2.").arg(user, where);
+    else if (has("no password supplied"))
+        sentence = tr("The server asks for a password for user “%1” and none was given: type it in, keep it in the "
+                      "keychain, or add it to ~/.pgpass.")
+                       .arg(user);
+    else if (has("does not exist") && has("database"))
+        sentence = tr("The database does not exist on %1.").arg(where);
+    else if (has("does not exist") && has("role"))
+        sentence = tr("The user “%1” does not exist on the server.").arg(user);
+    else if (has("no pg_hba.conf entry") || has("pg_hba.conf rejects"))
+        sentence = tr("The server does not accept this user and database from this machine (pg_hba.conf).");
+    else if (has("could not translate host name"))
+        sentence = tr("The server name “%1” is unknown: check the host.").arg(target.host);
+    else if (has("timeout expired"))
+        sentence = tr("The server at %1 did not answer within %2 seconds.").arg(where).arg(ConnectTimeoutSeconds);
+    else if (has("connection refused") || has("no such file or directory") || has("could not connect"))
+        sentence = tr("No PostgreSQL server answers at %1: is it running, and are the host and port right?").arg(where);
+    else if (has("service") && has("not found"))
+        sentence = tr("The service “%1” is not defined in pg_service.conf.").arg(target.service);
+    else if (has("ssl"))
+        sentence = tr("The secure (SSL) connection to %1 failed.").arg(where);
+    else if (has("invalid connection option") || has("invalid uri") || has("missing \"=\""))
+        sentence = tr("The connection settings are not valid.");
+    else
+        sentence = tr("Could not connect to the database at %1.").arg(where);
+    return Error{sentence, message};
+}
+
+} // namespace coffre

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "Result.h"
+#include "profile/DatabaseTarget.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <memory>
+
+struct pg_conn;
+struct pg_result;
+
+namespace coffre {
+
+struct ServerInfo
+{
+    QString version;       // "15.18"
+    int versionNumber = 0; // 150018, as PQserverVersion gives it
+    int majorVersion() const { return versionNumber / 10000; }
+    QString database;
+    QString user;
+    qint64 databaseSizeBytes = 0;
+};
+
+// Owns one libpq connection. Blocking: use it from a worker thread. Every libpq failure comes
+// back as an Error whose message says in plain words what happened (wrong password, server down,
+// unknown database) and whose detail keeps libpq's own text for the log.
+class PgConnection
+{
+    Q_DECLARE_TR_FUNCTIONS(PgConnection)
+
+public:
+    static constexpr int ConnectTimeoutSeconds = 10;
+
+    // The password, when given, goes to libpq in memory; when empty, libpq looks in ~/.pgpass,
+    // the service file and PGPASSWORD as usual.
+    static Result<PgConnection> open(const DatabaseTarget& target, const QString& password = {});
+
+    PgConnection(PgConnection&&) noexcept;
+    PgConnection& operator=(PgConnection&&) noexcept;
+    ~PgConnection();
+
+    Result<QList<QStringList>> query(const QString& sql, const QStringList& params = {});
+    Result<QString> scalar(const QString& sql, const QStringList& params = {});
+    ServerInfo serverInfo();
+
+    // Turns libpq's message into a sentence for people; public for the tests.
+    static Error explainConnectionFailure(const QString& libpqMessage, const DatabaseTarget& target,
+                                          const QString& effectiveUser);
+
+private:
+    explicit PgConnection(pg_conn* connection);
+    pg_conn* m_connection = nullptr;
+};
+
+} // namespace coffre

@@ -1,0 +1,45 @@
+#include "DatabaseTarget.h"
+
+namespace coffre {
+
+bool DatabaseTarget::isEmpty() const
+{
+    return conninfo.isEmpty() && service.isEmpty() && host.isEmpty() && dbname.isEmpty();
+}
+
+QList<QPair<QByteArray, QByteArray>> DatabaseTarget::libpqParameters() const
+{
+    QList<QPair<QByteArray, QByteArray>> params;
+    auto add = [&params](const char* key, const QString& value) {
+        if (!value.isEmpty())
+            params.append({QByteArray(key), value.toUtf8()});
+    };
+    add("dbname", conninfo); // expanded by libpq; the fields below override what it says
+    add("service", service);
+    add("host", host);
+    if (port > 0)
+        add("port", QString::number(port));
+    add("dbname", dbname);
+    add("user", user);
+    add("sslmode", sslmode);
+    return params;
+}
+
+QString DatabaseTarget::displayName() const
+{
+    if (!service.isEmpty() && host.isEmpty() && dbname.isEmpty())
+        return QStringLiteral("service=") + service;
+    QString text;
+    if (!user.isEmpty())
+        text += user + u'@';
+    text += host.isEmpty() ? QStringLiteral("localhost") : host;
+    if (port > 0)
+        text += u':' + QString::number(port);
+    if (!dbname.isEmpty())
+        text += u'/' + dbname;
+    if (!conninfo.isEmpty() && host.isEmpty() && dbname.isEmpty())
+        return conninfo.contains(u'@') ? QStringLiteral("(connection string)") : conninfo;
+    return text;
+}
+
+} // namespace coffre

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "DatabaseTarget.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace coffre {
+
+struct SourceRoot
+{
+    QString label; // "backend": becomes sources/<label>.tar.zst
+    QString path;  // absolute folder
+    bool operator==(const SourceRoot&) const = default;
+};
+
+// One web application to back up: its database, its source roots, what to leave out, where
+// backups go, and what to run after a restore.
+struct Profile
+{
+    QString name;
+    DatabaseTarget database;           // empty: no database part
+    QList<SourceRoot> sources;
+    QStringList exclusions = defaultExclusions();
+    QString repository;                // folder holding the backups
+    QStringList postRestoreCommands;   // run in order, with the first source root as working folder
+    bool passwordInKeychain = false;   // a hint only: the password itself is in the OS keychain
+
+    // From seed 000: build output and dependencies are rebuilt, .env.local is a developer's own.
+    static QStringList defaultExclusions();
+    bool operator==(const Profile&) const = default;
+};
+
+} // namespace coffre

@@ -1,0 +1,151 @@
+#include "ProfileStore.h"
+
+#include "catalog/BundleNames.h"
+#include "util/AtomicFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QStandardPaths>
+
+namespace coffre {
+namespace {
+
+QStringList toStringList(const QJsonValue& value)
+{
+    QStringList list;
+    for (const QJsonValue& item : value.toArray())
+        list << item.toString();
+    return list;
+}
+
+} // namespace
+
+ProfileStore::ProfileStore(QString folder) : m_folder(std::move(folder)) {}
+
+QString ProfileStore::defaultFolder()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(QStringLiteral("profiles"));
+}
+
+QString ProfileStore::pathOf(const QString& name) const
+{
+    return QDir(m_folder).filePath(name + QStringLiteral(".json"));
+}
+
+QStringList ProfileStore::names() const
+{
+    QStringList names;
+    for (const QString& file : QDir(m_folder).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        const QString name = file.chopped(5);
+        if (BundleNames::isValidName(name))
+            names << name;
+    }
+    return names;
+}
+
+Result<Profile> ProfileStore::load(const QString& name) const
+{
+    if (!BundleNames::isValidName(name))
+        return Error{tr("“%1” is not a valid profile name.").arg(name), {}};
+    QFile file(pathOf(name));
+    if (!file.exists())
+        return Error{tr("There is no profile named “%1”.").arg(name), file.fileName()};
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{tr("The profile “%1” cannot be read.").arg(name), file.fileName() + u' ' + file.errorString()};
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!doc.isObject())
+        return Error{tr("The profile file of “%1” is not valid JSON.").arg(name),
+                     file.fileName() + QStringLiteral(": ") + parseError.errorString()};
+    Result<Profile> profile = fromJson(doc.object());
+    if (profile && profile->name != name)
+        return Error{tr("The profile file “%1” names another profile (“%2”).").arg(file.fileName(), profile->name), {}};
+    return profile;
+}
+
+Status ProfileStore::save(const Profile& profile) const
+{
+    if (Status valid = validate(profile); !valid)
+        return valid;
+    if (!QDir().mkpath(m_folder))
+        return Error{tr("Cannot create the settings folder “%1”.").arg(m_folder), {}};
+    return AtomicFile::write(pathOf(profile.name), QJsonDocument(toJson(profile)).toJson(QJsonDocument::Indented));
+}
+
+Status ProfileStore::remove(const QString& name) const
+{
+    if (!BundleNames::isValidName(name) || !QFile::remove(pathOf(name)))
+        return Error{tr("The profile “%1” could not be removed.").arg(name), pathOf(name)};
+    return {};
+}
+
+Status ProfileStore::validate(const Profile& profile)
+{
+    if (!BundleNames::isValidName(profile.name))
+        return Error{tr("A profile name uses only letters, digits, '-', '_' and '.', and does not start with '.'."), {}};
+    if (profile.repository.isEmpty())
+        return Error{tr("Choose the folder where backups are kept."), {}};
+    if (!QDir::isAbsolutePath(profile.repository))
+        return Error{tr("The backup folder must be an absolute path."), profile.repository};
+    if (profile.database.isEmpty() && profile.sources.isEmpty())
+        return Error{tr("The profile backs up nothing: give a database or at least one source folder."), {}};
+    QSet<QString> labels;
+    for (const SourceRoot& source : profile.sources) {
+        if (!BundleNames::isValidName(source.label))
+            return Error{tr("The source label “%1” may use only letters, digits, '-', '_' and '.'.").arg(source.label), {}};
+        if (labels.contains(source.label))
+            return Error{tr("Two source folders are labelled “%1”.").arg(source.label), {}};
+        labels.insert(source.label);
+        if (!QDir::isAbsolutePath(source.path))
+            return Error{tr("The source folder “%1” must be an absolute path.").arg(source.path), {}};
+    }
+    return {};
+}
+
+QJsonObject ProfileStore::toJson(const Profile& p)
+{
+    QJsonArray sources;
+    for (const SourceRoot& s : p.sources)
+        sources.append(QJsonObject{{QStringLiteral("label"), s.label}, {QStringLiteral("path"), s.path}});
+    const DatabaseTarget& db = p.database;
+    QJsonObject database{{QStringLiteral("conninfo"), db.conninfo}, {QStringLiteral("service"), db.service},
+                         {QStringLiteral("host"), db.host},         {QStringLiteral("port"), db.port},
+                         {QStringLiteral("dbname"), db.dbname},     {QStringLiteral("user"), db.user},
+                         {QStringLiteral("sslmode"), db.sslmode}};
+    return {{QStringLiteral("name"), p.name},
+            {QStringLiteral("database"), database},
+            {QStringLiteral("sources"), sources},
+            {QStringLiteral("exclusions"), QJsonArray::fromStringList(p.exclusions)},
+            {QStringLiteral("repository"), p.repository},
+            {QStringLiteral("post_restore_commands"), QJsonArray::fromStringList(p.postRestoreCommands)},
+            {QStringLiteral("password_in_keychain"), p.passwordInKeychain}};
+}
+
+Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
+{
+    Profile p;
+    p.name = o.value(QLatin1String("name")).toString();
+    const QJsonObject db = o.value(QLatin1String("database")).toObject();
+    p.database.conninfo = db.value(QLatin1String("conninfo")).toString();
+    p.database.service = db.value(QLatin1String("service")).toString();
+    p.database.host = db.value(QLatin1String("host")).toString();
+    p.database.port = db.value(QLatin1String("port")).toInt();
+    p.database.dbname = db.value(QLatin1String("dbname")).toString();
+    p.database.user = db.value(QLatin1String("user")).toString();
+    p.database.sslmode = db.value(QLatin1String("sslmode")).toString();
+    for (const QJsonValue& s : o.value(QLatin1String("sources")).toArray())
+        p.sources.append({s[QLatin1String("label")].toString(), s[QLatin1String("path")].toString()});
+    if (o.contains(QLatin1String("exclusions")))
+        p.exclusions = toStringList(o.value(QLatin1String("exclusions")));
+    p.repository = o.value(QLatin1String("repository")).toString();
+    p.postRestoreCommands = toStringList(o.value(QLatin1String("post_restore_commands")));
+    p.passwordInKeychain = o.value(QLatin1String("password_in_keychain")).toBool();
+    if (Status valid = validate(p); !valid)
+        return valid.error();
+    return p;
+}
+
+} // namespace coffre

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "Profile.h"
+#include "Result.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+
+namespace coffre {
+
+// Profiles as one JSON file each in <config>/profiles/ (QStandardPaths' AppConfigLocation),
+// 0600. The files never hold a password: there is no field for one.
+class ProfileStore
+{
+    Q_DECLARE_TR_FUNCTIONS(ProfileStore)
+
+public:
+    explicit ProfileStore(QString folder = defaultFolder());
+
+    static QString defaultFolder();
+    QString folder() const { return m_folder; }
+
+    QStringList names() const;
+    Result<Profile> load(const QString& name) const;
+    Status save(const Profile& profile) const;
+    Status remove(const QString& name) const;
+
+    static QJsonObject toJson(const Profile& profile);
+    static Result<Profile> fromJson(const QJsonObject& object);
+    static Status validate(const Profile& profile);
+
+private:
+    QString pathOf(const QString& name) const;
+    QString m_folder;
+};
+
+} // namespace coffre

@@ -1,0 +1,353 @@
+#include "MainWindow.h"
+
+#include "BackupFilterProxy.h"
+#include "BackupTableModel.h"
+#include "ProfileDialog.h"
+#include "RepositoryStatusBar.h"
+#include "Version.h"
+#include "profile/PasswordVault.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTableView>
+#include <QToolBar>
+
+namespace coffre {
+
+namespace {
+const QString LastProfileKey = QStringLiteral("window/lastProfile");
+const QString GeometryKey = QStringLiteral("window/geometry");
+const QString HeaderKey = QStringLiteral("window/tableHeader");
+} // namespace
+
+MainWindow::MainWindow(ProfileStore profiles, QWidget* parent)
+    : QMainWindow(parent), m_profiles(std::move(profiles)), m_model(new BackupTableModel(this)),
+      m_proxy(new BackupFilterProxy(this))
+{
+    setWindowTitle(tr("Coffre"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/coffre.svg")));
+    m_proxy->setSourceModel(m_model);
+
+    createActions();
+    createMenus();
+    createToolBar();
+    setCentralWidget(createCentralArea());
+    m_statusInfo = new RepositoryStatusBar(statusBar());
+
+    connect(&m_catalog, &CatalogWatcher::scanned, this, &MainWindow::onScanned);
+    connect(&m_catalog, &CatalogWatcher::scanFailed, this, &MainWindow::onScanFailed);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateEmptyState);
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(GeometryKey).toByteArray()))
+        resize(980, 560);
+    m_table->horizontalHeader()->restoreState(settings.value(HeaderKey).toByteArray());
+    reloadProfiles(settings.value(LastProfileKey).toString());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    auto make = [this](QAction*& action, const QString& name, const QString& text, const QKeySequence& key,
+                       const QString& iconName, QStyle::StandardPixmap fallback) {
+        action = new QAction(QIcon::fromTheme(iconName, style()->standardIcon(fallback)), text, this);
+        action->setObjectName(name);
+        action->setShortcut(key);
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(u'&').remove(u'…'),
+                                                          key.toString(QKeySequence::NativeText)));
+    };
+    make(m_createAction, QStringLiteral("actionCreate"), tr("&Create backup…"), QKeySequence::New,
+         QStringLiteral("document-new"), QStyle::SP_FileDialogNewFolder);
+    make(m_restoreAction, QStringLiteral("actionRestore"), tr("&Restore…"), QKeySequence(Qt::CTRL | Qt::Key_R),
+         QStringLiteral("document-revert"), QStyle::SP_BrowserReload);
+    make(m_deleteAction, QStringLiteral("actionDelete"), tr("&Delete…"), QKeySequence::Delete,
+         QStringLiteral("edit-delete"), QStyle::SP_TrashIcon);
+    make(m_downloadAction, QStringLiteral("actionDownload"), tr("Do&wnload…"), QKeySequence(Qt::CTRL | Qt::Key_S),
+         QStringLiteral("document-save-as"), QStyle::SP_DialogSaveButton);
+    make(m_browseAction, QStringLiteral("actionBrowse"), tr("&Browse"), QKeySequence(Qt::CTRL | Qt::Key_B),
+         QStringLiteral("document-open"), QStyle::SP_DirOpenIcon);
+    make(m_refreshAction, QStringLiteral("actionRefresh"), tr("Re&fresh"), QKeySequence::Refresh,
+         QStringLiteral("view-refresh"), QStyle::SP_BrowserReload);
+    make(m_newProfileAction, QStringLiteral("actionNewProfile"), tr("&New profile…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), QStringLiteral("list-add"), QStyle::SP_FileIcon);
+    make(m_editProfileAction, QStringLiteral("actionEditProfile"), tr("&Edit profile…"),
+         QKeySequence(Qt::CTRL | Qt::Key_Comma), QStringLiteral("document-properties"), QStyle::SP_FileDialogDetailedView);
+    make(m_filterAction, QStringLiteral("actionFilter"), tr("&Filter"), QKeySequence::Find,
+         QStringLiteral("edit-find"), QStyle::SP_FileDialogContentsView);
+    make(m_quitAction, QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit,
+         QStringLiteral("application-exit"), QStyle::SP_DialogCloseButton);
+
+    // Create, Restore, Delete, Download and Browse arrive with their jobs; until then they say so.
+    for (QAction* action : {m_createAction, m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
+        action->setStatusTip(tr("Not available in this version of Coffre yet."));
+
+    connect(m_refreshAction, &QAction::triggered, &m_catalog, &CatalogWatcher::refresh);
+    connect(m_newProfileAction, &QAction::triggered, this, &MainWindow::newProfile);
+    connect(m_editProfileAction, &QAction::triggered, this, &MainWindow::editProfile);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(m_filterAction, &QAction::triggered, this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* backups = menuBar()->addMenu(tr("&Backups"));
+    backups->addActions({m_createAction, m_restoreAction, m_browseAction, m_downloadAction, m_deleteAction});
+    backups->addSeparator();
+    backups->addAction(m_quitAction);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addActions({m_refreshAction, m_filterAction});
+    QMenu* profile = menuBar()->addMenu(tr("&Profile"));
+    profile->addActions({m_newProfileAction, m_editProfileAction});
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Coffre"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_profileBox = new QComboBox;
+    m_profileBox->setObjectName(QStringLiteral("profileBox"));
+    m_profileBox->setMinimumContentsLength(16);
+    m_profileBox->setToolTip(tr("The web application whose backups are shown"));
+    connect(m_profileBox, &QComboBox::currentIndexChanged, this, &MainWindow::onProfileChosen);
+    auto* profileLabel = new QLabel(tr("Profile:"));
+    profileLabel->setBuddy(m_profileBox);
+    profileLabel->setContentsMargins(4, 0, 4, 0);
+    bar->addWidget(profileLabel);
+    bar->addWidget(m_profileBox);
+    bar->addSeparator();
+    bar->addActions({m_createAction, m_restoreAction, m_browseAction, m_downloadAction, m_deleteAction});
+    bar->addSeparator();
+    bar->addAction(m_refreshAction);
+    auto* spacer = new QWidget;
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    m_filter = new QLineEdit;
+    m_filter->setObjectName(QStringLiteral("filterEdit"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setPlaceholderText(tr("Filter (%1)").arg(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText)));
+    m_filter->setMaximumWidth(260);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterWords(text);
+        updateEmptyState();
+    });
+    bar->addWidget(m_filter);
+}
+
+QWidget* MainWindow::createCentralArea()
+{
+    m_table = new QTableView;
+    m_table->setObjectName(QStringLiteral("backupTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(BackupTableModel::DateColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(BackupTableModel::ContentsColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->setColumnWidth(BackupTableModel::NameColumn, 240);
+    m_table->setColumnWidth(BackupTableModel::DateColumn, 150);
+    m_table->setColumnWidth(BackupTableModel::SizeColumn, 90);
+    m_table->setColumnWidth(BackupTableModel::KindColumn, 100);
+
+    m_emptyLabel = new QLabel;
+    m_emptyLabel->setObjectName(QStringLiteral("emptyStateLabel"));
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setWordWrap(true);
+    m_emptyLabel->setMargin(40);
+    m_emptyLabel->setTextFormat(Qt::RichText);
+    m_emptyLabel->setOpenExternalLinks(false);
+    connect(m_emptyLabel, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == u"new-profile")
+            newProfile();
+    });
+
+    m_stack = new QStackedWidget;
+    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_emptyLabel);
+    return m_stack;
+}
+
+void MainWindow::reloadProfiles(const QString& select)
+{
+    const QSignalBlocker blocker(m_profileBox);
+    m_profileBox->clear();
+    m_profileBox->addItems(m_profiles.names());
+    const int index = m_profileBox->findText(select);
+    m_profileBox->setCurrentIndex(index >= 0 ? index : 0);
+    onProfileChosen();
+}
+
+QString MainWindow::currentProfileName() const
+{
+    return m_profileBox->currentText();
+}
+
+void MainWindow::selectProfile(const QString& name)
+{
+    m_profileBox->setCurrentIndex(m_profileBox->findText(name));
+}
+
+void MainWindow::onProfileChosen()
+{
+    m_catalogError.clear();
+    m_model->setBackups({});
+    const QString name = currentProfileName();
+    if (name.isEmpty()) {
+        m_catalog.setRepository({});
+        m_statusInfo->showNoRepository();
+    } else if (const Result<Profile> profile = m_profiles.load(name)) {
+        QSettings().setValue(LastProfileKey, name);
+        m_catalog.setRepository(profile->repository);
+    } else {
+        m_catalog.setRepository({});
+        m_catalogError = profile.error().message;
+        m_statusInfo->showNoRepository();
+    }
+    updateEmptyState();
+    updateActions();
+}
+
+void MainWindow::onScanned(const RepositoryScan& scan)
+{
+    m_catalogError.clear();
+    m_model->setBackups(scan.backups);
+    m_statusInfo->showScan(scan);
+    updateEmptyState();
+    emit catalogShown();
+}
+
+void MainWindow::onScanFailed(const Error& error)
+{
+    m_catalogError = error.message;
+    m_model->setBackups({});
+    m_statusInfo->showError(m_catalog.repository(), error.message);
+    updateEmptyState();
+    emit catalogShown();
+}
+
+void MainWindow::updateEmptyState()
+{
+    QString text;
+    if (m_profileBox->count() == 0) {
+        text = tr("<h3>No profile yet</h3><p>A profile names the database, the source folders and the backup folder of "
+                  "one web application.</p><p><a href=\"new-profile\">Create a profile…</a></p>");
+    } else if (!m_catalogError.isEmpty()) {
+        text = QStringLiteral("<h3>%1</h3><p>%2</p>")
+                   .arg(tr("The backups cannot be listed"), m_catalogError.toHtmlEscaped());
+    } else if (m_model->rowCount() == 0) {
+        text = tr("<h3>No backups yet</h3><p>Backups of this profile will be kept in <tt>%1</tt>.</p><p>Press "
+                  "<b>Create backup</b> (%2) to make the first one, or schedule <tt>coffre-cli create --profile "
+                  "%3</tt> with cron.</p>")
+                   .arg(m_catalog.repository().toHtmlEscaped(),
+                        QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText),
+                        currentProfileName().toHtmlEscaped());
+    } else if (m_proxy->rowCount() == 0) {
+        text = tr("<h3>No backup matches “%1”</h3><p>Clear the filter to see all %n backup(s).</p>", nullptr,
+                  m_model->rowCount())
+                   .arg(m_filter->text().toHtmlEscaped());
+    }
+    m_emptyLabel->setText(text);
+    m_stack->setCurrentWidget(text.isEmpty() ? static_cast<QWidget*>(m_table) : m_emptyLabel);
+}
+
+void MainWindow::updateActions()
+{
+    const bool hasProfile = !currentProfileName().isEmpty();
+    m_editProfileAction->setEnabled(hasProfile);
+    m_refreshAction->setEnabled(hasProfile);
+    // The jobs behind these actions are not built yet: they stay off rather than pretend.
+    for (QAction* action : {m_createAction, m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
+        action->setEnabled(false);
+}
+
+void MainWindow::newProfile()
+{
+    Profile profile;
+    profile.repository = QDir::home().filePath(QStringLiteral("backups"));
+    runProfileDialog(profile, true);
+}
+
+void MainWindow::editProfile()
+{
+    const Result<Profile> profile = m_profiles.load(currentProfileName());
+    if (!profile) {
+        QMessageBox::warning(this, tr("Edit profile"), profile.error().message);
+        return;
+    }
+    runProfileDialog(*profile, false);
+}
+
+bool MainWindow::runProfileDialog(const Profile& profile, bool isNew)
+{
+    ProfileDialog dialog(profile, isNew, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    const Profile edited = dialog.profile();
+    if (isNew && m_profiles.names().contains(edited.name)) {
+        QMessageBox::warning(this, tr("New profile"), tr("A profile named “%1” already exists.").arg(edited.name));
+        return false;
+    }
+    if (const Status saved = m_profiles.save(edited); !saved) {
+        QMessageBox::warning(this, tr("Profile"), saved.error().message);
+        return false;
+    }
+    if (!dialog.password().isEmpty()) {
+        m_sessionPasswords.insert(edited.name, dialog.password());
+        if (dialog.rememberPassword()) {
+            PasswordVault::write(edited.name, dialog.password(), this, [this](const Status& stored) {
+                if (!stored)
+                    statusBar()->showMessage(stored.error().message, 10000);
+            });
+        }
+    }
+    if (!dialog.rememberPassword() && profile.passwordInKeychain)
+        PasswordVault::remove(edited.name, this, [](const Status&) {});
+    reloadProfiles(edited.name);
+    return true;
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Coffre"),
+                       tr("<h3>Coffre %1</h3><p>Backs up and restores a web application: its PostgreSQL database, "
+                          "its source folders and its configuration.</p>")
+                           .arg(QLatin1String(Version)));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(GeometryKey, saveGeometry());
+    settings.setValue(HeaderKey, m_table->horizontalHeader()->saveState());
+    event->accept();
+}
+
+} // namespace coffre

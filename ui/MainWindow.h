@@ -1,0 +1,89 @@
+#pragma once
+
+#include "catalog/CatalogWatcher.h"
+#include "profile/ProfileStore.h"
+
+#include <QHash>
+#include <QMainWindow>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+class QTableView;
+
+namespace coffre {
+
+class BackupFilterProxy;
+class BackupTableModel;
+class RepositoryStatusBar;
+
+// The window: a profile selector, the backups of its repository, and the actions on them.
+// It starts core jobs and shows their results; it does no I/O of its own.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(ProfileStore profiles = ProfileStore(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    QString currentProfileName() const;
+    void selectProfile(const QString& name);
+
+    BackupTableModel* backupModel() const { return m_model; }
+    BackupFilterProxy* backupProxy() const { return m_proxy; }
+    QTableView* backupTable() const { return m_table; }
+    CatalogWatcher* catalog() { return &m_catalog; }
+
+signals:
+    // After each scan of the repository has reached the list (tests and --screenshot wait on it).
+    void catalogShown();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    QWidget* createCentralArea();
+    void reloadProfiles(const QString& select);
+    void onProfileChosen();
+    void onScanned(const RepositoryScan& scan);
+    void onScanFailed(const Error& error);
+    void newProfile();
+    void editProfile();
+    bool runProfileDialog(const Profile& profile, bool isNew);
+    void updateEmptyState();
+    void updateActions();
+    void showAbout();
+
+    ProfileStore m_profiles;
+    CatalogWatcher m_catalog;
+    QHash<QString, QString> m_sessionPasswords; // typed passwords, for this session only
+    QString m_catalogError;
+
+    BackupTableModel* m_model;
+    BackupFilterProxy* m_proxy;
+    QTableView* m_table = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QLabel* m_emptyLabel = nullptr;
+    QComboBox* m_profileBox = nullptr;
+    QLineEdit* m_filter = nullptr;
+    RepositoryStatusBar* m_statusInfo = nullptr;
+
+    QAction* m_createAction = nullptr;
+    QAction* m_restoreAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    QAction* m_downloadAction = nullptr;
+    QAction* m_browseAction = nullptr;
+    QAction* m_refreshAction = nullptr;
+    QAction* m_newProfileAction = nullptr;
+    QAction* m_editProfileAction = nullptr;
+    QAction* m_filterAction = nullptr;
+    QAction* m_quitAction = nullptr;
+};
+
+} // namespace coffre

@@ -1,0 +1,58 @@
+#include "RepositoryStatusBar.h"
+
+#include "util/HumanSize.h"
+
+namespace coffre {
+
+RepositoryStatusBar::RepositoryStatusBar(QStatusBar* bar)
+    : QObject(bar), m_repository(new QLabel(bar)), m_total(new QLabel(bar)), m_disk(new QLabel(bar))
+{
+    m_repository->setObjectName(QStringLiteral("repositoryLabel"));
+    m_total->setObjectName(QStringLiteral("totalLabel"));
+    m_disk->setObjectName(QStringLiteral("diskLabel"));
+    m_repository->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_disk->setMargin(2);
+    bar->addPermanentWidget(m_repository, 1);
+    bar->addPermanentWidget(m_total);
+    bar->addPermanentWidget(m_disk);
+}
+
+void RepositoryStatusBar::showScan(const RepositoryScan& scan)
+{
+    m_repository->setText(scan.repository);
+    m_total->setText(tr("%n backup(s), %1", nullptr, int(scan.backups.size())).arg(humanSize(scan.totalBytes)));
+    if (!scan.disk.valid) {
+        m_disk->clear();
+        return;
+    }
+    const QString text = tr("%1 free (%2 % used)").arg(humanSize(scan.disk.availableBytes)).arg(scan.disk.usedPercent);
+    if (scan.disk.nearlyFull()) {
+        m_disk->setText(QStringLiteral("⚠ ") + text);
+        m_disk->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; }"));
+        m_disk->setToolTip(tr("The disk holding the backups is %1 % full. Delete old backups or move the repository "
+                              "before a backup fails for lack of space.")
+                               .arg(scan.disk.usedPercent));
+    } else {
+        m_disk->setText(text);
+        m_disk->setStyleSheet({});
+        m_disk->setToolTip({});
+    }
+}
+
+void RepositoryStatusBar::showNoRepository()
+{
+    m_repository->setText(tr("No profile"));
+    m_total->clear();
+    m_disk->clear();
+    m_disk->setStyleSheet({});
+}
+
+void RepositoryStatusBar::showError(const QString& repository, const QString& message)
+{
+    m_repository->setText(repository);
+    m_total->setText(message);
+    m_disk->clear();
+    m_disk->setStyleSheet({});
+}
+
+} // namespace coffre
