@@ -1,0 +1,108 @@
+#include "TestBundles.h"
+
+#include "catalog/ManifestWriter.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+
+namespace coffre::test {
+namespace {
+
+QByteArray contentOf(const QString& path, qint64 bytes)
+{
+    QByteArray content;
+    content.reserve(bytes);
+    const QByteArray seed = path.toUtf8() + '\n';
+    while (content.size() < bytes)
+        content += seed;
+    content.truncate(bytes);
+    return content;
+}
+
+void writeFile(const QString& path, const QByteArray& content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write test file %s", qPrintable(path));
+}
+
+QList<QPair<QString, qint64>> filesOf(const BundleSpec& spec)
+{
+    QList<QPair<QString, qint64>> files{{QStringLiteral("database.dump"), spec.dumpBytes}};
+    for (const QString& label : spec.sourceLabels)
+        files.append({QStringLiteral("sources/%1.tar.zst").arg(label), 300 + label.size()});
+    files.append({QStringLiteral("RESTORE_INSTRUCTIONS.md"), 120});
+    return files;
+}
+
+} // namespace
+
+Manifest manifestFor(const BundleSpec& spec)
+{
+    Manifest m;
+    m.name = spec.name;
+    m.kind = spec.kind;
+    m.created = spec.created.toUTC();
+    m.finished = m.created.addSecs(7);
+    m.durationMs = 7000;
+    m.coffreVersion = QStringLiteral("0.1.0");
+    m.host = QStringLiteral("test-host");
+    m.profile = QStringLiteral("shop");
+    m.note = spec.note;
+    DatabasePart db;
+    db.name = QStringLiteral("shop");
+    db.serverVersion = QStringLiteral("15.18");
+    db.pgDumpVersion = QStringLiteral("15.18");
+    db.sizeBytes = 8 * 1024 * 1024;
+    db.file = QStringLiteral("database.dump");
+    db.durationMs = 4000;
+    db.tables = {{QStringLiteral("public"), QStringLiteral("customers"), 2000},
+                 {QStringLiteral("public"), QStringLiteral("orders"), 10000}};
+    m.database = db;
+    for (const QString& label : spec.sourceLabels) {
+        SourcePart s;
+        s.label = label;
+        s.path = QStringLiteral("/srv/app/") + label;
+        s.archive = QStringLiteral("sources/%1.tar.zst").arg(label);
+        s.fileCount = 42;
+        s.bytes = 123456;
+        s.exclusions = {QStringLiteral("node_modules"), QStringLiteral("*.log")};
+        s.durationMs = 800;
+        m.sources.append(s);
+    }
+    for (const auto& [path, size] : filesOf(spec)) {
+        const QByteArray content = contentOf(path, size);
+        m.files.append({path, size, QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex())});
+    }
+    return m;
+}
+
+QString writeCompleteBundle(const QString& repository, const BundleSpec& spec)
+{
+    const QString dir = QDir(repository).filePath(spec.name);
+    for (const auto& [path, size] : filesOf(spec))
+        writeFile(QDir(dir).filePath(path), contentOf(path, size));
+    const Status written = ManifestWriter::writeToBundle(manifestFor(spec), dir);
+    if (!written)
+        qFatal("cannot write manifest: %s", qPrintable(written.error().toLogString()));
+    return dir;
+}
+
+QString writeIncompleteBundle(const QString& repository, const QString& name, qint64 bytes)
+{
+    const QString dir = QDir(repository).filePath(name);
+    writeFile(QDir(dir).filePath(QStringLiteral("database.dump")), contentOf(name, bytes));
+    return dir;
+}
+
+QString writeDamagedBundle(const QString& repository, const QString& name)
+{
+    const QString dir = QDir(repository).filePath(name);
+    writeFile(QDir(dir).filePath(QStringLiteral("database.dump")), contentOf(name, 200));
+    writeFile(QDir(dir).filePath(QStringLiteral("manifest.json")), "{\"format\": 1, \"name\": ");
+    return dir;
+}
+
+} // namespace coffre::test

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "catalog/Manifest.h"
+
+#include <QDateTime>
+#include <QString>
+
+namespace coffre::test {
+
+// Writes bundles into a repository folder the way BackupJob lays them out, with real files
+// and real SHA-256 checksums, so the catalog, the model, the window and the CLI all see
+// genuine repositories.
+struct BundleSpec
+{
+    QString name;
+    QDateTime created = QDateTime::currentDateTimeUtc();
+    qint64 dumpBytes = 1000;        // size of database.dump
+    QStringList sourceLabels = {QStringLiteral("backend"), QStringLiteral("frontend")};
+    BackupKind kind = BackupKind::Manual;
+    QString note;
+};
+
+// A manifest matching `spec`, without touching the disk (for parser tests).
+Manifest manifestFor(const BundleSpec& spec);
+
+// A complete bundle: files, then the manifest. Returns the bundle folder.
+QString writeCompleteBundle(const QString& repository, const BundleSpec& spec);
+// A folder with some files and no manifest, as a run killed halfway leaves it.
+QString writeIncompleteBundle(const QString& repository, const QString& name, qint64 bytes = 500);
+// A folder whose manifest is not valid JSON.
+QString writeDamagedBundle(const QString& repository, const QString& name);
+
+} // namespace coffre::test

@@ -1,0 +1,193 @@
+#include "TestBundles.h"
+#include "profile/ProfileStore.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace coffre;
+
+// coffre-cli as a user or a cron job runs it: a real process, its output and exit status.
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+    QString m_repository;
+
+    struct Run
+    {
+        int status = -1;
+        QByteArray out;
+        QString err;
+    };
+
+    Run cli(const QStringList& arguments)
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(COFFRE_CLI), arguments);
+        if (!process.waitForFinished(30000))
+            qFatal("coffre-cli did not finish");
+        return {process.exitCode(), process.readAllStandardOutput(), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    static QJsonObject byName(const QJsonArray& array, const QString& name)
+    {
+        for (const QJsonValue& value : array) {
+            if (value[QStringLiteral("name")].toString() == name)
+                return value.toObject();
+        }
+        return {};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_repository = m_home.filePath(QStringLiteral("backups"));
+        QDir().mkpath(m_repository);
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("backup_20261120_020000");
+        spec.created = QDateTime(QDate(2026, 11, 20), QTime(2, 0), Qt::UTC);
+        spec.kind = BackupKind::Scheduled;
+        test::writeCompleteBundle(m_repository, spec);
+        test::writeIncompleteBundle(m_repository, QStringLiteral("backup_20261121_020000"), 321);
+        test::writeDamagedBundle(m_repository, QStringLiteral("backup_20261119_020000"));
+    }
+
+    void listJsonReportsEachStatus()
+    {
+        const Run run = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--repository"), m_repository});
+        QCOMPARE(run.status, 0);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(run.out, &error);
+        QVERIFY2(doc.isArray(), qPrintable(error.errorString() + QString::fromUtf8(run.out)));
+        const QJsonArray array = doc.array();
+        QCOMPARE(array.size(), 3);
+
+        const QJsonObject complete = byName(array, QStringLiteral("backup_20261120_020000"));
+        QCOMPARE(complete[QStringLiteral("status")].toString(), QStringLiteral("complete"));
+        QCOMPARE(complete[QStringLiteral("created")].toString(), QStringLiteral("2026-11-20T02:00:00Z"));
+        QCOMPARE(complete[QStringLiteral("kind")].toString(), QStringLiteral("scheduled"));
+        QCOMPARE(complete[QStringLiteral("components")].toArray(),
+                 QJsonArray({QStringLiteral("database"), QStringLiteral("source:backend"), QStringLiteral("source:frontend")}));
+        QVERIFY(complete[QStringLiteral("size_bytes")].toInteger() > 1000);
+
+        const QJsonObject incomplete = byName(array, QStringLiteral("backup_20261121_020000"));
+        QCOMPARE(incomplete[QStringLiteral("status")].toString(), QStringLiteral("incomplete"));
+        QCOMPARE(incomplete[QStringLiteral("size_bytes")].toInteger(), 321);
+        QVERIFY(incomplete[QStringLiteral("kind")].isNull());
+        QVERIFY(incomplete[QStringLiteral("created")].toString().endsWith(u'Z'));
+
+        const QJsonObject damaged = byName(array, QStringLiteral("backup_20261119_020000"));
+        QCOMPARE(damaged[QStringLiteral("status")].toString(), QStringLiteral("damaged"));
+        QVERIFY(damaged[QStringLiteral("problem")].toString().contains(QStringLiteral("JSON")));
+    }
+
+    void globalOptionsBeforeOrAfterTheCommand()
+    {
+        const Run before = cli({QStringLiteral("--repository"), m_repository, QStringLiteral("list"), QStringLiteral("--json")});
+        const Run after = cli({QStringLiteral("list"), QStringLiteral("--repository=") + m_repository, QStringLiteral("--json")});
+        QCOMPARE(before.status, 0);
+        QCOMPARE(after.status, 0);
+        QCOMPARE(before.out, after.out);
+    }
+
+    void textListShowsProblems()
+    {
+        const Run run = cli({QStringLiteral("list"), QStringLiteral("--repository"), m_repository});
+        QCOMPARE(run.status, 0);
+        QVERIFY(run.out.contains("NAME"));
+        QVERIFY(run.out.contains("backup_20261121_020000"));
+        QVERIFY(run.out.contains("incomplete"));
+        QVERIFY(run.out.contains("3 backup(s)"));
+    }
+
+    void profilesAndProfileSelection()
+    {
+        Profile profile;
+        profile.name = QStringLiteral("shop");
+        profile.sources = {{QStringLiteral("backend"), QStringLiteral("/srv/backend")}};
+        profile.repository = m_repository;
+        QVERIFY(ProfileStore(m_home.filePath(QStringLiteral("config/coffre/profiles"))).save(profile).ok());
+
+        const Run profiles = cli({QStringLiteral("profiles")});
+        QCOMPARE(profiles.status, 0);
+        QVERIFY(profiles.out.contains("shop"));
+        QVERIFY(profiles.out.contains(m_repository.toUtf8()));
+
+        const Run list = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--profile"), QStringLiteral("shop")});
+        QCOMPARE(list.status, 0);
+        QCOMPARE(QJsonDocument::fromJson(list.out).array().size(), 3);
+        // With one profile only, it is the default.
+        QCOMPARE(cli({QStringLiteral("list"), QStringLiteral("--json")}).out, list.out);
+
+        const Run unknown = cli({QStringLiteral("list"), QStringLiteral("--profile"), QStringLiteral("nope")});
+        QCOMPARE(unknown.status, 2);
+        QVERIFY(unknown.err.contains(QStringLiteral("no profile named “nope”")));
+    }
+
+    void badUsageExitsWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no command") << QStringList() << QStringLiteral("Usage:");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("list"), QStringLiteral("--frob")}
+                                        << QStringLiteral("Unknown option");
+        QTest::newRow("missing value") << QStringList{QStringLiteral("list"), QStringLiteral("--repository")}
+                                       << QStringLiteral("Missing value");
+        QTest::newRow("bad source") << QStringList{QStringLiteral("list"), QStringLiteral("--source"), QStringLiteral("noequals")}
+                                    << QStringLiteral("LABEL=PATH");
+    }
+
+    void badUsageExitsWithTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        const Run run = cli(arguments);
+        QCOMPARE(run.status, 2);
+        QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+    }
+
+    void failureExitsWithOne()
+    {
+        const Run run = cli({QStringLiteral("list"), QStringLiteral("--repository"), m_home.filePath(QStringLiteral("nowhere"))});
+        QCOMPARE(run.status, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("does not exist")), qPrintable(run.err));
+    }
+
+    void helpForEachCommand()
+    {
+        const Run general = cli({QStringLiteral("--help")});
+        QCOMPARE(general.status, 0);
+        QVERIFY(general.out.contains("list"));
+        QVERIFY(general.out.contains("profiles"));
+        const Run list = cli({QStringLiteral("list"), QStringLiteral("--help")});
+        QCOMPARE(list.status, 0);
+        QVERIFY(list.out.startsWith("Usage: coffre-cli [global options] list"));
+        QVERIFY(list.out.contains("--json"));
+        QVERIFY(list.out.contains("--repository"));
+    }
+
+    void doesNotLinkQtWidgets()
+    {
+        QProcess ldd;
+        ldd.start(QStringLiteral("ldd"), {QStringLiteral(COFFRE_CLI)});
+        QVERIFY(ldd.waitForFinished());
+        const QByteArray libraries = ldd.readAllStandardOutput();
+        QVERIFY(libraries.contains("libQt6Core"));
+        QVERIFY(!libraries.contains("libQt6Widgets"));
+        QVERIFY(!libraries.contains("libQt6Gui"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,107 @@
+#include "postgres/ConnectionTester.h"
+
+#include <QTest>
+
+using namespace coffre;
+
+// Against the private cluster started by the CTest fixture (tests/pg-fixture): PGHOST is its
+// socket folder, PGPORT its port; the role coffre_pw has the password "right-secret".
+class TestConnection : public QObject
+{
+    Q_OBJECT
+
+private:
+    static DatabaseTarget fixture(const QString& user = QStringLiteral("postgres"),
+                                  const QString& dbname = QStringLiteral("coffre_test"))
+    {
+        DatabaseTarget target;
+        target.host = qEnvironmentVariable("PGHOST");
+        target.port = qEnvironmentVariableIntValue("PGPORT");
+        target.user = user;
+        target.dbname = dbname;
+        return target;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (qEnvironmentVariable("PGHOST").isEmpty())
+            QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
+        qunsetenv("PGPASSWORD");
+    }
+
+    void success()
+    {
+        const Result<ServerInfo> info = ConnectionTester::testAsync(fixture()).result();
+        QVERIFY2(info.ok(), qPrintable(info.error().toLogString()));
+        QCOMPARE(info->majorVersion(), 15);
+        QVERIFY(info->version.startsWith(QStringLiteral("15.")));
+        QCOMPARE(info->database, QStringLiteral("coffre_test"));
+        QVERIFY(info->databaseSizeBytes > 1000000);
+    }
+
+    void rightPassword()
+    {
+        const Result<ServerInfo> info =
+            ConnectionTester::test(fixture(QStringLiteral("coffre_pw")), QStringLiteral("right-secret"));
+        QVERIFY2(info.ok(), qPrintable(info.error().toLogString()));
+        QCOMPARE(info->user, QStringLiteral("coffre_pw"));
+    }
+
+    void wrongPassword()
+    {
+        const Result<ServerInfo> info =
+            ConnectionTester::test(fixture(QStringLiteral("coffre_pw")), QStringLiteral("wrong-secret"));
+        QVERIFY(!info.ok());
+        QCOMPARE(info.error().message, QStringLiteral("Wrong password for user “coffre_pw” on %1.")
+                                           .arg(fixture(QStringLiteral("coffre_pw")).displayName()));
+        QVERIFY(!info.error().message.contains(QStringLiteral("wrong-secret")));
+        QVERIFY(!info.error().detail.contains(QStringLiteral("wrong-secret")));
+    }
+
+    void noPasswordGiven()
+    {
+        const Result<ServerInfo> info = ConnectionTester::test(fixture(QStringLiteral("coffre_pw")));
+        QVERIFY(!info.ok());
+        QVERIFY2(info.error().message.contains(QStringLiteral("none was given")), qPrintable(info.error().message));
+    }
+
+    void serverDown()
+    {
+        DatabaseTarget target = fixture();
+        target.port += 1; // nothing listens there
+        const Result<ServerInfo> info = ConnectionTester::test(target);
+        QVERIFY(!info.ok());
+        QVERIFY2(info.error().message.startsWith(QStringLiteral("No PostgreSQL server answers at")),
+                 qPrintable(info.error().message));
+        QVERIFY(info.error().message.contains(QString::number(target.port)));
+    }
+
+    void unknownDatabase()
+    {
+        const Result<ServerInfo> info = ConnectionTester::test(fixture(QStringLiteral("postgres"), QStringLiteral("nope")));
+        QVERIFY(!info.ok());
+        QVERIFY2(info.error().message.startsWith(QStringLiteral("The database does not exist")),
+                 qPrintable(info.error().message));
+    }
+
+    void unknownUser()
+    {
+        const Result<ServerInfo> info = ConnectionTester::test(fixture(QStringLiteral("ghost")));
+        QVERIFY(!info.ok());
+        QCOMPARE(info.error().message, QStringLiteral("The user “ghost” does not exist on the server."));
+    }
+
+    void connectionStringFromTheCommandLine()
+    {
+        DatabaseTarget target;
+        target.conninfo = QStringLiteral("host=%1 port=%2 user=postgres dbname=coffre_test")
+                              .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"));
+        const Result<ServerInfo> info = ConnectionTester::test(target);
+        QVERIFY2(info.ok(), qPrintable(info.error().toLogString()));
+        QCOMPARE(info->database, QStringLiteral("coffre_test"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnection)
+#include "tst_connection.moc"

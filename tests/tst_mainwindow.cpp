@@ -1,0 +1,193 @@
+#include "BackupFilterProxy.h"
+#include "BackupTableModel.h"
+#include "MainWindow.h"
+#include "TestBundles.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace coffre;
+
+// The real MainWindow, offscreen, over real repository folders.
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+    QString m_repository;
+
+    ProfileStore store() const { return ProfileStore(m_home.filePath(QStringLiteral("profiles"))); }
+
+    static QStringList visibleNames(const QTableView* table)
+    {
+        QStringList names;
+        for (int row = 0; row < table->model()->rowCount(); ++row)
+            names << table->model()->index(row, BackupTableModel::NameColumn).data().toString();
+        return names;
+    }
+
+    static void clickHeader(QTableView* table, int column)
+    {
+        QHeaderView* header = table->horizontalHeader();
+        const QPoint centre(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, centre);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_repository = m_home.filePath(QStringLiteral("backups"));
+        QDir().mkpath(m_repository);
+        const QDateTime t0(QDate(2026, 11, 1), QTime(2, 0), Qt::UTC);
+        const QList<std::pair<const char*, qint64>> bundles{
+            {"backup_20261101_020000", 5000}, {"backup_20261102_020000", 200}, {"backup_20261103_020000", 90000}};
+        for (int i = 0; i < bundles.size(); ++i) {
+            test::BundleSpec spec;
+            spec.name = QLatin1String(bundles[i].first);
+            spec.dumpBytes = bundles[i].second;
+            spec.created = t0.addDays(i);
+            test::writeCompleteBundle(m_repository, spec);
+        }
+        test::writeIncompleteBundle(m_repository, QStringLiteral("backup_20261104_020000"), 10);
+
+        Profile profile;
+        profile.name = QStringLiteral("shop");
+        profile.sources = {{QStringLiteral("backend"), QStringLiteral("/srv/backend")}};
+        profile.repository = m_repository;
+        QVERIFY(store().save(profile).ok());
+    }
+
+    void listsTheRepositoryNewestFirst()
+    {
+        MainWindow window(store());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        QCOMPARE(window.currentProfileName(), QStringLiteral("shop"));
+        QTableView* table = window.findChild<QTableView*>(QStringLiteral("backupTable"));
+        QVERIFY(table->isVisible());
+        QCOMPARE(visibleNames(table), QStringList({QStringLiteral("backup_20261104_020000"), QStringLiteral("backup_20261103_020000"),
+                                                   QStringLiteral("backup_20261102_020000"), QStringLiteral("backup_20261101_020000")}));
+        QCOMPARE(table->model()->index(0, BackupTableModel::StatusColumn).data().toString(), QStringLiteral("Incomplete"));
+        const auto* repositoryLabel = window.findChild<QLabel*>(QStringLiteral("repositoryLabel"));
+        QCOMPARE(repositoryLabel->text(), m_repository);
+        const auto* totalLabel = window.findChild<QLabel*>(QStringLiteral("totalLabel"));
+        QVERIFY2(totalLabel->text().startsWith(QStringLiteral("4 backup(s), ")), qPrintable(totalLabel->text()));
+        QVERIFY(window.findChild<QLabel*>(QStringLiteral("diskLabel"))->text().contains(QStringLiteral("free")));
+    }
+
+    void sortsBySizeAndDateFromTheHeader()
+    {
+        MainWindow window(store());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        QTableView* table = window.backupTable();
+
+        clickHeader(table, BackupTableModel::SizeColumn);
+        const QStringList bySize = visibleNames(table);
+        const Qt::SortOrder order = table->horizontalHeader()->sortIndicatorOrder();
+        QStringList smallestFirst{QStringLiteral("backup_20261104_020000"), QStringLiteral("backup_20261102_020000"),
+                                  QStringLiteral("backup_20261101_020000"), QStringLiteral("backup_20261103_020000")};
+        if (order == Qt::DescendingOrder)
+            std::reverse(smallestFirst.begin(), smallestFirst.end());
+        QCOMPARE(bySize, smallestFirst);
+        clickHeader(table, BackupTableModel::SizeColumn);
+        std::reverse(smallestFirst.begin(), smallestFirst.end());
+        QCOMPARE(visibleNames(table), smallestFirst);
+
+        clickHeader(table, BackupTableModel::DateColumn);
+        if (table->horizontalHeader()->sortIndicatorOrder() == Qt::DescendingOrder)
+            clickHeader(table, BackupTableModel::DateColumn);
+        QCOMPARE(visibleNames(table).first(), QStringLiteral("backup_20261101_020000"));
+        QCOMPARE(visibleNames(table).last(), QStringLiteral("backup_20261104_020000"));
+    }
+
+    void picksUpAFolderAddedWhileOpen()
+    {
+        MainWindow window(store());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        QCOMPARE(window.backupModel()->rowCount(), 4);
+
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("backup_from_cron");
+        spec.created = QDateTime::currentDateTimeUtc();
+        const QString dir = test::writeCompleteBundle(m_repository, spec);
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 5, 5000);
+        QCOMPARE(visibleNames(window.backupTable()).first(), QStringLiteral("backup_from_cron"));
+
+        QVERIFY(QDir(dir).removeRecursively());
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 4, 5000);
+    }
+
+    void filterBoxAndEmptyStates()
+    {
+        MainWindow window(store());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        auto* stack = window.findChild<QStackedWidget*>();
+        auto* empty = window.findChild<QLabel*>(QStringLiteral("emptyStateLabel"));
+
+        window.findChild<QAction*>(QStringLiteral("actionFilter"))->trigger();
+        QTest::keyClicks(window.findChild<QLineEdit*>(QStringLiteral("filterEdit")), QStringLiteral("1102"));
+        QCOMPARE(visibleNames(window.backupTable()), QStringList{QStringLiteral("backup_20261102_020000")});
+        QTest::keyClicks(window.findChild<QLineEdit*>(QStringLiteral("filterEdit")), QStringLiteral("zzz"));
+        QCOMPARE(stack->currentWidget(), empty);
+        QVERIFY(empty->text().contains(QStringLiteral("No backup matches")));
+    }
+
+    void emptyStatesSayWhatToDo()
+    {
+        QTemporaryDir otherHome;
+        MainWindow noProfile(ProfileStore(otherHome.filePath(QStringLiteral("profiles"))));
+        noProfile.show();
+        auto* empty = noProfile.findChild<QLabel*>(QStringLiteral("emptyStateLabel"));
+        QVERIFY(empty->isVisible());
+        QVERIFY(empty->text().contains(QStringLiteral("No profile yet")));
+        QVERIFY(!noProfile.findChild<QAction*>(QStringLiteral("actionEditProfile"))->isEnabled());
+
+        const ProfileStore fresh(otherHome.filePath(QStringLiteral("profiles")));
+        Profile profile;
+        profile.name = QStringLiteral("fresh");
+        profile.sources = {{QStringLiteral("app"), QStringLiteral("/srv/app")}};
+        profile.repository = otherHome.filePath(QStringLiteral("empty-repo"));
+        QDir().mkpath(profile.repository);
+        QVERIFY(fresh.save(profile).ok());
+        MainWindow noBackups(fresh);
+        QSignalSpy shown(&noBackups, &MainWindow::catalogShown);
+        noBackups.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        empty = noBackups.findChild<QLabel*>(QStringLiteral("emptyStateLabel"));
+        QVERIFY(empty->isVisible());
+        QVERIFY(empty->text().contains(QStringLiteral("No backups yet")));
+        QVERIFY(empty->text().contains(QStringLiteral("coffre-cli create --profile fresh")));
+    }
+
+    void actionsHaveShortcuts()
+    {
+        MainWindow window(store());
+        for (const char* name : {"actionCreate", "actionRestore", "actionDelete", "actionDownload", "actionBrowse",
+                                 "actionRefresh", "actionNewProfile", "actionEditProfile", "actionFilter"}) {
+            const auto* action = window.findChild<QAction*>(QLatin1String(name));
+            QVERIFY2(action, name);
+            QVERIFY2(!action->shortcut().isEmpty(), name);
+        }
+        QVERIFY(window.findChild<QAction*>(QStringLiteral("actionRefresh"))->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

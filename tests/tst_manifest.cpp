@@ -1,0 +1,185 @@
+#include "TestBundles.h"
+#include "catalog/ManifestParser.h"
+#include "catalog/ManifestWriter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+
+using namespace coffre;
+
+class TestManifest : public QObject
+{
+    Q_OBJECT
+
+private:
+    // A valid manifest as a JSON object, for the malformed cases to break one field at a time.
+    static QJsonObject validJson()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("backup_20261122_101500");
+        spec.note = QStringLiteral("before the v2 migration");
+        return QJsonDocument::fromJson(ManifestWriter::toJson(test::manifestFor(spec))).object();
+    }
+
+    static QJsonObject withFirstFile(QJsonObject root, const std::function<void(QJsonObject&)>& change)
+    {
+        QJsonArray files = root[QStringLiteral("files")].toArray();
+        QJsonObject first = files[0].toObject();
+        change(first);
+        files[0] = first;
+        root[QStringLiteral("files")] = files;
+        return root;
+    }
+
+private slots:
+    void roundTrip()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("backup_20261122_101500");
+        spec.note = QStringLiteral("avant la migration « v2 »");
+        spec.kind = BackupKind::Safety;
+        const Manifest original = test::manifestFor(spec);
+        const Result<Manifest> parsed = ManifestParser::parse(ManifestWriter::toJson(original));
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error().toLogString()));
+        QCOMPARE(*parsed, original);
+        QCOMPARE(parsed->components(),
+                 QStringList({QStringLiteral("database"), QStringLiteral("source:backend"), QStringLiteral("source:frontend")}));
+    }
+
+    void roundTripThroughDisk()
+    {
+        QTemporaryDir dir;
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("b1");
+        const QString bundle = test::writeCompleteBundle(dir.path(), spec);
+        const QFileInfo info(bundle + QStringLiteral("/manifest.json"));
+        QVERIFY(info.exists());
+        QCOMPARE(info.permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther), QFile::Permissions());
+        QVERIFY(!QFile::exists(bundle + QStringLiteral("/manifest.json.tmp")));
+        const Result<Manifest> read = ManifestParser::readFile(info.filePath());
+        QVERIFY(read.ok());
+        QCOMPARE(*read, test::manifestFor(spec));
+    }
+
+    void writtenTimesAreUtcIso8601()
+    {
+        const QJsonObject root = validJson();
+        QVERIFY(root[QStringLiteral("created")].toString().endsWith(u'Z'));
+        QCOMPARE(root[QStringLiteral("format")].toInt(), 1);
+    }
+
+    void rejectsMalformed_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected"); // a part of the message that names the problem
+
+        auto row = [](const char* name, const QJsonObject& root, const char* expected) {
+            QTest::newRow(name) << QJsonDocument(root).toJson() << QString::fromUtf8(expected);
+        };
+        auto without = [](const char* key) {
+            QJsonObject root = validJson();
+            root.remove(QLatin1String(key));
+            return root;
+        };
+        auto with = [](const char* key, const QJsonValue& value) {
+            QJsonObject root = validJson();
+            root[QLatin1String(key)] = value;
+            return root;
+        };
+
+        QTest::newRow("not json") << QByteArray("this is not json") << QStringLiteral("not valid JSON");
+        QTest::newRow("truncated") << QJsonDocument(validJson()).toJson().left(200) << QStringLiteral("not valid JSON");
+        QTest::newRow("array") << QByteArray("[1, 2]") << QStringLiteral("not a JSON object");
+        QTest::newRow("empty file") << QByteArray() << QStringLiteral("not valid JSON");
+        row("no format", without("format"), "no format version");
+        row("format 2", with("format", 2), "format 2");
+        row("format as text", with("format", QStringLiteral("1")), "no format version");
+        row("missing name", without("name"), "“name” is missing");
+        row("name as number", with("name", 12), "“name” must be a text");
+        row("name with slash", with("name", QStringLiteral("a/b")), "“name” must use only");
+        row("name dot dot", with("name", QStringLiteral("..")), "“name” must use only");
+        row("unknown kind", with("kind", QStringLiteral("weekly")), "“kind” must be");
+        row("bad created", with("created", QStringLiteral("yesterday")), "“created” must be a date");
+        row("created without zone", with("created", QStringLiteral("2026-11-22T10:15:00")), "“created” must be a date");
+        row("negative duration", with("duration_ms", -5), "“duration_ms” must be a whole number");
+        row("fractional duration", with("duration_ms", 1.5), "“duration_ms” must be a whole number");
+        row("missing files", without("files"), "“files” must be a list");
+        row("sources not list", with("sources", QJsonObject()), "“sources” must be a list");
+        row("database as text", with("database", QStringLiteral("shop")), "“database” must be an object");
+
+        QJsonObject badRows = validJson();
+        QJsonObject db = badRows[QStringLiteral("database")].toObject();
+        QJsonArray tables = db[QStringLiteral("tables")].toArray();
+        QJsonObject table = tables[1].toObject();
+        table[QStringLiteral("rows")] = QStringLiteral("many");
+        tables[1] = table;
+        db[QStringLiteral("tables")] = tables;
+        badRows[QStringLiteral("database")] = db;
+        row("row count as text", badRows, "“database.tables[1].rows” must be a whole number");
+
+        row("file with dot dot",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("../etc/passwd"); }),
+            "“files[0].path” is not a valid path");
+        row("file absolute",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("/etc/passwd"); }),
+            "“files[0].path” is not a valid path");
+        row("file nested too deep",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("sources/a/b.tar"); }),
+            "“files[0].path” is not a valid path");
+        row("file in unknown folder",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("etc/x"); }),
+            "“files[0].path” is not a valid path");
+        row("file with backslash",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("..\\x"); }),
+            "“files[0].path” is not a valid path");
+        row("bad checksum",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("sha256")] = QStringLiteral("abc"); }),
+            "no valid SHA-256");
+        row("negative size", withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("size")] = -1; }),
+            "“files[0].size” must be a whole number");
+
+        QJsonObject labelSlash = validJson();
+        QJsonArray sources = labelSlash[QStringLiteral("sources")].toArray();
+        QJsonObject source = sources[0].toObject();
+        source[QStringLiteral("label")] = QStringLiteral("back/end");
+        sources[0] = source;
+        labelSlash[QStringLiteral("sources")] = sources;
+        row("label with separator", labelSlash, "“sources[0].label” must use only");
+
+        QJsonObject unlisted = validJson();
+        QJsonArray files = unlisted[QStringLiteral("files")].toArray();
+        files.removeAt(0); // database.dump is named by "database.file" but no longer listed
+        unlisted[QStringLiteral("files")] = files;
+        row("part file not listed", unlisted, "does not list it");
+
+        QJsonObject twice = validJson();
+        QJsonArray doubled = twice[QStringLiteral("files")].toArray();
+        doubled.append(doubled[0]);
+        twice[QStringLiteral("files")] = doubled;
+        row("file listed twice", twice, "twice");
+    }
+
+    void rejectsMalformed()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        const Result<Manifest> parsed = ManifestParser::parse(json);
+        QVERIFY(!parsed.ok());
+        QVERIFY2(parsed.error().message.contains(expected), qPrintable(parsed.error().message));
+    }
+
+    void unreadableFileSaysSo()
+    {
+        const Result<Manifest> parsed = ManifestParser::readFile(QStringLiteral("/nonexistent/manifest.json"));
+        QVERIFY(!parsed.ok());
+        QVERIFY(parsed.error().message.contains(QStringLiteral("cannot be read")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestManifest)
+#include "tst_manifest.moc"
