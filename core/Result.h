@@ -13,9 +13,18 @@ struct Error
 {
     QString message;
     QString detail;
+    QString code; // for callers that act on a kind of failure: see ErrorCode
+
 
     QString toLogString() const { return detail.isEmpty() ? message : message + QStringLiteral(" (") + detail + u')'; }
 };
+
+// The kinds of failure a caller may act on (ask for a password, stay quiet on a cancel).
+namespace ErrorCode {
+inline const QString PasswordNeeded = QStringLiteral("password-needed");
+inline const QString WrongPassword = QStringLiteral("wrong-password");
+inline const QString Canceled = QStringLiteral("canceled");
+} // namespace ErrorCode
 
 // A value or an Error. Errors are values in Coffre: nothing throws across threads.
 template<typename T>

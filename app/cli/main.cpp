@@ -1,8 +1,10 @@
 #include "Cli.h"
+#include "CreateCommand.h"
 #include "ListCommands.h"
 #include "util/AppSetup.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 using namespace coffre;
 
@@ -10,6 +12,9 @@ int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     setUpApplication(app);
-    Cli cli({ListCommands::profiles(), ListCommands::list()});
+    // Quiet for cron: what a job does goes to its log; QT_LOGGING_RULES="coffre.*=true" shows it.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("coffre.*.info=false"));
+    Cli cli({ListCommands::profiles(), ListCommands::list(), CreateCommand::command()});
     return cli.run(QCoreApplication::arguments());
 }

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <QLoggingCategory>
+#include <QSet>
 
 Q_LOGGING_CATEGORY(lcPostgres, "coffre.postgres")
 
@@ -103,6 +104,31 @@ ServerInfo PgConnection::serverInfo()
     return info;
 }
 
+QString PgConnection::conninfoForChild() const
+{
+    static const QSet<QByteArray> secret{"password", "passfile"};
+    QStringList parts;
+    PQconninfoOption* options = PQconninfo(m_connection);
+    for (PQconninfoOption* o = options; o && o->keyword; ++o) {
+        if (!o->val || !*o->val || secret.contains(QByteArray(o->keyword)))
+            continue;
+        QString value = QString::fromUtf8(o->val);
+        value.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
+        parts << QStringLiteral("%1='%2'").arg(QString::fromUtf8(o->keyword), value);
+    }
+    PQconninfoFree(options);
+    return parts.join(u' ');
+}
+
+QString PgConnection::quoteIdentifier(const QString& name) const
+{
+    const QByteArray utf8 = name.toUtf8();
+    char* quoted = PQescapeIdentifier(m_connection, utf8.constData(), size_t(utf8.size()));
+    const QString result = QString::fromUtf8(quoted);
+    PQfreemem(quoted);
+    return result;
+}
+
 Error PgConnection::explainConnectionFailure(const QString& message, const DatabaseTarget& target,
                                              const QString& effectiveUser)
 {
@@ -110,13 +136,16 @@ Error PgConnection::explainConnectionFailure(const QString& message, const Datab
     const QString user = effectiveUser.isEmpty() ? target.user : effectiveUser;
     auto has = [&message](const char* text) { return message.contains(QLatin1String(text), Qt::CaseInsensitive); };
     QString sentence;
-    if (has("password authentication failed"))
+    QString code;
+    if (has("password authentication failed")) {
         sentence = tr("Wrong password for user “%1” on %2.").arg(user, where);
-    else if (has("no password supplied"))
+        code = ErrorCode::WrongPassword;
+    } else if (has("no password supplied")) {
+        code = ErrorCode::PasswordNeeded;
         sentence = tr("The server asks for a password for user “%1” and none was given: type it in, keep it in the "
                       "keychain, or add it to ~/.pgpass.")
                        .arg(user);
-    else if (has("does not exist") && has("database"))
+    } else if (has("does not exist") && has("database"))
         sentence = tr("The database does not exist on %1.").arg(where);
     else if (has("does not exist") && has("role"))
         sentence = tr("The user “%1” does not exist on the server.").arg(user);
@@ -136,7 +165,7 @@ Error PgConnection::explainConnectionFailure(const QString& message, const Datab
         sentence = tr("The connection settings are not valid.");
     else
         sentence = tr("Could not connect to the database at %1.").arg(where);
-    return Error{sentence, message};
+    return Error{sentence, message, code};
 }
 
 } // namespace coffre

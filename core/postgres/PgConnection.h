@@ -45,6 +45,11 @@ public:
     Result<QString> scalar(const QString& sql, const QStringList& params = {});
     ServerInfo serverInfo();
 
+    // The parameters libpq actually used (host, port, user, dbname, sslmode... after services,
+    // URIs and defaults), as a connection string for a child process. Never the password.
+    QString conninfoForChild() const;
+    QString quoteIdentifier(const QString& name) const;
+
     // Turns libpq's message into a sentence for people; public for the tests.
     static Error explainConnectionFailure(const QString& libpqMessage, const DatabaseTarget& target,
                                           const QString& effectiveUser);

@@ -1,0 +1,122 @@
+#include "CliJobRunner.h"
+
+#include "jobs/ProgressMeter.h"
+#include "profile/PasswordVault.h"
+
+#include <QEventLoop>
+#include <QFutureWatcher>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace coffre {
+
+namespace {
+std::atomic<bool> interrupted{false};
+void onInterrupt(int)
+{
+    interrupted = true;
+}
+} // namespace
+
+CliJobRunner::CliJobRunner(std::shared_ptr<JobControl> control, bool showProgress)
+    : m_control(std::move(control)), m_showProgress(showProgress)
+{
+}
+
+bool CliJobRunner::stderrIsTerminal()
+{
+    return ::isatty(STDERR_FILENO) == 1;
+}
+
+void CliJobRunner::wait(const QFuture<void>& future)
+{
+    interrupted = false;
+    struct sigaction action{};
+    action.sa_handler = onInterrupt;
+    struct sigaction previousInt{}, previousTerm{};
+    sigaction(SIGINT, &action, &previousInt);
+    sigaction(SIGTERM, &action, &previousTerm);
+
+    ProgressMeter meter;
+    m_meter = &meter;
+    QEventLoop loop;
+    QFutureWatcher<void> watcher;
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QTimer tick;
+    tick.setInterval(250);
+    QObject::connect(&tick, &QTimer::timeout, &loop, [this] {
+        if (interrupted.exchange(false) && !m_control->isCanceled()) {
+            m_control->cancel();
+            std::fprintf(stderr, "\r\033[K%s\n", qPrintable(tr("Canceling…")));
+        }
+        if (m_showProgress)
+            draw();
+    });
+    tick.start();
+    watcher.setFuture(future);
+    if (!future.isFinished())
+        loop.exec();
+    if (m_showProgress)
+        std::fprintf(stderr, "\r\033[K");
+    m_meter = nullptr;
+    sigaction(SIGINT, &previousInt, nullptr);
+    sigaction(SIGTERM, &previousTerm, nullptr);
+}
+
+void CliJobRunner::draw()
+{
+    m_meter->sample(*m_control);
+    const int percent = m_meter->percent();
+    const QString line = QStringLiteral("[%1] %2 %3")
+                             .arg(percent < 0 ? QStringLiteral(" ..") : QStringLiteral("%1%").arg(percent, 3),
+                                  m_control->phase(), m_meter->summary());
+    std::fprintf(stderr, "\r\033[K%s", qPrintable(line));
+    std::fflush(stderr);
+}
+
+QString CliPassword::fromKeychain(const QString& profile)
+{
+    QString password;
+    QEventLoop loop;
+    QObject context;
+    PasswordVault::read(profile, &context, [&](Result<QString> result) {
+        if (result)
+            password = *result;
+        else
+            std::fprintf(stderr, "coffre-cli: %s\n", qPrintable(result.error().message));
+        loop.quit();
+    });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    return password;
+}
+
+QString CliPassword::askOnTerminal(const QString& prompt)
+{
+    const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (tty < 0 || !::isatty(tty))
+        return {};
+    termios saved{};
+    tcgetattr(tty, &saved);
+    termios silent = saved;
+    silent.c_lflag &= ~tcflag_t(ECHO);
+    tcsetattr(tty, TCSAFLUSH, &silent);
+    const QByteArray question = prompt.toLocal8Bit();
+    (void)::write(tty, question.constData(), size_t(question.size()));
+    QByteArray answer;
+    char c;
+    while (::read(tty, &c, 1) == 1 && c != '\n')
+        answer += c;
+    (void)::write(tty, "\n", 1);
+    tcsetattr(tty, TCSAFLUSH, &saved);
+    ::close(tty);
+    return QString::fromLocal8Bit(answer);
+}
+
+} // namespace coffre

@@ -1,0 +1,90 @@
+#include "CreateCommand.h"
+
+#include "CliJobRunner.h"
+#include "CliTarget.h"
+#include "jobs/BackupJob.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace coffre {
+namespace {
+
+QList<QCommandLineOption> createOptions()
+{
+    return {
+        {QStringLiteral("name"), CreateCommand::tr("Name of the backup (default: backup_YYYYMMDD_HHMMSS)."), QStringLiteral("NAME")},
+        {QStringLiteral("note"), CreateCommand::tr("A note kept with the backup."), QStringLiteral("TEXT")},
+        {QStringLiteral("no-db"), CreateCommand::tr("Leave the database out.")},
+        {QStringLiteral("no-sources"), CreateCommand::tr("Leave the source folders out.")},
+        {QStringLiteral("plain-sql"), CreateCommand::tr("Also keep the database as plain SQL, for reading by eye.")},
+        {QStringLiteral("gzip"), CreateCommand::tr("Compress with gzip instead of zstd, for old tooling.")},
+        {QStringLiteral("scheduled"), CreateCommand::tr("Mark the backup as scheduled (for cron jobs).")},
+        {QStringLiteral("json"), CreateCommand::tr("Print the new backup as a JSON object.")},
+    };
+}
+
+QJsonObject toJson(const Backup& backup)
+{
+    return {{QStringLiteral("name"), backup.name},
+            {QStringLiteral("path"), backup.path},
+            {QStringLiteral("created"), backup.created.toUTC().toString(Qt::ISODate)},
+            {QStringLiteral("size_bytes"), backup.sizeBytes},
+            {QStringLiteral("duration_ms"), backup.manifest ? backup.manifest->durationMs : 0},
+            {QStringLiteral("components"), QJsonArray::fromStringList(backup.components())},
+            {QStringLiteral("status"), statusToString(backup.status)}};
+}
+
+int runCreate(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    BackupRequest request;
+    request.profile = *target;
+    request.name = cli.parser.value(QStringLiteral("name"));
+    request.note = cli.parser.value(QStringLiteral("note"));
+    request.includeDatabase = !cli.parser.isSet(QStringLiteral("no-db")) && !target->database.isEmpty();
+    request.includeSources = !cli.parser.isSet(QStringLiteral("no-sources"));
+    request.plainSql = cli.parser.isSet(QStringLiteral("plain-sql"));
+    request.gzip = cli.parser.isSet(QStringLiteral("gzip"));
+    request.kind = cli.parser.isSet(QStringLiteral("scheduled")) ? BackupKind::Scheduled : BackupKind::Manual;
+    if (cli.parser.isSet(QStringLiteral("no-db")) && cli.parser.isSet(QStringLiteral("no-sources")))
+        return cli.usage(CreateCommand::tr("--no-db and --no-sources together leave nothing to back up."));
+    if (request.includeDatabase && target->passwordInKeychain)
+        request.password = CliPassword::fromKeychain(target->name);
+
+    const bool json = cli.parser.isSet(QStringLiteral("json"));
+    for (int attempt = 0;; ++attempt) {
+        auto control = std::make_shared<JobControl>();
+        QFuture<Result<Backup>> future = BackupJob::start(request, control);
+        CliJobRunner(control, !json && CliJobRunner::stderrIsTerminal()).wait(QFuture<void>(future));
+        const Result<Backup> result = future.result();
+        if (result) {
+            if (json)
+                cli.out << QJsonDocument(toJson(*result)).toJson(QJsonDocument::Indented);
+            else
+                cli.out << result->name << Qt::endl;
+            return ExitSuccess;
+        }
+        // The server wants a password that neither ~/.pgpass nor the keychain had: ask once.
+        if (attempt == 0 && result.error().code == ErrorCode::PasswordNeeded) {
+            request.password = CliPassword::askOnTerminal(
+                CreateCommand::tr("Password for %1: ").arg(target->database.displayName()));
+            if (!request.password.isEmpty())
+                continue;
+        }
+        return cli.fail(result.error());
+    }
+}
+
+} // namespace
+
+CliCommand CreateCommand::command()
+{
+    return {QStringLiteral("create"), tr("Back up the database and the source folders now."), QString(), createOptions,
+            runCreate};
+}
+
+} // namespace coffre

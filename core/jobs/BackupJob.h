@@ -1,0 +1,44 @@
+#pragma once
+
+#include "JobControl.h"
+#include "Result.h"
+#include "catalog/Backup.h"
+#include "profile/Profile.h"
+
+#include <QCoreApplication>
+#include <QFuture>
+
+#include <memory>
+
+namespace coffre {
+
+struct BackupRequest
+{
+    Profile profile;
+    QString password;            // empty: libpq finds it (~/.pgpass, service file, PGPASSWORD)
+    QString name;                // empty: backup_YYYYMMDD_HHMMSS
+    QString note;
+    bool includeDatabase = true;
+    bool includeSources = true;
+    bool plainSql = false;       // also keep database.sql.zst, for reading by eye (seed 000)
+    bool gzip = false;           // .tar.gz and pg_dump's own compression, for old tooling
+    BackupKind kind = BackupKind::Manual;
+};
+
+// Creates one bundle (DESIGN.md): pg_dump of the database in a snapshot exported by libpq,
+// with each table's row count taken in that same snapshot, and one tar per source root, all at
+// once on worker threads, hashed as they stream, manifest written last. On failure or cancel
+// the bundle folder is removed; a process killed outright leaves a folder without manifest,
+// which the catalog lists as incomplete.
+class BackupJob
+{
+    Q_DECLARE_TR_FUNCTIONS(BackupJob)
+
+public:
+    // Starts the job on its own threads; the future's result is the new backup.
+    static QFuture<Result<Backup>> start(BackupRequest request, std::shared_ptr<JobControl> control);
+    // Blocking: for a worker thread.
+    static Result<Backup> run(const BackupRequest& request, JobControl& control);
+};
+
+} // namespace coffre

@@ -1,0 +1,71 @@
+#include "ChildProcess.h"
+
+#include "jobs/JobControl.h"
+
+#include <QFileInfo>
+#include <QProcess>
+
+namespace coffre {
+
+namespace {
+constexpr int PollMs = 100;       // how often a stop request is noticed
+constexpr qint64 ReadChunk = 1 << 20;
+} // namespace
+
+Status ChildProcess::run(const QString& program, const QStringList& arguments, const QProcessEnvironment& environment,
+                         const OutputSink& onOutput, JobControl& control, const StopCheck& stop)
+{
+    const QString name = QFileInfo(program).fileName();
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.setReadChannel(QProcess::StandardOutput);
+    QByteArray stderrText;
+    control.log(QStringLiteral("$ %1 %2").arg(program, arguments.join(u' ')));
+    process.start(program, arguments, QIODevice::ReadOnly);
+    if (!process.waitForStarted(10000))
+        return Error{tr("Could not start %1.").arg(name), process.errorString()};
+
+    auto drainStderr = [&] {
+        const QByteArray text = process.readAllStandardError();
+        if (!text.isEmpty()) {
+            stderrText += text;
+            for (const QByteArray& line : text.split('\n')) {
+                if (!line.trimmed().isEmpty())
+                    control.log(name + QStringLiteral(": ") + QString::fromUtf8(line));
+            }
+        }
+    };
+    Status sinkStatus;
+    bool stopped = false;
+    while (true) {
+        if (stop()) {
+            stopped = true;
+            break;
+        }
+        const bool finished = process.state() == QProcess::NotRunning;
+        process.waitForReadyRead(finished ? 0 : PollMs);
+        drainStderr();
+        while (process.bytesAvailable() > 0) {
+            const QByteArray chunk = process.read(ReadChunk);
+            if (sinkStatus = onOutput(chunk); !sinkStatus)
+                break;
+        }
+        if (!sinkStatus || (finished && process.bytesAvailable() == 0))
+            break;
+    }
+    if (stopped || !sinkStatus) {
+        process.kill();
+        process.waitForFinished(5000);
+        drainStderr();
+        return stopped ? Status(Error{tr("Stopped."), {}}) : sinkStatus;
+    }
+    process.waitForFinished(-1);
+    drainStderr();
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        const QString tail = QString::fromUtf8(stderrText.right(2000)).trimmed();
+        return Error{tr("%1 failed (exit status %2).").arg(name).arg(process.exitCode()), tail};
+    }
+    return {};
+}
+
+} // namespace coffre
