@@ -5,6 +5,8 @@
 #include <QLoggingCategory>
 #include <QSet>
 
+#include <cstring>
+
 Q_LOGGING_CATEGORY(lcPostgres, "coffre.postgres")
 
 namespace coffre {
@@ -106,11 +108,12 @@ ServerInfo PgConnection::serverInfo()
 
 QString PgConnection::conninfoForChild() const
 {
-    static const QSet<QByteArray> secret{"password", "passfile"};
+    static const QSet<QByteArray> secret{"password", "passfile", "sslpassword"};
     QStringList parts;
     PQconninfoOption* options = PQconninfo(m_connection);
     for (PQconninfoOption* o = options; o && o->keyword; ++o) {
-        if (!o->val || !*o->val || secret.contains(QByteArray(o->keyword)))
+        const bool isDefault = o->compiled && std::strcmp(o->val ? o->val : "", o->compiled) == 0;
+        if (!o->val || !*o->val || isDefault || secret.contains(QByteArray(o->keyword)))
             continue;
         QString value = QString::fromUtf8(o->val);
         value.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
