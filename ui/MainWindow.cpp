@@ -2,17 +2,22 @@
 
 #include "BackupFilterProxy.h"
 #include "BackupTableModel.h"
+#include "CreateDialog.h"
+#include "JobsPanel.h"
 #include "ProfileDialog.h"
 #include "RepositoryStatusBar.h"
 #include "Version.h"
 #include "profile/PasswordVault.h"
+#include "util/HumanSize.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QFutureWatcher>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -23,6 +28,7 @@
 #include <QStyle>
 #include <QTableView>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace coffre {
 
@@ -93,9 +99,11 @@ void MainWindow::createActions()
     make(m_quitAction, QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit,
          QStringLiteral("application-exit"), QStyle::SP_DialogCloseButton);
 
-    // Create, Restore, Delete, Download and Browse arrive with their jobs; until then they say so.
-    for (QAction* action : {m_createAction, m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
+    // Restore, Delete, Download and Browse arrive with their jobs; until then they say so.
+    for (QAction* action : {m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
         action->setStatusTip(tr("Not available in this version of Coffre yet."));
+    m_createAction->setStatusTip(tr("Back up the database and the source folders of this profile now."));
+    connect(m_createAction, &QAction::triggered, this, &MainWindow::showCreateDialog);
 
     connect(m_refreshAction, &QAction::triggered, &m_catalog, &CatalogWatcher::refresh);
     connect(m_newProfileAction, &QAction::triggered, this, &MainWindow::newProfile);
@@ -192,7 +200,14 @@ QWidget* MainWindow::createCentralArea()
     m_stack = new QStackedWidget;
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_emptyLabel);
-    return m_stack;
+    m_jobs = new JobsPanel;
+    auto* area = new QWidget;
+    auto* layout = new QVBoxLayout(area);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_jobs);
+    return area;
 }
 
 void MainWindow::reloadProfiles(const QString& select)
@@ -283,8 +298,10 @@ void MainWindow::updateActions()
     const bool hasProfile = !currentProfileName().isEmpty();
     m_editProfileAction->setEnabled(hasProfile);
     m_refreshAction->setEnabled(hasProfile);
+    // One backup at a time: the repository lock would refuse a second one anyway.
+    m_createAction->setEnabled(hasProfile && m_runningBackups == 0);
     // The jobs behind these actions are not built yet: they stay off rather than pretend.
-    for (QAction* action : {m_createAction, m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
+    for (QAction* action : {m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
         action->setEnabled(false);
 }
 
@@ -342,8 +359,103 @@ void MainWindow::showAbout()
                            .arg(QLatin1String(Version)));
 }
 
+Result<Profile> MainWindow::currentProfile() const
+{
+    return m_profiles.load(currentProfileName());
+}
+
+void MainWindow::showCreateDialog()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile) {
+        QMessageBox::warning(this, tr("Create backup"), profile.error().message);
+        return;
+    }
+    CreateDialog dialog(*profile, this);
+    if (dialog.exec() == QDialog::Accepted)
+        startBackup(dialog.request());
+}
+
+void MainWindow::withPassword(const Profile& profile, const std::function<void(const QString&)>& then)
+{
+    if (m_sessionPasswords.contains(profile.name) || !profile.passwordInKeychain || profile.database.isEmpty()) {
+        then(m_sessionPasswords.value(profile.name));
+        return;
+    }
+    PasswordVault::read(profile.name, this, [this, then](Result<QString> password) {
+        if (!password)
+            statusBar()->showMessage(password.error().message, 10000);
+        then(password ? *password : QString());
+    });
+}
+
+void MainWindow::startBackup(BackupRequest request)
+{
+    ++m_runningBackups;
+    updateActions();
+    withPassword(request.profile, [this, request](const QString& password) mutable {
+        request.password = password;
+        runBackup(std::move(request), 0);
+    });
+}
+
+void MainWindow::runBackup(BackupRequest request, int attempt)
+{
+    auto control = std::make_shared<JobControl>();
+    JobRow* row = m_jobs->addJob(tr("Backup of “%1”").arg(request.profile.name), control);
+    auto* watcher = new QFutureWatcher<Result<Backup>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
+        watcher->deleteLater();
+        const Result<Backup> result = watcher->result();
+        const bool needsPassword = !result && (result.error().code == ErrorCode::PasswordNeeded ||
+                                               result.error().code == ErrorCode::WrongPassword);
+        if (needsPassword && attempt < 3 && !m_closeWhenIdle) {
+            row->finish(false, result.error().message, result.error().detail);
+            bool ok = false;
+            const QString password = QInputDialog::getText(
+                this, tr("Database password"),
+                tr("%1\n\nPassword for %2:").arg(result.error().message, request.profile.database.displayName()),
+                QLineEdit::Password, QString(), &ok);
+            if (ok && !password.isEmpty()) {
+                m_sessionPasswords.insert(request.profile.name, password);
+                BackupRequest retry = request;
+                retry.password = password;
+                emit row->dismissed();
+                runBackup(retry, attempt + 1);
+                return;
+            }
+        }
+        --m_runningBackups;
+        updateActions();
+        if (result) {
+            row->finish(true, tr("%1 created: %2.").arg(result->name, humanSize(result->sizeBytes)));
+            m_catalog.refresh();
+        } else {
+            const bool canceled = result.error().code == ErrorCode::Canceled;
+            row->finish(false, result.error().message, canceled ? QString() : result.error().detail);
+        }
+        emit backupFinished(result.ok(), result ? result->name : result.error().message);
+        if (m_closeWhenIdle && m_runningBackups == 0)
+            close();
+    });
+    watcher->setFuture(BackupJob::start(std::move(request), control));
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_runningBackups > 0) {
+        const auto answer = QMessageBox::question(this, tr("Quit Coffre"),
+                                                  tr("A backup is running. Cancel it and quit? Nothing half-written is kept."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_closeWhenIdle = true;
+        for (JobRow* row : m_jobs->findChildren<JobRow*>())
+            row->control()->cancel();
+        event->ignore(); // closes again once the jobs have cleaned up
+        return;
+    }
     QSettings settings;
     settings.setValue(GeometryKey, saveGeometry());
     settings.setValue(HeaderKey, m_table->horizontalHeader()->saveState());

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "catalog/CatalogWatcher.h"
+#include "jobs/BackupJob.h"
 #include "profile/ProfileStore.h"
 
 #include <QHash>
+
+#include <functional>
 #include <QMainWindow>
 
 class QAction;
@@ -17,6 +20,8 @@ namespace coffre {
 
 class BackupFilterProxy;
 class BackupTableModel;
+class JobRow;
+class JobsPanel;
 class RepositoryStatusBar;
 
 // The window: a profile selector, the backups of its repository, and the actions on them.
@@ -36,10 +41,16 @@ public:
     BackupFilterProxy* backupProxy() const { return m_proxy; }
     QTableView* backupTable() const { return m_table; }
     CatalogWatcher* catalog() { return &m_catalog; }
+    JobsPanel* jobsPanel() const { return m_jobs; }
+
+    // Starts a backup of the current profile with the session's or the keychain's password.
+    // The Create dialog ends here; tests and the GUI benchmark call it directly.
+    void startBackup(BackupRequest request);
 
 signals:
     // After each scan of the repository has reached the list (tests and --screenshot wait on it).
     void catalogShown();
+    void backupFinished(bool ok, const QString& nameOrError);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -59,10 +70,16 @@ private:
     void updateEmptyState();
     void updateActions();
     void showAbout();
+    void showCreateDialog();
+    void runBackup(BackupRequest request, int attempt);
+    void withPassword(const Profile& profile, const std::function<void(const QString&)>& then);
+    Result<Profile> currentProfile() const;
 
     ProfileStore m_profiles;
     CatalogWatcher m_catalog;
     QHash<QString, QString> m_sessionPasswords; // typed passwords, for this session only
+    int m_runningBackups = 0;
+    bool m_closeWhenIdle = false;
     QString m_catalogError;
 
     BackupTableModel* m_model;
@@ -73,6 +90,7 @@ private:
     QComboBox* m_profileBox = nullptr;
     QLineEdit* m_filter = nullptr;
     RepositoryStatusBar* m_statusInfo = nullptr;
+    JobsPanel* m_jobs = nullptr;
 
     QAction* m_createAction = nullptr;
     QAction* m_restoreAction = nullptr;

@@ -1,0 +1,143 @@
+#include "CreateDialog.h"
+#include "JobsPanel.h"
+#include "MainWindow.h"
+#include "BackupTableModel.h"
+#include "PgFixture.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace coffre;
+
+// Create, driven through the real window: the action, the dialog, the jobs panel, the list.
+class TestMainWindowCreate : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+
+    ProfileStore store() const { return ProfileStore(m_home.filePath(QStringLiteral("profiles"))); }
+
+    Profile makeProfile(const QString& name, int portOffset = 0)
+    {
+        Profile profile;
+        profile.name = name;
+        profile.database = test::fixtureDatabase(QStringLiteral("window_src"));
+        profile.database.port += portOffset;
+        const QString source = m_home.filePath(QStringLiteral("app/backend"));
+        QDir().mkpath(source + QStringLiteral("/node_modules"));
+        QFile file(source + QStringLiteral("/package.json"));
+        file.open(QIODevice::WriteOnly);
+        file.write("{}\n");
+        profile.sources = {{QStringLiteral("backend"), source}};
+        profile.repository = m_home.filePath(QStringLiteral("backups-") + name);
+        return profile;
+    }
+
+    // Answers the Create dialog once it is open: a note, then Create.
+    static void acceptCreateDialog(const QString& note)
+    {
+        QTimer::singleShot(0, [note] {
+            auto* dialog = qobject_cast<CreateDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->findChild<QLineEdit*>(QStringLiteral("noteEdit"))->setText(note);
+            dialog->accept();
+        });
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!test::hasFixture())
+            QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
+        QVERIFY(test::recreateDatabase(QStringLiteral("window_src")));
+        QVERIFY(test::execSql(QStringLiteral("window_src"),
+                              {QStringLiteral("create table t (id int)"),
+                               QStringLiteral("insert into t select generate_series(1, 1000)")}));
+        QVERIFY(store().save(makeProfile(QStringLiteral("shop"))).ok());
+        QVERIFY(store().save(makeProfile(QStringLiteral("down"), 1)).ok());
+    }
+
+    void createFromTheWindowAppearsInTheList()
+    {
+        MainWindow window(store());
+        window.selectProfile(QStringLiteral("shop"));
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        QSignalSpy finished(&window, &MainWindow::backupFinished);
+        window.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        QCOMPARE(window.backupModel()->rowCount(), 0);
+
+        QAction* create = window.findChild<QAction*>(QStringLiteral("actionCreate"));
+        QVERIFY(create->isEnabled());
+        acceptCreateDialog(QStringLiteral("from the window"));
+        create->trigger();
+        QVERIFY(!create->isEnabled()); // one backup at a time
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 5000);
+        const Backup& backup = window.backupModel()->backupAt(0);
+        QCOMPARE(backup.status, BackupStatus::Complete);
+        QCOMPARE(backup.manifest->note, QStringLiteral("from the window"));
+        QVERIFY(create->isEnabled());
+        const auto* status = window.jobsPanel()->findChild<QLabel*>(QStringLiteral("jobStatus"));
+        QVERIFY2(status->text().contains(backup.name), qPrintable(status->text()));
+    }
+
+    void failureShowsTheReasonAndTheLog()
+    {
+        MainWindow window(store());
+        window.selectProfile(QStringLiteral("down"));
+        QSignalSpy finished(&window, &MainWindow::backupFinished);
+        window.show();
+        acceptCreateDialog(QString());
+        window.findChild<QAction*>(QStringLiteral("actionCreate"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY(!finished.first().at(0).toBool());
+        const auto* status = window.jobsPanel()->findChild<QLabel*>(QStringLiteral("jobStatus"));
+        QVERIFY2(status->text().startsWith(QStringLiteral("No PostgreSQL server answers")), qPrintable(status->text()));
+        QVERIFY(window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobLog"))->isVisible());
+        QCOMPARE(QDir(m_home.filePath(QStringLiteral("backups-down"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList());
+    }
+
+    void cancelFromThePanel()
+    {
+        QVERIFY(test::recreateDatabase(QStringLiteral("window_big")));
+        QVERIFY(test::execSql(QStringLiteral("window_big"),
+                              {QStringLiteral("create table blobs (body text)"),
+                               QStringLiteral("insert into blobs select repeat(md5(i::text), 40) from generate_series(1, 150000) i")}));
+        Profile big = makeProfile(QStringLiteral("big"));
+        big.database.dbname = QStringLiteral("window_big");
+        QVERIFY(store().save(big).ok());
+        MainWindow window(store());
+        window.selectProfile(QStringLiteral("big"));
+        QSignalSpy finished(&window, &MainWindow::backupFinished);
+        window.show();
+        BackupRequest request;
+        request.profile = big;
+        request.plainSql = true;
+        window.startBackup(request);
+        auto* row = window.jobsPanel()->findChild<JobRow*>();
+        QVERIFY(row);
+        QTRY_VERIFY_WITH_TIMEOUT(row->control()->bytesDone() > 0 || !finished.isEmpty(), 20000);
+        QVERIFY2(finished.isEmpty(), "finished before it could be canceled");
+        QTest::mouseClick(window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobCancel")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+        QCOMPARE(finished.first().at(1).toString(), QStringLiteral("The backup was canceled."));
+        QCOMPARE(QDir(big.repository).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList());
+    }
+};
+
+QTEST_MAIN(TestMainWindowCreate)
+#include "tst_mainwindow_create.moc"
