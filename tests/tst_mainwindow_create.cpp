@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 #include "BackupTableModel.h"
 #include "PgFixture.h"
+#include "ProfileDialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -109,6 +110,34 @@ private slots:
         QVERIFY2(status->text().startsWith(QStringLiteral("No PostgreSQL server answers")), qPrintable(status->text()));
         QVERIFY(window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobLog"))->isVisible());
         QCOMPARE(QDir(m_home.filePath(QStringLiteral("backups-down"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList());
+    }
+
+    void profileDialogTestsTheConnection()
+    {
+        Profile profile = makeProfile(QStringLiteral("dialog"));
+        profile.database = test::fixtureDatabase(QStringLiteral("window_src"), QStringLiteral("coffre_pw"));
+        ProfileDialog dialog(profile, false);
+        dialog.show();
+        QSignalSpy tested(&dialog, &ProfileDialog::connectionTested);
+        auto* password = dialog.findChild<QLineEdit*>(QStringLiteral("passwordEdit"));
+        auto* button = dialog.findChild<QPushButton*>(QStringLiteral("testConnectionButton"));
+        auto* result = dialog.findChild<QLabel*>(QStringLiteral("testResultLabel"));
+
+        QTest::keyClicks(password, QStringLiteral("wrong"));
+        QTest::mouseClick(button, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, 15000);
+        QVERIFY(!tested.last().at(0).toBool());
+        QVERIFY2(result->text().startsWith(QStringLiteral("Wrong password for user “coffre_pw”")), qPrintable(result->text()));
+
+        password->clear();
+        QTest::keyClicks(password, QStringLiteral("right-secret"));
+        QTest::mouseClick(button, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 2, 15000);
+        QVERIFY2(tested.last().at(0).toBool(), qPrintable(result->text()));
+        QVERIFY2(result->text().startsWith(QStringLiteral("Connected: PostgreSQL 15.")), qPrintable(result->text()));
+        // The password stays out of the profile.
+        QVERIFY(!ProfileStore::toJson(dialog.profile()).contains(QStringLiteral("password")));
+        QCOMPARE(dialog.password(), QStringLiteral("right-secret"));
     }
 
     void cancelFromThePanel()

@@ -1,4 +1,1106 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AtomicFile</name>
+    <message>
+        <source>Could not write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BackupJob</name>
+    <message>
+        <source>Backup %1 complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one part to back up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile names no database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile names no source folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup folder “%1” cannot be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space in “%1”: about %2 are needed and %3 are free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup folder cannot be created in “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid backup name: use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A backup named “%1” already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not count the rows of %1.%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the manifest…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Catalog</name>
+    <message>
+        <source>The file “%1” is missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” has %2 bytes instead of %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No manifest: the backup was interrupted or is still being written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The repository folder “%1” does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The repository “%1” is not a readable folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChildProcess</name>
+    <message>
+        <source>Could not start %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed (exit status %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <source>Usage: coffre-cli [global options] COMMAND [options]
+
+Backs up and restores a web application: its PostgreSQL database and its source folders.
+
+Commands:
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+Global options:
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+&apos;coffre-cli COMMAND --help&apos; describes one command.
+Exit status: 0 on success, 1 on failure, 2 on bad usage.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coffre-cli: unknown command “%1”; &apos;coffre-cli --help&apos; lists them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CliJobRunner</name>
+    <message>
+        <source>Canceling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CliTarget</name>
+    <message>
+        <source>Work on the stored profile NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder that holds the backups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database, as a libpq connection string or URI (no password: use ~/.pgpass).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A source folder to back up; repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name or pattern to leave out; repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No profile exists yet: give --profile NAME, or --repository DIR for an ad-hoc run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several profiles exist; choose one with --profile NAME (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--source takes LABEL=PATH, with a label of letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos; (found “%1”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No repository: give --repository DIR or a --profile that has one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CompressedFileWriter</name>
+    <message>
+        <source>The disk holding the backups is full (writing “%1”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CreateCommand</name>
+    <message>
+        <source>Name of the backup (default: backup_YYYYMMDD_HHMMSS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A note kept with the backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the database out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the source folders out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also keep the database as plain SQL, for reading by eye.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compress with gzip instead of zstd, for old tooling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the backup as scheduled (for cron jobs).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the new backup as a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--no-db and --no-sources together leave nothing to back up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password for %1: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back up the database and the source folders now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ListCommands</name>
+    <message>
+        <source>Print JSON for scripts instead of a table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No backups in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CONTENTS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s), %1 in %2; %3 free on that disk.</source>
+        <translation>
+            <numerusform>%n backup, %1 in %2; %3 free on that disk.</numerusform>
+            <numerusform>%n backups, %1 in %2; %3 free on that disk.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>PROFILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DATABASE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SOURCES</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>REPOSITORY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No profiles yet in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the stored profiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the backups of a repository with their size, date and status.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ManifestParser</name>
+    <message>
+        <source>is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must use only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos; (found “%1”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not a valid path inside a backup (found “%1”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a whole number, zero or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a date and time in ISO 8601 with a time zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a list of texts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest field “%1” must be an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest field “%1” %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest lists the file “%1” twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest gives no valid SHA-256 checksum for “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest names “%1” but does not list it in “files”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest has two source roots labelled “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest is not valid JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest is not a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest has no format version; it was not written by Coffre.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads format %2). Use a newer Coffre.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be “manual”, “scheduled” or “safety” (found “%1”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be an object or null</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest is too large to be genuine (%1 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PassFile</name>
+    <message>
+        <source>Could not create a private temporary folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PasswordVault</name>
+    <message>
+        <source>No password is stored in the keychain for this profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system keychain is not available; the password is kept for this session only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system keychain failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PgConnection</name>
+    <message>
+        <source>Out of memory while connecting to the database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database refused a request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong password for user “%1” on %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server asks for a password for user “%1” and none was given: type it in, keep it in the keychain, or add it to ~/.pgpass.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database does not exist on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user “%1” does not exist on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server does not accept this user and database from this machine (pg_hba.conf).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server name “%1” is unknown: check the host.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at %1 did not answer within %2 seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No PostgreSQL server answers at %1: is it running, and are the host and port right?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service “%1” is not defined in pg_service.conf.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secure (SSL) connection to %1 failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection settings are not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not connect to the database at %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PgTools</name>
+    <message>
+        <source>“%1” does not run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” does not say which PostgreSQL version it belongs to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No %1 for PostgreSQL %2 or newer is installed. Install the package postgresql-client-%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProfileStore</name>
+    <message>
+        <source>“%1” is not a valid profile name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no profile named “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile “%1” cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile file of “%1” is not valid JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile file “%1” names another profile (“%2”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the settings folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile “%1” could not be removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A profile name uses only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and does not start with &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the folder where backups are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup folder must be an absolute path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile backs up nothing: give a database or at least one source folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The source label “%1” may use only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Two source folders are labelled “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The source folder “%1” must be an absolute path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProgressMeter</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RepositoryLock</name>
+    <message>
+        <source>Another Coffre job is working on this repository (process %1 on %2). Wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot lock the repository “%1”: check that the folder is writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SourceTreeScanner</name>
+    <message>
+        <source>The source folder “%1” cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The source folder “%1” cannot be read completely.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TreeArchiver</name>
+    <message>
+        <source>Could not start the archive of “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not archive “%1” from “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped “%1”: it vanished while the backup ran.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read “%1” in “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” shrank while the backup ran; padded with zeros.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::BackupTableModel</name>
+    <message>
+        <source>%L1 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safety copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bucket %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::CreateDialog</name>
+    <message>
+        <source>Create backup — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;. Empty: the date and time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. before the v2 migration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Include</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder “%1” (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also keep the database as plain &amp;SQL, for reading by eye</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compress with &amp;gzip instead of zstd (for old tools; slower)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one part to back up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name may use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and may not start with &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::JobRow</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::MainWindow</name>
+    <message>
+        <source>Coffre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do&amp;wnload…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Browse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not available in this version of Coffre yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back up the database and the source folders of this profile now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Coffre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The web application whose backups are shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;No profile yet&lt;/h3&gt;&lt;p&gt;A profile names the database, the source folders and the backup folder of one web application.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;new-profile&quot;&gt;Create a profile…&lt;/a&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backups cannot be listed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or schedule &lt;tt&gt;coffre-cli create --profile %3&lt;/tt&gt; with cron.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;h3&gt;No backup matches “%1”&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n backup(s).&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;h3&gt;No backup matches “%1”&lt;/h3&gt;&lt;p&gt;Clear the filter to see the %n backup.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;h3&gt;No backup matches “%1”&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n backups.&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Edit profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A profile named “%1” already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Coffre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Coffre %1&lt;/h3&gt;&lt;p&gt;Backs up and restores a web application: its PostgreSQL database, its source folders and its configuration.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup of “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+
+Password for %2:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 created: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit Coffre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A backup is running. Cancel it and quit? Nothing half-written is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::ProfileDialog</name>
+    <message>
+        <source>New profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit profile “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. shop-production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Source folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile &amp;name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>localhost, a server name, or a socket folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default (5432)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional: a section of pg_service.conf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty: use ~/.pgpass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remember in the system &amp;keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data&amp;base:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SS&amp;L mode:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ser&amp;vice:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left out of every backup (one name or pattern per line):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bro&amp;wse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup &amp;folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After a restore, &amp;run:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected: PostgreSQL %1, database “%2” (%3) as “%4”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::RepositoryStatusBar</name>
+    <message numerus="yes">
+        <source>%n backup(s), %1</source>
+        <translation>
+            <numerusform>%n backup, %1</numerusform>
+            <numerusform>%n backups, %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 free (%2 % used)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The disk holding the backups is %1 % full. Delete old backups or move the repository before a backup fails for lack of space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Back up and restore a web application.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open this profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a picture of the window and quit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>

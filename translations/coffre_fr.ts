@@ -1,4 +1,1118 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
+<context>
+    <name>AtomicFile</name>
+    <message>
+        <source>Could not write “%1”.</source>
+        <translation>Impossible d’écrire « %1 ».</translation>
+    </message>
+</context>
+<context>
+    <name>BackupJob</name>
+    <message>
+        <source>Backup %1 complete.</source>
+        <translation>Sauvegarde %1 terminée.</translation>
+    </message>
+    <message>
+        <source>The backup was canceled.</source>
+        <translation>La sauvegarde a été annulée.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Vérification…</translation>
+    </message>
+    <message>
+        <source>Choose at least one part to back up.</source>
+        <translation>Choisissez au moins un élément à sauvegarder.</translation>
+    </message>
+    <message>
+        <source>The profile names no database.</source>
+        <translation>Le profil n’indique aucune base de données.</translation>
+    </message>
+    <message>
+        <source>The profile names no source folder.</source>
+        <translation>Le profil n’indique aucun dossier source.</translation>
+    </message>
+    <message>
+        <source>The backup folder “%1” cannot be created.</source>
+        <translation>Le dossier des sauvegardes « %1 » ne peut pas être créé.</translation>
+    </message>
+    <message>
+        <source>Not enough free space in “%1”: about %2 are needed and %3 are free.</source>
+        <translation>Espace libre insuffisant dans « %1 » : environ %2 sont nécessaires et %3 sont libres.</translation>
+    </message>
+    <message>
+        <source>The backup folder cannot be created in “%1”.</source>
+        <translation>Le dossier de la sauvegarde ne peut pas être créé dans « %1 ».</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid backup name: use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation>« %1 » n’est pas un nom de sauvegarde valide : utilisez des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;.</translation>
+    </message>
+    <message>
+        <source>A backup named “%1” already exists.</source>
+        <translation>Une sauvegarde nommée « %1 » existe déjà.</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Sauvegarde en cours…</translation>
+    </message>
+    <message>
+        <source>Could not count the rows of %1.%2.</source>
+        <translation>Impossible de compter les lignes de %1.%2.</translation>
+    </message>
+    <message>
+        <source>Writing the manifest…</source>
+        <translation>Écriture du manifeste…</translation>
+    </message>
+</context>
+<context>
+    <name>Catalog</name>
+    <message>
+        <source>The file “%1” is missing.</source>
+        <translation>Le fichier « %1 » est absent.</translation>
+    </message>
+    <message>
+        <source>The file “%1” has %2 bytes instead of %3.</source>
+        <translation>Le fichier « %1 » fait %2 octets au lieu de %3.</translation>
+    </message>
+    <message>
+        <source>No manifest: the backup was interrupted or is still being written.</source>
+        <translation>Aucun manifeste : la sauvegarde a été interrompue ou est encore en cours d’écriture.</translation>
+    </message>
+    <message>
+        <source>The repository folder “%1” does not exist.</source>
+        <translation>Le dossier du dépôt « %1 » n’existe pas.</translation>
+    </message>
+    <message>
+        <source>The repository “%1” is not a readable folder.</source>
+        <translation>Le dépôt « %1 » n’est pas un dossier lisible.</translation>
+    </message>
+</context>
+<context>
+    <name>ChildProcess</name>
+    <message>
+        <source>Could not start %1.</source>
+        <translation>Impossible de lancer %1.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Arrêté.</translation>
+    </message>
+    <message>
+        <source>%1 failed (exit status %2).</source>
+        <translation>Échec de %1 (code de sortie %2).</translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <source>Usage: coffre-cli [global options] COMMAND [options]
+
+Backs up and restores a web application: its PostgreSQL database and its source folders.
+
+Commands:
+</source>
+        <translation>Usage : coffre-cli [options globales] COMMANDE [options]
+
+Sauvegarde et restaure une application web : sa base de données PostgreSQL et ses dossiers sources.
+
+Commandes :
+</translation>
+    </message>
+    <message>
+        <source>
+Global options:
+</source>
+        <translation>
+Options globales :
+</translation>
+    </message>
+    <message>
+        <source>
+&apos;coffre-cli COMMAND --help&apos; describes one command.
+Exit status: 0 on success, 1 on failure, 2 on bad usage.
+</source>
+        <translation>
+&apos;coffre-cli COMMANDE --help&apos; décrit une commande.
+Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisation incorrecte.
+</translation>
+    </message>
+    <message>
+        <source>coffre-cli: unknown command “%1”; &apos;coffre-cli --help&apos; lists them.</source>
+        <translation>coffre-cli : commande inconnue « %1 » ; &apos;coffre-cli --help&apos; donne la liste des commandes.</translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation>Afficher cette aide.</translation>
+    </message>
+</context>
+<context>
+    <name>CliJobRunner</name>
+    <message>
+        <source>Canceling…</source>
+        <translation>Annulation…</translation>
+    </message>
+</context>
+<context>
+    <name>CliTarget</name>
+    <message>
+        <source>Work on the stored profile NAME.</source>
+        <translation>Utiliser le profil enregistré NAME.</translation>
+    </message>
+    <message>
+        <source>The folder that holds the backups.</source>
+        <translation>Le dossier qui contient les sauvegardes.</translation>
+    </message>
+    <message>
+        <source>The database, as a libpq connection string or URI (no password: use ~/.pgpass).</source>
+        <translation>La base de données, sous forme de chaîne de connexion ou d’URI libpq (sans mot de passe : utilisez ~/.pgpass).</translation>
+    </message>
+    <message>
+        <source>A source folder to back up; repeatable.</source>
+        <translation>Un dossier source à sauvegarder ; option répétable.</translation>
+    </message>
+    <message>
+        <source>A name or pattern to leave out; repeatable.</source>
+        <translation>Un nom ou un motif à exclure ; option répétable.</translation>
+    </message>
+    <message>
+        <source>No profile exists yet: give --profile NAME, or --repository DIR for an ad-hoc run.</source>
+        <translation>Aucun profil n’existe encore : indiquez --profile NAME, ou --repository DIR pour une exécution ponctuelle.</translation>
+    </message>
+    <message>
+        <source>Several profiles exist; choose one with --profile NAME (%1).</source>
+        <translation>Plusieurs profils existent ; choisissez-en un avec --profile NAME (%1).</translation>
+    </message>
+    <message>
+        <source>--source takes LABEL=PATH, with a label of letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos; (found “%1”).</source>
+        <translation>--source attend LABEL=PATH, avec un libellé composé de lettres, de chiffres, &apos;-&apos;, &apos;_&apos; ou &apos;.&apos; (trouvé : « %1 »).</translation>
+    </message>
+    <message>
+        <source>No repository: give --repository DIR or a --profile that has one.</source>
+        <translation>Aucun dépôt : indiquez --repository DIR ou un --profile qui en définit un.</translation>
+    </message>
+</context>
+<context>
+    <name>CompressedFileWriter</name>
+    <message>
+        <source>The disk holding the backups is full (writing “%1”).</source>
+        <translation>Le disque des sauvegardes est plein (écriture de « %1 »).</translation>
+    </message>
+    <message>
+        <source>Could not write “%1”.</source>
+        <translation>Impossible d’écrire « %1 ».</translation>
+    </message>
+</context>
+<context>
+    <name>CreateCommand</name>
+    <message>
+        <source>Name of the backup (default: backup_YYYYMMDD_HHMMSS).</source>
+        <translation>Nom de la sauvegarde (par défaut : backup_YYYYMMDD_HHMMSS).</translation>
+    </message>
+    <message>
+        <source>A note kept with the backup.</source>
+        <translation>Une note conservée avec la sauvegarde.</translation>
+    </message>
+    <message>
+        <source>Leave the database out.</source>
+        <translation>Exclure la base de données.</translation>
+    </message>
+    <message>
+        <source>Leave the source folders out.</source>
+        <translation>Exclure les dossiers sources.</translation>
+    </message>
+    <message>
+        <source>Also keep the database as plain SQL, for reading by eye.</source>
+        <translation>Conserver aussi la base de données en SQL brut, lisible directement.</translation>
+    </message>
+    <message>
+        <source>Compress with gzip instead of zstd, for old tooling.</source>
+        <translation>Compresser avec gzip au lieu de zstd, pour les outils anciens.</translation>
+    </message>
+    <message>
+        <source>Mark the backup as scheduled (for cron jobs).</source>
+        <translation>Marquer la sauvegarde comme planifiée (pour les tâches cron).</translation>
+    </message>
+    <message>
+        <source>Print the new backup as a JSON object.</source>
+        <translation>Afficher la nouvelle sauvegarde sous forme d’objet JSON.</translation>
+    </message>
+    <message>
+        <source>--no-db and --no-sources together leave nothing to back up.</source>
+        <translation>--no-db et --no-sources ensemble ne laissent rien à sauvegarder.</translation>
+    </message>
+    <message>
+        <source>Password for %1: </source>
+        <translation>Mot de passe pour %1 : </translation>
+    </message>
+    <message>
+        <source>Back up the database and the source folders now.</source>
+        <translation>Sauvegarder maintenant la base de données et les dossiers sources.</translation>
+    </message>
+</context>
+<context>
+    <name>ListCommands</name>
+    <message>
+        <source>Print JSON for scripts instead of a table.</source>
+        <translation>Afficher du JSON pour les scripts au lieu d’un tableau.</translation>
+    </message>
+    <message>
+        <source>No backups in %1.</source>
+        <translation>Aucune sauvegarde dans %1.</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NOM</translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation>CRÉÉE</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>TAILLE</translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation>TYPE</translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation>ÉTAT</translation>
+    </message>
+    <message>
+        <source>CONTENTS</source>
+        <translation>CONTENU</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s), %1 in %2; %3 free on that disk.</source>
+        <translation>
+            <numerusform>%n sauvegarde, %1 dans %2 ; %3 libres sur ce disque.</numerusform>
+            <numerusform>%n sauvegardes, %1 dans %2 ; %3 libres sur ce disque.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>PROFILE</source>
+        <translation>PROFIL</translation>
+    </message>
+    <message>
+        <source>DATABASE</source>
+        <translation>BASE</translation>
+    </message>
+    <message>
+        <source>SOURCES</source>
+        <translation>SOURCES</translation>
+    </message>
+    <message>
+        <source>REPOSITORY</source>
+        <translation>DÉPÔT</translation>
+    </message>
+    <message>
+        <source>No profiles yet in %1.</source>
+        <translation>Aucun profil pour l’instant dans %1.</translation>
+    </message>
+    <message>
+        <source>List the stored profiles.</source>
+        <translation>Lister les profils enregistrés.</translation>
+    </message>
+    <message>
+        <source>List the backups of a repository with their size, date and status.</source>
+        <translation>Lister les sauvegardes d’un dépôt avec leur taille, leur date et leur état.</translation>
+    </message>
+</context>
+<context>
+    <name>ManifestParser</name>
+    <message>
+        <source>is missing</source>
+        <translation>est absent</translation>
+    </message>
+    <message>
+        <source>must be a text</source>
+        <translation>doit être un texte</translation>
+    </message>
+    <message>
+        <source>must use only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos; (found “%1”)</source>
+        <translation>ne doit contenir que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos; (trouvé : « %1 »)</translation>
+    </message>
+    <message>
+        <source>is not a valid path inside a backup (found “%1”)</source>
+        <translation>n’est pas un chemin valide dans une sauvegarde (trouvé : « %1 »)</translation>
+    </message>
+    <message>
+        <source>must be a whole number, zero or more</source>
+        <translation>doit être un nombre entier positif ou nul</translation>
+    </message>
+    <message>
+        <source>must be a date and time in ISO 8601 with a time zone</source>
+        <translation>doit être une date et une heure au format ISO 8601 avec fuseau horaire</translation>
+    </message>
+    <message>
+        <source>must be a list of texts</source>
+        <translation>doit être une liste de textes</translation>
+    </message>
+    <message>
+        <source>must be a list</source>
+        <translation>doit être une liste</translation>
+    </message>
+    <message>
+        <source>The manifest field “%1” must be an object.</source>
+        <translation>Le champ « %1 » du manifeste doit être un objet.</translation>
+    </message>
+    <message>
+        <source>The manifest field “%1” %2.</source>
+        <translation>Le champ « %1 » du manifeste %2.</translation>
+    </message>
+    <message>
+        <source>The manifest lists the file “%1” twice.</source>
+        <translation>Le manifeste mentionne deux fois le fichier « %1 ».</translation>
+    </message>
+    <message>
+        <source>The manifest gives no valid SHA-256 checksum for “%1”.</source>
+        <translation>Le manifeste ne donne aucune somme de contrôle SHA-256 valide pour « %1 ».</translation>
+    </message>
+    <message>
+        <source>The manifest names “%1” but does not list it in “files”.</source>
+        <translation>Le manifeste cite « %1 » mais ne le mentionne pas dans « files ».</translation>
+    </message>
+    <message>
+        <source>The manifest has two source roots labelled “%1”.</source>
+        <translation>Le manifeste contient deux racines sources portant le libellé « %1 ».</translation>
+    </message>
+    <message>
+        <source>The manifest is not valid JSON.</source>
+        <translation>Le manifeste n’est pas du JSON valide.</translation>
+    </message>
+    <message>
+        <source>The manifest is not a JSON object.</source>
+        <translation>Le manifeste n’est pas un objet JSON.</translation>
+    </message>
+    <message>
+        <source>The manifest has no format version; it was not written by Coffre.</source>
+        <translation>Le manifeste n’indique aucune version de format ; il n’a pas été écrit par Coffre.</translation>
+    </message>
+    <message>
+        <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads format %2). Use a newer Coffre.</source>
+        <translation>Cette sauvegarde utilise le format de manifeste %1, que cette version de Coffre ne sait pas lire (elle lit le format %2). Utilisez une version plus récente de Coffre.</translation>
+    </message>
+    <message>
+        <source>must be “manual”, “scheduled” or “safety” (found “%1”)</source>
+        <translation>doit valoir « manual », « scheduled » ou « safety » (trouvé : « %1 »)</translation>
+    </message>
+    <message>
+        <source>must be an object or null</source>
+        <translation>doit être un objet ou null</translation>
+    </message>
+    <message>
+        <source>The manifest cannot be read.</source>
+        <translation>Le manifeste ne peut pas être lu.</translation>
+    </message>
+    <message>
+        <source>The manifest is too large to be genuine (%1 bytes).</source>
+        <translation>Le manifeste est trop volumineux pour être authentique (%1 octets).</translation>
+    </message>
+</context>
+<context>
+    <name>PassFile</name>
+    <message>
+        <source>Could not create a private temporary folder.</source>
+        <translation>Impossible de créer un dossier temporaire privé.</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordVault</name>
+    <message>
+        <source>No password is stored in the keychain for this profile.</source>
+        <translation>Aucun mot de passe n’est enregistré dans le trousseau pour ce profil.</translation>
+    </message>
+    <message>
+        <source>The system keychain is not available; the password is kept for this session only.</source>
+        <translation>Le trousseau du système n’est pas disponible ; le mot de passe est conservé pour cette session uniquement.</translation>
+    </message>
+    <message>
+        <source>The system keychain failed.</source>
+        <translation>Le trousseau du système a renvoyé une erreur.</translation>
+    </message>
+</context>
+<context>
+    <name>PgConnection</name>
+    <message>
+        <source>Out of memory while connecting to the database.</source>
+        <translation>Mémoire insuffisante lors de la connexion à la base de données.</translation>
+    </message>
+    <message>
+        <source>The database refused a request.</source>
+        <translation>La base de données a refusé une requête.</translation>
+    </message>
+    <message>
+        <source>Wrong password for user “%1” on %2.</source>
+        <translation>Mot de passe incorrect pour l’utilisateur « %1 » sur %2.</translation>
+    </message>
+    <message>
+        <source>The server asks for a password for user “%1” and none was given: type it in, keep it in the keychain, or add it to ~/.pgpass.</source>
+        <translation>Le serveur demande un mot de passe pour l’utilisateur « %1 » et aucun n’a été fourni : saisissez-le, enregistrez-le dans le trousseau ou ajoutez-le à ~/.pgpass.</translation>
+    </message>
+    <message>
+        <source>The database does not exist on %1.</source>
+        <translation>La base de données n’existe pas sur %1.</translation>
+    </message>
+    <message>
+        <source>The user “%1” does not exist on the server.</source>
+        <translation>L’utilisateur « %1 » n’existe pas sur le serveur.</translation>
+    </message>
+    <message>
+        <source>The server does not accept this user and database from this machine (pg_hba.conf).</source>
+        <translation>Le serveur n’accepte pas cet utilisateur et cette base de données depuis cette machine (pg_hba.conf).</translation>
+    </message>
+    <message>
+        <source>The server name “%1” is unknown: check the host.</source>
+        <translation>Le nom de serveur « %1 » est inconnu : vérifiez l’hôte.</translation>
+    </message>
+    <message>
+        <source>The server at %1 did not answer within %2 seconds.</source>
+        <translation>Le serveur à l’adresse %1 n’a pas répondu dans un délai de %2 secondes.</translation>
+    </message>
+    <message>
+        <source>No PostgreSQL server answers at %1: is it running, and are the host and port right?</source>
+        <translation>Aucun serveur PostgreSQL ne répond à l’adresse %1 : est-il démarré, et l’hôte et le port sont-ils corrects ?</translation>
+    </message>
+    <message>
+        <source>The service “%1” is not defined in pg_service.conf.</source>
+        <translation>Le service « %1 » n’est pas défini dans pg_service.conf.</translation>
+    </message>
+    <message>
+        <source>The secure (SSL) connection to %1 failed.</source>
+        <translation>La connexion sécurisée (SSL) à %1 a échoué.</translation>
+    </message>
+    <message>
+        <source>The connection settings are not valid.</source>
+        <translation>Les paramètres de connexion ne sont pas valides.</translation>
+    </message>
+    <message>
+        <source>Could not connect to the database at %1.</source>
+        <translation>Impossible de se connecter à la base de données à l’adresse %1.</translation>
+    </message>
+</context>
+<context>
+    <name>PgTools</name>
+    <message>
+        <source>“%1” does not run.</source>
+        <translation>« %1 » ne peut pas être exécuté.</translation>
+    </message>
+    <message>
+        <source>“%1” does not say which PostgreSQL version it belongs to.</source>
+        <translation>« %1 » n’indique pas à quelle version de PostgreSQL il appartient.</translation>
+    </message>
+    <message>
+        <source>No %1 for PostgreSQL %2 or newer is installed. Install the package postgresql-client-%2.</source>
+        <translation>Aucun %1 pour PostgreSQL %2 ou plus récent n’est installé. Installez le paquet postgresql-client-%2.</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileStore</name>
+    <message>
+        <source>“%1” is not a valid profile name.</source>
+        <translation>« %1 » n’est pas un nom de profil valide.</translation>
+    </message>
+    <message>
+        <source>There is no profile named “%1”.</source>
+        <translation>Il n’existe aucun profil nommé « %1 ».</translation>
+    </message>
+    <message>
+        <source>The profile “%1” cannot be read.</source>
+        <translation>Le profil « %1 » ne peut pas être lu.</translation>
+    </message>
+    <message>
+        <source>The profile file of “%1” is not valid JSON.</source>
+        <translation>Le fichier du profil « %1 » n’est pas du JSON valide.</translation>
+    </message>
+    <message>
+        <source>The profile file “%1” names another profile (“%2”).</source>
+        <translation>Le fichier de profil « %1 » désigne un autre profil (« %2 »).</translation>
+    </message>
+    <message>
+        <source>Cannot create the settings folder “%1”.</source>
+        <translation>Impossible de créer le dossier des paramètres « %1 ».</translation>
+    </message>
+    <message>
+        <source>The profile “%1” could not be removed.</source>
+        <translation>Le profil « %1 » n’a pas pu être supprimé.</translation>
+    </message>
+    <message>
+        <source>A profile name uses only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and does not start with &apos;.&apos;.</source>
+        <translation>Un nom de profil ne contient que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;, et ne commence pas par &apos;.&apos;.</translation>
+    </message>
+    <message>
+        <source>Choose the folder where backups are kept.</source>
+        <translation>Choisissez le dossier où les sauvegardes sont conservées.</translation>
+    </message>
+    <message>
+        <source>The backup folder must be an absolute path.</source>
+        <translation>Le dossier des sauvegardes doit être un chemin absolu.</translation>
+    </message>
+    <message>
+        <source>The profile backs up nothing: give a database or at least one source folder.</source>
+        <translation>Le profil ne sauvegarde rien : indiquez une base de données ou au moins un dossier source.</translation>
+    </message>
+    <message>
+        <source>The source label “%1” may use only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation>Le libellé de source « %1 » ne peut contenir que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;.</translation>
+    </message>
+    <message>
+        <source>Two source folders are labelled “%1”.</source>
+        <translation>Deux dossiers sources portent le libellé « %1 ».</translation>
+    </message>
+    <message>
+        <source>The source folder “%1” must be an absolute path.</source>
+        <translation>Le dossier source « %1 » doit être un chemin absolu.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressMeter</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>environ %1 s restantes</translation>
+    </message>
+</context>
+<context>
+    <name>RepositoryLock</name>
+    <message>
+        <source>Another Coffre job is working on this repository (process %1 on %2). Wait for it to finish.</source>
+        <translation>Une autre tâche Coffre travaille sur ce dépôt (processus %1 sur %2). Attendez qu’elle se termine.</translation>
+    </message>
+    <message>
+        <source>Cannot lock the repository “%1”: check that the folder is writable.</source>
+        <translation>Impossible de verrouiller le dépôt « %1 » : vérifiez que le dossier est accessible en écriture.</translation>
+    </message>
+</context>
+<context>
+    <name>SourceTreeScanner</name>
+    <message>
+        <source>The source folder “%1” cannot be opened.</source>
+        <translation>Le dossier source « %1 » ne peut pas être ouvert.</translation>
+    </message>
+    <message>
+        <source>The source folder “%1” cannot be read completely.</source>
+        <translation>Le dossier source « %1 » ne peut pas être lu entièrement.</translation>
+    </message>
+</context>
+<context>
+    <name>TreeArchiver</name>
+    <message>
+        <source>Could not start the archive of “%1”.</source>
+        <translation>Impossible de démarrer l’archivage de « %1 ».</translation>
+    </message>
+    <message>
+        <source>Could not archive “%1” from “%2”.</source>
+        <translation>Impossible d’archiver « %1 » depuis « %2 ».</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Arrêté.</translation>
+    </message>
+    <message>
+        <source>Skipped “%1”: it vanished while the backup ran.</source>
+        <translation>« %1 » ignoré : il a disparu pendant la sauvegarde.</translation>
+    </message>
+    <message>
+        <source>Cannot read “%1” in “%2”.</source>
+        <translation>Impossible de lire « %1 » dans « %2 ».</translation>
+    </message>
+    <message>
+        <source>“%1” shrank while the backup ran; padded with zeros.</source>
+        <translation>« %1 » a rétréci pendant la sauvegarde ; complété par des zéros.</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::BackupTableModel</name>
+    <message>
+        <source>%L1 bytes</source>
+        <translation>%L1 octets</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>Contenu</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Manuelle</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Planifiée</translation>
+    </message>
+    <message>
+        <source>Safety copy</source>
+        <translation>Copie de sécurité</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Base de données</translation>
+    </message>
+    <message>
+        <source>bucket %1</source>
+        <translation>compartiment %1</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>Complète</translation>
+    </message>
+    <message>
+        <source>Incomplete</source>
+        <translation>Incomplète</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>Endommagée</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::CreateDialog</name>
+    <message>
+        <source>Create backup — %1</source>
+        <translation>Créer une sauvegarde — %1</translation>
+    </message>
+    <message>
+        <source>Letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;. Empty: the date and time.</source>
+        <translation>Lettres, chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;. Vide : la date et l’heure.</translation>
+    </message>
+    <message>
+        <source>e.g. before the v2 migration</source>
+        <translation>p. ex. avant la migration v2</translation>
+    </message>
+    <message>
+        <source>Include</source>
+        <translation>Inclure</translation>
+    </message>
+    <message>
+        <source>Database %1</source>
+        <translation>Base de données %1</translation>
+    </message>
+    <message>
+        <source>Folder “%1” (%2)</source>
+        <translation>Dossier « %1 » (%2)</translation>
+    </message>
+    <message>
+        <source>Also keep the database as plain &amp;SQL, for reading by eye</source>
+        <translation>Conserver aussi la base de données en &amp;SQL brut, lisible directement</translation>
+    </message>
+    <message>
+        <source>Compress with &amp;gzip instead of zstd (for old tools; slower)</source>
+        <translation>Compresser avec &amp;gzip au lieu de zstd (pour les anciens outils ; plus lent)</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>N&amp;ote :</translation>
+    </message>
+    <message>
+        <source>&amp;Create</source>
+        <translation>&amp;Créer</translation>
+    </message>
+    <message>
+        <source>Choose at least one part to back up.</source>
+        <translation>Choisissez au moins un élément à sauvegarder.</translation>
+    </message>
+    <message>
+        <source>The name may use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and may not start with &apos;.&apos;.</source>
+        <translation>Le nom peut contenir des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;, et ne peut pas commencer par &apos;.&apos;.</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::JobRow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Show log…</source>
+        <translation>Afficher le journal…</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Canceling…</source>
+        <translation>Annulation…</translation>
+    </message>
+    <message>
+        <source>Log — %1</source>
+        <translation>Journal — %1</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::MainWindow</name>
+    <message>
+        <source>Coffre</source>
+        <translation>Coffre</translation>
+    </message>
+    <message>
+        <source>&amp;Create backup…</source>
+        <translation>&amp;Créer une sauvegarde…</translation>
+    </message>
+    <message>
+        <source>&amp;Restore…</source>
+        <translation>&amp;Restaurer…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>Suppr&amp;imer…</translation>
+    </message>
+    <message>
+        <source>Do&amp;wnload…</source>
+        <translation>&amp;Télécharger…</translation>
+    </message>
+    <message>
+        <source>&amp;Browse</source>
+        <translation>Parc&amp;ourir</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>Act&amp;ualiser</translation>
+    </message>
+    <message>
+        <source>&amp;New profile…</source>
+        <translation>&amp;Nouveau profil…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit profile…</source>
+        <translation>&amp;Modifier le profil…</translation>
+    </message>
+    <message>
+        <source>&amp;Filter</source>
+        <translation>&amp;Filtrer</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>Not available in this version of Coffre yet.</source>
+        <translation>Pas encore disponible dans cette version de Coffre.</translation>
+    </message>
+    <message>
+        <source>Back up the database and the source folders of this profile now.</source>
+        <translation>Sauvegarder maintenant la base de données et les dossiers sources de ce profil.</translation>
+    </message>
+    <message>
+        <source>&amp;Backups</source>
+        <translation>&amp;Sauvegardes</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Profile</source>
+        <translation>&amp;Profil</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Aid&amp;e</translation>
+    </message>
+    <message>
+        <source>&amp;About Coffre</source>
+        <translation>À propos &amp;de Coffre</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Principale</translation>
+    </message>
+    <message>
+        <source>The web application whose backups are shown</source>
+        <translation>L’application web dont les sauvegardes sont affichées</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>Profil :</translation>
+    </message>
+    <message>
+        <source>Filter (%1)</source>
+        <translation>Filtrer (%1)</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;No profile yet&lt;/h3&gt;&lt;p&gt;A profile names the database, the source folders and the backup folder of one web application.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;new-profile&quot;&gt;Create a profile…&lt;/a&gt;&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Aucun profil pour l’instant&lt;/h3&gt;&lt;p&gt;Un profil désigne la base de données, les dossiers sources et le dossier des sauvegardes d’une application web.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;new-profile&quot;&gt;Créer un profil…&lt;/a&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The backups cannot be listed</source>
+        <translation>Impossible de lister les sauvegardes</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or schedule &lt;tt&gt;coffre-cli create --profile %3&lt;/tt&gt; with cron.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Aucune sauvegarde pour l’instant&lt;/h3&gt;&lt;p&gt;Les sauvegardes de ce profil seront conservées dans &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Cliquez sur &lt;b&gt;Créer une sauvegarde&lt;/b&gt; (%2) pour faire la première, ou planifiez &lt;tt&gt;coffre-cli create --profile %3&lt;/tt&gt; avec cron.&lt;/p&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;h3&gt;No backup matches “%1”&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n backup(s).&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;h3&gt;Aucune sauvegarde ne correspond à « %1 »&lt;/h3&gt;&lt;p&gt;Effacez le filtre pour afficher %n sauvegarde.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;h3&gt;Aucune sauvegarde ne correspond à « %1 »&lt;/h3&gt;&lt;p&gt;Effacez le filtre pour afficher les %n sauvegardes.&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Edit profile</source>
+        <translation>Modifier le profil</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>Nouveau profil</translation>
+    </message>
+    <message>
+        <source>A profile named “%1” already exists.</source>
+        <translation>Un profil nommé « %1 » existe déjà.</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profil</translation>
+    </message>
+    <message>
+        <source>About Coffre</source>
+        <translation>À propos de Coffre</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Coffre %1&lt;/h3&gt;&lt;p&gt;Backs up and restores a web application: its PostgreSQL database, its source folders and its configuration.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Coffre %1&lt;/h3&gt;&lt;p&gt;Sauvegarde et restaure une application web : sa base de données PostgreSQL, ses dossiers sources et sa configuration.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Create backup</source>
+        <translation>Créer une sauvegarde</translation>
+    </message>
+    <message>
+        <source>Backup of “%1”</source>
+        <translation>Sauvegarde de « %1 »</translation>
+    </message>
+    <message>
+        <source>Database password</source>
+        <translation>Mot de passe de la base de données</translation>
+    </message>
+    <message>
+        <source>%1
+
+Password for %2:</source>
+        <translation>%1
+
+Mot de passe pour %2 :</translation>
+    </message>
+    <message>
+        <source>%1 created: %2.</source>
+        <translation>Sauvegarde %1 créée : %2.</translation>
+    </message>
+    <message>
+        <source>Quit Coffre</source>
+        <translation>Quitter Coffre</translation>
+    </message>
+    <message>
+        <source>A backup is running. Cancel it and quit? Nothing half-written is kept.</source>
+        <translation>Une sauvegarde est en cours. L’annuler et quitter ? Aucune donnée partiellement écrite n’est conservée.</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::ProfileDialog</name>
+    <message>
+        <source>New profile</source>
+        <translation>Nouveau profil</translation>
+    </message>
+    <message>
+        <source>Edit profile “%1”</source>
+        <translation>Modifier le profil « %1 »</translation>
+    </message>
+    <message>
+        <source>e.g. shop-production</source>
+        <translation>p. ex. shop-production</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>&amp;Base de données</translation>
+    </message>
+    <message>
+        <source>&amp;Source folders</source>
+        <translation>Dossiers &amp;sources</translation>
+    </message>
+    <message>
+        <source>&amp;Backups</source>
+        <translation>Sauv&amp;egardes</translation>
+    </message>
+    <message>
+        <source>Profile &amp;name:</source>
+        <translation>&amp;Nom du profil :</translation>
+    </message>
+    <message>
+        <source>localhost, a server name, or a socket folder</source>
+        <translation>localhost, un nom de serveur ou un dossier de socket</translation>
+    </message>
+    <message>
+        <source>default (5432)</source>
+        <translation>par défaut (5432)</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>par défaut</translation>
+    </message>
+    <message>
+        <source>optional: a section of pg_service.conf</source>
+        <translation>facultatif : une section de pg_service.conf</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation>enregistré dans le trousseau du système</translation>
+    </message>
+    <message>
+        <source>empty: use ~/.pgpass</source>
+        <translation>vide : utilise ~/.pgpass</translation>
+    </message>
+    <message>
+        <source>Remember in the system &amp;keychain</source>
+        <translation>Mémoriser dans le &amp;trousseau du système</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Tester la &amp;connexion</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Hôte :</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port :</translation>
+    </message>
+    <message>
+        <source>Data&amp;base:</source>
+        <translation>Base de &amp;données :</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Utilisateur :</translation>
+    </message>
+    <message>
+        <source>SS&amp;L mode:</source>
+        <translation>Mode SS&amp;L :</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vice:</source>
+        <translation>Ser&amp;vice :</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>&amp;Add folder…</source>
+        <translation>&amp;Ajouter un dossier…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Retirer</translation>
+    </message>
+    <message>
+        <source>Left out of every backup (one name or pattern per line):</source>
+        <translation>Exclus de toutes les sauvegardes (un nom ou un motif par ligne) :</translation>
+    </message>
+    <message>
+        <source>Bro&amp;wse…</source>
+        <translation>Parc&amp;ourir…</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>Dossier des sauvegardes</translation>
+    </message>
+    <message>
+        <source>Backup &amp;folder:</source>
+        <translation>Dossier des sauve&amp;gardes :</translation>
+    </message>
+    <message>
+        <source>After a restore, &amp;run:</source>
+        <translation>Après une restauration, e&amp;xécuter :</translation>
+    </message>
+    <message>
+        <source>Source folder</source>
+        <translation>Dossier source</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>Connected: PostgreSQL %1, database “%2” (%3) as “%4”.</source>
+        <translation>Connecté : PostgreSQL %1, base de données « %2 » (%3) en tant que « %4 ».</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::RepositoryStatusBar</name>
+    <message numerus="yes">
+        <source>%n backup(s), %1</source>
+        <translation>
+            <numerusform>%n sauvegarde, %1</numerusform>
+            <numerusform>%n sauvegardes, %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 free (%2 % used)</source>
+        <translation>%1 libres (%2 % utilisés)</translation>
+    </message>
+    <message>
+        <source>The disk holding the backups is %1 % full. Delete old backups or move the repository before a backup fails for lack of space.</source>
+        <translation>Le disque des sauvegardes est plein à %1 %. Supprimez d’anciennes sauvegardes ou déplacez le dépôt avant qu’une sauvegarde n’échoue faute de place.</translation>
+    </message>
+    <message>
+        <source>No profile</source>
+        <translation>Aucun profil</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Back up and restore a web application.</source>
+        <translation>Sauvegarder et restaurer une application web.</translation>
+    </message>
+    <message>
+        <source>Open this profile.</source>
+        <translation>Ouvrir ce profil.</translation>
+    </message>
+    <message>
+        <source>Save a picture of the window and quit.</source>
+        <translation>Enregistrer une capture de la fenêtre et quitter.</translation>
+    </message>
+</context>
 </TS>

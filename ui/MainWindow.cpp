@@ -99,6 +99,9 @@ void MainWindow::createActions()
     make(m_quitAction, QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit,
          QStringLiteral("application-exit"), QStyle::SP_DialogCloseButton);
 
+    // Icons only for these in the toolbar (text in menus and tooltips), so that long French labels fit.
+    for (QAction* action : {m_browseAction, m_downloadAction, m_deleteAction, m_refreshAction})
+        action->setPriority(QAction::LowPriority);
     // Restore, Delete, Download and Browse arrive with their jobs; until then they say so.
     for (QAction* action : {m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
         action->setStatusTip(tr("Not available in this version of Coffre yet."));
