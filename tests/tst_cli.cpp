@@ -107,7 +107,7 @@ private slots:
         QVERIFY(run.out.contains("NAME"));
         QVERIFY(run.out.contains("backup_20261121_020000"));
         QVERIFY(run.out.contains("incomplete"));
-        QVERIFY(run.out.contains("3 backup(s)"));
+        QVERIFY(run.out.contains("3 backups, "));
     }
 
     void profilesAndProfileSelection()

@@ -1,6 +1,7 @@
 #include "BackupFilterProxy.h"
 #include "BackupTableModel.h"
 #include "MainWindow.h"
+#include "RepositoryStatusBar.h"
 #include "TestBundles.h"
 
 #include <QAction>
@@ -11,6 +12,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -174,6 +176,25 @@ private slots:
         QVERIFY(empty->isVisible());
         QVERIFY(empty->text().contains(QStringLiteral("No backups yet")));
         QVERIFY(empty->text().contains(QStringLiteral("coffre-cli create --profile fresh")));
+    }
+
+    void diskWarningFromEightyPercent()
+    {
+        QStatusBar bar;
+        RepositoryStatusBar info(&bar);
+        RepositoryScan scan;
+        scan.repository = QStringLiteral("/backups");
+        scan.disk = {1000000000, 150000000, 85, true};
+        info.showScan(scan);
+        QVERIFY2(info.diskLabel()->text().startsWith(QStringLiteral("⚠ ")), qPrintable(info.diskLabel()->text()));
+        QVERIFY(info.diskLabel()->text().contains(QStringLiteral("85 % used")));
+        QVERIFY(info.diskLabel()->toolTip().contains(QStringLiteral("85 % full")));
+        QVERIFY(!info.diskLabel()->styleSheet().isEmpty());
+
+        scan.disk = {1000000000, 210000000, 79, true};
+        info.showScan(scan);
+        QVERIFY(!info.diskLabel()->text().contains(QStringLiteral("⚠")));
+        QVERIFY(info.diskLabel()->styleSheet().isEmpty());
     }
 
     void actionsHaveShortcuts()

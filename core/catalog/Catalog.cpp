@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QtConcurrent>
 
 #include <algorithm>
 
@@ -92,13 +93,13 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     scan.repository = root.absoluteFilePath();
     // Hidden entries hold the lock and staging folders; names Coffre would never give
     // (lost+found, "My files") are not backups and are left alone.
-    const QStringList names = QDir(repository).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
-    for (const QString& name : names) {
-        if (!BundleNames::isValidName(name))
-            continue;
-        scan.backups.append(inspect(scan.repository, name));
-        scan.totalBytes += scan.backups.constLast().sizeBytes;
-    }
+    QStringList names = QDir(repository).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
+    names.removeIf([](const QString& name) { return !BundleNames::isValidName(name); });
+    // Each folder is a manifest to parse and a few files to stat: spread them over the cores.
+    const QString folder = scan.repository;
+    scan.backups = QtConcurrent::blockingMapped(names, [folder](const QString& name) { return inspect(folder, name); });
+    for (const Backup& backup : std::as_const(scan.backups))
+        scan.totalBytes += backup.sizeBytes;
     std::sort(scan.backups.begin(), scan.backups.end(),
               [](const Backup& a, const Backup& b) { return a.created > b.created; });
     scan.disk = DiskUsage::of(scan.repository);
