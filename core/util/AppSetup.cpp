@@ -20,7 +20,9 @@ void setUpApplication(QCoreApplication& app)
                            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(qtTranslator);
     auto* translator = new QTranslator(&app);
-    if (translator->load(QLocale(), QStringLiteral("coffre"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    // Without a French or English locale (LANG unset, "C"), English: it carries the plural forms.
+    if (translator->load(QLocale(), QStringLiteral("coffre"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+        translator->load(QStringLiteral("coffre_en"), QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(translator);
 }
 
