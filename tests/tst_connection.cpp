@@ -1,3 +1,4 @@
+#include "PgFixture.h"
 #include "postgres/ConnectionTester.h"
 
 #include <QTest>
@@ -14,18 +15,13 @@ private:
     static DatabaseTarget fixture(const QString& user = QStringLiteral("postgres"),
                                   const QString& dbname = QStringLiteral("coffre_test"))
     {
-        DatabaseTarget target;
-        target.host = qEnvironmentVariable("PGHOST");
-        target.port = qEnvironmentVariableIntValue("PGPORT");
-        target.user = user;
-        target.dbname = dbname;
-        return target;
+        return test::fixtureDatabase(dbname, user);
     }
 
 private slots:
     void initTestCase()
     {
-        if (qEnvironmentVariable("PGHOST").isEmpty())
+        if (!test::hasFixture())
             QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
         qunsetenv("PGPASSWORD");
     }
