@@ -52,6 +52,16 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
     };
 
     const QByteArray root = QFile::encodeName(tree.root);
+    // The root folder first, as "./": its mode travels with the tree, and an archive is never
+    // without entries (SecureExtractor takes an empty one for a damaged one).
+    struct stat rootStat;
+    if (::stat(root.constData(), &rootStat) == 0) {
+        EntryPtr entry(archive_entry_new(), &archive_entry_free);
+        archive_entry_copy_pathname(entry.get(), "./");
+        archive_entry_copy_stat(entry.get(), &rootStat);
+        if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK)
+            return archiveError("./");
+    }
     QByteArray buffer(ReadChunk, Qt::Uninitialized);
     for (const SourceTree::Entry& item : tree.entries) {
         if (stop())

@@ -92,10 +92,12 @@ private:
         const QString repository = profile.repository;
         if (!QFileInfo::exists(repository) && !QDir().mkpath(repository))
             return Error{BackupJob::tr("The backup folder “%1” cannot be created.").arg(repository), {}};
-        Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(repository);
-        if (!lock)
-            return lock.error();
-        m_lock = std::move(lock).value();
+        if (!m_request.repositoryLocked) {
+            Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(repository);
+            if (!lock)
+                return lock.error();
+            m_lock = std::move(lock).value();
+        }
 
         if (Status named = chooseName(); !named)
             return named;

@@ -23,6 +23,7 @@ struct BackupRequest
     bool plainSql = false;       // also keep database.sql.zst, for reading by eye (seed 000)
     bool gzip = false;           // .tar.gz and pg_dump's own compression, for old tooling
     BackupKind kind = BackupKind::Manual;
+    bool repositoryLocked = false; // the caller (a restore's safety copy) already holds the lock
 };
 
 // Creates one bundle (DESIGN.md): pg_dump of the database in a snapshot exported by libpq,

@@ -106,7 +106,7 @@ ServerInfo PgConnection::serverInfo()
     return info;
 }
 
-QString PgConnection::conninfoForChild() const
+QString PgConnection::conninfoForChild(const QString& dbname) const
 {
     static const QSet<QByteArray> secret{"password", "passfile", "sslpassword"};
     QStringList parts;
@@ -115,7 +115,8 @@ QString PgConnection::conninfoForChild() const
         const bool isDefault = o->compiled && std::strcmp(o->val ? o->val : "", o->compiled) == 0;
         if (!o->val || !*o->val || isDefault || secret.contains(QByteArray(o->keyword)))
             continue;
-        QString value = QString::fromUtf8(o->val);
+        const bool isDbname = std::strcmp(o->keyword, "dbname") == 0;
+        QString value = isDbname && !dbname.isEmpty() ? dbname : QString::fromUtf8(o->val);
         value.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
         parts << QStringLiteral("%1='%2'").arg(QString::fromUtf8(o->keyword), value);
     }
@@ -127,6 +128,15 @@ QString PgConnection::quoteIdentifier(const QString& name) const
 {
     const QByteArray utf8 = name.toUtf8();
     char* quoted = PQescapeIdentifier(m_connection, utf8.constData(), size_t(utf8.size()));
+    const QString result = QString::fromUtf8(quoted);
+    PQfreemem(quoted);
+    return result;
+}
+
+QString PgConnection::quoteLiteral(const QString& value) const
+{
+    const QByteArray utf8 = value.toUtf8();
+    char* quoted = PQescapeLiteral(m_connection, utf8.constData(), size_t(utf8.size()));
     const QString result = QString::fromUtf8(quoted);
     PQfreemem(quoted);
     return result;

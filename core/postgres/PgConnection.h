@@ -47,8 +47,10 @@ public:
 
     // The parameters libpq actually used (host, port, user, dbname, sslmode... after services,
     // URIs and defaults), as a connection string for a child process. Never the password.
-    QString conninfoForChild() const;
+    // `dbname`, when given, replaces the database of this connection.
+    QString conninfoForChild(const QString& dbname = {}) const;
     QString quoteIdentifier(const QString& name) const;
+    QString quoteLiteral(const QString& value) const;
 
     // Turns libpq's message into a sentence for people; public for the tests.
     static Error explainConnectionFailure(const QString& libpqMessage, const DatabaseTarget& target,

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "Result.h"
+#include "jobs/JobControl.h"
+
+#include <QCoreApplication>
+
+namespace coffre {
+
+// Turns a .zst or .gz bundle file back into a plain file (pg_restore --jobs needs a file it can
+// seek in). Progress counts the compressed bytes read.
+class Decompressor
+{
+    Q_DECLARE_TR_FUNCTIONS(Decompressor)
+
+public:
+    static Status toFile(const QString& source, const QString& destination, JobControl& control);
+};
+
+} // namespace coffre

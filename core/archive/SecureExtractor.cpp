@@ -1,0 +1,149 @@
+#include "SecureExtractor.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <memory>
+#include <sys/stat.h>
+
+namespace coffre {
+namespace {
+
+using ReadPtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
+using WritePtr = std::unique_ptr<archive, decltype(&archive_write_free)>;
+
+QList<QByteArray> components(const QByteArray& path)
+{
+    QList<QByteArray> parts;
+    QByteArray normalized = path;
+    normalized.replace('\\', '/'); // a Windows-made "..\\..\\x" is refused too
+    for (const QByteArray& part : normalized.split('/')) {
+        if (!part.isEmpty() && part != ".")
+            parts << part;
+    }
+    return parts;
+}
+
+} // namespace
+
+bool SecureExtractor::isSafeEntryPath(const QByteArray& path)
+{
+    if (path.isEmpty() || path.startsWith('/') || path.startsWith('\\') || path.contains('\0'))
+        return false;
+    const QList<QByteArray> parts = components(path);
+    return !parts.isEmpty() && !parts.contains("..");
+}
+
+bool SecureExtractor::isSafeLinkTarget(const QByteArray& entryPath, const QByteArray& linkTarget)
+{
+    if (linkTarget.isEmpty() || linkTarget.startsWith('/') || linkTarget.startsWith('\\'))
+        return false;
+    qsizetype depth = components(entryPath).size() - 1; // the link's folder
+    for (const QByteArray& part : components(linkTarget)) {
+        depth += part == ".." ? -1 : 1;
+        if (depth < 0)
+            return false;
+    }
+    return true;
+}
+
+Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archivePath, const QString& target,
+                                                          JobControl& control, qint64 maxBytes)
+{
+    const QByteArray root = QFile::encodeName(QDir::cleanPath(target));
+    if (::mkdir(root.constData(), 0700) != 0)
+        return Error{tr("Cannot create the folder “%1”.").arg(target), QString::fromLocal8Bit(std::strerror(errno))};
+    auto removeTarget = qScopeGuard([&target] { QDir(target).removeRecursively(); });
+    auto refuse = [&](const QString& message, const QString& detail = {}) -> Result<Summary> {
+        return Error{message, archivePath + (detail.isEmpty() ? QString() : QStringLiteral(": ") + detail)};
+    };
+
+    ReadPtr in(archive_read_new(), &archive_read_free);
+    archive_read_support_filter_all(in.get());
+    archive_read_support_format_tar(in.get());
+    archive_read_support_format_zip(in.get());
+    if (archive_read_open_filename(in.get(), QFile::encodeName(archivePath).constData(), 1 << 20) != ARCHIVE_OK)
+        return refuse(tr("The archive “%1” cannot be opened.").arg(QFileInfo(archivePath).fileName()),
+                      QString::fromUtf8(archive_error_string(in.get())));
+    WritePtr out(archive_write_disk_new(), &archive_write_free);
+    archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                                  ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_NO_OVERWRITE);
+
+    const QString name = QFileInfo(archivePath).fileName();
+    Summary summary;
+    qint64 entries = 0;
+    archive_entry* entry = nullptr;
+    while (true) {
+        const int status = archive_read_next_header(in.get(), &entry);
+        if (status == ARCHIVE_EOF)
+            break;
+        ++entries;
+        if (status < ARCHIVE_WARN)
+            return refuse(tr("The archive “%1” is damaged or truncated.").arg(name), QString::fromUtf8(archive_error_string(in.get())));
+        if (control.isCanceled())
+            return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+
+        const QByteArray path = archive_entry_pathname(entry) ? QByteArray(archive_entry_pathname(entry)) : QByteArray();
+        if (archive_entry_filetype(entry) == AE_IFDIR && components(path).isEmpty() && !path.startsWith('/'))
+            continue; // "./": the root itself, which is the target
+        if (!isSafeEntryPath(path))
+            return refuse(tr("The archive “%1” holds an entry that would be written outside its folder (“%2”): it is refused.")
+                              .arg(name, QString::fromUtf8(path)));
+        const mode_t type = archive_entry_filetype(entry);
+        const char* hardlink = archive_entry_hardlink(entry);
+        if (hardlink) {
+            if (!isSafeEntryPath(hardlink))
+                return refuse(tr("The archive “%1” holds a link that points outside its folder (“%2”): it is refused.")
+                                  .arg(name, QString::fromUtf8(path)));
+            archive_entry_copy_hardlink(entry, (root + '/' + hardlink).constData());
+        } else if (type == AE_IFLNK) {
+            const char* linkTarget = archive_entry_symlink(entry);
+            if (!linkTarget || !isSafeLinkTarget(path, linkTarget))
+                return refuse(tr("The archive “%1” holds a link that points outside its folder (“%2”): it is refused.")
+                                  .arg(name, QString::fromUtf8(path)));
+        } else if (type != AE_IFREG && type != AE_IFDIR) {
+            return refuse(tr("The archive “%1” holds a device or special file (“%2”): it is refused.").arg(name, QString::fromUtf8(path)));
+        }
+        archive_entry_copy_pathname(entry, (root + '/' + path).constData());
+        if (archive_write_header(out.get(), entry) < ARCHIVE_WARN)
+            return refuse(tr("Could not extract “%1” from “%2”.").arg(QString::fromUtf8(path), name),
+                          QString::fromUtf8(archive_error_string(out.get())));
+        const void* block = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        while (true) {
+            const int read = archive_read_data_block(in.get(), &block, &size, &offset);
+            if (read == ARCHIVE_EOF)
+                break;
+            if (read != ARCHIVE_OK) // a warning here is data that is not what the header said
+                return refuse(tr("The archive “%1” is damaged or truncated.").arg(name), QString::fromUtf8(archive_error_string(in.get())));
+            if (archive_write_data_block(out.get(), block, size, offset) < ARCHIVE_WARN)
+                return refuse(tr("Could not write “%1” while extracting (is the disk full?).").arg(QString::fromUtf8(path)),
+                              QString::fromUtf8(archive_error_string(out.get())));
+            summary.bytes += qint64(size);
+            control.addBytesDone(qint64(size));
+            if (maxBytes > 0 && summary.bytes > maxBytes)
+                return refuse(tr("The archive “%1” expands to more than it should (%2 bytes): it is refused.").arg(name).arg(maxBytes));
+            if (control.isCanceled())
+                return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+        }
+        if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
+            return refuse(tr("Could not extract “%1” from “%2”.").arg(QString::fromUtf8(path), name),
+                          QString::fromUtf8(archive_error_string(out.get())));
+        if (type != AE_IFDIR)
+            summary.files++;
+    }
+    // Coffre's archives always start with their root folder ("./"): an archive with no entry at all
+    // is one libarchive could not make sense of (a volume header with a negative size reads as "empty").
+    if (entries == 0)
+        return refuse(tr("The archive “%1” is damaged or truncated.").arg(name), QStringLiteral("no entries"));
+    if (archive_write_close(out.get()) != ARCHIVE_OK)
+        return refuse(tr("Could not finish extracting “%1”.").arg(name), QString::fromUtf8(archive_error_string(out.get())));
+    removeTarget.dismiss();
+    return summary;
+}
+
+} // namespace coffre

@@ -1,0 +1,405 @@
+#include "RestoreJob.h"
+
+#include "BackupJob.h"
+#include "RestoreSwap.h"
+#include "VerifyJob.h"
+#include "archive/Decompressor.h"
+#include "archive/SecureExtractor.h"
+#include "postgres/DatabaseAdmin.h"
+#include "postgres/PassFile.h"
+#include "postgres/PgTools.h"
+#include "storage/DiskUsage.h"
+#include "storage/RepositoryLock.h"
+#include "util/ChildProcess.h"
+#include "util/HumanSize.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QtConcurrent>
+
+#include <sys/stat.h>
+
+namespace coffre {
+namespace {
+
+QString timeStamp()
+{
+    return QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmmss"));
+}
+
+const SourceRoot* findRoot(const Profile& profile, const QString& label)
+{
+    for (const SourceRoot& root : profile.sources) {
+        if (root.label == label)
+            return &root;
+    }
+    return nullptr;
+}
+
+class RestoreRun
+{
+public:
+    RestoreRun(const RestoreRequest& request, JobControl& control) : m_request(request), m_control(control) {}
+
+    // Whatever was staged and not swapped into place goes away, whatever happened.
+    ~RestoreRun()
+    {
+        if (!m_stagingDir.isEmpty())
+            QDir(m_stagingDir).removeRecursively();
+        for (const RestoreJournal::Folder& folder : m_journal.folders)
+            QDir(folder.staging).removeRecursively();
+        if (!m_swapped && m_createdDatabase && m_admin)
+            m_admin->drop(m_journal.databaseRestored);
+    }
+
+    Result<RestoreOutcome> execute()
+    {
+        m_journal.stamp = timeStamp();
+        m_journal.backup = m_request.backup.name;
+        m_journal.profile = m_request.profile.name;
+        Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(m_request.profile.repository);
+        if (!lock)
+            return lock.error();
+        if (Status verified = VerifyJob::run(m_request.backup, m_control); !verified)
+            return verified.error();
+        if (Status ready = prepare(); !ready)
+            return ready.error();
+        if (m_restoreDatabase && m_canCreate) {
+            if (Status restored = restoreDatabaseAside(); !restored)
+                return restored.error();
+        }
+        if (Status extracted = extractSources(); !extracted)
+            return extracted.error();
+        if (m_control.isCanceled())
+            return Error{RestoreJob::tr("The restore was canceled. Nothing was changed."), {}, ErrorCode::Canceled};
+        if (!m_request.asDatabase.isEmpty()) {
+            m_swapped = true; // the inspection database stays
+            m_outcome.databaseInspection = m_request.asDatabase;
+        }
+        if (Status swapped = swapIntoPlace(); !swapped)
+            return swapped.error();
+        runPostRestoreCommands();
+        m_outcome.journal = m_journal;
+        m_control.setPhase(RestoreJob::tr("Restore of %1 complete.").arg(m_request.backup.name));
+        return m_outcome;
+    }
+
+private:
+    Status prepare()
+    {
+        const Manifest& m = *m_request.backup.manifest;
+        m_restoreDatabase = m_request.database;
+        if (m_restoreDatabase && !m.database)
+            return Error{RestoreJob::tr("This backup holds no database."), {}};
+        for (const QString& label : m_request.sources) {
+            const SourcePart* part = nullptr;
+            for (const SourcePart& p : m.sources)
+                part = p.label == label ? &p : part;
+            const SourceRoot* root = findRoot(m_request.profile, label);
+            if (!part)
+                return Error{RestoreJob::tr("This backup holds no folder “%1”.").arg(label), {}};
+            if (!root)
+                return Error{RestoreJob::tr("The profile has no folder labelled “%1” to restore into.").arg(label), {}};
+            const QString path = QDir::cleanPath(root->path);
+            const QFileInfo info(path);
+            RestoreJournal::Folder folder;
+            folder.path = path;
+            folder.before = path + QStringLiteral(".before_restore_") + m_journal.stamp;
+            folder.staging = info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".restoring_") + m_journal.stamp;
+            m_parts.append(part);
+            m_journal.folders.append(folder);
+            const DiskUsage disk = DiskUsage::of(info.absolutePath());
+            if (disk.valid && disk.availableBytes < part->bytes + 16 * 1024 * 1024)
+                return Error{RestoreJob::tr("Not enough free space beside “%1”: %2 are needed and %3 are free.")
+                                 .arg(path, humanSize(part->bytes), humanSize(disk.availableBytes)),
+                             {}};
+        }
+        if (!m_restoreDatabase && m_journal.folders.isEmpty())
+            return Error{RestoreJob::tr("Choose at least one part to restore."), {}};
+        if (!m_restoreDatabase)
+            return {};
+
+        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(m_request.profile.database, m_request.password);
+        if (!admin)
+            return admin.error();
+        m_admin.emplace(std::move(admin).value());
+        const ServerInfo server = m_admin->connection().serverInfo();
+        const int dumpMajor = m.database->pgDumpVersion.section(u'.', 0, 0).toInt();
+        Result<PgTool> tool = PgTools::find(QStringLiteral("pg_restore"), qMax(server.majorVersion(), dumpMajor));
+        if (!tool)
+            return tool.error();
+        m_pgRestore = *tool;
+        if (!m_request.password.isEmpty()) {
+            Result<std::unique_ptr<PassFile>> passFile = PassFile::create(m_request.password);
+            if (!passFile)
+                return passFile.error();
+            m_passFile = std::move(passFile).value();
+        }
+        m_journal.database = m_request.profile.database.dbname.isEmpty() ? m.database->name : m_request.profile.database.dbname;
+        m_canCreate = m_admin->canCreateDatabases();
+        if (!m_request.asDatabase.isEmpty()) {
+            if (!m_canCreate)
+                return Error{RestoreJob::tr("Restoring under another name needs a role that may create databases."), {}};
+            if (m_admin->exists(m_request.asDatabase))
+                return Error{RestoreJob::tr("A database named “%1” already exists.").arg(m_request.asDatabase), {}};
+            m_journal.databaseRestored = m_request.asDatabase;
+        } else {
+            m_journal.databaseRestored = m_journal.database + QStringLiteral("_restoring_") + m_journal.stamp;
+            m_journal.databaseBefore = m_journal.database + QStringLiteral("_before_restore_") + m_journal.stamp;
+        }
+        m_stagingDir = QDir(m_request.profile.repository).filePath(QStringLiteral(".restore-") + m_journal.stamp);
+        if (::mkdir(QFile::encodeName(m_stagingDir).constData(), 0700) != 0) {
+            m_stagingDir.clear();
+            return Error{RestoreJob::tr("Cannot create a staging folder in the repository."), {}};
+        }
+        return {};
+    }
+
+    // The dump as a plain file pg_restore can seek in (pg_restore --jobs needs one).
+    Result<QString> dumpFile()
+    {
+        const Manifest& m = *m_request.backup.manifest;
+        const QString bundled = QDir(m_request.backup.path).filePath(m.database->file);
+        if (!bundled.endsWith(QLatin1String(".zst")) && !bundled.endsWith(QLatin1String(".gz")))
+            return bundled;
+        m_control.setPhase(RestoreJob::tr("Decompressing the database dump…"));
+        const QString plain = QDir(m_stagingDir).filePath(QStringLiteral("database.dump"));
+        if (Status done = Decompressor::toFile(bundled, plain, m_control); !done)
+            return done.error();
+        return plain;
+    }
+
+    Status pgRestore(const QString& dump, const QString& database, const QStringList& extra)
+    {
+        QStringList arguments{QStringLiteral("--dbname=") + m_admin->connection().conninfoForChild(database),
+                              QStringLiteral("--exit-on-error"), QStringLiteral("--no-password")};
+        if (!m_admin->isSuperuser())
+            arguments << QStringLiteral("--no-owner"); // objects then belong to the restoring role
+        arguments << extra << dump;
+        return ChildProcess::run(m_pgRestore.path, arguments, PassFile::childEnvironment(m_passFile.get()),
+                                 [](const QByteArray&) { return Status(); }, m_control, [this] { return m_control.isCanceled(); });
+    }
+
+    Status restoreDatabaseAside()
+    {
+        Result<QString> dump = dumpFile();
+        if (!dump)
+            return dump.error();
+        m_control.setPhase(RestoreJob::tr("Restoring the database into “%1”…").arg(m_journal.databaseRestored));
+        if (Status created = m_admin->createLike(m_journal.databaseRestored, m_journal.database); !created)
+            return created;
+        m_createdDatabase = true;
+        if (Status restored = pgRestore(*dump, m_journal.databaseRestored, {QStringLiteral("--jobs=2")}); !restored)
+            return Error{RestoreJob::tr("pg_restore failed: the database was not changed."), restored.error().toLogString(),
+                         restored.error().code};
+        if (Status counted = compareRowCounts(m_journal.databaseRestored); !counted)
+            return counted;
+        if (m_request.asDatabase.isEmpty() && m_admin->exists(m_journal.database))
+            return m_admin->copySettings(m_journal.database, m_journal.databaseRestored);
+        return {};
+    }
+
+    Status compareRowCounts(const QString& database)
+    {
+        m_control.setPhase(RestoreJob::tr("Comparing row counts with the backup…"));
+        DatabaseTarget target = m_request.profile.database;
+        target.dbname = database;
+        Result<PgConnection> connection = PgConnection::open(target, m_request.password);
+        if (!connection)
+            return connection.error();
+        for (const TableRowCount& t : m_request.backup.manifest->database->tables) {
+            PgConnection& c = connection.value();
+            Result<QString> rows = c.scalar(QStringLiteral("select count(*) from %1.%2").arg(c.quoteIdentifier(t.schema), c.quoteIdentifier(t.table)));
+            if (!rows || rows->toLongLong() != t.rows)
+                return Error{RestoreJob::tr("The restored table %1.%2 has %3 rows where the backup has %4: the restore is refused.")
+                                 .arg(t.schema, t.table, rows ? *rows : QStringLiteral("?"))
+                                 .arg(t.rows),
+                             rows ? QString() : rows.error().detail};
+        }
+        return {};
+    }
+
+    Status extractSources()
+    {
+        for (qsizetype i = 0; i < m_journal.folders.size(); ++i) {
+            const RestoreJournal::Folder& folder = m_journal.folders[i];
+            m_control.setPhase(RestoreJob::tr("Extracting “%1”…").arg(m_parts[i]->label));
+            const QString archive = QDir(m_request.backup.path).filePath(m_parts[i]->archive);
+            // The manifest says how many bytes the tree holds: more is a forged archive.
+            Result<SecureExtractor::Summary> extracted =
+                SecureExtractor::extract(archive, folder.staging, m_control, m_parts[i]->bytes + 1);
+            if (!extracted)
+                return extracted.error();
+            const QFileInfo original(folder.path);
+            QFile::setPermissions(folder.staging, original.exists() ? original.permissions()
+                                                                    : QFile::Permissions(0x7755));
+        }
+        return {};
+    }
+
+    // Without CREATEDB there is no swap: a safety dump first, then pg_restore --clean in one transaction.
+    Status restoreInPlace()
+    {
+        m_control.setPhase(RestoreJob::tr("Making a safety copy of the database…"));
+        BackupRequest safety;
+        safety.profile = m_request.profile;
+        safety.password = m_request.password;
+        safety.includeSources = false;
+        safety.kind = BackupKind::Safety;
+        safety.name = QStringLiteral("safety_before_restore_") + m_journal.stamp;
+        safety.repositoryLocked = true;
+        if (Result<Backup> copy = BackupJob::run(safety, m_control); !copy)
+            return Error{RestoreJob::tr("The safety copy of the database failed, so nothing was restored."), copy.error().toLogString()};
+        Result<QString> dump = dumpFile();
+        if (!dump)
+            return dump.error();
+        m_control.setPhase(RestoreJob::tr("Restoring the database in place…"));
+        const QStringList oneTransaction{QStringLiteral("--clean"), QStringLiteral("--if-exists"), QStringLiteral("--single-transaction")};
+        if (Status restored = pgRestore(*dump, m_journal.database, oneTransaction); !restored)
+            return Error{RestoreJob::tr("pg_restore failed and was rolled back: the database is as it was."), restored.error().toLogString()};
+        return compareRowCounts(m_journal.database);
+    }
+
+    Status swapIntoPlace()
+    {
+        RestoreJournal plan = m_journal;
+        if (!m_request.asDatabase.isEmpty() || !m_restoreDatabase || !m_canCreate)
+            plan.database.clear();
+        if (m_restoreDatabase && !m_canCreate && m_request.asDatabase.isEmpty()) {
+            if (Status restored = restoreInPlace(); !restored)
+                return restored;
+        }
+        if (m_restoreDatabase && m_canCreate && m_request.asDatabase.isEmpty() && !m_admin->exists(m_journal.database)) {
+            // Nothing to keep aside: the restored database simply takes the name.
+            if (Status renamed = m_admin->rename(m_journal.databaseRestored, m_journal.database); !renamed)
+                return renamed;
+            plan.database.clear();
+        }
+        const QString journalPath = QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
+        plan.state = QStringLiteral("swapping");
+        if (Status written = plan.write(journalPath); !written)
+            return written;
+        Status swapped = RestoreSwap::apply(plan, m_admin, m_request.profile.exclusions, m_control);
+        if (!swapped) {
+            QFile::remove(journalPath);
+            return swapped;
+        }
+        m_swapped = true;
+        plan.state = QStringLiteral("done");
+        plan.write(QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::LastFile)));
+        QFile::remove(journalPath);
+        m_journal = plan;
+        return {};
+    }
+
+    void runPostRestoreCommands()
+    {
+        if (m_journal.folders.isEmpty())
+            return;
+        for (const QString& command : m_request.profile.postRestoreCommands) {
+            m_control.setPhase(RestoreJob::tr("Running “%1”…").arg(command));
+            QProcess process;
+            process.setWorkingDirectory(m_journal.folders.first().path);
+            process.setProcessChannelMode(QProcess::MergedChannels);
+            process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
+            process.waitForFinished(-1);
+            for (const QByteArray& line : process.readAll().split('\n'))
+                m_control.log(command + QStringLiteral(": ") + QString::fromUtf8(line));
+            if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+                m_outcome.warnings << RestoreJob::tr("“%1” failed (exit status %2); the restore itself is complete.")
+                                          .arg(command)
+                                          .arg(process.exitCode());
+        }
+    }
+
+    const RestoreRequest& m_request;
+    JobControl& m_control;
+    RestoreJournal m_journal;
+    RestoreOutcome m_outcome;
+    QList<const SourcePart*> m_parts;
+    std::optional<DatabaseAdmin> m_admin;
+    std::unique_ptr<PassFile> m_passFile;
+    PgTool m_pgRestore;
+    QString m_stagingDir;
+    bool m_restoreDatabase = false;
+    bool m_canCreate = true;
+    bool m_createdDatabase = false;
+    bool m_swapped = false;
+};
+
+} // namespace
+
+Result<RestoreOutcome> RestoreJob::run(const RestoreRequest& request, JobControl& control)
+{
+    if (!request.backup.manifest || request.backup.status != BackupStatus::Complete)
+        return Error{tr("Only a complete backup can be restored (“%1” is %2).").arg(request.backup.name, statusToString(request.backup.status)), {}};
+    Result<RestoreOutcome> result = RestoreRun(request, control).execute();
+    if (!result)
+        control.log(result.error().toLogString());
+    return result;
+}
+
+QFuture<Result<RestoreOutcome>> RestoreJob::start(RestoreRequest request, std::shared_ptr<JobControl> control)
+{
+    return QtConcurrent::run([request = std::move(request), control] { return run(request, *control); });
+}
+
+Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& password, JobControl& control)
+{
+    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
+    if (!lock)
+        return lock.error();
+    const QString path = QDir(profile.repository).filePath(QLatin1String(RestoreJournal::LastFile));
+    Result<RestoreJournal> journal = RestoreJournal::read(path);
+    if (!journal)
+        return journal.error();
+    for (const RestoreJournal::Folder& folder : journal->folders) {
+        if (folder.hadOriginal && !QFileInfo::exists(folder.before))
+            return Error{tr("The copy “%1” is gone: the restore can no longer be undone.").arg(folder.before), {}};
+    }
+    std::optional<DatabaseAdmin> admin;
+    if (!journal->database.isEmpty()) {
+        Result<DatabaseAdmin> connected = DatabaseAdmin::connect(profile.database, password);
+        if (!connected)
+            return connected.error();
+        admin.emplace(std::move(connected).value());
+        if (!admin->exists(journal->databaseBefore))
+            return Error{tr("The database “%1” is gone: the restore can no longer be undone.").arg(journal->databaseBefore), {}};
+    }
+    if (Status reverted = RestoreSwap::revert(*journal, admin, control); !reverted)
+        return reverted.error();
+    QFile::remove(path);
+    return journal;
+}
+
+QString RestoreJob::recover(const Profile& profile, const QString& password)
+{
+    const QString path = QDir(profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
+    if (!QFileInfo::exists(path))
+        return {};
+    Result<RestoreJournal> journal = RestoreJournal::read(path);
+    if (!journal)
+        return journal.error().message;
+    JobControl control;
+    std::optional<DatabaseAdmin> admin;
+    if (!journal->database.isEmpty()) {
+        Result<DatabaseAdmin> connected = DatabaseAdmin::connect(profile.database, password);
+        if (!connected)
+            return tr("A restore was interrupted, and the database server cannot be reached to put it back: %1")
+                .arg(connected.error().message);
+        admin.emplace(std::move(connected).value());
+    }
+    const Status reverted = RestoreSwap::revert(*journal, admin, control);
+    for (const RestoreJournal::Folder& folder : journal->folders)
+        QDir(folder.staging).removeRecursively();
+    if (admin && admin->exists(journal->databaseRestored))
+        admin->drop(journal->databaseRestored);
+    QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
+    if (!reverted)
+        return tr("A restore of %1 was interrupted; putting the previous state back failed: %2").arg(journal->backup, reverted.error().message);
+    QFile::remove(path);
+    return tr("A restore of %1 was interrupted on %2: the previous state was put back.").arg(journal->backup, journal->stamp);
+}
+
+} // namespace coffre

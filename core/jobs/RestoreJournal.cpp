@@ -1,0 +1,65 @@
+#include "RestoreJournal.h"
+
+#include "util/AtomicFile.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace coffre {
+
+QJsonObject RestoreJournal::toJson() const
+{
+    QJsonArray folderArray;
+    for (const Folder& f : folders)
+        folderArray.append(QJsonObject{{QStringLiteral("path"), f.path},
+                                       {QStringLiteral("before"), f.before},
+                                       {QStringLiteral("staging"), f.staging},
+                                       {QStringLiteral("moved_back"), QJsonArray::fromStringList(f.movedBack)},
+                                       {QStringLiteral("had_original"), f.hadOriginal}});
+    return {{QStringLiteral("stamp"), stamp},
+            {QStringLiteral("backup"), backup},
+            {QStringLiteral("profile"), profile},
+            {QStringLiteral("state"), state},
+            {QStringLiteral("database"), database},
+            {QStringLiteral("database_before"), databaseBefore},
+            {QStringLiteral("database_restored"), databaseRestored},
+            {QStringLiteral("folders"), folderArray}};
+}
+
+Result<RestoreJournal> RestoreJournal::read(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{QCoreApplication::translate("RestoreJournal", "No restore to undo."), path};
+    const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
+    if (o.isEmpty())
+        return Error{QCoreApplication::translate("RestoreJournal", "The restore journal is unreadable."), path};
+    RestoreJournal j;
+    j.stamp = o[QStringLiteral("stamp")].toString();
+    j.backup = o[QStringLiteral("backup")].toString();
+    j.profile = o[QStringLiteral("profile")].toString();
+    j.state = o[QStringLiteral("state")].toString();
+    j.database = o[QStringLiteral("database")].toString();
+    j.databaseBefore = o[QStringLiteral("database_before")].toString();
+    j.databaseRestored = o[QStringLiteral("database_restored")].toString();
+    for (const QJsonValue& v : o[QStringLiteral("folders")].toArray()) {
+        Folder f;
+        f.path = v[QStringLiteral("path")].toString();
+        f.before = v[QStringLiteral("before")].toString();
+        f.staging = v[QStringLiteral("staging")].toString();
+        for (const QJsonValue& moved : v[QStringLiteral("moved_back")].toArray())
+            f.movedBack << moved.toString();
+        f.hadOriginal = v[QStringLiteral("had_original")].toBool(true);
+        j.folders.append(f);
+    }
+    return j;
+}
+
+Status RestoreJournal::write(const QString& path) const
+{
+    return AtomicFile::write(path, QJsonDocument(toJson()).toJson());
+}
+
+} // namespace coffre

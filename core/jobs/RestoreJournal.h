@@ -1,0 +1,42 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace coffre {
+
+// What a restore swaps, written to the repository before the first swap and updated after it:
+// a crash mid-swap leaves a journal that the next start of Coffre reads to put the old state
+// back; a finished restore's journal is what "Undo last restore" follows.
+struct RestoreJournal
+{
+    struct Folder
+    {
+        QString path;     // the live folder
+        QString before;   // <path>.before_restore_<stamp>: the old tree, kept
+        QString staging;  // the restored tree, before it is renamed into place
+        QStringList movedBack; // excluded folders (node_modules, ...) moved from `before` into the new tree
+        bool hadOriginal = true;
+    };
+
+    QString stamp;               // YYYYMMDD_HHMMSS
+    QString backup;
+    QString profile;
+    QString state;               // "swapping" while swaps happen, "done" after
+    QString database;            // the target database, empty when not restored in place
+    QString databaseBefore;      // <db>_before_restore_<stamp>
+    QString databaseRestored;    // the temporary name the restore was made under
+    QList<Folder> folders;
+
+    static constexpr auto InProgressFile = ".coffre-restore.json";
+    static constexpr auto LastFile = ".coffre-last-restore.json";
+
+    QJsonObject toJson() const;
+    static Result<RestoreJournal> read(const QString& path);
+    Status write(const QString& path) const;
+};
+
+} // namespace coffre

@@ -1,0 +1,116 @@
+#include "RestoreSwap.h"
+
+#include "JobControl.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <cstdio>
+
+namespace coffre {
+namespace {
+
+Status renamePath(const QString& from, const QString& to)
+{
+    if (std::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) != 0)
+        return Error{RestoreSwap::tr("Could not rename “%1” to “%2”.").arg(from, to), QString::fromLocal8Bit(std::strerror(errno))};
+    return {};
+}
+
+} // namespace
+
+QStringList RestoreSwap::movableFolders(const QStringList& exclusions)
+{
+    QStringList names;
+    for (const QString& pattern : exclusions) {
+        const QString name = pattern.trimmed().chopped(pattern.trimmed().endsWith(u'/') ? 1 : 0);
+        if (!name.isEmpty() && !name.contains(u'/') && !name.contains(u'*') && !name.contains(u'?') && !name.contains(u'['))
+            names << name;
+    }
+    return names;
+}
+
+Status RestoreSwap::swapFolder(RestoreJournal::Folder& folder, const QStringList& movable)
+{
+    folder.hadOriginal = QFileInfo::exists(folder.path);
+    if (folder.hadOriginal) {
+        if (Status kept = renamePath(folder.path, folder.before); !kept)
+            return kept;
+    }
+    if (Status placed = renamePath(folder.staging, folder.path); !placed) {
+        if (folder.hadOriginal)
+            renamePath(folder.before, folder.path);
+        return placed;
+    }
+    // Dependencies and build output are not in backups: bring the current ones along so the
+    // application still runs without a reinstall.
+    for (const QString& name : movable) {
+        const QString from = folder.before + u'/' + name, to = folder.path + u'/' + name;
+        if (folder.hadOriginal && QFileInfo(from).isDir() && !QFileInfo::exists(to) && renamePath(from, to))
+            folder.movedBack << name;
+    }
+    return {};
+}
+
+Status RestoreSwap::revertFolder(const RestoreJournal::Folder& folder, const QString& stamp)
+{
+    if (folder.hadOriginal && !QFileInfo::exists(folder.before))
+        return {}; // never swapped
+    for (const QString& name : folder.movedBack) {
+        const QString from = folder.path + u'/' + name, to = folder.before + u'/' + name;
+        if (QFileInfo(from).isDir() && !QFileInfo::exists(to))
+            renamePath(from, to);
+    }
+    if (QFileInfo::exists(folder.path)) {
+        if (Status kept = renamePath(folder.path, folder.path + QStringLiteral(".undone_") + stamp); !kept)
+            return kept;
+    }
+    return folder.hadOriginal ? renamePath(folder.before, folder.path) : Status();
+}
+
+Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, const QStringList& exclusions,
+                          JobControl& control)
+{
+    if (!journal.database.isEmpty()) {
+        control.setPhase(tr("Putting the restored database in place…"));
+        Status swapped = admin->swap(journal.database, journal.databaseBefore, journal.databaseRestored);
+        if (!swapped)
+            return swapped;
+        admin->setAllowConnections(journal.databaseBefore, true);
+    }
+    const QStringList movable = movableFolders(exclusions);
+    for (qsizetype i = 0; i < journal.folders.size(); ++i) {
+        control.setPhase(tr("Putting “%1” in place…").arg(journal.folders[i].path));
+        Status swapped = swapFolder(journal.folders[i], movable);
+        if (!swapped) {
+            control.log(swapped.error().toLogString());
+            // Put back what was already swapped: all or nothing.
+            RestoreJournal done = journal;
+            done.folders = journal.folders.mid(0, i);
+            if (Status reverted = revert(done, admin, control); !reverted)
+                control.log(reverted.error().toLogString());
+            return swapped;
+        }
+    }
+    return {};
+}
+
+Status RestoreSwap::revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control)
+{
+    Status result;
+    for (qsizetype i = journal.folders.size() - 1; i >= 0; --i) {
+        if (Status reverted = revertFolder(journal.folders[i], journal.stamp); !reverted) {
+            control.log(reverted.error().toLogString());
+            result = reverted;
+        }
+    }
+    if (!journal.database.isEmpty() && admin && admin->exists(journal.databaseBefore)) {
+        control.setPhase(tr("Putting the previous database back…"));
+        const QString undone = journal.database + QStringLiteral("_undone_") + journal.stamp;
+        if (Status swapped = admin->swap(journal.database, undone, journal.databaseBefore); !swapped)
+            result = swapped;
+    }
+    return result;
+}
+
+} // namespace coffre

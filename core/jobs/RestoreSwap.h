@@ -1,0 +1,36 @@
+#pragma once
+
+#include "RestoreJournal.h"
+#include "postgres/DatabaseAdmin.h"
+
+#include <QCoreApplication>
+
+#include <optional>
+
+namespace coffre {
+
+class JobControl;
+
+// The few renames that put a restore in place, and the same renames backwards. Used by the
+// restore itself (and its rollback when a later swap fails), by Undo, and by the recovery that
+// runs when Coffre finds the journal of a restore that was killed mid-swap.
+class RestoreSwap
+{
+    Q_DECLARE_TR_FUNCTIONS(RestoreSwap)
+
+public:
+    // Database first (one transaction), then each folder. On failure, what was swapped is put back.
+    static Status apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, const QStringList& exclusions,
+                        JobControl& control);
+    // Puts the pre-restore state back, keeping the restored state beside it under "undone" names.
+    static Status revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
+
+    // "node_modules", ".next", "dist": the plain folder names among the exclusions.
+    static QStringList movableFolders(const QStringList& exclusions);
+
+private:
+    static Status swapFolder(RestoreJournal::Folder& folder, const QStringList& movable);
+    static Status revertFolder(const RestoreJournal::Folder& folder, const QString& stamp);
+};
+
+} // namespace coffre
