@@ -166,9 +166,8 @@ private slots:
             if (mustSucceed.contains(name)) {
                 QVERIFY2(summary.ok(), qPrintable(name + u' ' + summary.error().toLogString()));
                 QVERIFY(QFileInfo::exists(target + QStringLiteral("/good1")));
-            } else if (name.contains(QStringLiteral("truncated")) || name.contains(QStringLiteral("Corrupt")) ||
-                       name.contains(QStringLiteral("zbsm")) || name.contains(QStringLiteral("invalid")) ||
-                       name.contains(QStringLiteral("negative"))) {
+            } else {
+                // Every other file there is hostile or broken: the whole archive is refused.
                 QVERIFY2(!summary.ok(), qPrintable(name));
             }
             if (!summary.ok())

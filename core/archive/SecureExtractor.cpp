@@ -112,6 +112,7 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
             return refuse(tr("Could not extract “%1” from “%2”.").arg(QString::fromUtf8(path), name),
                           QString::fromUtf8(archive_error_string(out.get())));
         const void* block = nullptr;
+        qint64 written = 0;
         size_t size = 0;
         la_int64_t offset = 0;
         while (true) {
@@ -124,12 +125,17 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
                 return refuse(tr("Could not write “%1” while extracting (is the disk full?).").arg(QString::fromUtf8(path)),
                               QString::fromUtf8(archive_error_string(out.get())));
             summary.bytes += qint64(size);
+            written += qint64(size);
             control.addBytesDone(qint64(size));
             if (maxBytes > 0 && summary.bytes > maxBytes)
                 return refuse(tr("The archive “%1” expands to more than it should (%2 bytes): it is refused.").arg(name).arg(maxBytes));
             if (control.isCanceled())
                 return Error{tr("Canceled."), {}, ErrorCode::Canceled};
         }
+        // A header that promised other than what came (a zip64 size off by 4 GiB) is a damaged archive.
+        if (type == AE_IFREG && !hardlink && archive_entry_size_is_set(entry) && written != archive_entry_size(entry))
+            return refuse(tr("The archive “%1” is damaged or truncated.").arg(name),
+                          QStringLiteral("%1: %2 bytes instead of %3").arg(QString::fromUtf8(path)).arg(written).arg(archive_entry_size(entry)));
         if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
             return refuse(tr("Could not extract “%1” from “%2”.").arg(QString::fromUtf8(path), name),
                           QString::fromUtf8(archive_error_string(out.get())));
