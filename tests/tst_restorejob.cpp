@@ -1,0 +1,338 @@
+#include "PgFixture.h"
+#include "catalog/Catalog.h"
+#include "catalog/ManifestWriter.h"
+#include "jobs/BackupJob.h"
+#include "jobs/RestoreJob.h"
+#include "util/Sha256.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace coffre;
+
+// RestoreJob against the PostgreSQL fixture and real folders: create, change, restore, compare.
+class TestRestoreJob : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_work;
+
+    static void writeFile(const QString& path, const QByteArray& content)
+    {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(content);
+    }
+
+    static QByteArray readFile(const QString& path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
+    }
+
+    // Every table's content as one checksum, to compare databases exactly.
+    static QString contentOf(const QString& db)
+    {
+        return test::sqlScalar(db, QStringLiteral(
+            "select string_agg(t || ':' || c, ',' order by t) from ("
+            " select 'customers' t, md5(coalesce(string_agg(x::text, '|' order by x.id), '')) c from customers x"
+            " union all select 'orders', md5(coalesce(string_agg(y::text, '|' order by y.id), '')) from orders y) s"));
+    }
+
+    static QMap<QString, QByteArray> tree(const QString& root)
+    {
+        QMap<QString, QByteArray> files;
+        QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            files.insert(QDir(root).relativeFilePath(path), readFile(path));
+        }
+        return files;
+    }
+
+    struct Fixture
+    {
+        Profile profile;
+        Backup backup;
+        QString content;                   // database content at backup time
+        QMap<QString, QByteArray> backend; // tree at backup time (without exclusions)
+    };
+
+    // A database, a source tree, and a backup of both; each test gets its own.
+    Fixture makeFixture(const QString& name, const QString& owner = QStringLiteral("postgres"))
+    {
+        Fixture f;
+        const QString db = QStringLiteral("restore_") + name;
+        if (!test::recreateDatabase(db, owner))
+            qFatal("cannot create %s", qPrintable(db));
+        test::execSql(db, {QStringLiteral("create table customers (id serial primary key, email text)"),
+                           QStringLiteral("create table orders (id serial primary key, customer_id int references customers, total numeric)"),
+                           QStringLiteral("insert into customers (email) select 'c' || i from generate_series(1, 800) i"),
+                           QStringLiteral("insert into orders (customer_id, total) select 1 + i % 800, i from generate_series(1, 2000) i"),
+                           QStringLiteral("alter database \"%1\" set work_mem = '7MB'").arg(db)});
+        if (owner != u"postgres")
+            test::execSql(db, {QStringLiteral("alter table customers owner to %1").arg(owner),
+                               QStringLiteral("alter table orders owner to %1").arg(owner)});
+        const QString root = m_work.filePath(name + QStringLiteral("/app/backend"));
+        writeFile(root + QStringLiteral("/.env"), "SECRET=original\n");
+        writeFile(root + QStringLiteral("/package.json"), "{\"v\":1}\n");
+        writeFile(root + QStringLiteral("/prisma/schema.prisma"), "model A {}\n");
+        writeFile(root + QStringLiteral("/node_modules/dep/index.js"), "dep\n");
+        f.profile.name = name;
+        f.profile.database = test::fixtureDatabase(db, owner);
+        f.profile.sources = {{QStringLiteral("backend"), root}};
+        f.profile.repository = m_work.filePath(name + QStringLiteral("/backups"));
+        f.content = contentOf(db);
+        f.backend = tree(root);
+        f.backend.remove(QStringLiteral("node_modules/dep/index.js"));
+        BackupRequest request;
+        request.profile = f.profile;
+        request.password = owner == u"postgres" ? QString() : QStringLiteral("right-secret");
+        request.name = QStringLiteral("before_changes");
+        JobControl control;
+        Result<Backup> backup = BackupJob::run(request, control);
+        if (!backup)
+            qFatal("backup failed: %s", qPrintable(backup.error().toLogString()));
+        f.backup = *backup;
+        return f;
+    }
+
+    static void damage(const Fixture& f)
+    {
+        const QString db = f.profile.database.dbname;
+        test::execSql(db, {QStringLiteral("delete from orders where id > 1500"), QStringLiteral("update customers set email = 'x'")});
+        const QString root = f.profile.sources[0].path;
+        QFile::remove(root + QStringLiteral("/prisma/schema.prisma"));
+        writeFile(root + QStringLiteral("/.env"), "SECRET=changed\n");
+        writeFile(root + QStringLiteral("/new-file.txt"), "added after the backup\n");
+    }
+
+    static RestoreRequest everything(const Fixture& f)
+    {
+        RestoreRequest request;
+        request.profile = f.profile;
+        request.backup = f.backup;
+        request.sources = {QStringLiteral("backend")};
+        return request;
+    }
+
+    QStringList leftovers(const Fixture& f)
+    {
+        QStringList found;
+        const QDir parent(QFileInfo(f.profile.sources[0].path).absolutePath());
+        for (const QString& name : parent.entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
+            if (name.contains(QStringLiteral("restoring")))
+                found << name;
+        for (const QString& name : QDir(f.profile.repository).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot))
+            if (name.startsWith(QStringLiteral(".restore")))
+                found << name;
+        return found;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!test::hasFixture())
+            QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
+    }
+
+    void restoreBringsEverythingBackAndKeepsTheOldState()
+    {
+        const Fixture f = makeFixture(QStringLiteral("main"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        QVERIFY(changed != f.content);
+
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const RestoreJournal& j = outcome->journal;
+
+        QCOMPARE(contentOf(f.profile.database.dbname), f.content);
+        QMap<QString, QByteArray> restored = tree(f.profile.sources[0].path);
+        QCOMPARE(restored.take(QStringLiteral("node_modules/dep/index.js")), QByteArray("dep\n")); // moved along
+        QCOMPARE(restored, f.backend);
+        // Database-level settings survive the swap.
+        QCOMPARE(test::sqlScalar(f.profile.database.dbname, QStringLiteral("show work_mem")), QStringLiteral("7MB"));
+
+        // The state before the restore is kept beside it.
+        QCOMPARE(j.databaseBefore, f.profile.database.dbname + QStringLiteral("_before_restore_") + j.stamp);
+        QCOMPARE(contentOf(j.databaseBefore), changed);
+        QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral(".before_restore_") + j.stamp + QStringLiteral("/.env")),
+                 QByteArray("SECRET=changed\n"));
+        QCOMPARE(leftovers(f), QStringList());
+
+        // Undo swaps back, and keeps the restored state aside.
+        JobControl undoControl;
+        const Result<RestoreJournal> undone = RestoreJob::undo(f.profile, {}, undoControl);
+        QVERIFY2(undone.ok(), qPrintable(undone.error().toLogString()));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/.env")), QByteArray("SECRET=changed\n"));
+        QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/node_modules/dep/index.js")), QByteArray("dep\n"));
+        QVERIFY(QFileInfo::exists(f.profile.sources[0].path + QStringLiteral(".undone_") + j.stamp));
+        QVERIFY(!RestoreJob::undo(f.profile, {}, undoControl).ok()); // once only
+    }
+
+    void flippedByteIsRefusedBeforeAnythingChanges()
+    {
+        const Fixture f = makeFixture(QStringLiteral("flip"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        const QMap<QString, QByteArray> changedTree = tree(f.profile.sources[0].path);
+        QFile dump(f.backup.path + u'/' + f.backup.manifest->database->file);
+        QVERIFY(dump.open(QIODevice::ReadWrite));
+        dump.seek(dump.size() / 2);
+        char c;
+        dump.getChar(&c);
+        dump.seek(dump.size() / 2);
+        dump.putChar(char(c ^ 0x01));
+        dump.close();
+
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY(!outcome.ok());
+        QVERIFY2(outcome.error().message.contains(QStringLiteral("checksum does not match")), qPrintable(outcome.error().message));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(tree(f.profile.sources[0].path), changedTree);
+        QCOMPARE(leftovers(f), QStringList());
+    }
+
+    void pgRestoreKilledHalfwayLeavesTheTargetAsItWas()
+    {
+        const Fixture f = makeFixture(QStringLiteral("killed"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        QTemporaryDir bin;
+        const QString real = QStringLiteral("/usr/lib/postgresql/15/bin/pg_restore");
+        writeFile(bin.filePath(QStringLiteral("pg_restore")),
+                  QStringLiteral("#!/bin/sh\n[ \"$1\" = --version ] && exec %1 --version\n%1 \"$@\" & sleep 0.05; kill -9 $!; exit 137\n")
+                      .arg(real).toUtf8());
+        QFile::setPermissions(bin.filePath(QStringLiteral("pg_restore")), QFile::Permissions(0x7755));
+        qputenv("COFFRE_PG_BINDIR", bin.path().toUtf8());
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        qunsetenv("COFFRE_PG_BINDIR");
+        QVERIFY(!outcome.ok());
+        QVERIFY2(outcome.error().message.startsWith(QStringLiteral("pg_restore failed")), qPrintable(outcome.error().message));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"),
+                                 QStringLiteral("select count(*) from pg_database where datname like 'restore_killed_%'")),
+                 QStringLiteral("0")); // the temporary database is gone
+        QCOMPARE(leftovers(f), QStringList());
+    }
+
+    void openSessionsAreEndedAndTheSwapSucceeds()
+    {
+        const Fixture f = makeFixture(QStringLiteral("sessions"));
+        Result<PgConnection> app = PgConnection::open(f.profile.database);
+        QVERIFY(app.ok());
+        QVERIFY(app.value().scalar(QStringLiteral("select 1")).ok());
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QVERIFY(!app.value().scalar(QStringLiteral("select 1")).ok()); // that session was ended
+        QCOMPARE(contentOf(f.profile.database.dbname), f.content);
+    }
+
+    void hostileArchiveIsRefusedAndNothingWrittenOutside()
+    {
+        Fixture f = makeFixture(QStringLiteral("hostile"));
+        // Forge the bundle: a tar with "../escaped.txt", and a manifest that vouches for it.
+        const QString evilDir = m_work.filePath(QStringLiteral("evil"));
+        writeFile(evilDir + QStringLiteral("/x"), "x");
+        QProcess tar;
+        tar.start(QStringLiteral("sh"), {QStringLiteral("-c"),
+                                         QStringLiteral("cd '%1' && tar --zstd -cf '%2/sources/backend.tar.zst' --transform 's,^x,../escaped.txt,' x")
+                                             .arg(evilDir, f.backup.path)});
+        QVERIFY(tar.waitForFinished());
+        QCOMPARE(tar.exitCode(), 0);
+        Manifest forged = *f.backup.manifest;
+        QFile archive(f.backup.path + QStringLiteral("/sources/backend.tar.zst"));
+        QVERIFY(archive.open(QIODevice::ReadOnly));
+        const QByteArray bytes = archive.readAll();
+        Sha256 hash;
+        hash.add(bytes.constData(), bytes.size());
+        for (BundleFile& file : forged.files) {
+            if (file.path == u"sources/backend.tar.zst")
+                file = {file.path, bytes.size(), hash.hex()};
+        }
+        QVERIFY(ManifestWriter::writeToBundle(forged, f.backup.path).ok());
+        f.backup = Catalog::inspect(f.profile.repository, f.backup.name);
+        QCOMPARE(f.backup.status, BackupStatus::Complete);
+
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY(!outcome.ok());
+        QVERIFY2(outcome.error().message.contains(QStringLiteral("outside its folder")), qPrintable(outcome.error().message));
+        const QString parent = QFileInfo(f.profile.sources[0].path).absolutePath();
+        QVERIFY(!QFileInfo::exists(parent + QStringLiteral("/escaped.txt")));
+        QVERIFY(!QFileInfo::exists(m_work.filePath(QStringLiteral("hostile/escaped.txt"))));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/.env")), QByteArray("SECRET=changed\n"));
+        QCOMPARE(leftovers(f), QStringList());
+    }
+
+    void underAnotherNameForInspection()
+    {
+        const Fixture f = makeFixture(QStringLiteral("inspect"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        RestoreRequest request = everything(f);
+        request.sources.clear();
+        request.asDatabase = QStringLiteral("restore_inspect_copy");
+        test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists restore_inspect_copy")});
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(contentOf(QStringLiteral("restore_inspect_copy")), f.content);
+        QCOMPARE(contentOf(f.profile.database.dbname), changed); // the live one is untouched
+    }
+
+    void roleWithoutCreatedbRestoresInPlaceAfterASafetyCopy()
+    {
+        const Fixture f = makeFixture(QStringLiteral("nocreatedb"), QStringLiteral("coffre_pw"));
+        damage(f);
+        RestoreRequest request = everything(f);
+        request.password = QStringLiteral("right-secret");
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(contentOf(f.profile.database.dbname), f.content);
+        const Result<RepositoryScan> scan = Catalog::scan(f.profile.repository);
+        bool safety = false;
+        for (const Backup& b : scan->backups)
+            safety |= b.kind() == BackupKind::Safety && b.status == BackupStatus::Complete;
+        QVERIFY(safety);
+    }
+
+    void interruptedSwapIsPutBackOnNextStart()
+    {
+        const Fixture f = makeFixture(QStringLiteral("crash"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY(outcome.ok());
+        // As if the process died right after the swaps, before it marked them done.
+        RestoreJournal journal = outcome->journal;
+        journal.state = QStringLiteral("swapping");
+        QVERIFY(journal.write(f.profile.repository + QStringLiteral("/.coffre-restore.json")).ok());
+        const QString report = RestoreJob::recover(f.profile, {});
+        QVERIFY2(report.contains(QStringLiteral("previous state was put back")), qPrintable(report));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/.env")), QByteArray("SECRET=changed\n"));
+        QVERIFY(!QFileInfo::exists(f.profile.repository + QStringLiteral("/.coffre-restore.json")));
+        QCOMPARE(RestoreJob::recover(f.profile, {}), QString()); // nothing left to do
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRestoreJob)
+#include "tst_restorejob.moc"
