@@ -2,6 +2,7 @@
 
 #include "Result.h"
 #include "jobs/JobControl.h"
+#include "profile/Profile.h"
 
 #include <QCoreApplication>
 #include <QFuture>
@@ -32,6 +33,11 @@ private:
     class ProgressMeter* m_meter = nullptr;
 };
 
+// Runs a job that needs the database password: the keychain's when the profile keeps it there,
+// and, when the server asks for one that nothing had, the one typed at the terminal (once).
+template<typename T, typename StartJob>
+Result<T> runWithPassword(const Profile& profile, bool needsDatabase, bool showProgress, StartJob start);
+
 // The password of a profile from the OS keychain, when the profile keeps it there; asked on the
 // terminal otherwise, and only when the server wants one and there is a person to ask.
 class CliPassword
@@ -40,7 +46,33 @@ class CliPassword
 
 public:
     static QString fromKeychain(const QString& profile);
+    static QString fromKeychainIfKept(const Profile& profile)
+    {
+        return profile.passwordInKeychain ? fromKeychain(profile.name) : QString();
+    }
     static QString askOnTerminal(const QString& prompt); // empty when there is no terminal
 };
+
+} // namespace coffre
+
+namespace coffre {
+
+template<typename T, typename StartJob>
+Result<T> runWithPassword(const Profile& profile, bool needsDatabase, bool showProgress, StartJob start)
+{
+    QString password = needsDatabase && profile.passwordInKeychain ? CliPassword::fromKeychain(profile.name) : QString();
+    for (int attempt = 0;; ++attempt) {
+        auto control = std::make_shared<JobControl>();
+        QFuture<Result<T>> future = start(password, control);
+        CliJobRunner(control, showProgress).wait(QFuture<void>(future));
+        Result<T> result = future.result();
+        if (result || attempt > 0 || result.error().code != ErrorCode::PasswordNeeded)
+            return result;
+        password = CliPassword::askOnTerminal(
+            CliJobRunner::tr("Password for %1: ").arg(profile.database.displayName()));
+        if (password.isEmpty())
+            return result;
+    }
+}
 
 } // namespace coffre

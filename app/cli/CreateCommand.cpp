@@ -52,31 +52,21 @@ int runCreate(const CliContext& cli)
     request.kind = cli.parser.isSet(QStringLiteral("scheduled")) ? BackupKind::Scheduled : BackupKind::Manual;
     if (cli.parser.isSet(QStringLiteral("no-db")) && cli.parser.isSet(QStringLiteral("no-sources")))
         return cli.usage(CreateCommand::tr("--no-db and --no-sources together leave nothing to back up."));
-    if (request.includeDatabase && target->passwordInKeychain)
-        request.password = CliPassword::fromKeychain(target->name);
-
     const bool json = cli.parser.isSet(QStringLiteral("json"));
-    for (int attempt = 0;; ++attempt) {
-        auto control = std::make_shared<JobControl>();
-        QFuture<Result<Backup>> future = BackupJob::start(request, control);
-        CliJobRunner(control, !json && CliJobRunner::stderrIsTerminal()).wait(QFuture<void>(future));
-        const Result<Backup> result = future.result();
-        if (result) {
-            if (json)
-                cli.out << QJsonDocument(toJson(*result)).toJson(QJsonDocument::Indented);
-            else
-                cli.out << result->name << Qt::endl;
-            return ExitSuccess;
-        }
-        // The server wants a password that neither ~/.pgpass nor the keychain had: ask once.
-        if (attempt == 0 && result.error().code == ErrorCode::PasswordNeeded) {
-            request.password = CliPassword::askOnTerminal(
-                CreateCommand::tr("Password for %1: ").arg(target->database.displayName()));
-            if (!request.password.isEmpty())
-                continue;
-        }
+    const Result<Backup> result = runWithPassword<Backup>(
+        *target, request.includeDatabase, !json && CliJobRunner::stderrIsTerminal(),
+        [&request](const QString& password, std::shared_ptr<JobControl> control) {
+            BackupRequest withPassword = request;
+            withPassword.password = password;
+            return BackupJob::start(withPassword, control);
+        });
+    if (!result)
         return cli.fail(result.error());
-    }
+    if (json)
+        cli.out << QJsonDocument(toJson(*result)).toJson(QJsonDocument::Indented);
+    else
+        cli.out << result->name << Qt::endl;
+    return ExitSuccess;
 }
 
 } // namespace

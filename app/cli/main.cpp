@@ -1,6 +1,7 @@
 #include "Cli.h"
 #include "CreateCommand.h"
 #include "ListCommands.h"
+#include "RestoreCommands.h"
 #include "util/AppSetup.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,7 @@ int main(int argc, char* argv[])
     // Quiet for cron: what a job does goes to its log; QT_LOGGING_RULES="coffre.*=true" shows it.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("coffre.*.info=false"));
-    Cli cli({ListCommands::profiles(), ListCommands::list(), CreateCommand::command()});
+    Cli cli({ListCommands::profiles(), ListCommands::list(), CreateCommand::command(), RestoreCommands::restore(),
+             RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore()});
     return cli.run(QCoreApplication::arguments());
 }

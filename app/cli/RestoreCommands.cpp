@@ -1,0 +1,264 @@
+#include "RestoreCommands.h"
+
+#include "CliJobRunner.h"
+#include "CliTarget.h"
+#include "catalog/Catalog.h"
+#include "jobs/RestoreJob.h"
+#include "jobs/VerifyJob.h"
+#include "postgres/DatabaseAdmin.h"
+#include "util/HumanSize.h"
+
+#include <QDir>
+#include <QFile>
+#include <QtConcurrent>
+
+#include <unistd.h>
+
+namespace coffre {
+namespace {
+
+const QString Confirmation = QStringLiteral("OUI");
+
+// The backup named on the command line, or with --latest the newest complete one.
+Result<Backup> chooseBackup(const CliContext& cli, const Profile& profile)
+{
+    const QStringList names = cli.parser.positionalArguments().mid(1);
+    if (cli.parser.isSet(QStringLiteral("latest")) == !names.isEmpty())
+        return Error{RestoreCommands::tr("Name one backup, or give --latest."), {}, QStringLiteral("usage")};
+    const Result<RepositoryScan> scan = Catalog::scan(profile.repository);
+    if (!scan)
+        return scan.error();
+    for (const Backup& backup : scan->backups) { // newest first
+        if (names.isEmpty() ? backup.status == BackupStatus::Complete : backup.name == names.first())
+            return backup;
+    }
+    return Error{names.isEmpty() ? RestoreCommands::tr("There is no complete backup in %1.").arg(profile.repository)
+                                 : RestoreCommands::tr("There is no backup named “%1” in %2.").arg(names.first(), profile.repository),
+                 {}};
+}
+
+// "Type OUI": --confirm OUI, or the word typed at the terminal; never a default.
+int confirm(const CliContext& cli, const QString& summary)
+{
+    if (cli.parser.isSet(QStringLiteral("confirm"))) {
+        if (cli.parser.value(QStringLiteral("confirm")) != Confirmation)
+            return cli.usage(RestoreCommands::tr("--confirm takes the word OUI, in capitals."));
+        return ExitSuccess;
+    }
+    if (!::isatty(STDIN_FILENO))
+        return cli.usage(RestoreCommands::tr("Without a terminal, give --confirm OUI to restore."));
+    cli.err << summary << Qt::endl << RestoreCommands::tr("Type OUI to go on: ") << Qt::flush;
+    QTextStream in(stdin);
+    if (in.readLine().trimmed() != Confirmation) {
+        cli.err << RestoreCommands::tr("Nothing was changed.") << Qt::endl;
+        return ExitFailure;
+    }
+    return ExitSuccess;
+}
+
+QString describeTarget(const RestoreRequest& request)
+{
+    QStringList lines{RestoreCommands::tr("Restoring %1 (%2) will replace:").arg(request.backup.name,
+                                                                                 request.backup.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))};
+    if (request.database) {
+        if (!request.asDatabase.isEmpty())
+            lines << RestoreCommands::tr("  nothing in the database: it goes into a new database “%1”").arg(request.asDatabase);
+        else
+            lines << RestoreCommands::tr("  the database %1").arg(request.profile.database.displayName());
+    }
+    for (const QString& label : request.sources) {
+        for (const SourceRoot& root : request.profile.sources)
+            if (root.label == label)
+                lines << RestoreCommands::tr("  the folder %1").arg(root.path);
+    }
+    lines << RestoreCommands::tr("What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.");
+    return lines.join(u'\n');
+}
+
+// True when the target database has no user table (or does not exist): seed 002's start-up restore.
+bool databaseIsEmpty(const Profile& profile, const QString& password)
+{
+    Result<PgConnection> connection = PgConnection::open(profile.database, password);
+    if (!connection)
+        return connection.error().message.contains(QStringLiteral("does not exist"));
+    Result<QString> tables = connection.value().scalar(QStringLiteral(
+        "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p') "
+        "and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'"));
+    return tables && *tables == u"0";
+}
+
+int runRestore(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const QString recovered = RestoreJob::recover(*target, {});
+    if (!recovered.isEmpty())
+        cli.err << recovered << Qt::endl;
+    const Result<Backup> backup = chooseBackup(cli, *target);
+    if (!backup)
+        return backup.error().code == u"usage" ? cli.usage(backup.error().message) : cli.fail(backup.error());
+
+    RestoreRequest request;
+    request.profile = *target;
+    request.backup = *backup;
+    request.asDatabase = cli.parser.value(QStringLiteral("as-database"));
+    const QStringList only = cli.parser.values(QStringLiteral("only"));
+    const Manifest* m = backup->manifest.get();
+    if (!m)
+        return cli.fail(Error{RestoreCommands::tr("The backup “%1” is %2: %3").arg(backup->name, statusToString(backup->status), backup->problem), {}});
+    request.database = m->database && !target->database.isEmpty() && (only.isEmpty() || only.contains(QStringLiteral("database")));
+    for (const SourcePart& part : m->sources) {
+        if (only.isEmpty() || only.contains(QStringLiteral("sources")) || only.contains(part.label))
+            request.sources << part.label;
+    }
+    for (const QString& part : only) {
+        if (part != u"database" && part != u"sources" && !request.sources.contains(part))
+            return cli.usage(RestoreCommands::tr("--only takes database, sources or a folder label of the backup (not “%1”).").arg(part));
+    }
+    if (!request.asDatabase.isEmpty())
+        request.sources.clear();
+    if (cli.parser.isSet(QStringLiteral("if-empty")) && !databaseIsEmpty(*target, {})) {
+        cli.out << RestoreCommands::tr("The database already has tables: nothing was restored.") << Qt::endl;
+        return ExitSuccess;
+    }
+    if (const int confirmed = confirm(cli, describeTarget(request)); confirmed != ExitSuccess)
+        return confirmed;
+
+    const Result<RestoreOutcome> outcome = runWithPassword<RestoreOutcome>(
+        *target, request.database, CliJobRunner::stderrIsTerminal(), [&request](const QString& password, std::shared_ptr<JobControl> control) {
+            RestoreRequest withPassword = request;
+            withPassword.password = password;
+            return RestoreJob::start(withPassword, control);
+        });
+    if (!outcome)
+        return cli.fail(outcome.error());
+    cli.out << RestoreCommands::tr("Restored %1.").arg(backup->name) << Qt::endl;
+    const RestoreJournal& j = outcome->journal;
+    if (!j.databaseBefore.isEmpty() && !j.database.isEmpty())
+        cli.out << RestoreCommands::tr("Previous database kept as %1.").arg(j.databaseBefore) << Qt::endl;
+    for (const RestoreJournal::Folder& folder : j.folders) {
+        if (folder.hadOriginal)
+            cli.out << RestoreCommands::tr("Previous folder kept as %1.").arg(folder.before) << Qt::endl;
+    }
+    if (!outcome->databaseInspection.isEmpty())
+        cli.out << RestoreCommands::tr("The backup's database is in “%1”.").arg(outcome->databaseInspection) << Qt::endl;
+    for (const QString& warning : outcome->warnings)
+        cli.err << warning << Qt::endl;
+    return ExitSuccess;
+}
+
+int runVerify(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const Result<Backup> backup = chooseBackup(cli, *target);
+    if (!backup)
+        return backup.error().code == u"usage" ? cli.usage(backup.error().message) : cli.fail(backup.error());
+    auto control = std::make_shared<JobControl>();
+    QFuture<Status> future = QtConcurrent::run([b = *backup, control] { return VerifyJob::run(b, *control); });
+    CliJobRunner(control, CliJobRunner::stderrIsTerminal()).wait(QFuture<void>(future));
+    if (!future.result())
+        return cli.fail(future.result().error());
+    cli.out << RestoreCommands::tr("%1: all %2 files match their checksums (%3).")
+                   .arg(backup->name)
+                   .arg(backup->manifest->files.size())
+                   .arg(humanSize(backup->manifest->filesTotalBytes()))
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+int runUndo(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const Result<RestoreJournal> undone = runWithPassword<RestoreJournal>(
+        *target, !target->database.isEmpty(), false, [&target](const QString& password, std::shared_ptr<JobControl> control) {
+            return QtConcurrent::run([profile = *target, password, control] { return RestoreJob::undo(profile, password, *control); });
+        });
+    if (!undone)
+        return cli.fail(undone.error());
+    cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.")
+                   .arg(undone->backup, undone->stamp)
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+int runCleanup(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const QString journalPath = QDir(target->repository).filePath(QLatin1String(RestoreJournal::LastFile));
+    const Result<RestoreJournal> journal = RestoreJournal::read(journalPath);
+    if (!journal)
+        return cli.fail(Error{RestoreCommands::tr("There are no before-restore copies to remove."), {}});
+    QStringList folders, databases;
+    for (const RestoreJournal::Folder& folder : journal->folders) {
+        for (const QString& path : {folder.before, folder.path + QStringLiteral(".undone_") + journal->stamp})
+            if (QFileInfo::exists(path))
+                folders << path;
+    }
+    if (!journal->database.isEmpty())
+        databases << journal->databaseBefore << journal->database + QStringLiteral("_undone_") + journal->stamp;
+    if (const int confirmed = confirm(cli, RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
+                                               .arg((folders + databases).join(QStringLiteral("\n  "))));
+        confirmed != ExitSuccess)
+        return confirmed;
+    for (const QString& path : folders)
+        QDir(path).removeRecursively();
+    if (!databases.isEmpty()) {
+        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(target->database, CliPassword::fromKeychainIfKept(*target));
+        if (!admin)
+            return cli.fail(admin.error());
+        for (const QString& db : databases) {
+            if (Status dropped = admin.value().drop(db); !dropped)
+                return cli.fail(dropped.error());
+        }
+    }
+    QFile::remove(journalPath);
+    cli.out << RestoreCommands::tr("Removed the before-restore copies of %1.").arg(journal->stamp) << Qt::endl;
+    return ExitSuccess;
+}
+
+QCommandLineOption confirmOption()
+{
+    return {QStringLiteral("confirm"), RestoreCommands::tr("Confirm without a prompt: the word OUI."), QStringLiteral("OUI")};
+}
+
+} // namespace
+
+CliCommand RestoreCommands::restore()
+{
+    return {QStringLiteral("restore"), tr("Restore a backup; what it replaces is kept and can be put back."), QStringLiteral("NAME"),
+            [] {
+                return QList<QCommandLineOption>{
+                    {QStringLiteral("only"), tr("Restore only this part: database, sources, or a folder label; repeatable."), QStringLiteral("PART")},
+                    {QStringLiteral("as-database"), tr("Restore the database under this new name, for inspection."), QStringLiteral("NAME")},
+                    {QStringLiteral("latest"), tr("Restore the newest complete backup.")},
+                    {QStringLiteral("if-empty"), tr("Restore only when the database has no tables (for a start-up script).")},
+                    confirmOption()};
+            },
+            runRestore};
+}
+
+CliCommand RestoreCommands::verify()
+{
+    return {QStringLiteral("verify"), tr("Check every file of a backup against its checksum."), QStringLiteral("NAME"),
+            [] { return QList<QCommandLineOption>{{QStringLiteral("latest"), tr("Check the newest complete backup.")}}; }, runVerify};
+}
+
+CliCommand RestoreCommands::undoRestore()
+{
+    return {QStringLiteral("undo-restore"), tr("Put back what the last restore replaced."), QString(), {}, runUndo};
+}
+
+CliCommand RestoreCommands::cleanupRestore()
+{
+    return {QStringLiteral("cleanup-restore"), tr("Remove the before-restore copies of the last restore, for good."), QString(),
+            [] { return QList<QCommandLineOption>{confirmOption()}; }, runCleanup};
+}
+
+} // namespace coffre
