@@ -49,7 +49,7 @@ int main(int argc, char* argv[])
             longestGap = qMax(longestGap, sinceTick.elapsed());
         sinceTick.restart();
     });
-    QObject::connect(&window, &MainWindow::backupFinished, [&](bool ok, const QString& what) {
+    QObject::connect(&window, &MainWindow::jobFinished, [&](bool ok, const QString& what) {
         std::printf("backup %s (%s) in %.1f s; GUI thread: %lld ticks, longest gap %lld ms\n", ok ? "done" : "FAILED",
                     qPrintable(what), double(clock.elapsed()) / 1000.0, ticks, longestGap);
         QApplication::exit(ok ? 0 : 1);

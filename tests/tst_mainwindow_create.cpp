@@ -4,6 +4,7 @@
 #include "BackupTableModel.h"
 #include "PgFixture.h"
 #include "ProfileDialog.h"
+#include "RestoreDialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -11,6 +12,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -75,7 +77,7 @@ private slots:
         MainWindow window(store());
         window.selectProfile(QStringLiteral("shop"));
         QSignalSpy shown(&window, &MainWindow::catalogShown);
-        QSignalSpy finished(&window, &MainWindow::backupFinished);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
         window.show();
         QTRY_VERIFY(!shown.isEmpty());
         QCOMPARE(window.backupModel()->rowCount(), 0);
@@ -100,7 +102,7 @@ private slots:
     {
         MainWindow window(store());
         window.selectProfile(QStringLiteral("down"));
-        QSignalSpy finished(&window, &MainWindow::backupFinished);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
         window.show();
         acceptCreateDialog(QString());
         window.findChild<QAction*>(QStringLiteral("actionCreate"))->trigger();
@@ -140,6 +142,77 @@ private slots:
         QCOMPARE(dialog.password(), QStringLiteral("right-secret"));
     }
 
+    void restoreDialogWaitsForOui()
+    {
+        MainWindow window(store());
+        window.selectProfile(QStringLiteral("shop"));
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.show();
+        QTRY_VERIFY(!shown.isEmpty());
+        QTRY_VERIFY(window.backupModel()->rowCount() > 0); // from createFromTheWindowAppearsInTheList
+        const Backup backup = window.backupModel()->backupAt(0);
+
+        RestoreDialog dialog(makeProfile(QStringLiteral("shop")), backup, QString());
+        dialog.show();
+        auto* confirm = dialog.findChild<QLineEdit*>(QStringLiteral("confirmEdit"));
+        auto* restore = dialog.findChild<QPushButton*>(QStringLiteral("restoreButton"));
+        QVERIFY(!restore->isEnabled());
+        for (const QString& wrong : {QStringLiteral("oui"), QStringLiteral("Oui"), QStringLiteral("OUI "), QStringLiteral("yes")}) {
+            confirm->clear();
+            QTest::keyClicks(confirm, wrong);
+            QVERIFY2(!restore->isEnabled(), qPrintable(wrong));
+        }
+        confirm->clear();
+        QTest::keyClicks(confirm, QStringLiteral("OUI"));
+        QVERIFY(restore->isEnabled());
+        dialog.findChild<QCheckBox*>(QStringLiteral("databaseCheck"))->setChecked(false);
+        dialog.findChild<QCheckBox*>(QStringLiteral("sourceCheck_backend"))->setChecked(false);
+        QVERIFY(!restore->isEnabled()); // nothing chosen
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 15000);
+        QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")),
+                 qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
+    }
+
+    void restoreFromTheWindowThenUndo()
+    {
+        MainWindow window(store());
+        window.selectProfile(QStringLiteral("shop"));
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
+        window.show();
+        QTRY_VERIFY(window.backupModel()->rowCount() > 0);
+        QVERIFY(test::execSql(QStringLiteral("window_src"), {QStringLiteral("delete from t where id > 10")}));
+        QAction* restore = window.findChild<QAction*>(QStringLiteral("actionRestore"));
+        QVERIFY(!restore->isEnabled()); // nothing selected
+        window.backupTable()->selectRow(0);
+        QVERIFY(restore->isEnabled());
+
+        QTimer::singleShot(0, [] {
+            auto* dialog = qobject_cast<RestoreDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            // A wrong word first: the dialog cannot be accepted with it.
+            QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("confirmEdit")), QStringLiteral("OUI"));
+            QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("restoreButton")), Qt::LeftButton);
+        });
+        restore->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("1000"));
+
+        QAction* undo = window.findChild<QAction*>(QStringLiteral("actionUndoRestore"));
+        QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 5000);
+        QTimer::singleShot(0, [] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            box->button(QMessageBox::Yes)->click();
+        });
+        undo->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("10"));
+        QTRY_VERIFY_WITH_TIMEOUT(!undo->isEnabled(), 5000);
+    }
+
     void cancelFromThePanel()
     {
         QVERIFY(test::recreateDatabase(QStringLiteral("window_big")));
@@ -151,7 +224,7 @@ private slots:
         QVERIFY(store().save(big).ok());
         MainWindow window(store());
         window.selectProfile(QStringLiteral("big"));
-        QSignalSpy finished(&window, &MainWindow::backupFinished);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
         window.show();
         BackupRequest request;
         request.profile = big;

@@ -3,7 +3,9 @@
 #include "BackupFilterProxy.h"
 #include "BackupTableModel.h"
 #include "CreateDialog.h"
+#include "JobLauncher.h"
 #include "JobsPanel.h"
+#include "RestoreDialog.h"
 #include "ProfileDialog.h"
 #include "RepositoryStatusBar.h"
 #include "Version.h"
@@ -29,6 +31,7 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace coffre {
 
@@ -102,8 +105,12 @@ void MainWindow::createActions()
     // Icons only for these in the toolbar (text in menus and tooltips), so that long French labels fit.
     for (QAction* action : {m_browseAction, m_downloadAction, m_deleteAction, m_refreshAction})
         action->setPriority(QAction::LowPriority);
-    // Restore, Delete, Download and Browse arrive with their jobs; until then they say so.
-    for (QAction* action : {m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
+    make(m_undoRestoreAction, QStringLiteral("actionUndoRestore"), tr("&Undo last restore…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QStringLiteral("edit-undo"), QStyle::SP_ArrowBack);
+    connect(m_restoreAction, &QAction::triggered, this, &MainWindow::showRestoreDialog);
+    connect(m_undoRestoreAction, &QAction::triggered, this, &MainWindow::undoLastRestore);
+    // Delete, Download and Browse arrive with their jobs; until then they say so.
+    for (QAction* action : {m_deleteAction, m_downloadAction, m_browseAction})
         action->setStatusTip(tr("Not available in this version of Coffre yet."));
     m_createAction->setStatusTip(tr("Back up the database and the source folders of this profile now."));
     connect(m_createAction, &QAction::triggered, this, &MainWindow::showCreateDialog);
@@ -121,7 +128,7 @@ void MainWindow::createActions()
 void MainWindow::createMenus()
 {
     QMenu* backups = menuBar()->addMenu(tr("&Backups"));
-    backups->addActions({m_createAction, m_restoreAction, m_browseAction, m_downloadAction, m_deleteAction});
+    backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_browseAction, m_downloadAction, m_deleteAction});
     backups->addSeparator();
     backups->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -204,6 +211,14 @@ QWidget* MainWindow::createCentralArea()
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_emptyLabel);
     m_jobs = new JobsPanel;
+    m_launcher = new JobLauncher(m_jobs, this);
+    connect(m_launcher, &JobLauncher::runningChanged, this, &MainWindow::updateActions);
+    connect(m_launcher, &JobLauncher::finished, this, [this](bool ok, const QString& message) {
+        m_catalog.refresh();
+        emit jobFinished(ok, message);
+        if (m_closeWhenIdle && m_launcher->running() == 0)
+            close();
+    });
     auto* area = new QWidget;
     auto* layout = new QVBoxLayout(area);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -258,6 +273,10 @@ void MainWindow::onScanned(const RepositoryScan& scan)
     m_catalogError.clear();
     m_model->setBackups(scan.backups);
     m_statusInfo->showScan(scan);
+    m_canUndoRestore = scan.restoreUndoable;
+    updateActions();
+    if (scan.restoreInterrupted && m_launcher->running() == 0)
+        recoverInterruptedRestore();
     updateEmptyState();
     emit catalogShown();
 }
@@ -301,10 +320,14 @@ void MainWindow::updateActions()
     const bool hasProfile = !currentProfileName().isEmpty();
     m_editProfileAction->setEnabled(hasProfile);
     m_refreshAction->setEnabled(hasProfile);
-    // One backup at a time: the repository lock would refuse a second one anyway.
-    m_createAction->setEnabled(hasProfile && m_runningBackups == 0);
+    // One job at a time: the repository lock would refuse a second one anyway.
+    const bool idle = m_launcher->running() == 0;
+    const Backup* selected = selectedBackup();
+    m_createAction->setEnabled(hasProfile && idle);
+    m_restoreAction->setEnabled(idle && selected && selected->status == BackupStatus::Complete);
+    m_undoRestoreAction->setEnabled(idle && m_canUndoRestore);
     // The jobs behind these actions are not built yet: they stay off rather than pretend.
-    for (QAction* action : {m_restoreAction, m_deleteAction, m_downloadAction, m_browseAction})
+    for (QAction* action : {m_deleteAction, m_downloadAction, m_browseAction})
         action->setEnabled(false);
 }
 
@@ -340,7 +363,7 @@ bool MainWindow::runProfileDialog(const Profile& profile, bool isNew)
         return false;
     }
     if (!dialog.password().isEmpty()) {
-        m_sessionPasswords.insert(edited.name, dialog.password());
+        m_launcher->rememberPassword(edited.name, dialog.password());
         if (dialog.rememberPassword()) {
             PasswordVault::write(edited.name, dialog.password(), this, [this](const Status& stored) {
                 if (!stored)
@@ -379,83 +402,106 @@ void MainWindow::showCreateDialog()
         startBackup(dialog.request());
 }
 
-void MainWindow::withPassword(const Profile& profile, const std::function<void(const QString&)>& then)
-{
-    if (m_sessionPasswords.contains(profile.name) || !profile.passwordInKeychain || profile.database.isEmpty()) {
-        then(m_sessionPasswords.value(profile.name));
-        return;
-    }
-    PasswordVault::read(profile.name, this, [this, then](Result<QString> password) {
-        if (!password)
-            statusBar()->showMessage(password.error().message, 10000);
-        then(password ? *password : QString());
-    });
-}
-
 void MainWindow::startBackup(BackupRequest request)
 {
-    ++m_runningBackups;
-    updateActions();
-    withPassword(request.profile, [this, request](const QString& password) mutable {
-        request.password = password;
-        runBackup(std::move(request), 0);
-    });
+    const Profile profile = request.profile;
+    m_launcher->launch<Backup>(
+        tr("Backup of “%1”").arg(profile.name), profile, request.includeDatabase,
+        [request](const QString& password, std::shared_ptr<JobControl> control) {
+            BackupRequest withPassword = request;
+            withPassword.password = password;
+            return BackupJob::start(withPassword, control);
+        },
+        [](const Backup& backup) { return tr("%1 created: %2.").arg(backup.name, humanSize(backup.sizeBytes)); });
 }
 
-void MainWindow::runBackup(BackupRequest request, int attempt)
+const Backup* MainWindow::selectedBackup() const
 {
-    auto control = std::make_shared<JobControl>();
-    JobRow* row = m_jobs->addJob(tr("Backup of “%1”").arg(request.profile.name), control);
-    auto* watcher = new QFutureWatcher<Result<Backup>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [=, this] {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.size() != 1)
+        return nullptr;
+    return &m_model->backupAt(m_proxy->mapToSource(rows.first()).row());
+}
+
+void MainWindow::showRestoreDialog()
+{
+    const Result<Profile> profile = currentProfile();
+    const Backup* backup = selectedBackup();
+    if (!profile || !backup || backup->status != BackupStatus::Complete)
+        return;
+    RestoreDialog dialog(*profile, *backup, m_launcher->sessionPassword(profile->name), this);
+    if (dialog.exec() == QDialog::Accepted)
+        startRestore(dialog.request());
+}
+
+void MainWindow::startRestore(RestoreRequest request)
+{
+    const Profile profile = request.profile;
+    m_launcher->launch<RestoreOutcome>(
+        tr("Restore of %1").arg(request.backup.name), profile, request.database,
+        [request](const QString& password, std::shared_ptr<JobControl> control) {
+            RestoreRequest withPassword = request;
+            withPassword.password = password;
+            return RestoreJob::start(withPassword, control);
+        },
+        [](const RestoreOutcome& outcome) {
+            QString text = outcome.databaseInspection.isEmpty()
+                               ? tr("%1 restored. The previous state is kept (…before_restore_%2); Undo puts it back.")
+                                     .arg(outcome.journal.backup, outcome.journal.stamp)
+                               : tr("%1 restored into the database “%2”.").arg(outcome.journal.backup, outcome.databaseInspection);
+            for (const QString& warning : outcome.warnings)
+                text += u' ' + warning;
+            return text;
+        });
+}
+
+void MainWindow::undoLastRestore()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile)
+        return;
+    const auto answer = QMessageBox::question(this, tr("Undo last restore"),
+                                              tr("Put back the database and folders as they were before the last restore? "
+                                                 "The restored state is kept beside them (…undone_…)."));
+    if (answer != QMessageBox::Yes)
+        return;
+    m_launcher->launch<RestoreJournal>(
+        tr("Undo of the last restore"), *profile, !profile->database.isEmpty(),
+        [profile = *profile](const QString& password, std::shared_ptr<JobControl> control) {
+            return QtConcurrent::run([profile, password, control] { return RestoreJob::undo(profile, password, *control); });
+        },
+        [](const RestoreJournal& journal) { return tr("The restore of %1 was undone.").arg(journal.backup); });
+}
+
+// A restore killed mid-swap left its journal: put the old state back before anything else.
+void MainWindow::recoverInterruptedRestore()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile)
+        return;
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         watcher->deleteLater();
-        const Result<Backup> result = watcher->result();
-        const bool needsPassword = !result && (result.error().code == ErrorCode::PasswordNeeded ||
-                                               result.error().code == ErrorCode::WrongPassword);
-        if (needsPassword && attempt < 3 && !m_closeWhenIdle) {
-            row->finish(false, result.error().message, result.error().detail);
-            bool ok = false;
-            const QString password = QInputDialog::getText(
-                this, tr("Database password"),
-                tr("%1\n\nPassword for %2:").arg(result.error().message, request.profile.database.displayName()),
-                QLineEdit::Password, QString(), &ok);
-            if (ok && !password.isEmpty()) {
-                m_sessionPasswords.insert(request.profile.name, password);
-                BackupRequest retry = request;
-                retry.password = password;
-                emit row->dismissed();
-                runBackup(retry, attempt + 1);
-                return;
-            }
-        }
-        --m_runningBackups;
-        updateActions();
-        if (result) {
-            row->finish(true, tr("%1 created: %2.").arg(result->name, humanSize(result->sizeBytes)));
-            m_catalog.refresh();
-        } else {
-            const bool canceled = result.error().code == ErrorCode::Canceled;
-            row->finish(false, result.error().message, canceled ? QString() : result.error().detail);
-        }
-        emit backupFinished(result.ok(), result ? result->name : result.error().message);
-        if (m_closeWhenIdle && m_runningBackups == 0)
-            close();
+        if (!watcher->result().isEmpty())
+            QMessageBox::warning(this, tr("Interrupted restore"), watcher->result());
+        m_catalog.refresh();
     });
-    watcher->setFuture(BackupJob::start(std::move(request), control));
+    watcher->setFuture(QtConcurrent::run([profile = *profile, password = m_launcher->sessionPassword(profile->name)] {
+        return RestoreJob::recover(profile, password);
+    }));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_runningBackups > 0) {
+    if (m_launcher->running() > 0) {
         const auto answer = QMessageBox::question(this, tr("Quit Coffre"),
-                                                  tr("A backup is running. Cancel it and quit? Nothing half-written is kept."));
+                                                  tr("A job is running. Cancel it and quit? Nothing half-written is kept."));
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;
         }
         m_closeWhenIdle = true;
-        for (JobRow* row : m_jobs->findChildren<JobRow*>())
-            row->control()->cancel();
+        m_launcher->cancelAll();
         event->ignore(); // closes again once the jobs have cleaned up
         return;
     }

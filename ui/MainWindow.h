@@ -2,6 +2,7 @@
 
 #include "catalog/CatalogWatcher.h"
 #include "jobs/BackupJob.h"
+#include "jobs/RestoreJob.h"
 #include "profile/ProfileStore.h"
 
 #include <QHash>
@@ -20,6 +21,7 @@ namespace coffre {
 
 class BackupFilterProxy;
 class BackupTableModel;
+class JobLauncher;
 class JobRow;
 class JobsPanel;
 class RepositoryStatusBar;
@@ -46,11 +48,14 @@ public:
     // Starts a backup of the current profile with the session's or the keychain's password.
     // The Create dialog ends here; tests and the GUI benchmark call it directly.
     void startBackup(BackupRequest request);
+    // The Restore dialog ends here.
+    void startRestore(RestoreRequest request);
 
 signals:
     // After each scan of the repository has reached the list (tests and --screenshot wait on it).
     void catalogShown();
-    void backupFinished(bool ok, const QString& nameOrError);
+    // A job of the jobs panel ended: what it says in the panel.
+    void jobFinished(bool ok, const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,15 +76,17 @@ private:
     void updateActions();
     void showAbout();
     void showCreateDialog();
-    void runBackup(BackupRequest request, int attempt);
-    void withPassword(const Profile& profile, const std::function<void(const QString&)>& then);
+    void showRestoreDialog();
+    void undoLastRestore();
+    void recoverInterruptedRestore();
+    const Backup* selectedBackup() const;
     Result<Profile> currentProfile() const;
 
     ProfileStore m_profiles;
     CatalogWatcher m_catalog;
-    QHash<QString, QString> m_sessionPasswords; // typed passwords, for this session only
-    int m_runningBackups = 0;
+    JobLauncher* m_launcher = nullptr;
     bool m_closeWhenIdle = false;
+    bool m_canUndoRestore = false;
     QString m_catalogError;
 
     BackupTableModel* m_model;
@@ -102,6 +109,7 @@ private:
     QAction* m_editProfileAction = nullptr;
     QAction* m_filterAction = nullptr;
     QAction* m_quitAction = nullptr;
+    QAction* m_undoRestoreAction = nullptr;
 };
 
 } // namespace coffre

@@ -2,6 +2,7 @@
 
 #include "BundleNames.h"
 #include "ManifestParser.h"
+#include "jobs/RestoreJournal.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -103,6 +104,8 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     std::sort(scan.backups.begin(), scan.backups.end(),
               [](const Backup& a, const Backup& b) { return a.created > b.created; });
     scan.disk = DiskUsage::of(scan.repository);
+    scan.restoreUndoable = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::LastFile)));
+    scan.restoreInterrupted = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::InProgressFile)));
     return scan;
 }
 

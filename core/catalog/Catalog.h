@@ -16,6 +16,8 @@ struct RepositoryScan
     QList<Backup> backups; // sorted newest first
     qint64 totalBytes = 0;
     DiskUsage disk;
+    bool restoreUndoable = false;    // the last restore's journal is there: Undo can run
+    bool restoreInterrupted = false; // a restore died mid-swap: its journal asks for recovery
 };
 
 // Scans a local repository folder. Blocking file I/O: call it from a worker thread

@@ -1,0 +1,178 @@
+#include "RestoreDialog.h"
+
+#include "postgres/DatabaseAdmin.h"
+#include "util/HumanSize.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDirIterator>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace coffre {
+namespace {
+
+const QString Confirmation = QStringLiteral("OUI");
+
+qint64 folderBytes(const QString& path)
+{
+    qint64 total = 0;
+    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        total += QFileInfo(it.next()).size();
+    return total;
+}
+
+// What the restore would replace, in words, measured now (runs on a worker).
+QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database)
+{
+    QStringList lines;
+    if (database) {
+        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(profile.database, password);
+        const QString name = profile.database.dbname.isEmpty() ? profile.database.displayName() : profile.database.dbname;
+        if (!admin)
+            lines << RestoreDialog::tr("Database %1: cannot be reached now (%2)").arg(name, admin.error().message);
+        else if (!admin.value().exists(name))
+            lines << RestoreDialog::tr("Database “%1” on %2: does not exist yet; it will be created.").arg(name, profile.database.displayName());
+        else
+            lines << RestoreDialog::tr("Database “%1” on %2: %3, %n other session(s) open (they will be ended)", nullptr,
+                                       admin.value().otherSessions(name))
+                         .arg(name, profile.database.displayName(), humanSize(admin.value().sizeOf(name)));
+    }
+    for (const SourceRoot& root : profile.sources) {
+        if (!labels.contains(root.label))
+            continue;
+        lines << (QFileInfo::exists(root.path) ? RestoreDialog::tr("Folder %1: %2").arg(root.path, humanSize(folderBytes(root.path)))
+                                               : RestoreDialog::tr("Folder %1: does not exist yet").arg(root.path));
+    }
+    return lines.join(u'\n');
+}
+
+} // namespace
+
+RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const QString& password, QWidget* parent)
+    : QDialog(parent), m_profile(profile), m_backup(backup), m_password(password)
+{
+    setWindowTitle(tr("Restore %1").arg(backup.name));
+    const Manifest& m = *backup.manifest;
+    auto* heading = new QLabel(tr("<b>%1</b>, made on %2 (%3)%4")
+                                   .arg(backup.name.toHtmlEscaped(),
+                                        QLocale().toString(backup.created.toLocalTime(), QLocale::LongFormat), humanSize(backup.sizeBytes),
+                                        m.note.isEmpty() ? QString() : QStringLiteral(" — ") + m.note.toHtmlEscaped()));
+    heading->setWordWrap(true);
+
+    auto* parts = new QGroupBox(tr("Restore"));
+    auto* partsLayout = new QVBoxLayout(parts);
+    if (m.database && !profile.database.isEmpty()) {
+        m_database = new QCheckBox(tr("The database (%n table(s))", nullptr, int(m.database->tables.size())));
+        m_database->setObjectName(QStringLiteral("databaseCheck"));
+        m_database->setChecked(true);
+        partsLayout->addWidget(m_database);
+        auto* asRow = new QHBoxLayout;
+        m_asDatabase = new QCheckBox(tr("under another name, for inspection:"));
+        m_asDatabase->setObjectName(QStringLiteral("asDatabaseCheck"));
+        m_asDatabaseName = new QLineEdit(m.database->name + QStringLiteral("_") + backup.name);
+        m_asDatabaseName->setEnabled(false);
+        asRow->addSpacing(24);
+        asRow->addWidget(m_asDatabase);
+        asRow->addWidget(m_asDatabaseName);
+        partsLayout->addLayout(asRow);
+        connect(m_asDatabase, &QCheckBox::toggled, m_asDatabaseName, &QWidget::setEnabled);
+        connect(m_asDatabase, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+        connect(m_database, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+    }
+    for (const SourcePart& part : m.sources) {
+        for (const SourceRoot& root : profile.sources) {
+            if (root.label != part.label)
+                continue;
+            auto* check = new QCheckBox(tr("The folder “%1” into %2 (%n file(s))", nullptr, int(part.fileCount)).arg(part.label, root.path));
+            check->setObjectName(QStringLiteral("sourceCheck_") + part.label);
+            check->setChecked(true);
+            connect(check, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+            partsLayout->addWidget(check);
+            m_sources.append({check, part.label});
+        }
+    }
+    auto* safety = new QCheckBox(tr("Keep what is replaced, beside it (…before_restore_…), for Undo"));
+    safety->setChecked(true);
+    safety->setEnabled(false); // the swap itself keeps it: there is no way to restore without a way back
+    safety->setToolTip(tr("Coffre never overwrites: the current database and folders are renamed, not deleted."));
+    partsLayout->addWidget(safety);
+
+    m_summary = new QLabel(tr("Measuring what will be replaced…"));
+    m_summary->setObjectName(QStringLiteral("summaryLabel"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* warning = new QLabel(tr("<b>This replaces the current database and folders with the backup's.</b> Sessions open on the "
+                                  "database are ended. Stop the application first if you can. Type <b>OUI</b> to confirm."));
+    warning->setWordWrap(true);
+    warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; border: 1px solid #ef6c00; padding: 6px; }"));
+    m_confirm = new QLineEdit;
+    m_confirm->setObjectName(QStringLiteral("confirmEdit"));
+    m_confirm->setPlaceholderText(QStringLiteral("OUI"));
+    connect(m_confirm, &QLineEdit::textChanged, this, &RestoreDialog::updateState);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
+    m_restore = buttons->addButton(tr("&Restore"), QDialogButtonBox::AcceptRole);
+    m_restore->setObjectName(QStringLiteral("restoreButton"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+
+    auto* summaryBox = new QGroupBox(tr("Will be replaced"));
+    auto* summaryLayout = new QVBoxLayout(summaryBox);
+    summaryLayout->addWidget(m_summary);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(heading);
+    layout->addWidget(parts);
+    layout->addWidget(summaryBox);
+    layout->addWidget(warning);
+    layout->addWidget(m_confirm);
+    layout->addWidget(buttons);
+    setMinimumWidth(600);
+    connect(&m_summaryWatcher, &QFutureWatcherBase::finished, this, [this] {
+        m_summary->setText(m_summaryWatcher.result());
+        m_summaryLoaded = true;
+        emit summaryLoaded();
+    });
+    updateState();
+    loadSummary();
+}
+
+void RestoreDialog::loadSummary()
+{
+    const RestoreRequest r = request();
+    m_summaryWatcher.setFuture(QtConcurrent::run(describeTargets, m_profile, m_password, r.sources, r.database && r.asDatabase.isEmpty()));
+}
+
+RestoreRequest RestoreDialog::request() const
+{
+    RestoreRequest r;
+    r.profile = m_profile;
+    r.backup = m_backup;
+    r.database = m_database && m_database->isChecked();
+    if (r.database && m_asDatabase->isChecked())
+        r.asDatabase = m_asDatabaseName->text().trimmed();
+    for (const auto& [check, label] : m_sources) {
+        if (check->isChecked() && r.asDatabase.isEmpty())
+            r.sources << label;
+    }
+    return r;
+}
+
+void RestoreDialog::updateState()
+{
+    const RestoreRequest r = request();
+    for (const auto& [check, label] : m_sources)
+        check->setEnabled(r.asDatabase.isEmpty());
+    const bool somethingChosen = r.database || !r.sources.isEmpty();
+    // Exactly OUI, in capitals, typed: nothing else wakes the button.
+    m_restore->setEnabled(somethingChosen && m_confirm->text() == Confirmation);
+}
+
+} // namespace coffre

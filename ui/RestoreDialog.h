@@ -1,0 +1,48 @@
+#pragma once
+
+#include "jobs/RestoreJob.h"
+
+#include <QDialog>
+#include <QFutureWatcher>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace coffre {
+
+// "Restore…": which parts, where to, exactly what will be replaced (database size and open
+// sessions, each folder and its size, measured on a worker), and the word OUI typed by hand
+// before the Restore button wakes up (seed 000's confirmation).
+class RestoreDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    RestoreDialog(const Profile& profile, const Backup& backup, const QString& password, QWidget* parent = nullptr);
+    RestoreRequest request() const; // without the password
+    bool isSummaryLoaded() const { return m_summaryLoaded; }
+
+signals:
+    void summaryLoaded();
+
+private:
+    void updateState();
+    void loadSummary();
+
+    Profile m_profile;
+    Backup m_backup;
+    QString m_password;
+    QCheckBox* m_database = nullptr;
+    QList<QPair<QCheckBox*, QString>> m_sources;
+    QCheckBox* m_asDatabase = nullptr;
+    QLineEdit* m_asDatabaseName = nullptr;
+    QLabel* m_summary;
+    QLineEdit* m_confirm;
+    QPushButton* m_restore;
+    QFutureWatcher<QString> m_summaryWatcher;
+    bool m_summaryLoaded = false;
+};
+
+} // namespace coffre
