@@ -313,6 +313,40 @@ private slots:
         QVERIFY(safety);
     }
 
+    void killedWhileStagingIsCleanedOnNextStart()
+    {
+        const Fixture f = makeFixture(QStringLiteral("staged"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        // What a restore killed during pg_restore leaves: its journal, a temporary database, staging folders.
+        RestoreJournal journal;
+        journal.stamp = QStringLiteral("20260101_000000");
+        journal.backup = f.backup.name;
+        journal.state = QStringLiteral("staging");
+        journal.database = f.profile.database.dbname;
+        journal.databaseBefore = journal.database + QStringLiteral("_before_restore_") + journal.stamp;
+        journal.databaseRestored = journal.database + QStringLiteral("_restoring_") + journal.stamp;
+        RestoreJournal::Folder folder;
+        folder.path = f.profile.sources[0].path;
+        folder.before = folder.path + QStringLiteral(".before_restore_") + journal.stamp;
+        folder.staging = QFileInfo(folder.path).absolutePath() + QStringLiteral("/.backend.restoring_") + journal.stamp;
+        journal.folders = {folder};
+        writeFile(folder.staging + QStringLiteral("/half.txt"), "half");
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database \"%1\"").arg(journal.databaseRestored)}));
+        QVERIFY(journal.write(f.profile.repository + QStringLiteral("/.coffre-restore.json")).ok());
+        QVERIFY(Catalog::scan(f.profile.repository)->restoreInterrupted);
+
+        const QString report = RestoreJob::recover(f.profile, {});
+        QVERIFY2(report.contains(QStringLiteral("before it changed anything")), qPrintable(report));
+        QVERIFY(!QFileInfo::exists(folder.staging));
+        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"),
+                                 QStringLiteral("select count(*) from pg_database where datname = '%1'").arg(journal.databaseRestored)),
+                 QStringLiteral("0"));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(readFile(folder.path + QStringLiteral("/.env")), QByteArray("SECRET=changed\n"));
+        QVERIFY(!Catalog::scan(f.profile.repository)->restoreInterrupted);
+    }
+
     void interruptedSwapIsPutBackOnNextStart()
     {
         const Fixture f = makeFixture(QStringLiteral("crash"));

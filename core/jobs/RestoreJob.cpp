@@ -51,6 +51,8 @@ public:
             QDir(folder.staging).removeRecursively();
         if (!m_swapped && m_createdDatabase && m_admin)
             m_admin->drop(m_journal.databaseRestored);
+        if (!m_journalPath.isEmpty() && !m_swapped)
+            QFile::remove(m_journalPath); // cleaned up here: nothing for the next start to do
     }
 
     Result<RestoreOutcome> execute()
@@ -65,6 +67,12 @@ public:
             return verified.error();
         if (Status ready = prepare(); !ready)
             return ready.error();
+        // From here on a killed process leaves staged files: the journal names them for the next start.
+        m_journal.state = QStringLiteral("staging");
+        const QString journalPath = QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
+        if (Status written = m_journal.write(journalPath); !written)
+            return written.error();
+        m_journalPath = journalPath;
         if (m_restoreDatabase && m_canCreate) {
             if (Status restored = restoreDatabaseAside(); !restored)
                 return restored.error();
@@ -276,19 +284,21 @@ private:
                 return renamed;
             plan.database.clear();
         }
-        const QString journalPath = QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
+        if (plan.database.isEmpty() && plan.folders.isEmpty()) {
+            QFile::remove(m_journalPath); // nothing replaced: nothing to undo
+            m_swapped = true;
+            return {};
+        }
         plan.state = QStringLiteral("swapping");
-        if (Status written = plan.write(journalPath); !written)
+        if (Status written = plan.write(m_journalPath); !written)
             return written;
         Status swapped = RestoreSwap::apply(plan, m_admin, m_request.profile.exclusions, m_control);
-        if (!swapped) {
-            QFile::remove(journalPath);
-            return swapped;
-        }
+        if (!swapped)
+            return swapped; // apply put back what it had swapped; the destructor cleans the rest
         m_swapped = true;
         plan.state = QStringLiteral("done");
         plan.write(QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::LastFile)));
-        QFile::remove(journalPath);
+        QFile::remove(m_journalPath);
         m_journal = plan;
         return {};
     }
@@ -322,6 +332,7 @@ private:
     std::unique_ptr<PassFile> m_passFile;
     PgTool m_pgRestore;
     QString m_stagingDir;
+    QString m_journalPath;
     bool m_restoreDatabase = false;
     bool m_canCreate = true;
     bool m_createdDatabase = false;
@@ -399,6 +410,9 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
     if (!reverted)
         return tr("A restore of %1 was interrupted; putting the previous state back failed: %2").arg(journal->backup, reverted.error().message);
     QFile::remove(path);
+    if (journal->state == u"staging")
+        return tr("A restore of %1 was interrupted on %2 before it changed anything; its temporary files were removed.")
+            .arg(journal->backup, journal->stamp);
     return tr("A restore of %1 was interrupted on %2: the previous state was put back.").arg(journal->backup, journal->stamp);
 }
 
