@@ -101,9 +101,12 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
             archive_entry_copy_hardlink(entry, (root + '/' + hardlink).constData());
         } else if (type == AE_IFLNK) {
             const char* linkTarget = archive_entry_symlink(entry);
-            if (!linkTarget || !isSafeLinkTarget(path, linkTarget))
-                return refuse(tr("The archive “%1” holds a link that points outside its folder (“%2”): it is refused.")
-                                  .arg(name, QString::fromUtf8(path)));
+            if (!linkTarget || !isSafeLinkTarget(path, linkTarget)) {
+                summary.skippedLinks << QString::fromUtf8(path);
+                control.log(tr("Not restored: the link “%1” points outside the folder (to “%2”).")
+                                .arg(QString::fromUtf8(path), QString::fromUtf8(linkTarget ? linkTarget : "")));
+                continue;
+            }
         } else if (type != AE_IFREG && type != AE_IFDIR) {
             return refuse(tr("The archive “%1” holds a device or special file (“%2”): it is refused.").arg(name, QString::fromUtf8(path)));
         }

@@ -7,10 +7,12 @@
 
 namespace coffre {
 
-// Extracts a tar (plain, .zst, .gz) into a folder that must not exist yet, and never writes
-// outside it: entries with "..", absolute paths, or links that point outside are refused, and
-// the whole archive with them (the folder is removed: nothing half-extracted stays). libarchive's
-// secure flags are on too, as a second lock.
+// Extracts a tar (plain, .zst, .gz) or zip into a folder that must not exist yet, and never
+// writes outside it. Entries with "..", absolute paths, hard links outside, special files, and
+// anything written through a symlink refuse the whole archive (the folder is removed: nothing
+// half-extracted stays). Symlinks that point outside (/etc/alternatives/..., ../../x) are skipped,
+// never created, and listed: real trees hold such links, and a backup must still restore.
+// libarchive's secure flags are on too, as a second lock.
 class SecureExtractor
 {
     Q_DECLARE_TR_FUNCTIONS(SecureExtractor)
@@ -20,6 +22,7 @@ public:
     {
         qint64 files = 0;
         qint64 bytes = 0;
+        QStringList skippedLinks; // symlinks that pointed outside the folder: never created
     };
 
     // `maxBytes` (when > 0) caps what may be written: an archive that says it holds more is a bomb.

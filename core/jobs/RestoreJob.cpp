@@ -239,6 +239,10 @@ private:
                 SecureExtractor::extract(archive, folder.staging, m_control, m_parts[i]->bytes + 1);
             if (!extracted)
                 return extracted.error();
+            if (!extracted->skippedLinks.isEmpty())
+                m_outcome.warnings << RestoreJob::tr("%n link(s) in “%1” pointed outside the folder and were not restored (see the log).",
+                                                     nullptr, int(extracted->skippedLinks.size()))
+                                          .arg(m_parts[i]->label);
             const QFileInfo original(folder.path);
             QFile::setPermissions(folder.staging, original.exists() ? original.permissions()
                                                                     : QFile::Permissions(0x7755));
