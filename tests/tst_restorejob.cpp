@@ -179,6 +179,26 @@ private slots:
         QVERIFY(!RestoreJob::undo(f.profile, {}, undoControl).ok()); // once only
     }
 
+    void databaseGivenAsAConnectionStringIsTheOneRestored()
+    {
+        // coffre-cli --db "dbname=..." restores into that database, not the one named in the backup.
+        const Fixture f = makeFixture(QStringLiteral("conninfo"));
+        QVERIFY(test::recreateDatabase(QStringLiteral("restore_conninfo_copy")));
+        RestoreRequest request = everything(f);
+        request.sources.clear();
+        request.profile.database = DatabaseTarget();
+        request.profile.database.conninfo = QStringLiteral("host=%1 port=%2 user=postgres dbname=restore_conninfo_copy")
+                                                .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(outcome->journal.database, QStringLiteral("restore_conninfo_copy"));
+        QCOMPARE(contentOf(QStringLiteral("restore_conninfo_copy")), f.content);
+        QCOMPARE(contentOf(f.profile.database.dbname), changed); // the backup's own database is untouched
+    }
+
     void flippedByteIsRefusedBeforeAnythingChanges()
     {
         const Fixture f = makeFixture(QStringLiteral("flip"));

@@ -34,7 +34,7 @@ QString describeTargets(const Profile& profile, const QString& password, const Q
     QStringList lines;
     if (database) {
         Result<DatabaseAdmin> admin = DatabaseAdmin::connect(profile.database, password);
-        const QString name = profile.database.dbname.isEmpty() ? profile.database.displayName() : profile.database.dbname;
+        const QString name = PgConnection::databaseNameOf(profile.database, password);
         if (!admin)
             lines << RestoreDialog::tr("Database %1: cannot be reached now (%2)").arg(name, admin.error().message);
         else if (!admin.value().exists(name))

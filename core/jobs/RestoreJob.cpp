@@ -144,7 +144,11 @@ private:
                 return passFile.error();
             m_passFile = std::move(passFile).value();
         }
-        m_journal.database = m_request.profile.database.dbname.isEmpty() ? m.database->name : m_request.profile.database.dbname;
+        // The profile's database, as libpq resolves it: never the name recorded in the backup,
+        // which may be another database (a copy, another server).
+        m_journal.database = PgConnection::databaseNameOf(m_request.profile.database, m_request.password);
+        if (m_journal.database.isEmpty())
+            return Error{RestoreJob::tr("The profile does not say which database to restore into: give its name."), {}};
         m_canCreate = m_admin->canCreateDatabases();
         if (!m_request.asDatabase.isEmpty()) {
             if (!m_canCreate)

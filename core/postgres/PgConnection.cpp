@@ -124,6 +124,27 @@ QString PgConnection::conninfoForChild(const QString& dbname) const
     return parts.join(u' ');
 }
 
+QString PgConnection::databaseNameOf(const DatabaseTarget& target, const QString& password)
+{
+    if (!target.dbname.isEmpty())
+        return target.dbname;
+    if (!target.conninfo.isEmpty()) {
+        char* error = nullptr;
+        PQconninfoOption* options = PQconninfoParse(target.conninfo.toUtf8().constData(), &error);
+        QString name;
+        for (PQconninfoOption* o = options; o && o->keyword; ++o) {
+            if (std::strcmp(o->keyword, "dbname") == 0 && o->val)
+                name = QString::fromUtf8(o->val);
+        }
+        PQconninfoFree(options);
+        PQfreemem(error);
+        if (!name.isEmpty())
+            return name;
+    }
+    Result<PgConnection> connection = open(target, password);
+    return connection ? QString::fromUtf8(PQdb(connection.value().m_connection)) : QString();
+}
+
 QString PgConnection::quoteIdentifier(const QString& name) const
 {
     const QByteArray utf8 = name.toUtf8();

@@ -52,6 +52,11 @@ public:
     QString quoteIdentifier(const QString& name) const;
     QString quoteLiteral(const QString& value) const;
 
+    // The database a target names, as libpq would pick it: the dbname field, else the one in the
+    // connection string or URI, else what the server says after connecting (services, PGDATABASE).
+    // Empty when none of these tells.
+    static QString databaseNameOf(const DatabaseTarget& target, const QString& password = {});
+
     // Turns libpq's message into a sentence for people; public for the tests.
     static Error explainConnectionFailure(const QString& libpqMessage, const DatabaseTarget& target,
                                           const QString& effectiveUser);
