@@ -30,6 +30,8 @@
 #include <QStyle>
 #include <QTableView>
 #include <QToolBar>
+#include <QEventLoop>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -432,6 +434,25 @@ void MainWindow::showRestoreDialog()
     RestoreDialog dialog(*profile, *backup, m_launcher->sessionPassword(profile->name), this);
     if (dialog.exec() == QDialog::Accepted)
         startRestore(dialog.request());
+}
+
+void MainWindow::showDialogForScreenshot(const QString& name)
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile)
+        return;
+    QDialog* dialog = nullptr;
+    if (name == u"restore" && m_model->rowCount() > 0)
+        dialog = new RestoreDialog(*profile, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
+    else if (name == u"create")
+        dialog = new CreateDialog(*profile, this);
+    if (!dialog)
+        return;
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    QEventLoop wait;
+    QTimer::singleShot(1500, &wait, &QEventLoop::quit); // let the dialog measure what it shows
+    wait.exec();
 }
 
 void MainWindow::startRestore(RestoreRequest request)

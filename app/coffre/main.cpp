@@ -11,10 +11,18 @@ using namespace coffre;
 
 // --screenshot FILE: show the window, wait for the list to load, save what a person would see,
 // and quit. Used for the README's picture and by scripts/run on a machine without a display.
-static void saveScreenshotWhenShown(MainWindow& window, const QString& file)
+static void saveScreenshotWhenShown(MainWindow& window, const QString& file, const QString& dialog)
 {
-    auto save = [&window, file] {
-        window.grab().save(file);
+    auto save = [&window, file, dialog] {
+        QWidget* shown = &window;
+        if (!dialog.isEmpty()) {
+            window.showDialogForScreenshot(dialog);
+            shown = QApplication::activeModalWidget() ? QApplication::activeModalWidget() : shown;
+            for (QWidget* top : QApplication::topLevelWidgets())
+                if (top != &window && top->isVisible() && top->inherits("QDialog"))
+                    shown = top;
+        }
+        shown->grab().save(file);
         std::printf("%s\n", qPrintable(file));
         QApplication::quit();
     };
@@ -38,14 +46,17 @@ int main(int argc, char* argv[])
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QApplication::translate("main", "Save a picture of the window and quit."),
                                               QStringLiteral("file"));
-    parser.addOptions({profileOption, screenshotOption});
+    const QCommandLineOption dialogOption(QStringLiteral("screenshot-dialog"),
+                                          QApplication::translate("main", "With --screenshot: picture this dialog (create, restore)."),
+                                          QStringLiteral("name"));
+    parser.addOptions({profileOption, screenshotOption, dialogOption});
     parser.process(app);
 
     MainWindow window;
     if (parser.isSet(profileOption))
         window.selectProfile(parser.value(profileOption));
     if (parser.isSet(screenshotOption))
-        saveScreenshotWhenShown(window, parser.value(screenshotOption));
+        saveScreenshotWhenShown(window, parser.value(screenshotOption), parser.value(dialogOption));
     window.show();
     return app.exec();
 }

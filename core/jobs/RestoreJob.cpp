@@ -63,6 +63,7 @@ public:
         Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(m_request.profile.repository);
         if (!lock)
             return lock.error();
+        m_control.setBytesTotal(plannedBytes());
         if (Status verified = VerifyJob::run(m_request.backup, m_control); !verified)
             return verified.error();
         if (Status ready = prepare(); !ready)
@@ -94,6 +95,20 @@ public:
     }
 
 private:
+    // For progress: every byte checked, then the dump decompressed, then each tree extracted.
+    qint64 plannedBytes() const
+    {
+        const Manifest& m = *m_request.backup.manifest;
+        qint64 total = m.filesTotalBytes();
+        if (m_request.database && m.database) {
+            if (const BundleFile* dump = m.findFile(m.database->file))
+                total += dump->size;
+        }
+        for (const SourcePart& part : m.sources)
+            total += m_request.sources.contains(part.label) ? part.bytes : 0;
+        return total;
+    }
+
     Status prepare()
     {
         const Manifest& m = *m_request.backup.manifest;
@@ -160,6 +175,12 @@ private:
             m_journal.databaseRestored = m_journal.database + QStringLiteral("_restoring_") + m_journal.stamp;
             m_journal.databaseBefore = m_journal.database + QStringLiteral("_before_restore_") + m_journal.stamp;
         }
+        // The dump is decompressed into the repository: pg_database_size is a fair upper bound.
+        const DiskUsage disk = DiskUsage::of(m_request.profile.repository);
+        if (disk.valid && disk.availableBytes < m.database->sizeBytes + 16 * 1024 * 1024)
+            return Error{RestoreJob::tr("Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.")
+                             .arg(m_request.profile.repository, humanSize(m.database->sizeBytes), humanSize(disk.availableBytes)),
+                         {}};
         m_stagingDir = QDir(m_request.profile.repository).filePath(QStringLiteral(".restore-") + m_journal.stamp);
         if (::mkdir(QFile::encodeName(m_stagingDir).constData(), 0700) != 0) {
             m_stagingDir.clear();

@@ -12,7 +12,8 @@ Status VerifyJob::run(const Backup& backup, JobControl& control)
     if (backup.status != BackupStatus::Complete || !backup.manifest)
         return Error{tr("The backup “%1” is %2: %3").arg(backup.name, statusToString(backup.status), backup.problem), {}};
     const Manifest& manifest = *backup.manifest;
-    control.setBytesTotal(manifest.filesTotalBytes());
+    if (control.bytesTotal() == 0) // a restore sets its own total, of which this is the first part
+        control.setBytesTotal(manifest.filesTotalBytes());
     control.setPhase(tr("Checking the backup's files…"));
     QByteArray buffer(1 << 20, Qt::Uninitialized);
     for (const BundleFile& entry : manifest.files) {
