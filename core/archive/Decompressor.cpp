@@ -8,7 +8,8 @@
 
 namespace coffre {
 
-Status Decompressor::toFile(const QString& source, const QString& destination, JobControl& control)
+Status Decompressor::toFile(const QString& source, const QString& destination, JobControl& control,
+                            const std::function<void(const char*, qint64)>& onPlainBytes)
 {
     QFile in(source), out(destination);
     if (!in.open(QIODevice::ReadOnly))
@@ -45,6 +46,8 @@ Status Decompressor::toFile(const QString& source, const QString& destination, J
                 if (ZSTD_isError(rc))
                     return damaged(QString::fromLatin1(ZSTD_getErrorName(rc)));
                 ended = rc == 0;
+                if (onPlainBytes)
+                    onPlainBytes(output.constData(), qint64(ob.pos));
                 if (out.write(output.constData(), qint64(ob.pos)) != qint64(ob.pos))
                     return Error{tr("Cannot write “%1” (is the disk full?).").arg(destination), out.errorString()};
             }
@@ -58,6 +61,8 @@ Status Decompressor::toFile(const QString& source, const QString& destination, J
                 if (rc != Z_OK && rc != Z_STREAM_END)
                     return damaged(QString::fromLatin1(gz.msg ? gz.msg : "inflate failed"));
                 const qint64 produced = output.size() - gz.avail_out;
+                if (onPlainBytes)
+                    onPlainBytes(output.constData(), produced);
                 if (out.write(output.constData(), produced) != produced)
                     return Error{tr("Cannot write “%1” (is the disk full?).").arg(destination), out.errorString()};
                 ended = rc == Z_STREAM_END;

@@ -5,6 +5,8 @@
 
 #include <QCoreApplication>
 
+#include <functional>
+
 namespace coffre {
 
 // Turns a .zst or .gz bundle file back into a plain file (pg_restore --jobs needs a file it can
@@ -14,7 +16,9 @@ class Decompressor
     Q_DECLARE_TR_FUNCTIONS(Decompressor)
 
 public:
-    static Status toFile(const QString& source, const QString& destination, JobControl& control);
+    // `onPlainBytes`, when given, sees every decompressed byte in order (to index it on the way).
+    static Status toFile(const QString& source, const QString& destination, JobControl& control,
+                         const std::function<void(const char*, qint64)>& onPlainBytes = {});
 };
 
 } // namespace coffre
