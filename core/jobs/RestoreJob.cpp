@@ -75,11 +75,13 @@ public:
         if (Status written = m_journal.write(journalPath); !written)
             return written.error();
         m_journalPath = journalPath;
-        if (m_restoreDatabase && m_canCreate) {
-            if (Status restored = restoreDatabaseAside(); !restored)
-                return restored.error();
-        }
-        if (Status extracted = extractSources(); !extracted)
+        // The folders are extracted on a worker while pg_restore runs: they share nothing.
+        QFuture<Status> extraction = QtConcurrent::run([this] { return extractSources(); });
+        Status restored = m_restoreDatabase && m_canCreate ? restoreDatabaseAside() : Status();
+        const Status extracted = extraction.result();
+        if (!restored)
+            return restored.error();
+        if (!extracted)
             return extracted.error();
         if (m_control.isCanceled())
             return Error{RestoreJob::tr("The restore was canceled. Nothing was changed."), {}, ErrorCode::Canceled};
