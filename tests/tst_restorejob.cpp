@@ -176,7 +176,10 @@ private slots:
         QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/.env")), QByteArray("SECRET=changed\n"));
         QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/node_modules/dep/index.js")), QByteArray("dep\n"));
         QVERIFY(QFileInfo::exists(f.profile.sources[0].path + QStringLiteral(".undone_") + j.stamp));
-        QVERIFY(!RestoreJob::undo(f.profile, {}, undoControl).ok()); // once only
+        const Result<RestoreJournal> again = RestoreJob::undo(f.profile, {}, undoControl);
+        QVERIFY(!again.ok()); // once only
+        QVERIFY2(again.error().message.contains(QStringLiteral("already undone")), qPrintable(again.error().message));
+        QVERIFY(!Catalog::scan(f.profile.repository)->restoreUndoable);
     }
 
     void databaseGivenAsAConnectionStringIsTheOneRestored()

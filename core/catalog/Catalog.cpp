@@ -104,7 +104,8 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     std::sort(scan.backups.begin(), scan.backups.end(),
               [](const Backup& a, const Backup& b) { return a.created > b.created; });
     scan.disk = DiskUsage::of(scan.repository);
-    scan.restoreUndoable = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::LastFile)));
+    const Result<RestoreJournal> last = RestoreJournal::read(QDir(folder).filePath(QLatin1String(RestoreJournal::LastFile)));
+    scan.restoreUndoable = last && last->state == u"done";
     scan.restoreInterrupted = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::InProgressFile)));
     return scan;
 }

@@ -403,6 +403,8 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
     Result<RestoreJournal> journal = RestoreJournal::read(path);
     if (!journal)
         return journal.error();
+    if (journal->state == u"undone")
+        return Error{tr("The last restore (%1) was already undone.").arg(journal->backup), {}};
     for (const RestoreJournal::Folder& folder : journal->folders) {
         if (folder.hadOriginal && !QFileInfo::exists(folder.before))
             return Error{tr("The copy “%1” is gone: the restore can no longer be undone.").arg(folder.before), {}};
@@ -418,7 +420,10 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
     }
     if (Status reverted = RestoreSwap::revert(*journal, admin, control); !reverted)
         return reverted.error();
-    QFile::remove(path);
+    // Kept, marked undone: cleanup-restore still finds the copies it names (…undone_<stamp>).
+    RestoreJournal undone = *journal;
+    undone.state = QStringLiteral("undone");
+    undone.write(path);
     return journal;
 }
 
