@@ -144,6 +144,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Canceling…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Password for %1: </source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CliTarget</name>
@@ -234,11 +238,96 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Password for %1: </source>
+        <source>Back up the database and the source folders now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustomDumpIndexer</name>
+    <message>
+        <source>not a pg_dump custom-format archive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Back up the database and the source folders now.</source>
+        <source>archive version 1.%1 is not one this reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>table of contents too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown block type %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>negative chunk length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dump&apos;s data positions could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot update “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseAdmin</name>
+    <message>
+        <source>Could not create the database “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not carry the database settings over to “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not end the other sessions on “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not change who may connect to “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not put the restored database in place of “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not rename the database “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not remove the temporary database “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Decompressor</name>
+    <message>
+        <source>Cannot read “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot decompress “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is damaged: it does not decompress.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write “%1” (is the disk full?).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -585,6 +674,369 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>RestoreCommands</name>
+    <message>
+        <source>Name one backup, or give --latest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no complete backup in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--confirm takes the word OUI, in capitals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Without a terminal, give --confirm OUI to restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type OUI to go on: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring %1 (%2) will replace:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  nothing in the database: it goes into a new database “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  the database %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--only takes database, sources or a folder label of the backup (not “%1”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database already has tables: nothing was restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restored %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous database kept as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous folder kept as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup&apos;s database is in “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: all %2 files match their checksums (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no before-restore copies to remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This removes for good, and ends Undo:
+  %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed the before-restore copies of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm without a prompt: the word OUI.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore a backup; what it replaces is kept and can be put back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore only this part: database, sources, or a folder label; repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the database under this new name, for inspection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the newest complete backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore only when the database has no tables (for a start-up script).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check every file of a backup against its checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the newest complete backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back what the last restore replaced.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the before-restore copies of the last restore, for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreJob</name>
+    <message>
+        <source>The restore was canceled. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore of %1 complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup holds no database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup holds no folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile has no folder labelled “%1” to restore into.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space beside “%1”: %2 are needed and %3 are free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one part to restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile does not say which database to restore into: give its name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring under another name needs a role that may create databases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A database named “%1” already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create a staging folder in the repository.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decompressing the database dump…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Indexed %1 data blocks of the dump for parallel restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the database into “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore failed: the database was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing row counts with the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restored table %1.%2 has %3 rows where the backup has %4: the restore is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extracting “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s) in “%1” pointed outside the folder and were not restored (see the log).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Making a safety copy of the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The safety copy of the database failed, so nothing was restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the database in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore failed and was rolled back: the database is as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” failed (exit status %2); the restore itself is complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a complete backup can be restored (“%1” is %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last restore (%1) was already undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The copy “%1” is gone: the restore can no longer be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database “%1” is gone: the restore can no longer be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore was interrupted, and the database server cannot be reached to put it back: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted; putting the previous state back failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted on %2 before it changed anything; its temporary files were removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted on %2: the previous state was put back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreJournal</name>
+    <message>
+        <source>No restore to undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore journal is unreadable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreSwap</name>
+    <message>
+        <source>Could not rename “%1” to “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the restored database in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting “%1” in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the previous database back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SecureExtractor</name>
+    <message>
+        <source>Cannot create the folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” is damaged or truncated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” holds an entry that would be written outside its folder (“%2”): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” holds a link that points outside its folder (“%2”): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not restored: the link “%1” points outside the folder (to “%2”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” holds a device or special file (“%2”): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not extract “%1” from “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write “%1” while extracting (is the disk full?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” expands to more than it should (%2 bytes): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not finish extracting “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SourceTreeScanner</name>
     <message>
         <source>The source folder “%1” cannot be opened.</source>
@@ -619,6 +1071,33 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>“%1” shrank while the backup ran; padded with zeros.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VerifyJob</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the backup&apos;s files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” of the backup cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The check was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checksum OK</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -737,6 +1216,19 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The name may use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and may not start with &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::JobLauncher</name>
+    <message>
+        <source>Database password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+
+Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -905,16 +1397,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Database password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1
-
-Password for %2:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 created: %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -923,7 +1405,43 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A backup is running. Cancel it and quit? Nothing half-written is kept.</source>
+        <source>&amp;Undo last restore…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 restored. The previous state is kept (…before_restore_%2); Undo puts it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 restored into the database “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo last restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back the database and folders as they were before the last restore? The restored state is kept beside them (…undone_…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo of the last restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore of %1 was undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Interrupted restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A job is running. Cancel it and quit? Nothing half-written is kept.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1089,6 +1607,86 @@ Password for %2:</source>
     </message>
 </context>
 <context>
+    <name>coffre::RestoreDialog</name>
+    <message>
+        <source>Database %1: cannot be reached now (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database “%1” on %2: does not exist yet; it will be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder %1: does not exist yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;, made on %2 (%3)%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The database (%n table(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>under another name, for inspection:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The folder “%1” into %2 (%n file(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keep what is replaced, beside it (…before_restore_…), for Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre never overwrites: the current database and folders are renamed, not deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring what will be replaced…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Will be replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Back up and restore a web application.</source>
@@ -1100,6 +1698,10 @@ Password for %2:</source>
     </message>
     <message>
         <source>Save a picture of the window and quit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --screenshot: picture this dialog (create, restore).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -5,7 +5,7 @@
     <name>AtomicFile</name>
     <message>
         <source>Could not write “%1”.</source>
-        <translation>Impossible d’écrire « %1 ».</translation>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -36,23 +36,23 @@
     </message>
     <message>
         <source>The backup folder “%1” cannot be created.</source>
-        <translation>Le dossier des sauvegardes « %1 » ne peut pas être créé.</translation>
+        <translation>Le dossier des sauvegardes «&#xa0;%1&#xa0;» ne peut pas être créé.</translation>
     </message>
     <message>
         <source>Not enough free space in “%1”: about %2 are needed and %3 are free.</source>
-        <translation>Espace libre insuffisant dans « %1 » : environ %2 sont nécessaires et %3 sont libres.</translation>
+        <translation>Espace libre insuffisant dans «&#xa0;%1&#xa0;»&#xa0;: environ %2 sont nécessaires et %3 sont libres.</translation>
     </message>
     <message>
         <source>The backup folder cannot be created in “%1”.</source>
-        <translation>Le dossier de la sauvegarde ne peut pas être créé dans « %1 ».</translation>
+        <translation>Le dossier de la sauvegarde ne peut pas être créé dans «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” is not a valid backup name: use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
-        <translation>« %1 » n’est pas un nom de sauvegarde valide : utilisez des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de sauvegarde valide&#xa0;: utilisez des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;.</translation>
     </message>
     <message>
         <source>A backup named “%1” already exists.</source>
-        <translation>Une sauvegarde nommée « %1 » existe déjà.</translation>
+        <translation>Une sauvegarde nommée «&#xa0;%1&#xa0;» existe déjà.</translation>
     </message>
     <message>
         <source>Backing up…</source>
@@ -71,23 +71,23 @@
     <name>Catalog</name>
     <message>
         <source>The file “%1” is missing.</source>
-        <translation>Le fichier « %1 » est absent.</translation>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est absent.</translation>
     </message>
     <message>
         <source>The file “%1” has %2 bytes instead of %3.</source>
-        <translation>Le fichier « %1 » fait %2 octets au lieu de %3.</translation>
+        <translation>Le fichier «&#xa0;%1&#xa0;» fait %2 octets au lieu de %3.</translation>
     </message>
     <message>
         <source>No manifest: the backup was interrupted or is still being written.</source>
-        <translation>Aucun manifeste : la sauvegarde a été interrompue ou est encore en cours d’écriture.</translation>
+        <translation>Aucun manifeste&#xa0;: la sauvegarde a été interrompue ou est encore en cours d’écriture.</translation>
     </message>
     <message>
         <source>The repository folder “%1” does not exist.</source>
-        <translation>Le dossier du dépôt « %1 » n’existe pas.</translation>
+        <translation>Le dossier du dépôt «&#xa0;%1&#xa0;» n’existe pas.</translation>
     </message>
     <message>
         <source>The repository “%1” is not a readable folder.</source>
-        <translation>Le dépôt « %1 » n’est pas un dossier lisible.</translation>
+        <translation>Le dépôt «&#xa0;%1&#xa0;» n’est pas un dossier lisible.</translation>
     </message>
 </context>
 <context>
@@ -114,11 +114,11 @@ Backs up and restores a web application: its PostgreSQL database and its source 
 
 Commands:
 </source>
-        <translation>Usage : coffre-cli [options globales] COMMANDE [options]
+        <translation>Usage&#xa0;: coffre-cli [options globales] COMMANDE [options]
 
-Sauvegarde et restaure une application web : sa base de données PostgreSQL et ses dossiers sources.
+Sauvegarde et restaure une application web&#xa0;: sa base de données PostgreSQL et ses dossiers sources.
 
-Commandes :
+Commandes&#xa0;:
 </translation>
     </message>
     <message>
@@ -126,7 +126,7 @@ Commandes :
 Global options:
 </source>
         <translation>
-Options globales :
+Options globales&#xa0;:
 </translation>
     </message>
     <message>
@@ -136,12 +136,12 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
 </source>
         <translation>
 &apos;coffre-cli COMMANDE --help&apos; décrit une commande.
-Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisation incorrecte.
+Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisation incorrecte.
 </translation>
     </message>
     <message>
         <source>coffre-cli: unknown command “%1”; &apos;coffre-cli --help&apos; lists them.</source>
-        <translation>coffre-cli : commande inconnue « %1 » ; &apos;coffre-cli --help&apos; donne la liste des commandes.</translation>
+        <translation>coffre-cli&#xa0;: commande inconnue «&#xa0;%1&#xa0;»&#xa0;; &apos;coffre-cli --help&apos; donne la liste des commandes.</translation>
     </message>
     <message>
         <source>Show this help.</source>
@@ -153,6 +153,10 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     <message>
         <source>Canceling…</source>
         <translation>Annulation…</translation>
+    </message>
+    <message>
+        <source>Password for %1: </source>
+        <translation type="unfinished">Mot de passe pour %1&#xa0;: </translation>
     </message>
 </context>
 <context>
@@ -167,49 +171,49 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The database, as a libpq connection string or URI (no password: use ~/.pgpass).</source>
-        <translation>La base de données, sous forme de chaîne de connexion ou d’URI libpq (sans mot de passe : utilisez ~/.pgpass).</translation>
+        <translation>La base de données, sous forme de chaîne de connexion ou d’URI libpq (sans mot de passe&#xa0;: utilisez ~/.pgpass).</translation>
     </message>
     <message>
         <source>A source folder to back up; repeatable.</source>
-        <translation>Un dossier source à sauvegarder ; option répétable.</translation>
+        <translation>Un dossier source à sauvegarder&#xa0;; option répétable.</translation>
     </message>
     <message>
         <source>A name or pattern to leave out; repeatable.</source>
-        <translation>Un nom ou un motif à exclure ; option répétable.</translation>
+        <translation>Un nom ou un motif à exclure&#xa0;; option répétable.</translation>
     </message>
     <message>
         <source>No profile exists yet: give --profile NAME, or --repository DIR for an ad-hoc run.</source>
-        <translation>Aucun profil n’existe encore : indiquez --profile NAME, ou --repository DIR pour une exécution ponctuelle.</translation>
+        <translation>Aucun profil n’existe encore&#xa0;: indiquez --profile NAME, ou --repository DIR pour une exécution ponctuelle.</translation>
     </message>
     <message>
         <source>Several profiles exist; choose one with --profile NAME (%1).</source>
-        <translation>Plusieurs profils existent ; choisissez-en un avec --profile NAME (%1).</translation>
+        <translation>Plusieurs profils existent&#xa0;; choisissez-en un avec --profile NAME (%1).</translation>
     </message>
     <message>
         <source>--source takes LABEL=PATH, with a label of letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos; (found “%1”).</source>
-        <translation>--source attend LABEL=PATH, avec un libellé composé de lettres, de chiffres, &apos;-&apos;, &apos;_&apos; ou &apos;.&apos; (trouvé : « %1 »).</translation>
+        <translation>--source attend LABEL=PATH, avec un libellé composé de lettres, de chiffres, &apos;-&apos;, &apos;_&apos; ou &apos;.&apos; (trouvé&#xa0;: «&#xa0;%1&#xa0;»).</translation>
     </message>
     <message>
         <source>No repository: give --repository DIR or a --profile that has one.</source>
-        <translation>Aucun dépôt : indiquez --repository DIR ou un --profile qui en définit un.</translation>
+        <translation>Aucun dépôt&#xa0;: indiquez --repository DIR ou un --profile qui en définit un.</translation>
     </message>
 </context>
 <context>
     <name>CompressedFileWriter</name>
     <message>
         <source>The disk holding the backups is full (writing “%1”).</source>
-        <translation>Le disque des sauvegardes est plein (écriture de « %1 »).</translation>
+        <translation>Le disque des sauvegardes est plein (écriture de «&#xa0;%1&#xa0;»).</translation>
     </message>
     <message>
         <source>Could not write “%1”.</source>
-        <translation>Impossible d’écrire « %1 ».</translation>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
     <name>CreateCommand</name>
     <message>
         <source>Name of the backup (default: backup_YYYYMMDD_HHMMSS).</source>
-        <translation>Nom de la sauvegarde (par défaut : backup_YYYYMMDD_HHMMSS).</translation>
+        <translation>Nom de la sauvegarde (par défaut&#xa0;: backup_YYYYMMDD_HHMMSS).</translation>
     </message>
     <message>
         <source>A note kept with the backup.</source>
@@ -244,12 +248,97 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
         <translation>--no-db et --no-sources ensemble ne laissent rien à sauvegarder.</translation>
     </message>
     <message>
-        <source>Password for %1: </source>
-        <translation>Mot de passe pour %1 : </translation>
-    </message>
-    <message>
         <source>Back up the database and the source folders now.</source>
         <translation>Sauvegarder maintenant la base de données et les dossiers sources.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomDumpIndexer</name>
+    <message>
+        <source>not a pg_dump custom-format archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>archive version 1.%1 is not one this reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>table of contents too large</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown block type %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>negative chunk length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dump&apos;s data positions could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot update “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseAdmin</name>
+    <message>
+        <source>Could not create the database “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not carry the database settings over to “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not end the other sessions on “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not change who may connect to “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not put the restored database in place of “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not rename the database “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not remove the temporary database “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Decompressor</name>
+    <message>
+        <source>Cannot read “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot decompress “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is damaged: it does not decompress.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write “%1” (is the disk full?).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -289,8 +378,8 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     <message numerus="yes">
         <source>%n backup(s), %1 in %2; %3 free on that disk.</source>
         <translation>
-            <numerusform>%n sauvegarde, %1 dans %2 ; %3 libres sur ce disque.</numerusform>
-            <numerusform>%n sauvegardes, %1 dans %2 ; %3 libres sur ce disque.</numerusform>
+            <numerusform>%n sauvegarde, %1 dans %2&#xa0;; %3 libres sur ce disque.</numerusform>
+            <numerusform>%n sauvegardes, %1 dans %2&#xa0;; %3 libres sur ce disque.</numerusform>
         </translation>
     </message>
     <message>
@@ -334,11 +423,11 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>must use only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos; (found “%1”)</source>
-        <translation>ne doit contenir que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos; (trouvé : « %1 »)</translation>
+        <translation>ne doit contenir que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos; (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
     <message>
         <source>is not a valid path inside a backup (found “%1”)</source>
-        <translation>n’est pas un chemin valide dans une sauvegarde (trouvé : « %1 »)</translation>
+        <translation>n’est pas un chemin valide dans une sauvegarde (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
     <message>
         <source>must be a whole number, zero or more</source>
@@ -358,27 +447,27 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The manifest field “%1” must be an object.</source>
-        <translation>Le champ « %1 » du manifeste doit être un objet.</translation>
+        <translation>Le champ «&#xa0;%1&#xa0;» du manifeste doit être un objet.</translation>
     </message>
     <message>
         <source>The manifest field “%1” %2.</source>
-        <translation>Le champ « %1 » du manifeste %2.</translation>
+        <translation>Le champ «&#xa0;%1&#xa0;» du manifeste %2.</translation>
     </message>
     <message>
         <source>The manifest lists the file “%1” twice.</source>
-        <translation>Le manifeste mentionne deux fois le fichier « %1 ».</translation>
+        <translation>Le manifeste mentionne deux fois le fichier «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The manifest gives no valid SHA-256 checksum for “%1”.</source>
-        <translation>Le manifeste ne donne aucune somme de contrôle SHA-256 valide pour « %1 ».</translation>
+        <translation>Le manifeste ne donne aucune somme de contrôle SHA-256 valide pour «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The manifest names “%1” but does not list it in “files”.</source>
-        <translation>Le manifeste cite « %1 » mais ne le mentionne pas dans « files ».</translation>
+        <translation>Le manifeste cite «&#xa0;%1&#xa0;» mais ne le mentionne pas dans «&#xa0;files&#xa0;».</translation>
     </message>
     <message>
         <source>The manifest has two source roots labelled “%1”.</source>
-        <translation>Le manifeste contient deux racines sources portant le libellé « %1 ».</translation>
+        <translation>Le manifeste contient deux racines sources portant le libellé «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The manifest is not valid JSON.</source>
@@ -390,7 +479,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The manifest has no format version; it was not written by Coffre.</source>
-        <translation>Le manifeste n’indique aucune version de format ; il n’a pas été écrit par Coffre.</translation>
+        <translation>Le manifeste n’indique aucune version de format&#xa0;; il n’a pas été écrit par Coffre.</translation>
     </message>
     <message>
         <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads format %2). Use a newer Coffre.</source>
@@ -398,7 +487,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>must be “manual”, “scheduled” or “safety” (found “%1”)</source>
-        <translation>doit valoir « manual », « scheduled » ou « safety » (trouvé : « %1 »)</translation>
+        <translation>doit valoir «&#xa0;manual&#xa0;», «&#xa0;scheduled&#xa0;» ou «&#xa0;safety&#xa0;» (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
     <message>
         <source>must be an object or null</source>
@@ -428,7 +517,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The system keychain is not available; the password is kept for this session only.</source>
-        <translation>Le trousseau du système n’est pas disponible ; le mot de passe est conservé pour cette session uniquement.</translation>
+        <translation>Le trousseau du système n’est pas disponible&#xa0;; le mot de passe est conservé pour cette session uniquement.</translation>
     </message>
     <message>
         <source>The system keychain failed.</source>
@@ -447,11 +536,11 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Wrong password for user “%1” on %2.</source>
-        <translation>Mot de passe incorrect pour l’utilisateur « %1 » sur %2.</translation>
+        <translation>Mot de passe incorrect pour l’utilisateur «&#xa0;%1&#xa0;» sur %2.</translation>
     </message>
     <message>
         <source>The server asks for a password for user “%1” and none was given: type it in, keep it in the keychain, or add it to ~/.pgpass.</source>
-        <translation>Le serveur demande un mot de passe pour l’utilisateur « %1 » et aucun n’a été fourni : saisissez-le, enregistrez-le dans le trousseau ou ajoutez-le à ~/.pgpass.</translation>
+        <translation>Le serveur demande un mot de passe pour l’utilisateur «&#xa0;%1&#xa0;» et aucun n’a été fourni&#xa0;: saisissez-le, enregistrez-le dans le trousseau ou ajoutez-le à ~/.pgpass.</translation>
     </message>
     <message>
         <source>The database does not exist on %1.</source>
@@ -459,7 +548,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The user “%1” does not exist on the server.</source>
-        <translation>L’utilisateur « %1 » n’existe pas sur le serveur.</translation>
+        <translation>L’utilisateur «&#xa0;%1&#xa0;» n’existe pas sur le serveur.</translation>
     </message>
     <message>
         <source>The server does not accept this user and database from this machine (pg_hba.conf).</source>
@@ -467,7 +556,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The server name “%1” is unknown: check the host.</source>
-        <translation>Le nom de serveur « %1 » est inconnu : vérifiez l’hôte.</translation>
+        <translation>Le nom de serveur «&#xa0;%1&#xa0;» est inconnu&#xa0;: vérifiez l’hôte.</translation>
     </message>
     <message>
         <source>The server at %1 did not answer within %2 seconds.</source>
@@ -475,11 +564,11 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>No PostgreSQL server answers at %1: is it running, and are the host and port right?</source>
-        <translation>Aucun serveur PostgreSQL ne répond à l’adresse %1 : est-il démarré, et l’hôte et le port sont-ils corrects ?</translation>
+        <translation>Aucun serveur PostgreSQL ne répond à l’adresse %1&#xa0;: est-il démarré, et l’hôte et le port sont-ils corrects&#xa0;?</translation>
     </message>
     <message>
         <source>The service “%1” is not defined in pg_service.conf.</source>
-        <translation>Le service « %1 » n’est pas défini dans pg_service.conf.</translation>
+        <translation>Le service «&#xa0;%1&#xa0;» n’est pas défini dans pg_service.conf.</translation>
     </message>
     <message>
         <source>The secure (SSL) connection to %1 failed.</source>
@@ -498,11 +587,11 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     <name>PgTools</name>
     <message>
         <source>“%1” does not run.</source>
-        <translation>« %1 » ne peut pas être exécuté.</translation>
+        <translation>«&#xa0;%1&#xa0;» ne peut pas être exécuté.</translation>
     </message>
     <message>
         <source>“%1” does not say which PostgreSQL version it belongs to.</source>
-        <translation>« %1 » n’indique pas à quelle version de PostgreSQL il appartient.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’indique pas à quelle version de PostgreSQL il appartient.</translation>
     </message>
     <message>
         <source>No %1 for PostgreSQL %2 or newer is installed. Install the package postgresql-client-%2.</source>
@@ -513,31 +602,31 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     <name>ProfileStore</name>
     <message>
         <source>“%1” is not a valid profile name.</source>
-        <translation>« %1 » n’est pas un nom de profil valide.</translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de profil valide.</translation>
     </message>
     <message>
         <source>There is no profile named “%1”.</source>
-        <translation>Il n’existe aucun profil nommé « %1 ».</translation>
+        <translation>Il n’existe aucun profil nommé «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The profile “%1” cannot be read.</source>
-        <translation>Le profil « %1 » ne peut pas être lu.</translation>
+        <translation>Le profil «&#xa0;%1&#xa0;» ne peut pas être lu.</translation>
     </message>
     <message>
         <source>The profile file of “%1” is not valid JSON.</source>
-        <translation>Le fichier du profil « %1 » n’est pas du JSON valide.</translation>
+        <translation>Le fichier du profil «&#xa0;%1&#xa0;» n’est pas du JSON valide.</translation>
     </message>
     <message>
         <source>The profile file “%1” names another profile (“%2”).</source>
-        <translation>Le fichier de profil « %1 » désigne un autre profil (« %2 »).</translation>
+        <translation>Le fichier de profil «&#xa0;%1&#xa0;» désigne un autre profil («&#xa0;%2&#xa0;»).</translation>
     </message>
     <message>
         <source>Cannot create the settings folder “%1”.</source>
-        <translation>Impossible de créer le dossier des paramètres « %1 ».</translation>
+        <translation>Impossible de créer le dossier des paramètres «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The profile “%1” could not be removed.</source>
-        <translation>Le profil « %1 » n’a pas pu être supprimé.</translation>
+        <translation>Le profil «&#xa0;%1&#xa0;» n’a pas pu être supprimé.</translation>
     </message>
     <message>
         <source>A profile name uses only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and does not start with &apos;.&apos;.</source>
@@ -553,19 +642,19 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>The profile backs up nothing: give a database or at least one source folder.</source>
-        <translation>Le profil ne sauvegarde rien : indiquez une base de données ou au moins un dossier source.</translation>
+        <translation>Le profil ne sauvegarde rien&#xa0;: indiquez une base de données ou au moins un dossier source.</translation>
     </message>
     <message>
         <source>The source label “%1” may use only letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
-        <translation>Le libellé de source « %1 » ne peut contenir que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;.</translation>
+        <translation>Le libellé de source «&#xa0;%1&#xa0;» ne peut contenir que des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;.</translation>
     </message>
     <message>
         <source>Two source folders are labelled “%1”.</source>
-        <translation>Deux dossiers sources portent le libellé « %1 ».</translation>
+        <translation>Deux dossiers sources portent le libellé «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The source folder “%1” must be an absolute path.</source>
-        <translation>Le dossier source « %1 » doit être un chemin absolu.</translation>
+        <translation>Le dossier source «&#xa0;%1&#xa0;» doit être un chemin absolu.</translation>
     </message>
 </context>
 <context>
@@ -580,7 +669,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>about %1 s left</source>
-        <translation>environ %1 s restantes</translation>
+        <translation>environ %1&#xa0;s restantes</translation>
     </message>
 </context>
 <context>
@@ -591,29 +680,392 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Cannot lock the repository “%1”: check that the folder is writable.</source>
-        <translation>Impossible de verrouiller le dépôt « %1 » : vérifiez que le dossier est accessible en écriture.</translation>
+        <translation>Impossible de verrouiller le dépôt «&#xa0;%1&#xa0;»&#xa0;: vérifiez que le dossier est accessible en écriture.</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreCommands</name>
+    <message>
+        <source>Name one backup, or give --latest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no complete backup in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--confirm takes the word OUI, in capitals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Without a terminal, give --confirm OUI to restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type OUI to go on: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring %1 (%2) will replace:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  nothing in the database: it goes into a new database “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  the database %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--only takes database, sources or a folder label of the backup (not “%1”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database already has tables: nothing was restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restored %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous database kept as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous folder kept as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup&apos;s database is in “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: all %2 files match their checksums (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no before-restore copies to remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This removes for good, and ends Undo:
+  %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed the before-restore copies of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm without a prompt: the word OUI.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore a backup; what it replaces is kept and can be put back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore only this part: database, sources, or a folder label; repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the database under this new name, for inspection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the newest complete backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore only when the database has no tables (for a start-up script).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check every file of a backup against its checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the newest complete backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back what the last restore replaced.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the before-restore copies of the last restore, for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreJob</name>
+    <message>
+        <source>The restore was canceled. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore of %1 complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup holds no database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup holds no folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile has no folder labelled “%1” to restore into.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space beside “%1”: %2 are needed and %3 are free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one part to restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile does not say which database to restore into: give its name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring under another name needs a role that may create databases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A database named “%1” already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create a staging folder in the repository.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decompressing the database dump…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Indexed %1 data blocks of the dump for parallel restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the database into “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore failed: the database was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing row counts with the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restored table %1.%2 has %3 rows where the backup has %4: the restore is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extracting “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s) in “%1” pointed outside the folder and were not restored (see the log).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Making a safety copy of the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The safety copy of the database failed, so nothing was restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the database in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore failed and was rolled back: the database is as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” failed (exit status %2); the restore itself is complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a complete backup can be restored (“%1” is %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last restore (%1) was already undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The copy “%1” is gone: the restore can no longer be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database “%1” is gone: the restore can no longer be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore was interrupted, and the database server cannot be reached to put it back: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted; putting the previous state back failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted on %2 before it changed anything; its temporary files were removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted on %2: the previous state was put back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreJournal</name>
+    <message>
+        <source>No restore to undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore journal is unreadable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreSwap</name>
+    <message>
+        <source>Could not rename “%1” to “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the restored database in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting “%1” in place…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the previous database back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SecureExtractor</name>
+    <message>
+        <source>Cannot create the folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” is damaged or truncated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” holds an entry that would be written outside its folder (“%2”): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” holds a link that points outside its folder (“%2”): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not restored: the link “%1” points outside the folder (to “%2”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” holds a device or special file (“%2”): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not extract “%1” from “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write “%1” while extracting (is the disk full?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” expands to more than it should (%2 bytes): it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not finish extracting “%1”.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SourceTreeScanner</name>
     <message>
         <source>The source folder “%1” cannot be opened.</source>
-        <translation>Le dossier source « %1 » ne peut pas être ouvert.</translation>
+        <translation>Le dossier source «&#xa0;%1&#xa0;» ne peut pas être ouvert.</translation>
     </message>
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
-        <translation>Le dossier source « %1 » ne peut pas être lu entièrement.</translation>
+        <translation>Le dossier source «&#xa0;%1&#xa0;» ne peut pas être lu entièrement.</translation>
     </message>
 </context>
 <context>
     <name>TreeArchiver</name>
     <message>
         <source>Could not start the archive of “%1”.</source>
-        <translation>Impossible de démarrer l’archivage de « %1 ».</translation>
+        <translation>Impossible de démarrer l’archivage de «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not archive “%1” from “%2”.</source>
-        <translation>Impossible d’archiver « %1 » depuis « %2 ».</translation>
+        <translation>Impossible d’archiver «&#xa0;%1&#xa0;» depuis «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>Stopped.</source>
@@ -621,15 +1073,42 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Skipped “%1”: it vanished while the backup ran.</source>
-        <translation>« %1 » ignoré : il a disparu pendant la sauvegarde.</translation>
+        <translation>«&#xa0;%1&#xa0;» ignoré&#xa0;: il a disparu pendant la sauvegarde.</translation>
     </message>
     <message>
         <source>Cannot read “%1” in “%2”.</source>
-        <translation>Impossible de lire « %1 » dans « %2 ».</translation>
+        <translation>Impossible de lire «&#xa0;%1&#xa0;» dans «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” shrank while the backup ran; padded with zeros.</source>
-        <translation>« %1 » a rétréci pendant la sauvegarde ; complété par des zéros.</translation>
+        <translation>«&#xa0;%1&#xa0;» a rétréci pendant la sauvegarde&#xa0;; complété par des zéros.</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyJob</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the backup&apos;s files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” of the backup cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The check was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checksum OK</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -703,7 +1182,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;. Empty: the date and time.</source>
-        <translation>Lettres, chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;. Vide : la date et l’heure.</translation>
+        <translation>Lettres, chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;. Vide&#xa0;: la date et l’heure.</translation>
     </message>
     <message>
         <source>e.g. before the v2 migration</source>
@@ -719,7 +1198,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Folder “%1” (%2)</source>
-        <translation>Dossier « %1 » (%2)</translation>
+        <translation>Dossier «&#xa0;%1&#xa0;» (%2)</translation>
     </message>
     <message>
         <source>Also keep the database as plain &amp;SQL, for reading by eye</source>
@@ -727,15 +1206,15 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Compress with &amp;gzip instead of zstd (for old tools; slower)</source>
-        <translation>Compresser avec &amp;gzip au lieu de zstd (pour les anciens outils ; plus lent)</translation>
+        <translation>Compresser avec &amp;gzip au lieu de zstd (pour les anciens outils&#xa0;; plus lent)</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>&amp;Nom :</translation>
+        <translation>&amp;Nom&#xa0;:</translation>
     </message>
     <message>
         <source>N&amp;ote:</source>
-        <translation>N&amp;ote :</translation>
+        <translation>N&amp;ote&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Create</source>
@@ -748,6 +1227,21 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     <message>
         <source>The name may use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and may not start with &apos;.&apos;.</source>
         <translation>Le nom peut contenir des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;, et ne peut pas commencer par &apos;.&apos;.</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::JobLauncher</name>
+    <message>
+        <source>Database password</source>
+        <translation type="unfinished">Mot de passe de la base de données</translation>
+    </message>
+    <message>
+        <source>%1
+
+Password for %2:</source>
+        <translation type="unfinished">%1
+
+Mot de passe pour %2&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -857,7 +1351,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Profile:</source>
-        <translation>Profil :</translation>
+        <translation>Profil&#xa0;:</translation>
     </message>
     <message>
         <source>Filter (%1)</source>
@@ -878,8 +1372,8 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     <message numerus="yes">
         <source>&lt;h3&gt;No backup matches “%1”&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n backup(s).&lt;/p&gt;</source>
         <translation>
-            <numerusform>&lt;h3&gt;Aucune sauvegarde ne correspond à « %1 »&lt;/h3&gt;&lt;p&gt;Effacez le filtre pour afficher %n sauvegarde.&lt;/p&gt;</numerusform>
-            <numerusform>&lt;h3&gt;Aucune sauvegarde ne correspond à « %1 »&lt;/h3&gt;&lt;p&gt;Effacez le filtre pour afficher les %n sauvegardes.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;h3&gt;Aucune sauvegarde ne correspond à «&#xa0;%1&#xa0;»&lt;/h3&gt;&lt;p&gt;Effacez le filtre pour afficher %n sauvegarde.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;h3&gt;Aucune sauvegarde ne correspond à «&#xa0;%1&#xa0;»&lt;/h3&gt;&lt;p&gt;Effacez le filtre pour afficher les %n sauvegardes.&lt;/p&gt;</numerusform>
         </translation>
     </message>
     <message>
@@ -892,7 +1386,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>A profile named “%1” already exists.</source>
-        <translation>Un profil nommé « %1 » existe déjà.</translation>
+        <translation>Un profil nommé «&#xa0;%1&#xa0;» existe déjà.</translation>
     </message>
     <message>
         <source>Profile</source>
@@ -904,7 +1398,7 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>&lt;h3&gt;Coffre %1&lt;/h3&gt;&lt;p&gt;Backs up and restores a web application: its PostgreSQL database, its source folders and its configuration.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Coffre %1&lt;/h3&gt;&lt;p&gt;Sauvegarde et restaure une application web : sa base de données PostgreSQL, ses dossiers sources et sa configuration.&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;Coffre %1&lt;/h3&gt;&lt;p&gt;Sauvegarde et restaure une application web&#xa0;: sa base de données PostgreSQL, ses dossiers sources et sa configuration.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Create backup</source>
@@ -912,31 +1406,55 @@ Code de sortie : 0 en cas de succès, 1 en cas d’échec, 2 en cas d’utilisa
     </message>
     <message>
         <source>Backup of “%1”</source>
-        <translation>Sauvegarde de « %1 »</translation>
-    </message>
-    <message>
-        <source>Database password</source>
-        <translation>Mot de passe de la base de données</translation>
-    </message>
-    <message>
-        <source>%1
-
-Password for %2:</source>
-        <translation>%1
-
-Mot de passe pour %2 :</translation>
+        <translation>Sauvegarde de «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>%1 created: %2.</source>
-        <translation>Sauvegarde %1 créée : %2.</translation>
+        <translation>Sauvegarde %1 créée&#xa0;: %2.</translation>
     </message>
     <message>
         <source>Quit Coffre</source>
         <translation>Quitter Coffre</translation>
     </message>
     <message>
-        <source>A backup is running. Cancel it and quit? Nothing half-written is kept.</source>
-        <translation>Une sauvegarde est en cours. L’annuler et quitter ? Aucune donnée partiellement écrite n’est conservée.</translation>
+        <source>&amp;Undo last restore…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 restored. The previous state is kept (…before_restore_%2); Undo puts it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 restored into the database “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo last restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back the database and folders as they were before the last restore? The restored state is kept beside them (…undone_…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo of the last restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore of %1 was undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Interrupted restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A job is running. Cancel it and quit? Nothing half-written is kept.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -947,7 +1465,7 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>Edit profile “%1”</source>
-        <translation>Modifier le profil « %1 »</translation>
+        <translation>Modifier le profil «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>e.g. shop-production</source>
@@ -967,7 +1485,7 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>Profile &amp;name:</source>
-        <translation>&amp;Nom du profil :</translation>
+        <translation>&amp;Nom du profil&#xa0;:</translation>
     </message>
     <message>
         <source>localhost, a server name, or a socket folder</source>
@@ -983,7 +1501,7 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>optional: a section of pg_service.conf</source>
-        <translation>facultatif : une section de pg_service.conf</translation>
+        <translation>facultatif&#xa0;: une section de pg_service.conf</translation>
     </message>
     <message>
         <source>kept in the system keychain</source>
@@ -991,7 +1509,7 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>empty: use ~/.pgpass</source>
-        <translation>vide : utilise ~/.pgpass</translation>
+        <translation>vide&#xa0;: utilise ~/.pgpass</translation>
     </message>
     <message>
         <source>Remember in the system &amp;keychain</source>
@@ -1003,31 +1521,31 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>&amp;Host:</source>
-        <translation>&amp;Hôte :</translation>
+        <translation>&amp;Hôte&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Port:</source>
-        <translation>&amp;Port :</translation>
+        <translation>&amp;Port&#xa0;:</translation>
     </message>
     <message>
         <source>Data&amp;base:</source>
-        <translation>Base de &amp;données :</translation>
+        <translation>Base de &amp;données&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;User:</source>
-        <translation>&amp;Utilisateur :</translation>
+        <translation>&amp;Utilisateur&#xa0;:</translation>
     </message>
     <message>
         <source>SS&amp;L mode:</source>
-        <translation>Mode SS&amp;L :</translation>
+        <translation>Mode SS&amp;L&#xa0;:</translation>
     </message>
     <message>
         <source>Ser&amp;vice:</source>
-        <translation>Ser&amp;vice :</translation>
+        <translation>Ser&amp;vice&#xa0;:</translation>
     </message>
     <message>
         <source>Pass&amp;word:</source>
-        <translation>&amp;Mot de passe :</translation>
+        <translation>&amp;Mot de passe&#xa0;:</translation>
     </message>
     <message>
         <source>Label</source>
@@ -1047,7 +1565,7 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>Left out of every backup (one name or pattern per line):</source>
-        <translation>Exclus de toutes les sauvegardes (un nom ou un motif par ligne) :</translation>
+        <translation>Exclus de toutes les sauvegardes (un nom ou un motif par ligne)&#xa0;:</translation>
     </message>
     <message>
         <source>Bro&amp;wse…</source>
@@ -1059,11 +1577,11 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>Backup &amp;folder:</source>
-        <translation>Dossier des sauve&amp;gardes :</translation>
+        <translation>Dossier des sauve&amp;gardes&#xa0;:</translation>
     </message>
     <message>
         <source>After a restore, &amp;run:</source>
-        <translation>Après une restauration, e&amp;xécuter :</translation>
+        <translation>Après une restauration, e&amp;xécuter&#xa0;:</translation>
     </message>
     <message>
         <source>Source folder</source>
@@ -1075,7 +1593,7 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>Connected: PostgreSQL %1, database “%2” (%3) as “%4”.</source>
-        <translation>Connecté : PostgreSQL %1, base de données « %2 » (%3) en tant que « %4 ».</translation>
+        <translation>Connecté&#xa0;: PostgreSQL %1, base de données «&#xa0;%2&#xa0;» (%3) en tant que «&#xa0;%4&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -1089,15 +1607,95 @@ Mot de passe pour %2 :</translation>
     </message>
     <message>
         <source>%1 free (%2 % used)</source>
-        <translation>%1 libres (%2 % utilisés)</translation>
+        <translation>%1 libres (%2&#xa0;% utilisés)</translation>
     </message>
     <message>
         <source>The disk holding the backups is %1 % full. Delete old backups or move the repository before a backup fails for lack of space.</source>
-        <translation>Le disque des sauvegardes est plein à %1 %. Supprimez d’anciennes sauvegardes ou déplacez le dépôt avant qu’une sauvegarde n’échoue faute de place.</translation>
+        <translation>Le disque des sauvegardes est plein à %1&#xa0;%. Supprimez d’anciennes sauvegardes ou déplacez le dépôt avant qu’une sauvegarde n’échoue faute de place.</translation>
     </message>
     <message>
         <source>No profile</source>
         <translation>Aucun profil</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::RestoreDialog</name>
+    <message>
+        <source>Database %1: cannot be reached now (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database “%1” on %2: does not exist yet; it will be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder %1: does not exist yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;, made on %2 (%3)%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The database (%n table(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>under another name, for inspection:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The folder “%1” into %2 (%n file(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keep what is replaced, beside it (…before_restore_…), for Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre never overwrites: the current database and folders are renamed, not deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring what will be replaced…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Will be replaced</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1113,6 +1711,10 @@ Mot de passe pour %2 :</translation>
     <message>
         <source>Save a picture of the window and quit.</source>
         <translation>Enregistrer une capture de la fenêtre et quitter.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: picture this dialog (create, restore).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
