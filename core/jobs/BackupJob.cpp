@@ -166,12 +166,10 @@ private:
         if (!pgDump)
             return pgDump.error();
         m_pgDump = *pgDump;
-        if (!m_request.password.isEmpty()) {
-            Result<std::unique_ptr<PassFile>> passFile = PassFile::create(m_request.password);
-            if (!passFile)
-                return passFile.error();
-            m_passFile = std::move(passFile).value();
-        }
+        Result<std::unique_ptr<PassFile>> passFile = PassFile::create(m_request.password);
+        if (!passFile)
+            return passFile.error();
+        m_passFile = std::move(passFile).value();
         Result<QString> bytes = m_db->scalar(TableBytesQuery);
         if (!bytes)
             return bytes.error();

@@ -156,12 +156,10 @@ private:
         if (!tool)
             return tool.error();
         m_pgRestore = *tool;
-        if (!m_request.password.isEmpty()) {
-            Result<std::unique_ptr<PassFile>> passFile = PassFile::create(m_request.password);
-            if (!passFile)
-                return passFile.error();
-            m_passFile = std::move(passFile).value();
-        }
+        Result<std::unique_ptr<PassFile>> passFile = PassFile::create(m_request.password);
+        if (!passFile)
+            return passFile.error();
+        m_passFile = std::move(passFile).value();
         // The profile's database, as libpq resolves it: never the name recorded in the backup,
         // which may be another database (a copy, another server).
         m_journal.database = PgConnection::databaseNameOf(m_request.profile.database, m_request.password);

@@ -6,6 +6,8 @@ namespace coffre {
 
 Result<std::unique_ptr<PassFile>> PassFile::create(const QString& password)
 {
+    if (password.isEmpty())
+        return std::unique_ptr<PassFile>();
     auto passFile = std::unique_ptr<PassFile>(new PassFile);
     if (!passFile->m_dir.isValid())
         return Error{QCoreApplication::translate("PassFile", "Could not create a private temporary folder."),

@@ -15,6 +15,7 @@ namespace coffre {
 class PassFile
 {
 public:
+    // No file (a null pointer) for an empty password: libpq then finds it as usual (~/.pgpass).
     static Result<std::unique_ptr<PassFile>> create(const QString& password);
     QString path() const;
     // The environment for a child: ours, plus PGPASSFILE when a password was given.
