@@ -177,6 +177,26 @@ private slots:
         QVERIFY(list.out.contains("--repository"));
     }
 
+    void deleteNeedsYesWithoutATerminal()
+    {
+        const QString repository = m_home.filePath(QStringLiteral("repo-delete"));
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("old");
+        test::writeCompleteBundle(repository, spec);
+        QDir().mkpath(repository + QStringLiteral("/notes"));
+        QFile(repository + QStringLiteral("/notes/todo.txt")).open(QIODevice::WriteOnly);
+        const QStringList target{QStringLiteral("--repository"), repository};
+        QCOMPARE(cli(QStringList{QStringLiteral("delete"), QStringLiteral("old")} + target).status, 2);
+        QVERIFY(QFileInfo::exists(repository + QStringLiteral("/old")));
+        const Run refused = cli(QStringList{QStringLiteral("delete"), QStringLiteral("notes"), QStringLiteral("--yes")} + target);
+        QCOMPARE(refused.status, 1);
+        QVERIFY(refused.err.contains(QStringLiteral("not a Coffre backup")));
+        const Run deleted = cli(QStringList{QStringLiteral("delete"), QStringLiteral("old"), QStringLiteral("--yes")} + target);
+        QCOMPARE(deleted.status, 0);
+        QVERIFY(!QFileInfo::exists(repository + QStringLiteral("/old")));
+        QVERIFY(QFileInfo::exists(repository + QStringLiteral("/notes/todo.txt")));
+    }
+
     void doesNotLinkQtWidgets()
     {
         QProcess ldd;

@@ -4,7 +4,11 @@
 #include "RepositoryStatusBar.h"
 #include "TestBundles.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
 #include <QComboBox>
 #include <QDir>
 #include <QHeaderView>
@@ -149,6 +153,43 @@ private slots:
         QTest::keyClicks(window.findChild<QLineEdit*>(QStringLiteral("filterEdit")), QStringLiteral("zzz"));
         QCOMPARE(stack->currentWidget(), empty);
         QVERIFY(empty->text().contains(QStringLiteral("No backup matches")));
+    }
+
+    void deleteAskThenRemoves()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("to_delete");
+        spec.created = QDateTime::currentDateTimeUtc().addDays(1); // sorts first
+        test::writeCompleteBundle(m_repository, spec);
+        MainWindow window(store());
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
+        window.show();
+        QTRY_COMPARE(visibleNames(window.backupTable()).value(0), QStringLiteral("to_delete"));
+        QAction* remove = window.findChild<QAction*>(QStringLiteral("actionDelete"));
+        QVERIFY(!remove->isEnabled());
+        window.backupTable()->selectRow(0);
+        QVERIFY(remove->isEnabled());
+        // First "Cancel": nothing happens; then "Delete".
+        for (const bool confirm : {false, true}) {
+            QTimer::singleShot(0, [confirm] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                QVERIFY(box->text().contains(QStringLiteral("to_delete")));
+                for (QAbstractButton* button : box->buttons()) {
+                    if ((box->buttonRole(button) == QMessageBox::DestructiveRole) == confirm) {
+                        button->click();
+                        return;
+                    }
+                }
+            });
+            remove->trigger();
+            if (!confirm)
+                QVERIFY(QFileInfo::exists(m_repository + QStringLiteral("/to_delete")));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QVERIFY(finished.first().at(0).toBool());
+        QVERIFY(!QFileInfo::exists(m_repository + QStringLiteral("/to_delete")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 4, 5000);
     }
 
     void emptyStatesSayWhatToDo()

@@ -893,9 +893,9 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message numerus="yes">
         <source>%n link(s) in “%1” pointed outside the folder and were not restored (see the log).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n link in “%1” pointed outside the folder and was not restored (see the log).</numerusform>
+            <numerusform>%n links in “%1” pointed outside the folder and were not restored (see the log).</numerusform>
         </translation>
     </message>
     <message>
@@ -1618,9 +1618,9 @@ Password for %2:</source>
     </message>
     <message numerus="yes">
         <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Database “%1” on %2: %3, %n other session open (it will be ended)</numerusform>
+            <numerusform>Database “%1” on %2: %3, %n other sessions open (they will be ended)</numerusform>
         </translation>
     </message>
     <message>
@@ -1645,9 +1645,9 @@ Password for %2:</source>
     </message>
     <message numerus="yes">
         <source>The database (%n table(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>The database (%n table)</numerusform>
+            <numerusform>The database (%n tables)</numerusform>
         </translation>
     </message>
     <message>
@@ -1656,9 +1656,9 @@ Password for %2:</source>
     </message>
     <message numerus="yes">
         <source>The folder “%1” into %2 (%n file(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>The folder “%1” into %2 (%n file)</numerusform>
+            <numerusform>The folder “%1” into %2 (%n files)</numerusform>
         </translation>
     </message>
     <message>

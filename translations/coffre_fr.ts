@@ -156,7 +156,7 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>Password for %1: </source>
-        <translation type="unfinished">Mot de passe pour %1&#xa0;: </translation>
+        <translation>Mot de passe pour %1&#xa0;: </translation>
     </message>
 </context>
 <context>
@@ -256,89 +256,89 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <name>CustomDumpIndexer</name>
     <message>
         <source>not a pg_dump custom-format archive</source>
-        <translation type="unfinished"></translation>
+        <translation>ce n’est pas une archive pg_dump au format custom</translation>
     </message>
     <message>
         <source>archive version 1.%1 is not one this reads</source>
-        <translation type="unfinished"></translation>
+        <translation>la version d’archive 1.%1 n’est pas prise en charge</translation>
     </message>
     <message>
         <source>table of contents too large</source>
-        <translation type="unfinished"></translation>
+        <translation>table des matières (TOC) trop volumineuse</translation>
     </message>
     <message>
         <source>unknown block type %1</source>
-        <translation type="unfinished"></translation>
+        <translation>type de bloc %1 inconnu</translation>
     </message>
     <message>
         <source>negative chunk length</source>
-        <translation type="unfinished"></translation>
+        <translation>longueur de segment négative</translation>
     </message>
     <message>
         <source>The dump&apos;s data positions could not be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire les positions des données du dump&#xa0;: %1</translation>
     </message>
     <message>
         <source>Cannot update “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de mettre à jour «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
     <name>DatabaseAdmin</name>
     <message>
         <source>Could not create the database “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer la base de données «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not carry the database settings over to “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de reporter les paramètres de la base de données sur «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not end the other sessions on “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de fermer les autres sessions sur «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not change who may connect to “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de modifier les droits de connexion à «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not put the restored database in place of “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de mettre la base de données restaurée à la place de «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not rename the database “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de renommer la base de données «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Could not remove the temporary database “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de supprimer la base de données temporaire «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
     <name>Decompressor</name>
     <message>
         <source>Cannot read “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Cannot write “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Cannot decompress “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de décompresser «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” is damaged: it does not decompress.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» est endommagé&#xa0;: la décompression échoue.</translation>
     </message>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>Cannot write “%1” (is the disk full?).</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;» (le disque est-il plein&#xa0;?).</translation>
     </message>
 </context>
 <context>
@@ -687,363 +687,364 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <name>RestoreCommands</name>
     <message>
         <source>Name one backup, or give --latest.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez une sauvegarde, ou utilisez --latest.</translation>
     </message>
     <message>
         <source>There is no complete backup in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune sauvegarde complète dans %1.</translation>
     </message>
     <message>
         <source>There is no backup named “%1” in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune sauvegarde nommée «&#xa0;%1&#xa0;» dans %2.</translation>
     </message>
     <message>
         <source>--confirm takes the word OUI, in capitals.</source>
-        <translation type="unfinished"></translation>
+        <translation>--confirm attend le mot OUI, en majuscules.</translation>
     </message>
     <message>
         <source>Without a terminal, give --confirm OUI to restore.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sans terminal, indiquez --confirm OUI pour restaurer.</translation>
     </message>
     <message>
         <source>Type OUI to go on: </source>
-        <translation type="unfinished"></translation>
+        <translation>Tapez OUI pour continuer&#xa0;: </translation>
     </message>
     <message>
         <source>Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>Restoring %1 (%2) will replace:</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration de %1 (%2) remplacera&#xa0;:</translation>
     </message>
     <message>
         <source>  nothing in the database: it goes into a new database “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>  rien dans la base de données&#xa0;: restauration dans une nouvelle base «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>  the database %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  la base de données %1</translation>
     </message>
     <message>
         <source>  the folder %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  le dossier %1</translation>
     </message>
     <message>
         <source>What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’existant est conservé à côté (…before_restore_…) et peut être remis en place avec undo-restore.</translation>
     </message>
     <message>
         <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» a le statut %2&#xa0;: %3</translation>
     </message>
     <message>
         <source>--only takes database, sources or a folder label of the backup (not “%1”).</source>
-        <translation type="unfinished"></translation>
+        <translation>--only attend database, sources ou le libellé d’un dossier de la sauvegarde (et non «&#xa0;%1&#xa0;»).</translation>
     </message>
     <message>
         <source>The database already has tables: nothing was restored.</source>
-        <translation type="unfinished"></translation>
+        <translation>La base de données contient déjà des tables&#xa0;: rien n’a été restauré.</translation>
     </message>
     <message>
         <source>Restored %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde %1 restaurée.</translation>
     </message>
     <message>
         <source>Previous database kept as %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Base de données précédente conservée sous %1.</translation>
     </message>
     <message>
         <source>Previous folder kept as %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier précédent conservé sous %1.</translation>
     </message>
     <message>
         <source>The backup&apos;s database is in “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>La base de données de la sauvegarde se trouve dans «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>%1: all %2 files match their checksums (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: les %2 fichiers correspondent tous à leur somme de contrôle (%3).</translation>
     </message>
     <message>
         <source>The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration de %1 (%2) a été annulée&#xa0;: l’état précédent est rétabli&#xa0;; l’état restauré est conservé sous …undone_%2.</translation>
     </message>
     <message>
         <source>There are no before-restore copies to remove.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune copie de sécurité (before_restore) à supprimer.</translation>
     </message>
     <message>
         <source>This removes for good, and ends Undo:
   %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Les éléments suivants seront supprimés définitivement et la restauration ne pourra plus être annulée&#xa0;:
+  %1</translation>
     </message>
     <message>
         <source>Removed the before-restore copies of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Copies de sécurité (before_restore) du %1 supprimées.</translation>
     </message>
     <message>
         <source>Confirm without a prompt: the word OUI.</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirmer sans invite&#xa0;: le mot OUI.</translation>
     </message>
     <message>
         <source>Restore a backup; what it replaces is kept and can be put back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer une sauvegarde&#xa0;; ce qui est remplacé est conservé et peut être remis en place.</translation>
     </message>
     <message>
         <source>Restore only this part: database, sources, or a folder label; repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer uniquement cette partie&#xa0;: database, sources ou le libellé d’un dossier&#xa0;; option répétable.</translation>
     </message>
     <message>
         <source>Restore the database under this new name, for inspection.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer la base de données sous ce nouveau nom, pour examen.</translation>
     </message>
     <message>
         <source>Restore the newest complete backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer la sauvegarde complète la plus récente.</translation>
     </message>
     <message>
         <source>Restore only when the database has no tables (for a start-up script).</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer uniquement si la base de données ne contient aucune table (pour un script de démarrage).</translation>
     </message>
     <message>
         <source>Check every file of a backup against its checksum.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier chaque fichier d’une sauvegarde avec sa somme de contrôle.</translation>
     </message>
     <message>
         <source>Check the newest complete backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier la sauvegarde complète la plus récente.</translation>
     </message>
     <message>
         <source>Put back what the last restore replaced.</source>
-        <translation type="unfinished"></translation>
+        <translation>Remettre en place ce que la dernière restauration a remplacé.</translation>
     </message>
     <message>
         <source>Remove the before-restore copies of the last restore, for good.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer définitivement les copies de sécurité (before_restore) de la dernière restauration.</translation>
     </message>
 </context>
 <context>
     <name>RestoreJob</name>
     <message>
         <source>The restore was canceled. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration a été annulée. Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>Restore of %1 complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration de %1 terminée.</translation>
     </message>
     <message>
         <source>This backup holds no database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette sauvegarde ne contient aucune base de données.</translation>
     </message>
     <message>
         <source>This backup holds no folder “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette sauvegarde ne contient aucun dossier «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The profile has no folder labelled “%1” to restore into.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil n’a aucun dossier de libellé «&#xa0;%1&#xa0;» dans lequel restaurer.</translation>
     </message>
     <message>
         <source>Not enough free space beside “%1”: %2 are needed and %3 are free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Espace libre insuffisant à côté de «&#xa0;%1&#xa0;»&#xa0;: %2 sont nécessaires et %3 sont libres.</translation>
     </message>
     <message>
         <source>Choose at least one part to restore.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez au moins un élément à restaurer.</translation>
     </message>
     <message>
         <source>The profile does not say which database to restore into: give its name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil n’indique pas dans quelle base de données restaurer&#xa0;: indiquez son nom.</translation>
     </message>
     <message>
         <source>Restoring under another name needs a role that may create databases.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration sous un autre nom nécessite un rôle autorisé à créer des bases de données.</translation>
     </message>
     <message>
         <source>A database named “%1” already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une base de données nommée «&#xa0;%1&#xa0;» existe déjà.</translation>
     </message>
     <message>
         <source>Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Espace libre insuffisant dans «&#xa0;%1&#xa0;» pour décompresser le dump de la base de données&#xa0;: environ %2 sont nécessaires et %3 sont libres.</translation>
     </message>
     <message>
         <source>Cannot create a staging folder in the repository.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer un dossier de préparation dans le dépôt.</translation>
     </message>
     <message>
         <source>Decompressing the database dump…</source>
-        <translation type="unfinished"></translation>
+        <translation>Décompression du dump de la base de données…</translation>
     </message>
     <message>
         <source>Indexed %1 data blocks of the dump for parallel restore.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 blocs de données du dump indexés pour la restauration parallèle.</translation>
     </message>
     <message>
         <source>Restoring the database into “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration de la base de données dans «&#xa0;%1&#xa0;»…</translation>
     </message>
     <message>
         <source>pg_restore failed: the database was not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de pg_restore&#xa0;: la base de données n’a pas été modifiée.</translation>
     </message>
     <message>
         <source>Comparing row counts with the backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>Comparaison du nombre de lignes avec la sauvegarde…</translation>
     </message>
     <message>
         <source>The restored table %1.%2 has %3 rows where the backup has %4: the restore is refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>La table restaurée %1.%2 contient %3 lignes alors que la sauvegarde en contient %4&#xa0;: la restauration est refusée.</translation>
     </message>
     <message>
         <source>Extracting “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Extraction de «&#xa0;%1&#xa0;»…</translation>
     </message>
     <message numerus="yes">
         <source>%n link(s) in “%1” pointed outside the folder and were not restored (see the log).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n lien de «&#xa0;%1&#xa0;» pointait hors du dossier et n’a pas été restauré (voir le journal).</numerusform>
+            <numerusform>%n liens de «&#xa0;%1&#xa0;» pointaient hors du dossier et n’ont pas été restaurés (voir le journal).</numerusform>
         </translation>
     </message>
     <message>
         <source>Making a safety copy of the database…</source>
-        <translation type="unfinished"></translation>
+        <translation>Création d’une copie de sécurité de la base de données…</translation>
     </message>
     <message>
         <source>The safety copy of the database failed, so nothing was restored.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie de sécurité de la base de données a échoué&#xa0;: rien n’a été restauré.</translation>
     </message>
     <message>
         <source>Restoring the database in place…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration de la base de données sur place…</translation>
     </message>
     <message>
         <source>pg_restore failed and was rolled back: the database is as it was.</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de pg_restore, ses modifications ont été annulées&#xa0;: la base de données est inchangée.</translation>
     </message>
     <message>
         <source>Running “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécution de «&#xa0;%1&#xa0;»…</translation>
     </message>
     <message>
         <source>“%1” failed (exit status %2); the restore itself is complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de «&#xa0;%1&#xa0;» (code de sortie %2)&#xa0;; la restauration elle-même est terminée.</translation>
     </message>
     <message>
         <source>Only a complete backup can be restored (“%1” is %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Seule une sauvegarde complète peut être restaurée («&#xa0;%1&#xa0;» a le statut %2).</translation>
     </message>
     <message>
         <source>The last restore (%1) was already undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>La dernière restauration (%1) a déjà été annulée.</translation>
     </message>
     <message>
         <source>The copy “%1” is gone: the restore can no longer be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie «&#xa0;%1&#xa0;» a disparu&#xa0;: la restauration ne peut plus être annulée.</translation>
     </message>
     <message>
         <source>The database “%1” is gone: the restore can no longer be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>La base de données «&#xa0;%1&#xa0;» a disparu&#xa0;: la restauration ne peut plus être annulée.</translation>
     </message>
     <message>
         <source>A restore was interrupted, and the database server cannot be reached to put it back: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Une restauration a été interrompue, et le serveur de base de données est injoignable pour rétablir l’état précédent&#xa0;: %1</translation>
     </message>
     <message>
         <source>A restore of %1 was interrupted; putting the previous state back failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Une restauration de %1 a été interrompue&#xa0;; le rétablissement de l’état précédent a échoué&#xa0;: %2</translation>
     </message>
     <message>
         <source>A restore of %1 was interrupted on %2 before it changed anything; its temporary files were removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une restauration de %1 a été interrompue le %2 avant toute modification&#xa0;; ses fichiers temporaires ont été supprimés.</translation>
     </message>
     <message>
         <source>A restore of %1 was interrupted on %2: the previous state was put back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une restauration de %1 a été interrompue le %2&#xa0;: l’état précédent a été rétabli.</translation>
     </message>
 </context>
 <context>
     <name>RestoreJournal</name>
     <message>
         <source>No restore to undo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune restauration à annuler.</translation>
     </message>
     <message>
         <source>The restore journal is unreadable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal de restauration est illisible.</translation>
     </message>
 </context>
 <context>
     <name>RestoreSwap</name>
     <message>
         <source>Could not rename “%1” to “%2”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de renommer «&#xa0;%1&#xa0;» en «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>Putting the restored database in place…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mise en place de la base de données restaurée…</translation>
     </message>
     <message>
         <source>Putting “%1” in place…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mise en place de «&#xa0;%1&#xa0;»…</translation>
     </message>
     <message>
         <source>Putting the previous database back…</source>
-        <translation type="unfinished"></translation>
+        <translation>Rétablissement de la base de données précédente…</translation>
     </message>
 </context>
 <context>
     <name>SecureExtractor</name>
     <message>
         <source>Cannot create the folder “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer le dossier «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The archive “%1” cannot be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive «&#xa0;%1&#xa0;» ne peut pas être ouverte.</translation>
     </message>
     <message>
         <source>The archive “%1” is damaged or truncated.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive «&#xa0;%1&#xa0;» est endommagée ou tronquée.</translation>
     </message>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>The archive “%1” holds an entry that would be written outside its folder (“%2”): it is refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive «&#xa0;%1&#xa0;» contient une entrée qui serait écrite hors de son dossier («&#xa0;%2&#xa0;»)&#xa0;: elle est refusée.</translation>
     </message>
     <message>
         <source>The archive “%1” holds a link that points outside its folder (“%2”): it is refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive «&#xa0;%1&#xa0;» contient un lien qui pointe hors de son dossier («&#xa0;%2&#xa0;»)&#xa0;: elle est refusée.</translation>
     </message>
     <message>
         <source>Not restored: the link “%1” points outside the folder (to “%2”).</source>
-        <translation type="unfinished"></translation>
+        <translation>Non restauré&#xa0;: le lien «&#xa0;%1&#xa0;» pointe hors du dossier (vers «&#xa0;%2&#xa0;»).</translation>
     </message>
     <message>
         <source>The archive “%1” holds a device or special file (“%2”): it is refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive «&#xa0;%1&#xa0;» contient un périphérique ou un fichier spécial («&#xa0;%2&#xa0;»)&#xa0;: elle est refusée.</translation>
     </message>
     <message>
         <source>Could not extract “%1” from “%2”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’extraire «&#xa0;%1&#xa0;» de «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>Could not write “%1” while extracting (is the disk full?).</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;» pendant l’extraction (le disque est-il plein&#xa0;?).</translation>
     </message>
     <message>
         <source>The archive “%1” expands to more than it should (%2 bytes): it is refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive «&#xa0;%1&#xa0;» se décompresse au-delà de la taille attendue (%2 octets)&#xa0;: elle est refusée.</translation>
     </message>
     <message>
         <source>Could not finish extracting “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de terminer l’extraction de «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -1088,27 +1089,27 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <name>VerifyJob</name>
     <message>
         <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» a le statut %2&#xa0;: %3</translation>
     </message>
     <message>
         <source>Checking the backup&apos;s files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification des fichiers de la sauvegarde…</translation>
     </message>
     <message>
         <source>The file “%1” of the backup cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le fichier «&#xa0;%1&#xa0;» de la sauvegarde ne peut pas être lu.</translation>
     </message>
     <message>
         <source>The check was canceled.</source>
-        <translation type="unfinished"></translation>
+        <translation>La vérification a été annulée.</translation>
     </message>
     <message>
         <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa somme de contrôle ne correspond pas au manifeste. Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>%1: checksum OK</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: somme de contrôle correcte</translation>
     </message>
 </context>
 <context>
@@ -1233,13 +1234,13 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <name>coffre::JobLauncher</name>
     <message>
         <source>Database password</source>
-        <translation type="unfinished">Mot de passe de la base de données</translation>
+        <translation>Mot de passe de la base de données</translation>
     </message>
     <message>
         <source>%1
 
 Password for %2:</source>
-        <translation type="unfinished">%1
+        <translation>%1
 
 Mot de passe pour %2&#xa0;:</translation>
     </message>
@@ -1418,43 +1419,43 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Undo last restore…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annu&amp;ler la dernière restauration…</translation>
     </message>
     <message>
         <source>Restore of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration de %1</translation>
     </message>
     <message>
         <source>%1 restored. The previous state is kept (…before_restore_%2); Undo puts it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde %1 restaurée. L’état précédent est conservé (…before_restore_%2)&#xa0;; «&#xa0;Annuler la dernière restauration&#xa0;» le rétablit.</translation>
     </message>
     <message>
         <source>%1 restored into the database “%2”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde %1 restaurée dans la base de données «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>Undo last restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler la dernière restauration</translation>
     </message>
     <message>
         <source>Put back the database and folders as they were before the last restore? The restored state is kept beside them (…undone_…).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rétablir la base de données et les dossiers tels qu’ils étaient avant la dernière restauration&#xa0;? L’état restauré est conservé à côté (…undone_…).</translation>
     </message>
     <message>
         <source>Undo of the last restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulation de la dernière restauration</translation>
     </message>
     <message>
         <source>The restore of %1 was undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration de %1 a été annulée.</translation>
     </message>
     <message>
         <source>Interrupted restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration interrompue</translation>
     </message>
     <message>
         <source>A job is running. Cancel it and quit? Nothing half-written is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une tâche est en cours. L’annuler et quitter&#xa0;? Aucune donnée partiellement écrite n’est conservée.</translation>
     </message>
 </context>
 <context>
@@ -1622,80 +1623,80 @@ Mot de passe pour %2&#xa0;:</translation>
     <name>coffre::RestoreDialog</name>
     <message>
         <source>Database %1: cannot be reached now (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Base de données %1&#xa0;: injoignable pour le moment (%2)</translation>
     </message>
     <message>
         <source>Database “%1” on %2: does not exist yet; it will be created.</source>
-        <translation type="unfinished"></translation>
+        <translation>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: n’existe pas encore&#xa0;; elle sera créée.</translation>
     </message>
     <message numerus="yes">
         <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, %n autre session ouverte (elle sera fermée)</numerusform>
+            <numerusform>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, %n autres sessions ouvertes (elles seront fermées)</numerusform>
         </translation>
     </message>
     <message>
         <source>Folder %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Folder %1: does not exist yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier %1&#xa0;: n’existe pas encore</translation>
     </message>
     <message>
         <source>Restore %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt;, made on %2 (%3)%4</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt;, créée le %2 (%3)%4</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer</translation>
     </message>
     <message numerus="yes">
         <source>The database (%n table(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>La base de données (%n table)</numerusform>
+            <numerusform>La base de données (%n tables)</numerusform>
         </translation>
     </message>
     <message>
         <source>under another name, for inspection:</source>
-        <translation type="unfinished"></translation>
+        <translation>sous un autre nom, pour examen&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>The folder “%1” into %2 (%n file(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Le dossier «&#xa0;%1&#xa0;» dans %2 (%n fichier)</numerusform>
+            <numerusform>Le dossier «&#xa0;%1&#xa0;» dans %2 (%n fichiers)</numerusform>
         </translation>
     </message>
     <message>
         <source>Keep what is replaced, beside it (…before_restore_…), for Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Conserver ce qui est remplacé, à côté (…before_restore_…), pour pouvoir annuler</translation>
     </message>
     <message>
         <source>Coffre never overwrites: the current database and folders are renamed, not deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Coffre n’écrase jamais rien&#xa0;: la base de données et les dossiers actuels sont renommés, pas supprimés.</translation>
     </message>
     <message>
         <source>Measuring what will be replaced…</source>
-        <translation type="unfinished"></translation>
+        <translation>Évaluation de ce qui sera remplacé…</translation>
     </message>
     <message>
         <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;La base de données et les dossiers actuels seront remplacés par ceux de la sauvegarde.&lt;/b&gt; Les sessions ouvertes sur la base de données seront fermées. Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
     </message>
     <message>
         <source>&amp;Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Restaurer</translation>
     </message>
     <message>
         <source>Will be replaced</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce qui sera remplacé</translation>
     </message>
 </context>
 <context>
@@ -1714,7 +1715,7 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>With --screenshot: picture this dialog (create, restore).</source>
-        <translation type="unfinished"></translation>
+        <translation>Avec --screenshot&#xa0;: capturer cette boîte de dialogue (create, restore).</translation>
     </message>
 </context>
 </TS>

@@ -6,6 +6,7 @@
 #include "JobLauncher.h"
 #include "JobsPanel.h"
 #include "RestoreDialog.h"
+#include "jobs/DeleteJob.h"
 #include "ProfileDialog.h"
 #include "RepositoryStatusBar.h"
 #include "Version.h"
@@ -111,8 +112,9 @@ void MainWindow::createActions()
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QStringLiteral("edit-undo"), QStyle::SP_ArrowBack);
     connect(m_restoreAction, &QAction::triggered, this, &MainWindow::showRestoreDialog);
     connect(m_undoRestoreAction, &QAction::triggered, this, &MainWindow::undoLastRestore);
-    // Delete, Download and Browse arrive with their jobs; until then they say so.
-    for (QAction* action : {m_deleteAction, m_downloadAction, m_browseAction})
+    connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
+    // Download and Browse arrive with their jobs; until then they say so.
+    for (QAction* action : {m_downloadAction, m_browseAction})
         action->setStatusTip(tr("Not available in this version of Coffre yet."));
     m_createAction->setStatusTip(tr("Back up the database and the source folders of this profile now."));
     connect(m_createAction, &QAction::triggered, this, &MainWindow::showCreateDialog);
@@ -328,8 +330,9 @@ void MainWindow::updateActions()
     m_createAction->setEnabled(hasProfile && idle);
     m_restoreAction->setEnabled(idle && selected && selected->status == BackupStatus::Complete);
     m_undoRestoreAction->setEnabled(idle && m_canUndoRestore);
+    m_deleteAction->setEnabled(idle && !m_table->selectionModel()->selectedRows().isEmpty());
     // The jobs behind these actions are not built yet: they stay off rather than pretend.
-    for (QAction* action : {m_deleteAction, m_downloadAction, m_browseAction})
+    for (QAction* action : {m_downloadAction, m_browseAction})
         action->setEnabled(false);
 }
 
@@ -415,6 +418,50 @@ void MainWindow::startBackup(BackupRequest request)
             return BackupJob::start(withPassword, control);
         },
         [](const Backup& backup) { return tr("%1 created: %2.").arg(backup.name, humanSize(backup.sizeBytes)); });
+}
+
+QList<Backup> MainWindow::selectedBackups() const
+{
+    QList<Backup> backups;
+    for (const QModelIndex& row : m_table->selectionModel()->selectedRows())
+        backups << m_model->backupAt(m_proxy->mapToSource(row).row());
+    return backups;
+}
+
+void MainWindow::deleteSelected()
+{
+    const QList<Backup> backups = selectedBackups();
+    const Result<Profile> profile = currentProfile();
+    if (backups.isEmpty() || !profile)
+        return;
+    QStringList names;
+    qint64 bytes = 0;
+    bool safety = false;
+    for (const Backup& backup : backups) {
+        names << backup.name;
+        bytes += backup.sizeBytes;
+        safety |= backup.kind() == BackupKind::Safety;
+    }
+    QString text = tr("Delete %n backup(s), %1 in all?", nullptr, int(names.size())).arg(humanSize(bytes)) +
+                   QStringLiteral("\n\n") + names.join(u'\n');
+    if (safety)
+        text += QStringLiteral("\n\n") + tr("Among them is a safety copy, made before a restore: it may be the only copy of "
+                                             "the data as it was.");
+    QMessageBox box(QMessageBox::Warning, tr("Delete backups"), text, QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("deleteConfirmation"));
+    box.addButton(tr("&Delete"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    if (box.exec() == QMessageBox::Cancel || box.clickedButton() == box.button(QMessageBox::Cancel))
+        return;
+    m_launcher->launch<bool>(
+        tr("Deleting %n backup(s)", nullptr, int(names.size())), *profile, false,
+        [repository = profile->repository, names](const QString&, std::shared_ptr<JobControl> control) {
+            return QtConcurrent::run([repository, names, control]() -> Result<bool> {
+                const Status deleted = DeleteJob::run(repository, names, *control);
+                return deleted ? Result<bool>(true) : Result<bool>(deleted.error());
+            });
+        },
+        [names, bytes](const bool&) { return tr("Deleted %1 (%2).").arg(names.join(QStringLiteral(", ")), humanSize(bytes)); });
 }
 
 const Backup* MainWindow::selectedBackup() const

@@ -79,6 +79,8 @@ private:
     void showAbout();
     void showCreateDialog();
     void showRestoreDialog();
+    void deleteSelected();
+    QList<Backup> selectedBackups() const;
     void undoLastRestore();
     void recoverInterruptedRestore();
     const Backup* selectedBackup() const;

@@ -1,5 +1,6 @@
 #include "Cli.h"
 #include "CreateCommand.h"
+#include "DeleteCommand.h"
 #include "ListCommands.h"
 #include "RestoreCommands.h"
 #include "util/AppSetup.h"
@@ -17,6 +18,7 @@ int main(int argc, char* argv[])
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("coffre.*.info=false"));
     Cli cli({ListCommands::profiles(), ListCommands::list(), CreateCommand::command(), RestoreCommands::restore(),
-             RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore()});
+             RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
+             DeleteCommand::command()});
     return cli.run(QCoreApplication::arguments());
 }

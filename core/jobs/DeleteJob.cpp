@@ -1,0 +1,77 @@
+#include "DeleteJob.h"
+
+#include "catalog/BundleNames.h"
+#include "catalog/Catalog.h"
+#include "storage/RepositoryLock.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <cstdio>
+
+namespace coffre {
+namespace {
+
+// The files BackupJob writes, and nothing else: database.dump.zst, sources/backend.tar.zst, ...
+bool isBundleFile(const QString& path)
+{
+    static const QRegularExpression known(QStringLiteral(
+        "^(manifest\\.json(\\.tmp)?|RESTORE_INSTRUCTIONS\\.md(\\.tmp)?|SHA256SUMS(\\.tmp)?|database\\.(dump|sql)(\\.zst|\\.gz)?"
+        "|(sources|objects)/[A-Za-z0-9][A-Za-z0-9_.-]*\\.tar(\\.zst|\\.gz)?)$"));
+    return known.match(path).hasMatch();
+}
+
+// Every entry below a bundle folder is one BackupJob writes.
+QString foreignEntry(const QString& folder)
+{
+    QDirIterator it(folder, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QFileInfo info(it.next());
+        const QString path = QDir(folder).relativeFilePath(info.filePath());
+        const bool bundleFolder = info.isDir() && !info.isSymLink() && (path == u"sources" || path == u"objects");
+        const bool bundleFile = info.isFile() && !info.isSymLink() && isBundleFile(path);
+        if (!bundleFolder && !bundleFile)
+            return path;
+    }
+    return {};
+}
+
+} // namespace
+
+QString DeleteJob::refusal(const QString& repository, const QString& name)
+{
+    const QFileInfo folder(QDir(repository).filePath(name));
+    if (!BundleNames::isValidName(name) || !folder.isDir() || folder.isSymLink())
+        return tr("“%1” is not a backup of this repository.").arg(name);
+    const Backup backup = Catalog::inspect(repository, name);
+    if (backup.status == BackupStatus::Complete)
+        return {};
+    if (const QString foreign = foreignEntry(folder.absoluteFilePath()); !foreign.isEmpty())
+        return tr("“%1” is not a Coffre backup (it holds “%2”, which a backup never has): it is left alone.").arg(name, foreign);
+    return {};
+}
+
+Status DeleteJob::run(const QString& repository, const QStringList& names, JobControl& control)
+{
+    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(repository);
+    if (!lock)
+        return lock.error();
+    for (const QString& name : names) { // all checked before any is touched
+        if (const QString why = refusal(repository, name); !why.isEmpty())
+            return Error{why, {}};
+    }
+    for (const QString& name : names) {
+        control.setPhase(tr("Deleting %1…").arg(name));
+        const QString folder = QDir(repository).filePath(name);
+        const QString hidden = QDir(repository).filePath(QStringLiteral(".deleting-") + name);
+        if (std::rename(QFile::encodeName(folder).constData(), QFile::encodeName(hidden).constData()) != 0)
+            return Error{tr("Could not delete “%1”.").arg(name), QString::fromLocal8Bit(std::strerror(errno))};
+        if (!QDir(hidden).removeRecursively())
+            return Error{tr("“%1” was removed from the list but some of its files could not be deleted (in %2).").arg(name, hidden), {}};
+    }
+    return {};
+}
+
+} // namespace coffre
