@@ -332,6 +332,68 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>DeleteCommand</name>
+    <message>
+        <source>Name the backups to delete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Without a terminal, give --yes to delete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete %1 (%2)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One of them is a safety copy made before a restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> [y/N] </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted %1 (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete backups (complete, incomplete or damaged); never another folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DeleteJob</name>
+    <message>
+        <source>“%1” is not a backup of this repository.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a Coffre backup (it holds “%2”, which a backup never has): it is left alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleting %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not delete “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was removed from the list but some of its files could not be deleted (in %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ListCommands</name>
     <message>
         <source>Print JSON for scripts instead of a table.</source>
@@ -1442,6 +1504,36 @@ Password for %2:</source>
     </message>
     <message>
         <source>A job is running. Cancel it and quit? Nothing half-written is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n backup(s), %1 in all?</source>
+        <translation>
+            <numerusform>Delete %n backup, %1 in all?</numerusform>
+            <numerusform>Delete %n backups, %1 in all?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Among them is a safety copy, made before a restore: it may be the only copy of the data as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleting %n backup(s)</source>
+        <translation>
+            <numerusform>Deleting %n backup</numerusform>
+            <numerusform>Deleting %n backups</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deleted %1 (%2).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -342,6 +342,68 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>DeleteCommand</name>
+    <message>
+        <source>Name the backups to delete.</source>
+        <translation>Indiquez les sauvegardes à supprimer.</translation>
+    </message>
+    <message>
+        <source>Without a terminal, give --yes to delete.</source>
+        <translation>Sans terminal, indiquez --yes pour supprimer.</translation>
+    </message>
+    <message>
+        <source>Delete %1 (%2)?</source>
+        <translation>Supprimer %1 (%2)&#xa0;?</translation>
+    </message>
+    <message>
+        <source>One of them is a safety copy made before a restore.</source>
+        <translation>L’une d’elles est une copie de sécurité faite avant une restauration.</translation>
+    </message>
+    <message>
+        <source> [y/N] </source>
+        <translation> [o/N] </translation>
+    </message>
+    <message>
+        <source>Nothing was deleted.</source>
+        <translation>Rien n’a été supprimé.</translation>
+    </message>
+    <message>
+        <source>Deleted %1 (%2).</source>
+        <translation>%1 supprimée(s) (%2).</translation>
+    </message>
+    <message>
+        <source>Delete backups (complete, incomplete or damaged); never another folder.</source>
+        <translation>Supprimer des sauvegardes (complètes, incomplètes ou endommagées)&#xa0;; jamais un autre dossier.</translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation.</source>
+        <translation>Ne pas demander de confirmation.</translation>
+    </message>
+</context>
+<context>
+    <name>DeleteJob</name>
+    <message>
+        <source>“%1” is not a backup of this repository.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une sauvegarde de ce dépôt.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a Coffre backup (it holds “%2”, which a backup never has): it is left alone.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une sauvegarde Coffre (il contient «&#xa0;%2&#xa0;», ce qu’une sauvegarde ne contient jamais)&#xa0;: il n’est pas touché.</translation>
+    </message>
+    <message>
+        <source>Deleting %1…</source>
+        <translation>Suppression de %1…</translation>
+    </message>
+    <message>
+        <source>Could not delete “%1”.</source>
+        <translation>Impossible de supprimer «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” was removed from the list but some of its files could not be deleted (in %2).</source>
+        <translation>«&#xa0;%1&#xa0;» a été retiré de la liste, mais certains de ses fichiers n’ont pas pu être supprimés (dans %2).</translation>
+    </message>
+</context>
+<context>
     <name>ListCommands</name>
     <message>
         <source>Print JSON for scripts instead of a table.</source>
@@ -1456,6 +1518,36 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>A job is running. Cancel it and quit? Nothing half-written is kept.</source>
         <translation>Une tâche est en cours. L’annuler et quitter&#xa0;? Aucune donnée partiellement écrite n’est conservée.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n backup(s), %1 in all?</source>
+        <translation>
+            <numerusform>Supprimer %n sauvegarde, %1 au total&#xa0;?</numerusform>
+            <numerusform>Supprimer %n sauvegardes, %1 au total&#xa0;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Among them is a safety copy, made before a restore: it may be the only copy of the data as it was.</source>
+        <translation>Parmi elles se trouve une copie de sécurité, faite avant une restauration&#xa0;: c’est peut-être la seule copie des données telles qu’elles étaient.</translation>
+    </message>
+    <message>
+        <source>Delete backups</source>
+        <translation>Supprimer des sauvegardes</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleting %n backup(s)</source>
+        <translation>
+            <numerusform>Suppression de %n sauvegarde</numerusform>
+            <numerusform>Suppression de %n sauvegardes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deleted %1 (%2).</source>
+        <translation>%1 supprimée(s) (%2).</translation>
     </message>
 </context>
 <context>
