@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -382,6 +383,13 @@ private slots:
         RestoreJournal journal = outcome->journal;
         journal.state = QStringLiteral("swapping");
         QVERIFY(journal.write(f.profile.repository + QStringLiteral("/.coffre-restore.json")).ok());
+        {
+            // While another process holds the repository (a restore running), nothing is touched.
+            QLockFile running(f.profile.repository + QStringLiteral("/.coffre.lock"));
+            QVERIFY(running.tryLock());
+            QCOMPARE(RestoreJob::recover(f.profile, {}), QString());
+            QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/.env")), QByteArray("SECRET=original\n"));
+        }
         const QString report = RestoreJob::recover(f.profile, {});
         QVERIFY2(report.contains(QStringLiteral("previous state was put back")), qPrintable(report));
         QCOMPARE(contentOf(f.profile.database.dbname), changed);

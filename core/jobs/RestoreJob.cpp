@@ -29,6 +29,15 @@ QString timeStamp()
     return QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmmss"));
 }
 
+// Removes a staging folder of a restore, and never anything else: the path comes from a journal
+// on disk, and an empty or odd one must not turn into "the current folder".
+void removeStaging(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!path.isEmpty() && info.isAbsolute() && info.fileName().startsWith(u'.') && info.fileName().contains(QLatin1String(".restoring_")))
+        QDir(path).removeRecursively();
+}
+
 const SourceRoot* findRoot(const Profile& profile, const QString& label)
 {
     for (const SourceRoot& root : profile.sources) {
@@ -49,7 +58,7 @@ public:
         if (!m_stagingDir.isEmpty())
             QDir(m_stagingDir).removeRecursively();
         for (const RestoreJournal::Folder& folder : m_journal.folders)
-            QDir(folder.staging).removeRecursively();
+            removeStaging(folder.staging);
         if (!m_swapped && m_createdDatabase && m_admin)
             m_admin->drop(m_journal.databaseRestored);
         if (!m_journalPath.isEmpty() && !m_swapped)
@@ -430,6 +439,11 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
     const QString path = QDir(profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
     if (!QFileInfo::exists(path))
         return {};
+    // A journal under a held lock is a restore running right now (the window, or coffre-cli in a
+    // terminal): only a journal whose owner is gone is an interrupted one.
+    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
+    if (!lock)
+        return {};
     Result<RestoreJournal> journal = RestoreJournal::read(path);
     if (!journal)
         return journal.error().message;
@@ -444,10 +458,11 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
     }
     const Status reverted = RestoreSwap::revert(*journal, admin, control);
     for (const RestoreJournal::Folder& folder : journal->folders)
-        QDir(folder.staging).removeRecursively();
+        removeStaging(folder.staging);
     if (admin && admin->exists(journal->databaseRestored))
         admin->drop(journal->databaseRestored);
-    QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
+    if (!journal->stamp.isEmpty())
+        QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
     if (!reverted)
         return tr("A restore of %1 was interrupted; putting the previous state back failed: %2").arg(journal->backup, reverted.error().message);
     QFile::remove(path);

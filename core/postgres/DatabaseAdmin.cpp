@@ -117,7 +117,9 @@ Status DatabaseAdmin::setAllowConnections(const QString& database, bool allow)
 
 Status DatabaseAdmin::swap(const QString& current, const QString& keepAs, const QString& replacement)
 {
-    // A session ended a moment ago may still be leaving: try a few times before giving up.
+    // No new sessions while the old ones are ended; a session ended a moment ago may still be
+    // leaving: try a few times before giving up.
+    setAllowConnections(current, false);
     Status result;
     for (int attempt = 0; attempt < 10; ++attempt) {
         terminateSessions(current);
@@ -129,11 +131,15 @@ Status DatabaseAdmin::swap(const QString& current, const QString& keepAs, const 
             result = exec(QStringLiteral("alter database %1 rename to %2").arg(ident(replacement), ident(current)), failed);
         if (result)
             result = exec(QStringLiteral("commit"), failed);
-        if (result)
+        if (result) {
+            setAllowConnections(keepAs, true);
+            setAllowConnections(current, true);
             return result;
+        }
         m_connection.query(QStringLiteral("rollback"));
         QThread::msleep(200);
     }
+    setAllowConnections(current, true);
     return result;
 }
 
