@@ -53,6 +53,9 @@ Result<PgConnection> PgConnection::open(const DatabaseTarget& target, const QStr
         qCInfo(lcPostgres) << "connection to" << target.displayName() << "failed:" << message;
         return explainConnectionFailure(message, target, user);
     }
+    // Server notices ("database … does not exist, skipping") go to the log, not to the terminal.
+    PQsetNoticeProcessor(
+        connection, [](void*, const char* message) { qCDebug(lcPostgres) << QString::fromUtf8(message).trimmed(); }, nullptr);
     return PgConnection(connection);
 }
 
