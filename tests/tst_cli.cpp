@@ -177,6 +177,23 @@ private slots:
         QVERIFY(list.out.contains("--repository"));
     }
 
+    void infoTellsWhatTheManifestSays()
+    {
+        const Run text = cli({QStringLiteral("info"), QStringLiteral("backup_20261120_020000"), QStringLiteral("--repository"), m_repository});
+        QCOMPARE(text.status, 0);
+        QVERIFY(text.out.contains("public.orders: 10,000"));
+        QVERIFY(text.out.contains("sources/backend.tar.zst"));
+        const Run json = cli({QStringLiteral("info"), QStringLiteral("backup_20261120_020000"), QStringLiteral("--json"),
+                              QStringLiteral("--repository"), m_repository});
+        const QJsonObject manifest = QJsonDocument::fromJson(json.out).object()[QStringLiteral("manifest")].toObject();
+        QCOMPARE(manifest[QStringLiteral("format")].toInt(), 1);
+        QCOMPARE(manifest[QStringLiteral("database")][QStringLiteral("tables")].toArray().size(), 2);
+        const Run damaged = cli({QStringLiteral("info"), QStringLiteral("backup_20261119_020000"), QStringLiteral("--repository"), m_repository});
+        QCOMPARE(damaged.status, 0);
+        QVERIFY(damaged.out.contains("damaged"));
+        QCOMPARE(cli({QStringLiteral("info"), QStringLiteral("nope"), QStringLiteral("--repository"), m_repository}).status, 1);
+    }
+
     void deleteNeedsYesWithoutATerminal()
     {
         const QString repository = m_home.filePath(QStringLiteral("repo-delete"));
