@@ -114,6 +114,16 @@ private slots:
         for (const auto& [key, value] : params)
             QVERIFY(key != "password");
         QCOMPARE(sample().database.displayName(), QStringLiteral("ops@db.internal:5433/shop"));
+        // A password written into a connection string never shows in messages or logs.
+        for (const QString& conninfo : {QStringLiteral("host=db password=s3cret dbname=shop"),
+                                        QStringLiteral("host=db password='s3 cret' dbname=shop"),
+                                        QStringLiteral("postgresql://ops:s3cret@db/shop"),
+                                        QStringLiteral("postgresql://db/shop?user=ops&password=s3cret")}) {
+            DatabaseTarget withPassword;
+            withPassword.conninfo = conninfo;
+            QVERIFY2(!withPassword.displayName().contains(QStringLiteral("s3")), qPrintable(withPassword.displayName()));
+            QVERIFY(withPassword.displayName().contains(QStringLiteral("db")));
+        }
     }
 };
 

@@ -384,6 +384,13 @@ private slots:
         journal.state = QStringLiteral("swapping");
         QVERIFY(journal.write(f.profile.repository + QStringLiteral("/.coffre-restore.json")).ok());
         {
+            // A new restore never overwrites the journal of the one that was cut short.
+            JobControl again;
+            const Result<RestoreOutcome> refused = RestoreJob::run(everything(f), again);
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.error().message.contains(QStringLiteral("was interrupted")), qPrintable(refused.error().message));
+        }
+        {
             // While another process holds the repository (a restore running), nothing is touched.
             QLockFile running(f.profile.repository + QStringLiteral("/.coffre.lock"));
             QVERIFY(running.tryLock());

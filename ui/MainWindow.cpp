@@ -279,8 +279,11 @@ void MainWindow::onScanned(const RepositoryScan& scan)
     m_statusInfo->showScan(scan);
     m_canUndoRestore = scan.restoreUndoable;
     updateActions();
-    if (scan.restoreInterrupted && m_launcher->running() == 0)
+    // Once per profile and session: a failed recovery is reported, not retried in a loop.
+    if (scan.restoreInterrupted && m_launcher->running() == 0 && !m_recoveryTried.contains(currentProfileName())) {
+        m_recoveryTried.insert(currentProfileName());
         recoverInterruptedRestore();
+    }
     updateEmptyState();
     emit catalogShown();
 }

@@ -6,6 +6,7 @@
 #include "profile/ProfileStore.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <functional>
 #include <QMainWindow>
@@ -91,6 +92,7 @@ private:
     JobLauncher* m_launcher = nullptr;
     bool m_closeWhenIdle = false;
     bool m_canUndoRestore = false;
+    QSet<QString> m_recoveryTried; // profiles whose interrupted restore was tried this session
     QString m_catalogError;
 
     BackupTableModel* m_model;

@@ -75,16 +75,22 @@ QString describeTarget(const RestoreRequest& request)
     return lines.join(u'\n');
 }
 
-// True when the target database has no user table (or does not exist): seed 002's start-up restore.
-bool databaseIsEmpty(const Profile& profile, const QString& password)
+// Whether the target database has no user table (or does not exist): seed 002's start-up
+// restore. Any other failure to tell is an error, never a "no".
+Result<bool> databaseIsEmpty(const Profile& profile, const QString& password)
 {
     Result<PgConnection> connection = PgConnection::open(profile.database, password);
-    if (!connection)
-        return connection.error().message.contains(QStringLiteral("does not exist"));
+    if (!connection) {
+        if (connection.error().message.startsWith(QStringLiteral("The database does not exist")))
+            return true;
+        return connection.error();
+    }
     Result<QString> tables = connection.value().scalar(QStringLiteral(
         "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p') "
         "and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'"));
-    return tables && *tables == u"0";
+    if (!tables)
+        return tables.error();
+    return *tables == u"0";
 }
 
 int runRestore(const CliContext& cli)
@@ -92,7 +98,7 @@ int runRestore(const CliContext& cli)
     const Result<Profile> target = CliTarget::resolve(cli.parser);
     if (!target)
         return cli.usage(target.error().message);
-    const QString recovered = RestoreJob::recover(*target, {});
+    const QString recovered = RestoreJob::recover(*target, CliPassword::fromKeychainIfKept(*target));
     if (!recovered.isEmpty())
         cli.err << recovered << Qt::endl;
     const Result<Backup> backup = chooseBackup(cli, *target);
@@ -118,9 +124,14 @@ int runRestore(const CliContext& cli)
     }
     if (!request.asDatabase.isEmpty())
         request.sources.clear();
-    if (cli.parser.isSet(QStringLiteral("if-empty")) && !databaseIsEmpty(*target, {})) {
-        cli.out << RestoreCommands::tr("The database already has tables: nothing was restored.") << Qt::endl;
-        return ExitSuccess;
+    if (cli.parser.isSet(QStringLiteral("if-empty"))) {
+        const Result<bool> empty = databaseIsEmpty(*target, CliPassword::fromKeychainIfKept(*target));
+        if (!empty)
+            return cli.fail(empty.error());
+        if (!*empty) {
+            cli.out << RestoreCommands::tr("The database already has tables: nothing was restored.") << Qt::endl;
+            return ExitSuccess;
+        }
     }
     if (const int confirmed = confirm(cli, describeTarget(request)); confirmed != ExitSuccess)
         return confirmed;

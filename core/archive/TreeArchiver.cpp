@@ -35,8 +35,10 @@ using EntryPtr = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
 
 } // namespace
 
-Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, JobControl& control, const StopCheck& stop)
+Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, JobControl& control, const StopCheck& stop,
+                           qint64* archivedBytes)
 {
+    qint64 written = 0;
     Sink sink{&out, {}};
     ArchivePtr a(archive_write_new(), &archive_write_free);
     archive_write_set_format_pax_restricted(a.get());
@@ -116,11 +118,14 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
             if (archive_write_data(a.get(), buffer.constData(), size_t(got)) != got)
                 return archiveError(item.path);
             remaining -= got;
+            written += got;
             control.addBytesDone(got);
         }
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK)
         return archiveError(QByteArray());
+    if (archivedBytes)
+        *archivedBytes = written;
     return sink.status;
 }
 

@@ -16,8 +16,10 @@ class TreeArchiver
 public:
     using StopCheck = std::function<bool()>;
 
-    // `progress` receives each chunk of file bytes read; `stop` is polled between chunks.
-    static Status write(const SourceTree& tree, CompressedFileWriter& out, JobControl& control, const StopCheck& stop);
+    // `stop` is polled between chunks. `archivedBytes` receives the file bytes actually written:
+    // files may have grown or shrunk since the scan, and the manifest must say what is inside.
+    static Status write(const SourceTree& tree, CompressedFileWriter& out, JobControl& control, const StopCheck& stop,
+                        qint64* archivedBytes = nullptr);
 };
 
 } // namespace coffre

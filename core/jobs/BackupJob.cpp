@@ -283,15 +283,16 @@ private:
         const Compression compression = m_request.gzip ? Compression::Gzip : Compression::Zstd;
         const QString file = QStringLiteral("sources/%1.tar%2").arg(root.label, CompressedFileWriter::extension(compression));
         CompressedFileWriter out(QDir(m_bundleDir).filePath(file), file, compression);
+        qint64 archivedBytes = 0;
         Status status = out.open();
         if (status)
-            status = TreeArchiver::write(tree, out, m_control, [this] { return shouldStop(); });
+            status = TreeArchiver::write(tree, out, m_control, [this] { return shouldStop(); }, &archivedBytes);
         Result<BundleFile> written = status ? out.finish() : Result<BundleFile>(status.error());
         if (!written) {
             m_failed = true;
             return written.error();
         }
-        SourcePart part{root.label, root.path, file, tree.fileCount, tree.bytes, m_request.profile.exclusions, clock.elapsed()};
+        SourcePart part{root.label, root.path, file, tree.fileCount, archivedBytes, m_request.profile.exclusions, clock.elapsed()};
         const QMutexLocker lock(&m_mutex);
         m_files.append(*written);
         m_sources.append(part);

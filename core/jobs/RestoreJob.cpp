@@ -61,7 +61,7 @@ public:
             removeStaging(folder.staging);
         if (!m_swapped && m_createdDatabase && m_admin)
             m_admin->drop(m_journal.databaseRestored);
-        if (!m_journalPath.isEmpty() && !m_swapped)
+        if (!m_journalPath.isEmpty() && !m_swapped && !m_keepJournal)
             QFile::remove(m_journalPath); // cleaned up here: nothing for the next start to do
     }
 
@@ -73,6 +73,11 @@ public:
         Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(m_request.profile.repository);
         if (!lock)
             return lock.error();
+        // The journal of a restore that was killed names copies only it can put back: never overwrite it.
+        if (QFileInfo::exists(QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile))))
+            return Error{RestoreJob::tr("An earlier restore was interrupted and has not been put back yet: open Coffre, or run "
+                                        "coffre-cli restore again once the database server is reachable."),
+                         {}};
         m_control.setBytesTotal(plannedBytes());
         if (Status verified = VerifyJob::run(m_request.backup, m_control); !verified)
             return verified.error();
@@ -311,7 +316,11 @@ private:
         const QStringList oneTransaction{QStringLiteral("--clean"), QStringLiteral("--if-exists"), QStringLiteral("--single-transaction")};
         if (Status restored = pgRestore(*dump, m_journal.database, oneTransaction); !restored)
             return Error{RestoreJob::tr("pg_restore failed and was rolled back: the database is as it was."), restored.error().toLogString()};
-        return compareRowCounts(m_journal.database);
+        if (Status counted = compareRowCounts(m_journal.database); !counted)
+            return Error{RestoreJob::tr("The database was restored in place, but %1 Its state before is in the safety backup %2.")
+                             .arg(counted.error().message, safety.name),
+                         counted.error().detail};
+        return {};
     }
 
     Status swapIntoPlace()
@@ -337,9 +346,12 @@ private:
         plan.state = QStringLiteral("swapping");
         if (Status written = plan.write(m_journalPath); !written)
             return written;
-        Status swapped = RestoreSwap::apply(plan, m_admin, m_request.profile.exclusions, m_control);
-        if (!swapped)
-            return swapped; // apply put back what it had swapped; the destructor cleans the rest
+        Status swapped = RestoreSwap::apply(plan, m_admin, m_request.profile.exclusions, m_control, m_journalPath);
+        if (!swapped) {
+            // apply put back what it had swapped; when even that failed, the journal stays for the next start.
+            m_keepJournal = swapped.error().code == RestoreSwap::RollbackFailed;
+            return swapped;
+        }
         m_swapped = true;
         plan.state = QStringLiteral("done");
         plan.write(QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::LastFile)));
@@ -358,7 +370,14 @@ private:
             process.setWorkingDirectory(m_journal.folders.first().path);
             process.setProcessChannelMode(QProcess::MergedChannels);
             process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
-            process.waitForFinished(-1);
+            process.closeWriteChannel(); // a command that asks a question gets end-of-file, not a hang
+            while (!process.waitForFinished(200)) {
+                if (m_control.isCanceled() || process.state() == QProcess::NotRunning) {
+                    process.kill();
+                    process.waitForFinished(5000);
+                    break;
+                }
+            }
             for (const QByteArray& line : process.readAll().split('\n'))
                 m_control.log(command + QStringLiteral(": ") + QString::fromUtf8(line));
             if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
@@ -382,6 +401,7 @@ private:
     bool m_canCreate = true;
     bool m_createdDatabase = false;
     bool m_swapped = false;
+    bool m_keepJournal = false;
 };
 
 } // namespace

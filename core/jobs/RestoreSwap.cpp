@@ -69,7 +69,7 @@ Status RestoreSwap::revertFolder(const RestoreJournal::Folder& folder, const QSt
 }
 
 Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, const QStringList& exclusions,
-                          JobControl& control)
+                          JobControl& control, const QString& journalPath)
 {
     if (!journal.database.isEmpty()) {
         control.setPhase(tr("Putting the restored database in place…"));
@@ -82,13 +82,18 @@ Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>&
     for (qsizetype i = 0; i < journal.folders.size(); ++i) {
         control.setPhase(tr("Putting “%1” in place…").arg(journal.folders[i].path));
         Status swapped = swapFolder(journal.folders[i], movable);
+        journal.write(journalPath); // what was moved where, in case this process dies now
         if (!swapped) {
             control.log(swapped.error().toLogString());
             // Put back what was already swapped: all or nothing.
             RestoreJournal done = journal;
             done.folders = journal.folders.mid(0, i);
-            if (Status reverted = revert(done, admin, control); !reverted)
+            if (Status reverted = revert(done, admin, control); !reverted) {
                 control.log(reverted.error().toLogString());
+                return Error{tr("%1 Putting the previous state back failed too; Coffre will try again at its next start.")
+                                 .arg(swapped.error().message),
+                             reverted.error().toLogString(), RollbackFailed};
+            }
             return swapped;
         }
     }
@@ -104,6 +109,8 @@ Status RestoreSwap::revert(const RestoreJournal& journal, std::optional<Database
             result = reverted;
         }
     }
+    if (!journal.database.isEmpty() && admin && admin->exists(journal.database))
+        admin->setAllowConnections(journal.database, true); // a swap cut short may have left it closed
     if (!journal.database.isEmpty() && admin && admin->exists(journal.databaseBefore)) {
         control.setPhase(tr("Putting the previous database back…"));
         const QString undone = journal.database + QStringLiteral("_undone_") + journal.stamp;

@@ -19,9 +19,13 @@ class RestoreSwap
     Q_DECLARE_TR_FUNCTIONS(RestoreSwap)
 
 public:
-    // Database first (one transaction), then each folder. On failure, what was swapped is put back.
+    static inline const QString RollbackFailed = QStringLiteral("rollback-failed");
+
+    // Database first (one transaction), then each folder, the journal at `journalPath` rewritten
+    // after each. On failure, what was swapped is put back; if that fails too, the error's code
+    // is RollbackFailed and the journal on disk says what is where.
     static Status apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, const QStringList& exclusions,
-                        JobControl& control);
+                        JobControl& control, const QString& journalPath);
     // Puts the pre-restore state back, keeping the restored state beside it under "undone" names.
     static Status revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
 

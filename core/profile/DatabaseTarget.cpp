@@ -1,5 +1,7 @@
 #include "DatabaseTarget.h"
 
+#include <QRegularExpression>
+
 namespace coffre {
 
 bool DatabaseTarget::isEmpty() const
@@ -37,8 +39,17 @@ QString DatabaseTarget::displayName() const
         text += u':' + QString::number(port);
     if (!dbname.isEmpty())
         text += u'/' + dbname;
-    if (!conninfo.isEmpty() && host.isEmpty() && dbname.isEmpty())
-        return conninfo.contains(u'@') ? QStringLiteral("(connection string)") : conninfo;
+    if (!conninfo.isEmpty() && host.isEmpty() && dbname.isEmpty()) {
+        // Shown in messages and logs: a password written into the string must not travel with it.
+        QString shown = conninfo;
+        static const QRegularExpression keyword(QStringLiteral("(password|sslpassword)\\s*=\\s*('([^'\\\\]|\\\\.)*'|\\S+)"),
+                                                QRegularExpression::CaseInsensitiveOption);
+        static const QRegularExpression uri(QStringLiteral("^(\\w+://[^:/@]*):[^@]*@"));
+        shown.replace(keyword, QStringLiteral("\\1=***"));
+        shown.replace(uri, QStringLiteral("\\1:***@"));
+        shown.replace(QRegularExpression(QStringLiteral("([?&]password=)[^&]*")), QStringLiteral("\\1***"));
+        return shown;
+    }
     return text;
 }
 
