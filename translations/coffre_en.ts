@@ -462,6 +462,52 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>List the backups of a repository with their size, date and status.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Name one backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  status: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  size: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  note: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)</source>
+        <translation>
+            <numerusform>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table</numerusform>
+            <numerusform>  database %1: PostgreSQL %2, pg_dump %3, %4, %n tables</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  folder %1 (%2): %n file(s), %3</source>
+        <translation>
+            <numerusform>  folder %1 (%2): %n file, %3</numerusform>
+            <numerusform>  folder %1 (%2): %n files, %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>  files:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything a backup&apos;s manifest says: versions, tables, folders, checksums.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ManifestParser</name>
@@ -1016,6 +1062,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>A restore of %1 was interrupted on %2: the previous state was put back.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>An earlier restore was interrupted and has not been put back yet: open Coffre, or run coffre-cli restore again once the database server is reachable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database was restored in place, but %1 Its state before is in the safety backup %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1044,6 +1098,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Putting the previous database back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Putting the previous state back failed too; Coffre will try again at its next start.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -472,6 +472,52 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>List the backups of a repository with their size, date and status.</source>
         <translation>Lister les sauvegardes d’un dépôt avec leur taille, leur date et leur état.</translation>
     </message>
+    <message>
+        <source>Name one backup.</source>
+        <translation>Indiquez une sauvegarde.</translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation>Il n’y a pas de sauvegarde nommée «&#xa0;%1&#xa0;» dans %2.</translation>
+    </message>
+    <message>
+        <source>  status: %1</source>
+        <translation>  état&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>  size: %1</source>
+        <translation>  taille&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s</source>
+        <translation>  type&#xa0;: %1, faite le %2 par Coffre %3 sur %4 (profil %5), en %6&#xa0;s</translation>
+    </message>
+    <message>
+        <source>  note: %1</source>
+        <translation>  note&#xa0;: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)</source>
+        <translation>
+            <numerusform>  base de données %1&#xa0;: PostgreSQL %2, pg_dump %3, %4, %n table</numerusform>
+            <numerusform>  base de données %1&#xa0;: PostgreSQL %2, pg_dump %3, %4, %n tables</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  folder %1 (%2): %n file(s), %3</source>
+        <translation>
+            <numerusform>  dossier %1 (%2)&#xa0;: %n fichier, %3</numerusform>
+            <numerusform>  dossier %1 (%2)&#xa0;: %n fichiers, %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>  files:</source>
+        <translation>  fichiers&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Everything a backup&apos;s manifest says: versions, tables, folders, checksums.</source>
+        <translation>Tout ce que dit le manifeste d’une sauvegarde&#xa0;: versions, tables, dossiers, sommes de contrôle.</translation>
+    </message>
 </context>
 <context>
     <name>ManifestParser</name>
@@ -1027,6 +1073,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>A restore of %1 was interrupted on %2: the previous state was put back.</source>
         <translation>Une restauration de %1 a été interrompue le %2&#xa0;: l’état précédent a été rétabli.</translation>
     </message>
+    <message>
+        <source>An earlier restore was interrupted and has not been put back yet: open Coffre, or run coffre-cli restore again once the database server is reachable.</source>
+        <translation>Une restauration précédente a été interrompue et l’état antérieur n’a pas encore été rétabli&#xa0;: ouvrez Coffre, ou relancez coffre-cli restore une fois le serveur de base de données joignable.</translation>
+    </message>
+    <message>
+        <source>The database was restored in place, but %1 Its state before is in the safety backup %2.</source>
+        <translation>La base de données a été restaurée sur place, mais %1 Son état antérieur se trouve dans la copie de sécurité %2.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1056,6 +1110,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Putting the previous database back…</source>
         <translation>Rétablissement de la base de données précédente…</translation>
+    </message>
+    <message>
+        <source>%1 Putting the previous state back failed too; Coffre will try again at its next start.</source>
+        <translation>%1 Le rétablissement de l’état précédent a aussi échoué&#xa0;; Coffre réessaiera à son prochain démarrage.</translation>
     </message>
 </context>
 <context>
