@@ -203,6 +203,20 @@ private slots:
         QCOMPARE(contentOf(f.profile.database.dbname), changed); // the backup's own database is untouched
     }
 
+    void postRestoreCommandsRunInTheFolderAndFailuresAreWarnings()
+    {
+        Fixture f = makeFixture(QStringLiteral("post"));
+        RestoreRequest request = everything(f);
+        request.database = false;
+        request.profile.postRestoreCommands = {QStringLiteral("echo generated > post.txt"), QStringLiteral("read answer; exit 3")};
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/post.txt")), QByteArray("generated\n"));
+        QCOMPARE(outcome->warnings.size(), 1);
+        QVERIFY2(outcome->warnings.first().contains(QStringLiteral("exit status 3")), qPrintable(outcome->warnings.first()));
+    }
+
     void flippedByteIsRefusedBeforeAnythingChanges()
     {
         const Fixture f = makeFixture(QStringLiteral("flip"));
