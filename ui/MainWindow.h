@@ -5,10 +5,7 @@
 #include "jobs/RestoreJob.h"
 #include "profile/ProfileStore.h"
 
-#include <QHash>
 #include <QSet>
-
-#include <functional>
 #include <QMainWindow>
 
 class QAction;

@@ -1,11 +1,11 @@
 #include "RestoreDialog.h"
 
 #include "postgres/DatabaseAdmin.h"
+#include "util/FolderSize.h"
 #include "util/HumanSize.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QDirIterator>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -16,17 +16,6 @@
 
 namespace coffre {
 namespace {
-
-const QString Confirmation = QStringLiteral("OUI");
-
-qint64 folderBytes(const QString& path)
-{
-    qint64 total = 0;
-    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        total += QFileInfo(it.next()).size();
-    return total;
-}
 
 // What the restore would replace, in words, measured now (runs on a worker).
 QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database)
@@ -172,7 +161,7 @@ void RestoreDialog::updateState()
         check->setEnabled(r.asDatabase.isEmpty());
     const bool somethingChosen = r.database || !r.sources.isEmpty();
     // Exactly OUI, in capitals, typed: nothing else wakes the button.
-    m_restore->setEnabled(somethingChosen && m_confirm->text() == Confirmation);
+    m_restore->setEnabled(somethingChosen && m_confirm->text() == RestoreRequest::Confirmation);
 }
 
 } // namespace coffre

@@ -60,7 +60,7 @@ namespace coffre {
 template<typename T, typename StartJob>
 Result<T> runWithPassword(const Profile& profile, bool needsDatabase, bool showProgress, StartJob start)
 {
-    QString password = needsDatabase && profile.passwordInKeychain ? CliPassword::fromKeychain(profile.name) : QString();
+    QString password = needsDatabase ? CliPassword::fromKeychainIfKept(profile) : QString();
     for (int attempt = 0;; ++attempt) {
         auto control = std::make_shared<JobControl>();
         QFuture<Result<T>> future = start(password, control);

@@ -17,8 +17,6 @@
 namespace coffre {
 namespace {
 
-const QString Confirmation = QStringLiteral("OUI");
-
 // The backup named on the command line, or with --latest the newest complete one.
 Result<Backup> chooseBackup(const CliContext& cli, const Profile& profile)
 {
@@ -41,7 +39,7 @@ Result<Backup> chooseBackup(const CliContext& cli, const Profile& profile)
 int confirm(const CliContext& cli, const QString& summary)
 {
     if (cli.parser.isSet(QStringLiteral("confirm"))) {
-        if (cli.parser.value(QStringLiteral("confirm")) != Confirmation)
+        if (cli.parser.value(QStringLiteral("confirm")) != RestoreRequest::Confirmation)
             return cli.usage(RestoreCommands::tr("--confirm takes the word OUI, in capitals."));
         return ExitSuccess;
     }
@@ -49,7 +47,7 @@ int confirm(const CliContext& cli, const QString& summary)
         return cli.usage(RestoreCommands::tr("Without a terminal, give --confirm OUI to restore."));
     cli.err << summary << Qt::endl << RestoreCommands::tr("Type OUI to go on: ") << Qt::flush;
     QTextStream in(stdin);
-    if (in.readLine().trimmed() != Confirmation) {
+    if (in.readLine().trimmed() != RestoreRequest::Confirmation) {
         cli.err << RestoreCommands::tr("Nothing was changed.") << Qt::endl;
         return ExitFailure;
     }

@@ -3,9 +3,9 @@
 #include "BundleNames.h"
 #include "ManifestParser.h"
 #include "jobs/RestoreJournal.h"
+#include "util/FolderSize.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QtConcurrent>
 
@@ -13,17 +13,6 @@
 
 namespace coffre {
 namespace {
-
-qint64 folderBytes(const QString& path)
-{
-    qint64 total = 0;
-    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        total += it.fileInfo().size();
-    }
-    return total;
-}
 
 QDateTime folderTime(const QFileInfo& folder)
 {

@@ -34,7 +34,6 @@ const QString TablesQuery = QStringLiteral(
 const QString TableBytesQuery = QStringLiteral(
     "select coalesce(sum(pg_table_size(c.oid)), 0) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
     "where c.relkind in ('r', 'm') and n.nspname not in ('pg_catalog', 'information_schema')");
-constexpr qint64 FreeSpaceMargin = 16 * 1024 * 1024;
 
 bool makePrivateFolder(const QString& path)
 {
@@ -122,9 +121,9 @@ private:
             return canceledOr({});
         m_control.setBytesTotal(estimate);
         const DiskUsage disk = DiskUsage::of(repository);
-        if (disk.valid && disk.availableBytes < estimate / 2 + FreeSpaceMargin)
+        if (!disk.hasRoomFor(estimate / 2))
             return Error{BackupJob::tr("Not enough free space in “%1”: about %2 are needed and %3 are free.")
-                             .arg(repository, humanSize(estimate / 2 + FreeSpaceMargin), humanSize(disk.availableBytes)),
+                             .arg(repository, humanSize(estimate / 2 + DiskUsage::MarginBytes), humanSize(disk.availableBytes)),
                          {}};
 
         m_bundleDir = QDir(repository).filePath(m_manifest.name);

@@ -150,7 +150,7 @@ private:
             m_parts.append(part);
             m_journal.folders.append(folder);
             const DiskUsage disk = DiskUsage::of(info.absolutePath());
-            if (disk.valid && disk.availableBytes < part->bytes + 16 * 1024 * 1024)
+            if (!disk.hasRoomFor(part->bytes))
                 return Error{RestoreJob::tr("Not enough free space beside “%1”: %2 are needed and %3 are free.")
                                  .arg(path, humanSize(part->bytes), humanSize(disk.availableBytes)),
                              {}};
@@ -192,7 +192,7 @@ private:
         }
         // The dump is decompressed into the repository: pg_database_size is a fair upper bound.
         const DiskUsage disk = DiskUsage::of(m_request.profile.repository);
-        if (disk.valid && disk.availableBytes < m.database->sizeBytes + 16 * 1024 * 1024)
+        if (!disk.hasRoomFor(m.database->sizeBytes))
             return Error{RestoreJob::tr("Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.")
                              .arg(m_request.profile.repository, humanSize(m.database->sizeBytes), humanSize(disk.availableBytes)),
                          {}};

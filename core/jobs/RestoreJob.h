@@ -15,6 +15,9 @@ namespace coffre {
 
 struct RestoreRequest
 {
+    // What a person types to confirm a restore (seed 000's word): the window and the CLI both ask for it.
+    static inline const QString Confirmation = QStringLiteral("OUI");
+
     Profile profile;
     QString password;
     Backup backup;

@@ -76,7 +76,6 @@ Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>&
         Status swapped = admin->swap(journal.database, journal.databaseBefore, journal.databaseRestored);
         if (!swapped)
             return swapped;
-        admin->setAllowConnections(journal.databaseBefore, true);
     }
     const QStringList movable = movableFolders(exclusions);
     for (qsizetype i = 0; i < journal.folders.size(); ++i) {

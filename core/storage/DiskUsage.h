@@ -15,6 +15,10 @@ struct DiskUsage
     static constexpr int WarningPercent = 80; // seed 004 alerts at 80 %
     bool nearlyFull() const { return valid && usedPercent >= WarningPercent; }
 
+    // Room for `bytes` plus a margin, so a job does not leave the disk at zero. Unknown: yes.
+    static constexpr qint64 MarginBytes = 16 * 1024 * 1024;
+    bool hasRoomFor(qint64 bytes) const { return !valid || availableBytes >= bytes + MarginBytes; }
+
     static DiskUsage of(const QString& path);
 };
 
