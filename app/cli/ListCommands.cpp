@@ -2,6 +2,7 @@
 
 #include "CliTarget.h"
 #include "TextTable.h"
+#include "catalog/BackupDescription.h"
 #include "catalog/Catalog.h"
 #include "catalog/ManifestWriter.h"
 #include "profile/ProfileStore.h"
@@ -128,34 +129,7 @@ int runInfo(const CliContext& cli)
         cli.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
         return ExitSuccess;
     }
-    cli.out << backup.name << u'\n' << ListCommands::tr("  status: %1").arg(statusToString(backup.status));
-    if (!backup.problem.isEmpty())
-        cli.out << QStringLiteral(" (%1)").arg(backup.problem);
-    cli.out << u'\n' << ListCommands::tr("  size: %1").arg(humanSize(backup.sizeBytes)) << u'\n';
-    if (!backup.manifest)
-        return ExitSuccess;
-    const Manifest& m = *backup.manifest;
-    cli.out << ListCommands::tr("  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s")
-                   .arg(kindToString(m.kind), m.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), m.coffreVersion,
-                        m.host, m.profile)
-                   .arg(double(m.durationMs) / 1000.0, 0, 'f', 1)
-            << u'\n';
-    if (!m.note.isEmpty())
-        cli.out << ListCommands::tr("  note: %1").arg(m.note) << u'\n';
-    if (m.database) {
-        const DatabasePart& db = *m.database;
-        cli.out << ListCommands::tr("  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)", nullptr, int(db.tables.size()))
-                       .arg(db.name, db.serverVersion, db.pgDumpVersion, humanSize(db.sizeBytes))
-                << u'\n';
-        for (const TableRowCount& t : db.tables)
-            cli.out << QStringLiteral("    %1.%2: %L3\n").arg(t.schema, t.table).arg(t.rows);
-    }
-    for (const SourcePart& s : m.sources)
-        cli.out << ListCommands::tr("  folder %1 (%2): %n file(s), %3", nullptr, int(s.fileCount)).arg(s.label, s.path, humanSize(s.bytes))
-                << u'\n';
-    cli.out << ListCommands::tr("  files:") << u'\n';
-    for (const BundleFile& f : m.files)
-        cli.out << QStringLiteral("    %1  %2  %3\n").arg(f.sha256, humanSize(f.size).rightJustified(10), f.path);
+    cli.out << BackupDescription::text(backup);
     return ExitSuccess;
 }
 

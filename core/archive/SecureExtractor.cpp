@@ -51,7 +51,7 @@ bool SecureExtractor::isSafeLinkTarget(const QByteArray& entryPath, const QByteA
 }
 
 Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archivePath, const QString& target,
-                                                          JobControl& control, qint64 maxBytes)
+                                                          JobControl& control, qint64 maxBytes, const EntryFilter& wanted)
 {
     const QByteArray root = QFile::encodeName(QDir::cleanPath(target));
     if (::mkdir(root.constData(), 0700) != 0)
@@ -92,6 +92,8 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
         if (!isSafeEntryPath(path))
             return refuse(tr("The archive “%1” holds an entry that would be written outside its folder (“%2”): it is refused.")
                               .arg(name, QString::fromUtf8(path)));
+        if (wanted && !wanted(components(path).join('/')))
+            continue; // libarchive reads past the data of an entry left unread
         const mode_t type = archive_entry_filetype(entry);
         const char* hardlink = archive_entry_hardlink(entry);
         if (hardlink) {

@@ -5,6 +5,8 @@
 
 #include <QCoreApplication>
 
+#include <functional>
+
 namespace coffre {
 
 // Extracts a tar (plain, .zst, .gz) or zip into a folder that must not exist yet, and never
@@ -25,9 +27,13 @@ public:
         QStringList skippedLinks; // symlinks that pointed outside the folder: never created
     };
 
+    // Given a path without "./" ("src/app.js"), whether to extract that entry.
+    using EntryFilter = std::function<bool(const QByteArray& path)>;
+
     // `maxBytes` (when > 0) caps what may be written: an archive that says it holds more is a bomb.
+    // `wanted`, when given, picks the entries to extract; the others are read past, never written.
     static Result<Summary> extract(const QString& archivePath, const QString& target, JobControl& control,
-                                   qint64 maxBytes = 0);
+                                   qint64 maxBytes = 0, const EntryFilter& wanted = {});
 
     // The checks, public for the tests: a relative path that stays inside its root.
     static bool isSafeEntryPath(const QByteArray& path);

@@ -1,44 +1,16 @@
 #include "DeleteJob.h"
 
+#include "catalog/BundleLayout.h"
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
 #include "storage/RepositoryLock.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
-#include <QRegularExpression>
 
 #include <cstdio>
 
 namespace coffre {
-namespace {
-
-// The files BackupJob writes, and nothing else: database.dump.zst, sources/backend.tar.zst, ...
-bool isBundleFile(const QString& path)
-{
-    static const QRegularExpression known(QStringLiteral(
-        "^(manifest\\.json(\\.tmp)?|RESTORE_INSTRUCTIONS\\.md(\\.tmp)?|SHA256SUMS(\\.tmp)?|database\\.(dump|sql)(\\.zst|\\.gz)?"
-        "|(sources|objects)/[A-Za-z0-9][A-Za-z0-9_.-]*\\.tar(\\.zst|\\.gz)?)$"));
-    return known.match(path).hasMatch();
-}
-
-// Every entry below a bundle folder is one BackupJob writes.
-QString foreignEntry(const QString& folder)
-{
-    QDirIterator it(folder, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QFileInfo info(it.next());
-        const QString path = QDir(folder).relativeFilePath(info.filePath());
-        const bool bundleFolder = info.isDir() && !info.isSymLink() && (path == u"sources" || path == u"objects");
-        const bool bundleFile = info.isFile() && !info.isSymLink() && isBundleFile(path);
-        if (!bundleFolder && !bundleFile)
-            return path;
-    }
-    return {};
-}
-
-} // namespace
 
 QString DeleteJob::refusal(const QString& repository, const QString& name)
 {
@@ -48,7 +20,7 @@ QString DeleteJob::refusal(const QString& repository, const QString& name)
     const Backup backup = Catalog::inspect(repository, name);
     if (backup.status == BackupStatus::Complete)
         return {};
-    if (const QString foreign = foreignEntry(folder.absoluteFilePath()); !foreign.isEmpty())
+    if (const QString foreign = BundleLayout::foreignEntry(folder.absoluteFilePath()); !foreign.isEmpty())
         return tr("“%1” is not a Coffre backup (it holds “%2”, which a backup never has): it is left alone.").arg(name, foreign);
     return {};
 }

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "Result.h"
+#include "catalog/Backup.h"
+#include "jobs/JobControl.h"
+#include "profile/Profile.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+namespace coffre {
+
+// What changed in the source folders since a backup: paths start with the source's label.
+struct TreeChanges
+{
+    QStringList added;     // on disk now, not in the backup
+    QStringList removed;   // in the backup, gone from disk
+    QStringList changed;   // in both, with other content (or another type, or another link target)
+    qint64 unchanged = 0;
+    QStringList missingRoots; // "backend: /srv/app/backend": folders that are not there at all
+    bool isEmpty() const { return added.isEmpty() && removed.isEmpty() && changed.isEmpty(); }
+};
+
+// Compares each source archive of a backup with its folder as it is now, leaving out what the
+// backup left out (its exclusions). Files of the same size and second of modification are taken
+// as unchanged, as rsync does; for the same size and another time, the contents are compared.
+// Folders themselves are not listed, only files and links.
+class TreeComparison
+{
+    Q_DECLARE_TR_FUNCTIONS(TreeComparison)
+
+public:
+    // `current`: where each label's folder is now (the profile's roots); a label not there is
+    // compared with the path the manifest recorded.
+    static Result<TreeChanges> run(const Backup& backup, const QList<SourceRoot>& current, JobControl& control);
+};
+
+} // namespace coffre

@@ -1,0 +1,105 @@
+#include "ImportJob.h"
+
+#include "VerifyJob.h"
+#include "archive/SecureExtractor.h"
+#include "catalog/BundleLayout.h"
+#include "catalog/BundleNames.h"
+#include "catalog/Catalog.h"
+#include "storage/DiskUsage.h"
+#include "storage/RepositoryLock.h"
+#include "util/HumanSize.h"
+#include "util/RenameNoReplace.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QUuid>
+#include <QtConcurrent>
+
+namespace coffre {
+namespace {
+
+// Whatever permissions the file carried, an imported backup is private like one made here.
+void makePrivate(const QString& folder)
+{
+    QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QDirIterator it(folder, QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QFileInfo info(it.next());
+        QFile::setPermissions(info.filePath(), info.isDir() ? QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                            : QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+}
+
+// Staging folders of imports that were killed: only ever ours, removed under the lock.
+void removeLeftovers(const QString& repository)
+{
+    const QStringList leftovers = QDir(repository).entryList({QLatin1String(ImportJob::StagingPrefix) + u'*'},
+                                                             QDir::Dirs | QDir::Hidden | QDir::NoSymLinks);
+    for (const QString& name : leftovers)
+        QDir(QDir(repository).filePath(name)).removeRecursively();
+}
+
+} // namespace
+
+QFuture<Result<Backup>> ImportJob::start(QString repository, QString file, std::shared_ptr<JobControl> control)
+{
+    return QtConcurrent::run([repository, file, control] { return run(repository, file, *control); });
+}
+
+Result<Backup> ImportJob::run(const QString& repository, const QString& file, JobControl& control)
+{
+    const QFileInfo input(file);
+    if (!input.isFile() || !input.isReadable())
+        return Error{tr("The file “%1” does not exist or cannot be read.").arg(file), {}};
+    if (!QFileInfo(repository).isDir())
+        return Error{tr("The repository folder “%1” does not exist.").arg(repository), {}};
+    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(repository);
+    if (!lock)
+        return lock.error();
+    removeLeftovers(repository);
+    if (!DiskUsage::of(repository).hasRoomFor(input.size()))
+        return Error{tr("Not enough free space in %1 for %2.").arg(repository, humanSize(input.size())), {}};
+
+    const QString staging = QDir(repository).filePath(QLatin1String(StagingPrefix) + QUuid::createUuid().toString(QUuid::Id128).left(12));
+    const auto removeStaging = qScopeGuard([&staging] { QDir(staging).removeRecursively(); });
+    const QString fileName = input.fileName();
+    auto refuse = [&](const QString& why) -> Result<Backup> {
+        return Error{tr("“%1” is not a Coffre backup that can be imported: %2 Nothing was added.").arg(fileName, why), {}};
+    };
+
+    control.setBytesTotal(2 * input.size()); // extracting, then checking every checksum
+    control.setPhase(tr("Reading %1…").arg(fileName));
+    // What an export holds is stored, not compressed: more than twice its size out is a bomb.
+    Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(file, staging, control, 2 * input.size() + (64 << 20));
+    if (!extracted)
+        return Error{extracted.error().message + u' ' + tr("Nothing was added."), extracted.error().detail, extracted.error().code};
+    if (!extracted->skippedLinks.isEmpty())
+        return refuse(tr("it holds links (“%1”), which a backup never has.").arg(extracted->skippedLinks.first()));
+
+    const QStringList top = QDir(staging).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    if (top.size() != 1 || !QFileInfo(QDir(staging).filePath(top.first())).isDir())
+        return refuse(tr("it should hold one folder, named after the backup, and it holds %n entries.", nullptr, int(top.size())));
+    const QString name = top.first();
+    if (!BundleNames::isValidName(name))
+        return refuse(tr("“%1” is not a valid backup name.").arg(name));
+    if (const QString foreign = BundleLayout::foreignEntry(QDir(staging).filePath(name)); !foreign.isEmpty())
+        return refuse(tr("it holds “%1”, which a backup never has.").arg(foreign));
+    Backup staged = Catalog::inspect(staging, name);
+    if (staged.status != BackupStatus::Complete)
+        return refuse(staged.problem);
+    if (staged.manifest->name != name)
+        return refuse(tr("its folder “%1” and its manifest (“%2”) name different backups.").arg(name, staged.manifest->name));
+    if (QFileInfo::exists(QDir(repository).filePath(name)))
+        return Error{tr("A backup named “%1” is already in %2: nothing was added.").arg(name, repository), {}};
+    if (Status verified = VerifyJob::run(staged, control); !verified)
+        return verified.error(); // "… Nothing was changed."
+
+    makePrivate(QDir(staging).filePath(name));
+    if (Status moved = renameNoReplace(QDir(staging).filePath(name), QDir(repository).filePath(name)); !moved)
+        return moved.error();
+    control.log(tr("Imported %1 from %2.").arg(name, file));
+    return Catalog::inspect(repository, name);
+}
+
+} // namespace coffre

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QCoreApplication>
+
+namespace coffre {
+
+// rename(2) that fails instead of replacing `to` when it exists (renameat2 RENAME_NOREPLACE;
+// on a file system without it, a check just before the rename).
+Status renameNoReplace(const QString& from, const QString& to);
+
+} // namespace coffre
