@@ -2,11 +2,14 @@
 
 #include "BackupFilterProxy.h"
 #include "BackupTableModel.h"
+#include "BrowseDialog.h"
 #include "CreateDialog.h"
 #include "JobLauncher.h"
 #include "JobsPanel.h"
 #include "RestoreDialog.h"
 #include "jobs/DeleteJob.h"
+#include "jobs/ExportJob.h"
+#include "jobs/ImportJob.h"
 #include "ProfileDialog.h"
 #include "RepositoryStatusBar.h"
 #include "Version.h"
@@ -18,6 +21,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QFileDialog>
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -26,6 +30,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -94,6 +99,8 @@ void MainWindow::createActions()
          QStringLiteral("document-save-as"), QStyle::SP_DialogSaveButton);
     make(m_browseAction, QStringLiteral("actionBrowse"), tr("&Browse"), QKeySequence(Qt::CTRL | Qt::Key_B),
          QStringLiteral("document-open"), QStyle::SP_DirOpenIcon);
+    make(m_importAction, QStringLiteral("actionImport"), tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I),
+         QStringLiteral("document-import"), QStyle::SP_DialogOpenButton);
     make(m_refreshAction, QStringLiteral("actionRefresh"), tr("Re&fresh"), QKeySequence::Refresh,
          QStringLiteral("view-refresh"), QStyle::SP_BrowserReload);
     make(m_newProfileAction, QStringLiteral("actionNewProfile"), tr("&New profile…"),
@@ -113,9 +120,12 @@ void MainWindow::createActions()
     connect(m_restoreAction, &QAction::triggered, this, &MainWindow::showRestoreDialog);
     connect(m_undoRestoreAction, &QAction::triggered, this, &MainWindow::undoLastRestore);
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
-    // Download and Browse arrive with their jobs; until then they say so.
-    for (QAction* action : {m_downloadAction, m_browseAction})
-        action->setStatusTip(tr("Not available in this version of Coffre yet."));
+    connect(m_downloadAction, &QAction::triggered, this, &MainWindow::downloadSelected);
+    connect(m_importAction, &QAction::triggered, this, &MainWindow::chooseImportFile);
+    connect(m_browseAction, &QAction::triggered, this, &MainWindow::showBrowseDialog);
+    m_downloadAction->setStatusTip(tr("Save the selected backup as one .zip or .tar file, to hand over or copy elsewhere."));
+    m_importAction->setStatusTip(tr("Add a backup saved with Download… to this profile's repository."));
+    m_browseAction->setStatusTip(tr("Look inside the selected backup: files, database, details."));
     m_createAction->setStatusTip(tr("Back up the database and the source folders of this profile now."));
     connect(m_createAction, &QAction::triggered, this, &MainWindow::showCreateDialog);
 
@@ -132,7 +142,8 @@ void MainWindow::createActions()
 void MainWindow::createMenus()
 {
     QMenu* backups = menuBar()->addMenu(tr("&Backups"));
-    backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_browseAction, m_downloadAction, m_deleteAction});
+    backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_browseAction, m_downloadAction, m_importAction,
+                         m_deleteAction});
     backups->addSeparator();
     backups->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -198,6 +209,7 @@ QWidget* MainWindow::createCentralArea()
     m_table->setColumnWidth(BackupTableModel::DateColumn, 150);
     m_table->setColumnWidth(BackupTableModel::SizeColumn, 90);
     m_table->setColumnWidth(BackupTableModel::KindColumn, 100);
+    connect(m_table, &QTableView::doubleClicked, this, &MainWindow::showBrowseDialog);
 
     m_emptyLabel = new QLabel;
     m_emptyLabel->setObjectName(QStringLiteral("emptyStateLabel"));
@@ -334,9 +346,10 @@ void MainWindow::updateActions()
     m_restoreAction->setEnabled(idle && selected && selected->status == BackupStatus::Complete);
     m_undoRestoreAction->setEnabled(idle && m_canUndoRestore);
     m_deleteAction->setEnabled(idle && !m_table->selectionModel()->selectedRows().isEmpty());
-    // The jobs behind these actions are not built yet: they stay off rather than pretend.
-    for (QAction* action : {m_downloadAction, m_browseAction})
-        action->setEnabled(false);
+    const bool complete = selected && selected->status == BackupStatus::Complete;
+    m_browseAction->setEnabled(complete); // reads only: fine while a job runs
+    m_downloadAction->setEnabled(complete);
+    m_importAction->setEnabled(hasProfile && idle);
 }
 
 void MainWindow::newProfile()
@@ -467,6 +480,73 @@ void MainWindow::deleteSelected()
         [names, bytes](const bool&) { return tr("Deleted %1 (%2).").arg(names.join(QStringLiteral(", ")), humanSize(bytes)); });
 }
 
+void MainWindow::downloadSelected()
+{
+    const Backup* backup = selectedBackup();
+    if (!backup || backup->status != BackupStatus::Complete)
+        return;
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        folder = QDir::homePath();
+    const QString zip = tr("Zip archive (*.zip)"), tar = tr("Tar archive (*.tar)");
+    QString chosenFilter = zip;
+    QString file = QFileDialog::getSaveFileName(this, tr("Download %1").arg(backup->name),
+                                                QDir(folder).filePath(backup->name + QStringLiteral(".zip")),
+                                                zip + QStringLiteral(";;") + tar, &chosenFilter);
+    if (file.isEmpty())
+        return;
+    if (!ExportJob::formatOf(file))
+        file += chosenFilter == tar ? QStringLiteral(".tar") : QStringLiteral(".zip");
+    startExport(*backup, file, true); // the save dialog asked before replacing a file
+}
+
+void MainWindow::startExport(const Backup& backup, const QString& file, bool overwrite)
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile)
+        return;
+    const ExportRequest request{backup, file, overwrite};
+    m_launcher->launch<qint64>(
+        tr("Download of %1").arg(backup.name), *profile, false,
+        [request](const QString&, std::shared_ptr<JobControl> control) { return ExportJob::start(request, control); },
+        [request](const qint64& bytes) {
+            return tr("%1 saved to %2 (%3); every checksum was verified.").arg(request.backup.name, request.destination, humanSize(bytes));
+        });
+}
+
+void MainWindow::chooseImportFile()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Import a backup"), QDir::homePath(),
+                                                      tr("Coffre backups (*.zip *.tar)"));
+    if (!file.isEmpty())
+        startImport(file);
+}
+
+void MainWindow::startImport(const QString& file)
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile)
+        return;
+    m_launcher->launch<Backup>(
+        tr("Import of %1").arg(QFileInfo(file).fileName()), *profile, false,
+        [repository = profile->repository, file](const QString&, std::shared_ptr<JobControl> control) {
+            return ImportJob::start(repository, file, control);
+        },
+        [](const Backup& backup) { return tr("%1 imported (%2); every checksum was verified.").arg(backup.name, humanSize(backup.sizeBytes)); });
+}
+
+BrowseDialog* MainWindow::showBrowseDialog()
+{
+    const Result<Profile> profile = currentProfile();
+    const Backup* backup = selectedBackup();
+    if (!profile || !backup || backup->status != BackupStatus::Complete)
+        return nullptr;
+    auto* dialog = new BrowseDialog(*profile, *backup, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 const Backup* MainWindow::selectedBackup() const
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
@@ -492,10 +572,16 @@ void MainWindow::showDialogForScreenshot(const QString& name)
     if (!profile)
         return;
     QDialog* dialog = nullptr;
-    if (name == u"restore" && m_model->rowCount() > 0)
+    if (name == u"browse" && m_model->rowCount() > 0) {
+        m_table->selectRow(0);
+        dialog = showBrowseDialog();
+        if (auto* browse = qobject_cast<BrowseDialog*>(dialog)) // a file open, as someone reading it would have it
+            connect(browse, &BrowseDialog::filesLoaded, browse, [browse] { browse->selectFirstFile(); });
+    } else if (name == u"restore" && m_model->rowCount() > 0) {
         dialog = new RestoreDialog(*profile, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
-    else if (name == u"create")
+    } else if (name == u"create") {
         dialog = new CreateDialog(*profile, this);
+    }
     if (!dialog)
         return;
     dialog->setAttribute(Qt::WA_DeleteOnClose);

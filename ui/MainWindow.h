@@ -18,6 +18,7 @@ class QTableView;
 namespace coffre {
 
 class BackupFilterProxy;
+class BrowseDialog;
 class BackupTableModel;
 class JobLauncher;
 class JobRow;
@@ -50,6 +51,12 @@ public:
     void showDialogForScreenshot(const QString& name);
     // The Restore dialog ends here.
     void startRestore(RestoreRequest request);
+    // Download… ends here, once the file is chosen (and its replacement agreed to).
+    void startExport(const Backup& backup, const QString& file, bool overwrite);
+    // Import… ends here.
+    void startImport(const QString& file);
+    // Opens the selected backup's Browse dialog (not modal); null when the selection is not one complete backup.
+    BrowseDialog* showBrowseDialog();
 
 signals:
     // After each scan of the repository has reached the list (tests and --screenshot wait on it).
@@ -78,6 +85,8 @@ private:
     void showCreateDialog();
     void showRestoreDialog();
     void deleteSelected();
+    void downloadSelected();
+    void chooseImportFile();
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
     void recoverInterruptedRestore();
@@ -107,6 +116,7 @@ private:
     QAction* m_deleteAction = nullptr;
     QAction* m_downloadAction = nullptr;
     QAction* m_browseAction = nullptr;
+    QAction* m_importAction = nullptr;
     QAction* m_refreshAction = nullptr;
     QAction* m_newProfileAction = nullptr;
     QAction* m_editProfileAction = nullptr;

@@ -1,9 +1,11 @@
 #include "CliTarget.h"
 
 #include "catalog/BundleNames.h"
+#include "catalog/Catalog.h"
 #include "profile/ProfileStore.h"
 
 #include <QDir>
+#include <QFileInfo>
 
 namespace coffre {
 
@@ -76,6 +78,16 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
     if (profile.repository.isEmpty())
         return Error{tr("No repository: give --repository DIR or a --profile that has one."), {}};
     return profile;
+}
+
+Result<Backup> CliTarget::completeBackup(const Profile& profile, const QString& name)
+{
+    if (!BundleNames::isValidName(name) || !QFileInfo(QDir(profile.repository).filePath(name)).isDir())
+        return Error{tr("There is no backup named “%1” in %2.").arg(name, profile.repository), {}};
+    Backup backup = Catalog::inspect(profile.repository, name);
+    if (backup.status != BackupStatus::Complete)
+        return Error{tr("The backup “%1” is %2: %3").arg(name, statusToString(backup.status), backup.problem), {}};
+    return backup;
 }
 
 } // namespace coffre

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Result.h"
+#include "catalog/Backup.h"
 #include "profile/Profile.h"
 
 #include <QCommandLineParser>
@@ -19,6 +20,8 @@ public:
     static QStringList optionsTakingValue();
     // Fails with a usage error (wrong name, nothing to work on) that the caller reports with exit status 2.
     static Result<Profile> resolve(const QCommandLineParser& parser);
+    // The complete backup `name` of the profile's repository, or why there is none.
+    static Result<Backup> completeBackup(const Profile& profile, const QString& name);
 };
 
 } // namespace coffre

@@ -1,8 +1,10 @@
+#include "BrowseCommands.h"
 #include "Cli.h"
 #include "CreateCommand.h"
 #include "DeleteCommand.h"
 #include "ListCommands.h"
 #include "RestoreCommands.h"
+#include "TransferCommands.h"
 #include "util/AppSetup.h"
 
 #include <QCoreApplication>
@@ -19,6 +21,7 @@ int main(int argc, char* argv[])
         QLoggingCategory::setFilterRules(QStringLiteral("coffre.*.info=false"));
     Cli cli({ListCommands::profiles(), ListCommands::list(), ListCommands::info(), CreateCommand::command(), RestoreCommands::restore(),
              RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
-             DeleteCommand::command()});
+             DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
+             TransferCommands::exportBackup(), TransferCommands::importBackup()});
     return cli.run(QCoreApplication::arguments());
 }

@@ -74,6 +74,8 @@ void FileTree::finish()
                 return folderA;
             return m_nodes[a].name < m_nodes[b].name;
         });
+        for (int row = 0; row < node.children.size(); ++row)
+            m_nodes[node.children[row]].row = row;
     }
 }
 

@@ -20,6 +20,7 @@ public:
         QString name;
         int parent = -1;
         QList<int> children; // folders first, then by name, once `finish()` ran
+        int row = 0;         // this node's place among its parent's children, once `finish()` ran
         ArchiveEntry::Type type = ArchiveEntry::Type::Directory;
         qint64 size = 0;     // a folder's is the sum of the files below it
         qint64 modified = 0;

@@ -1,0 +1,83 @@
+#include "TransferCommands.h"
+
+#include "CliJobRunner.h"
+#include "CliTarget.h"
+#include "jobs/ExportJob.h"
+#include "jobs/ImportJob.h"
+#include "util/HumanSize.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace coffre {
+namespace {
+
+int runExport(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const QStringList names = cli.parser.positionalArguments().mid(1);
+    const QString destination = cli.parser.value(QStringLiteral("to"));
+    if (names.size() != 1 || destination.isEmpty())
+        return cli.usage(TransferCommands::tr("Name one backup and the file to write with --to (.zip or .tar)."));
+    if (!ExportJob::formatOf(destination))
+        return cli.usage(TransferCommands::tr("--to names a .zip or a .tar file."));
+    const Result<Backup> backup = CliTarget::completeBackup(*target, names.first());
+    if (!backup)
+        return cli.fail(backup.error());
+    ExportRequest request{*backup, QFileInfo(destination).absoluteFilePath(), cli.parser.isSet(QStringLiteral("force"))};
+    const Result<qint64> written = runWithPassword<qint64>(*target, false, CliJobRunner::stderrIsTerminal(),
+                                                           [request](const QString&, std::shared_ptr<JobControl> control) {
+                                                               return ExportJob::start(request, control);
+                                                           });
+    if (!written)
+        return cli.fail(written.error());
+    cli.out << TransferCommands::tr("Saved %1 to %2 (%3); every checksum was verified.")
+                   .arg(backup->name, request.destination, humanSize(*written))
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+int runImport(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    const QStringList files = cli.parser.positionalArguments().mid(1);
+    if (files.size() != 1)
+        return cli.usage(TransferCommands::tr("Name one file to import (.zip or .tar, as export writes them)."));
+    const QString file = QFileInfo(files.first()).absoluteFilePath();
+    const Result<Backup> imported = runWithPassword<Backup>(*target, false, CliJobRunner::stderrIsTerminal(),
+                                                            [&](const QString&, std::shared_ptr<JobControl> control) {
+                                                                return ImportJob::start(target->repository, file, control);
+                                                            });
+    if (!imported)
+        return cli.fail(imported.error());
+    cli.out << TransferCommands::tr("Imported %1 (%2) into %3; every checksum was verified.")
+                   .arg(imported->name, humanSize(imported->sizeBytes), target->repository)
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+} // namespace
+
+CliCommand TransferCommands::exportBackup()
+{
+    return {QStringLiteral("export"), tr("Save a backup as one .zip or .tar file (to hand over or copy elsewhere)."),
+            QStringLiteral("NAME --to FILE"),
+            [] {
+                return QList<QCommandLineOption>{
+                    {QStringLiteral("to"), tr("The file to write; .zip or .tar decides the format."), QStringLiteral("FILE")},
+                    {QStringLiteral("force"), tr("Replace the file if it exists.")}};
+            },
+            runExport};
+}
+
+CliCommand TransferCommands::importBackup()
+{
+    return {QStringLiteral("import"), tr("Add an exported backup (.zip or .tar) to the repository, after checking it."),
+            QStringLiteral("FILE"), {}, runImport};
+}
+
+} // namespace coffre
