@@ -1,10 +1,14 @@
 #include "TestBundles.h"
 
 #include "catalog/ManifestWriter.h"
+#include "jobs/BackupJob.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
+
+#include <unistd.h>
 
 namespace coffre::test {
 namespace {
@@ -103,6 +107,57 @@ QString writeDamagedBundle(const QString& repository, const QString& name)
     writeFile(QDir(dir).filePath(QStringLiteral("database.dump")), contentOf(name, 200));
     writeFile(QDir(dir).filePath(QStringLiteral("manifest.json")), "{\"format\": 1, \"name\": ");
     return dir;
+}
+
+void writeSampleTree(const QString& root)
+{
+    writeFile(root + QStringLiteral("/package.json"), "{\"name\": \"shop\", \"version\": \"1.0.0\"}\n");
+    writeFile(root + QStringLiteral("/.env"), "DATABASE_URL=postgresql://localhost/shop\nSECRET=s3cr3t\n");
+    writeFile(root + QStringLiteral("/src/app.js"), "console.log('hello');\n");
+    writeFile(root + QStringLiteral("/src/lib/util.js"), "export const two = 2;\n");
+    writeFile(root + QStringLiteral("/prisma/schema.prisma"), "model User { id Int @id }\n");
+    writeFile(root + QStringLiteral("/prisma/migrations/001_init/migration.sql"), "CREATE TABLE users (id int);\n");
+    QByteArray logo(3000, Qt::Uninitialized);
+    for (int i = 0; i < logo.size(); ++i)
+        logo[i] = char(i * 7 % 256); // holds NUL bytes: binary
+    writeFile(root + QStringLiteral("/public/logo.png"), logo);
+    writeFile(root + QStringLiteral("/logs/big.txt"), contentOf(QStringLiteral("a line of a big log file"), 1536 * 1024));
+    writeFile(root + QStringLiteral("/node_modules/left-pad/index.js"), "module.exports = 1;\n");
+    QFile::link(QStringLiteral("src/app.js"), root + QStringLiteral("/main.js"));
+}
+
+Backup makeSourcesBackup(const QString& repository, const QList<SourceRoot>& sources, const QString& name)
+{
+    BackupRequest request;
+    request.profile.name = QStringLiteral("test");
+    request.profile.repository = repository;
+    request.profile.sources = sources;
+    request.includeDatabase = false;
+    request.name = name;
+    JobControl control;
+    Result<Backup> backup = BackupJob::run(request, control);
+    if (!backup)
+        qFatal("cannot make a backup: %s", qPrintable(backup.error().toLogString()));
+    return *backup;
+}
+
+QMap<QString, QByteArray> treeContents(const QString& root)
+{
+    QMap<QString, QByteArray> files;
+    QDirIterator it(root, QDir::Files | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QFileInfo info(it.next());
+        const QString path = QDir(root).relativeFilePath(info.filePath());
+        if (info.isSymLink()) {
+            QByteArray target(4096, Qt::Uninitialized);
+            const ssize_t length = ::readlink(QFile::encodeName(info.filePath()).constData(), target.data(), size_t(target.size()));
+            files.insert(path, "-> " + target.left(qMax<ssize_t>(length, 0)));
+            continue;
+        }
+        QFile file(info.filePath());
+        files.insert(path, file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<unreadable>"));
+    }
+    return files;
 }
 
 } // namespace coffre::test

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "catalog/Backup.h"
 #include "catalog/Manifest.h"
+#include "profile/Profile.h"
 
 #include <QDateTime>
 #include <QString>
@@ -29,5 +31,13 @@ QString writeCompleteBundle(const QString& repository, const BundleSpec& spec);
 QString writeIncompleteBundle(const QString& repository, const QString& name, qint64 bytes = 500);
 // A folder whose manifest is not valid JSON.
 QString writeDamagedBundle(const QString& repository, const QString& name);
+
+// A small web application's folder: text files, a binary file, a 1.5 MB file, nested folders,
+// a link inside the tree, and a node_modules that the default exclusions leave out.
+void writeSampleTree(const QString& root);
+// A real backup of `sources` only (no database), made by BackupJob; fails the process if it cannot.
+Backup makeSourcesBackup(const QString& repository, const QList<SourceRoot>& sources, const QString& name);
+// Every file of a folder (relative path → bytes), links as "-> target": to compare two trees.
+QMap<QString, QByteArray> treeContents(const QString& root);
 
 } // namespace coffre::test

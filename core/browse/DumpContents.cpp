@@ -31,8 +31,11 @@ QList<DumpObject> DumpContents::parse(const QByteArray& listing)
 {
     QList<DumpObject> objects;
     for (const QByteArray& rawLine : listing.split('\n')) {
-        const QString line = QString::fromUtf8(rawLine).trimmed();
-        if (line.isEmpty() || line.startsWith(u';'))
+        QString line = QString::fromUtf8(rawLine);
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        // Not trimmed at the end: an object without owner ends with a space ("COMMENT - EXTENSION plpgsql ").
+        if (line.trimmed().isEmpty() || line.startsWith(u';'))
             continue;
         // "<dump id>; <table oid> <oid> <type> <schema or -> <name> <owner>"
         const qsizetype semicolon = line.indexOf(QLatin1String("; "));

@@ -45,8 +45,10 @@ ArchiveEntry::Type typeOf(SourceTree::Type type)
 }
 
 // One source: the archive read once, start to end; contents hashed only when size matches and time does not.
+// Files touched from `racySince` on (the backup's start) may have changed within the second the
+// archive recorded: their contents are compared even when size and time agree (as git does).
 Status compareOne(const QString& label, const QString& archivePath, const QString& root, const QStringList& exclusions,
-                  TreeChanges& changes, JobControl& control)
+                  qint64 racySince, TreeChanges& changes, JobControl& control)
 {
     Result<SourceTree> now = SourceTreeScanner::scan(root, Exclusions(exclusions), &control);
     if (!now)
@@ -82,7 +84,8 @@ Status compareOne(const QString& label, const QString& archivePath, const QStrin
         } else if (same && entry.type == ArchiveEntry::Type::File) {
             struct stat st;
             same = ::lstat(full.constData(), &st) == 0 && qint64(st.st_size) == entry.size;
-            if (same && qint64(st.st_mtim.tv_sec) != entry.modified) {
+            const qint64 modified = qint64(st.st_mtim.tv_sec);
+            if (same && (modified != entry.modified || modified >= racySince)) {
                 Sha256 hash;
                 const Status read = reader.readData([&](const char* data, qint64 size) {
                     hash.add(data, size);
@@ -126,7 +129,7 @@ Result<TreeChanges> TreeComparison::run(const Backup& backup, const QList<Source
         }
         control.setPhase(tr("Comparing %1 with %2…").arg(source.label, root));
         if (Status compared = compareOne(source.label, QDir(backup.path).filePath(source.archive), root, source.exclusions,
-                                         changes, control);
+                                         backup.manifest->created.toSecsSinceEpoch() - 1, changes, control);
             !compared)
             return compared.error();
     }

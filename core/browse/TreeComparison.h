@@ -23,7 +23,8 @@ struct TreeChanges
 
 // Compares each source archive of a backup with its folder as it is now, leaving out what the
 // backup left out (its exclusions). Files of the same size and second of modification are taken
-// as unchanged, as rsync does; for the same size and another time, the contents are compared.
+// as unchanged, as rsync does, unless touched since the backup began; otherwise, for the same
+// size, the contents are compared.
 // Folders themselves are not listed, only files and links.
 class TreeComparison
 {
