@@ -8,6 +8,8 @@
 #include <QDirIterator>
 #include <QFile>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <unistd.h>
 
 namespace coffre::test {
@@ -158,6 +160,34 @@ QMap<QString, QByteArray> treeContents(const QString& root)
         files.insert(path, file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<unreadable>"));
     }
     return files;
+}
+
+QString writeTar(const QString& path, const QList<Entry>& entries)
+{
+    archive* a = archive_write_new();
+    archive_write_set_format_pax_restricted(a);
+    archive_write_open_filename(a, QFile::encodeName(path).constData());
+    for (const Entry& e : entries) {
+        archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, e.path.constData());
+        archive_entry_set_perm(entry, 0644);
+        if (e.hardlink) {
+            archive_entry_set_hardlink(entry, e.content.constData());
+        } else {
+            archive_entry_set_filetype(entry, e.type);
+            if (e.type == AE_IFLNK)
+                archive_entry_set_symlink(entry, e.content.constData());
+            if (e.type == AE_IFREG)
+                archive_entry_set_size(entry, e.content.size());
+        }
+        archive_write_header(a, entry);
+        if (e.type == AE_IFREG && !e.hardlink)
+            archive_write_data(a, e.content.constData(), size_t(e.content.size()));
+        archive_entry_free(entry);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    return path;
 }
 
 } // namespace coffre::test

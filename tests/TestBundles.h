@@ -5,6 +5,8 @@
 #include "profile/Profile.h"
 
 #include <QDateTime>
+
+#include <sys/types.h>
 #include <QString>
 
 namespace coffre::test {
@@ -39,5 +41,15 @@ void writeSampleTree(const QString& root);
 Backup makeSourcesBackup(const QString& repository, const QList<SourceRoot>& sources, const QString& name);
 // Every file of a folder (relative path → bytes), links as "-> target": to compare two trees.
 QMap<QString, QByteArray> treeContents(const QString& root);
+
+// One entry of a tar made by writeTar: any name at all, which is the point (hostile archives).
+struct Entry
+{
+    QByteArray path;
+    mode_t type = 0100000; // AE_IFREG
+    QByteArray content;    // file content, or the link target
+    bool hardlink = false;
+};
+QString writeTar(const QString& path, const QList<Entry>& entries);
 
 } // namespace coffre::test

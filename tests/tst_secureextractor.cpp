@@ -1,3 +1,4 @@
+#include "TestBundles.h"
 #include "archive/SecureExtractor.h"
 
 #include <QDir>
@@ -11,13 +12,8 @@
 
 using namespace coffre;
 
-struct Entry
-{
-    QByteArray path;
-    mode_t type = AE_IFREG;
-    QByteArray content; // file content, or the link target
-    bool hardlink = false;
-};
+using test::Entry;
+using test::writeTar;
 Q_DECLARE_METATYPE(QList<Entry>)
 
 // Hostile and broken archives: made here with libarchive (which writes any entry name), plus the
@@ -27,34 +23,6 @@ class TestSecureExtractor : public QObject
     Q_OBJECT
 
 private:
-    static QString writeTar(const QString& path, const QList<Entry>& entries)
-    {
-        archive* a = archive_write_new();
-        archive_write_set_format_pax_restricted(a);
-        archive_write_open_filename(a, QFile::encodeName(path).constData());
-        for (const Entry& e : entries) {
-            archive_entry* entry = archive_entry_new();
-            archive_entry_set_pathname(entry, e.path.constData());
-            archive_entry_set_perm(entry, 0644);
-            if (e.hardlink) {
-                archive_entry_set_hardlink(entry, e.content.constData());
-            } else {
-                archive_entry_set_filetype(entry, e.type);
-                if (e.type == AE_IFLNK)
-                    archive_entry_set_symlink(entry, e.content.constData());
-                if (e.type == AE_IFREG)
-                    archive_entry_set_size(entry, e.content.size());
-            }
-            archive_write_header(a, entry);
-            if (e.type == AE_IFREG && !e.hardlink)
-                archive_write_data(a, e.content.constData(), size_t(e.content.size()));
-            archive_entry_free(entry);
-        }
-        archive_write_close(a);
-        archive_write_free(a);
-        return path;
-    }
-
     // Everything below `dir`, to prove that nothing was written beside the target.
     static QStringList allEntries(const QString& dir)
     {
