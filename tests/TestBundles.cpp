@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QProcess>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -188,6 +189,18 @@ QString writeTar(const QString& path, const QList<Entry>& entries)
     archive_write_close(a);
     archive_write_free(a);
     return path;
+}
+
+CliRun runCli(const QString& program, const QStringList& arguments, const QString& configHome)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    process.setProcessEnvironment(env);
+    process.start(program, arguments);
+    if (!process.waitForFinished(120000))
+        qFatal("%s did not finish", qPrintable(program));
+    return {process.exitCode(), process.readAllStandardOutput(), QString::fromUtf8(process.readAllStandardError())};
 }
 
 } // namespace coffre::test

@@ -52,4 +52,13 @@ struct Entry
 };
 QString writeTar(const QString& path, const QList<Entry>& entries);
 
+// A run of coffre-cli with its own settings folder.
+struct CliRun
+{
+    int status = -1;
+    QByteArray out;
+    QString err;
+};
+CliRun runCli(const QString& program, const QStringList& arguments, const QString& configHome);
+
 } // namespace coffre::test
