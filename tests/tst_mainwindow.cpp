@@ -241,7 +241,7 @@ private slots:
     void actionsHaveShortcuts()
     {
         MainWindow window(store());
-        for (const char* name : {"actionCreate", "actionRestore", "actionDelete", "actionDownload", "actionBrowse",
+        for (const char* name : {"actionCreate", "actionRestore", "actionDelete", "actionDownload", "actionBrowse", "actionImport",
                                  "actionRefresh", "actionNewProfile", "actionEditProfile", "actionFilter"}) {
             const auto* action = window.findChild<QAction*>(QLatin1String(name));
             QVERIFY2(action, name);
