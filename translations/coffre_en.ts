@@ -2,9 +2,80 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ArchiveReader</name>
+    <message>
+        <source>The archive “%1” is damaged or truncated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive “%1” cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AtomicFile</name>
     <message>
         <source>Could not write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BackupDescription</name>
+    <message>
+        <source>  status: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  size: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  note: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)</source>
+        <translation>
+            <numerusform>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table</numerusform>
+            <numerusform>  database %1: PostgreSQL %2, pg_dump %3, %4, %n tables</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  folder %1 (%2): %n file(s), %3</source>
+        <translation>
+            <numerusform>  folder %1 (%2): %n file, %3</numerusform>
+            <numerusform>  folder %1 (%2): %n files, %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>  files:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BackupFiles</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the list of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a file of the backup “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a file: it has no content to show.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -64,6 +135,81 @@
     </message>
     <message>
         <source>Writing the manifest…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BrowseCommands</name>
+    <message>
+        <source>Name the backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is a binary file (%2): use extract to get it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(the first %1 of %2 shown; use extract for the whole file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name one backup; give the folder with --path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not in the backup %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TYPE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MODIFIED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the files or folders to extract, and the folder to put them in with --to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not compared, the folder is not there: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 added, %2 removed, %3 changed, %4 unchanged since %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List a folder of a backup&apos;s source archives, or print one of its text files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder or file inside the backup, starting with the source&apos;s label (backend/src). Without it: the sources.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy files or folders out of a backup, without restoring it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder to put them in (each under its own name).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files added, removed and changed in the source folders since a backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the changes as a JSON object.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -185,6 +331,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>No repository: give --repository DIR or a --profile that has one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -394,6 +548,146 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>DumpContents</name>
+    <message>
+        <source>The backup “%1” holds no database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not start pg_restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore could not read the dump of “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportJob</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the file with .zip or .tar at the end: “%1” says neither.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist or cannot be written to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” already exists: it was left as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest of “%1” cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1 for %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write “%1” (is the disk full?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” of the backup cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its size does not match the manifest. Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled: nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checksum OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing to disk…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not move “%1” to “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportJob</name>
+    <message>
+        <source>The file “%1” does not exist or cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The repository folder “%1” does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1 for %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a Coffre backup that can be imported: %2 Nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it holds links (“%1”), which a backup never has.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>it should hold one folder, named after the backup, and it holds %n entries.</source>
+        <translation>
+            <numerusform>it should hold one folder, named after the backup, and it holds %n entry.</numerusform>
+            <numerusform>it should hold one folder, named after the backup, and it holds %n entries.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid backup name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it holds “%1”, which a backup never has.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its folder “%1” and its manifest (“%2”) name different backups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A backup named “%1” is already in %2: nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported %1 from %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ListCommands</name>
     <message>
         <source>Print JSON for scripts instead of a table.</source>
@@ -468,40 +762,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>There is no backup named “%1” in %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>  status: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>  size: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>  note: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)</source>
-        <translation>
-            <numerusform>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table</numerusform>
-            <numerusform>  database %1: PostgreSQL %2, pg_dump %3, %4, %n tables</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>  folder %1 (%2): %n file(s), %3</source>
-        <translation>
-            <numerusform>  folder %1 (%2): %n file, %3</numerusform>
-            <numerusform>  folder %1 (%2): %n files, %3</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>  files:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -767,6 +1027,17 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>about %1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RenameNoReplace</name>
+    <message>
+        <source>“%1” already exists: it was left as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not move “%1” to “%2”.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1157,6 +1428,41 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>SelectionExtractor</name>
+    <message>
+        <source>Choose the files or folders to extract.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist or cannot be written to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a file or folder of the backup “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Two of the chosen entries are named “%1”: extract them one at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” already exists in %2: nothing was extracted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write in the folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extracting from %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1/%2” is not in the backup “%3”: nothing was extracted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SourceTreeScanner</name>
     <message>
         <source>The source folder “%1” cannot be opened.</source>
@@ -1164,6 +1470,45 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TransferCommands</name>
+    <message>
+        <source>Name one backup and the file to write with --to (.zip or .tar).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--to names a .zip or a .tar file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2 (%3); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name one file to import (.zip or .tar, as export writes them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported %1 (%2) into %3; every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a backup as one .zip or .tar file (to hand over or copy elsewhere).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file to write; .zip or .tar decides the format.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the file if it exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add an exported backup (.zip or .tar) to the repository, after checking it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1191,6 +1536,21 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>“%1” shrank while the backup ran; padded with zeros.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TreeComparison</name>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing %1 with %2…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1285,6 +1645,162 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>coffre::BrowseDialog</name>
+    <message>
+        <source>Browse %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;tails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find files by name or path (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the list of files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a file to see its first lines.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Extract…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the selected files or folders to a folder of your choice, without restoring anything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Compare with current folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files added, removed and changed in the profile&apos;s folders since this backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This backup holds no database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the dump&apos;s table of contents…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Database %1 (PostgreSQL %2, %3): %n object(s) in the dump; row counts as of the backup.</source>
+        <translation>
+            <numerusform>Database %1 (PostgreSQL %2, %3): %n object in the dump; row counts as of the backup.</numerusform>
+            <numerusform>Database %1 (PostgreSQL %2, %3): %n objects in the dump; row counts as of the backup.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The first %1 matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n match</numerusform>
+            <numerusform>%n matches</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is a binary file (%2): extract it to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+[… only the first %1 of %2 is shown]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extract to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extracting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Extracted %n item(s) to %1.</source>
+        <translation>
+            <numerusform>Extracted %n item to %1.</numerusform>
+            <numerusform>Extracted %n items to %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing with the folders as they are now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since %1: %2 added, %3 removed, %4 changed, %5 unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not compared, the folder is not there: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>coffre::CreateDialog</name>
     <message>
         <source>Create backup — %1</source>
@@ -1336,6 +1852,25 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The name may use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and may not start with &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::FileTreeModel</name>
+    <message>
+        <source>Link to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modified</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1419,10 +1954,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not available in this version of Coffre yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1592,6 +2123,58 @@ Password for %2:</source>
     </message>
     <message>
         <source>Deleted %1 (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the selected backup as one .zip or .tar file, to hand over or copy elsewhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a backup saved with Download… to this profile&apos;s repository.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look inside the selected backup: files, database, details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zip archive (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tar archive (*.tar)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 saved to %2 (%3); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre backups (*.zip *.tar)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 imported (%2); every checksum was verified.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1851,7 +2434,7 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore).</source>
+        <source>With --screenshot: picture this dialog (create, restore, browse).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

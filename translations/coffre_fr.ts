@@ -2,10 +2,81 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>ArchiveReader</name>
+    <message>
+        <source>The archive “%1” is damaged or truncated.</source>
+        <translation>L’archive «&#xa0;%1&#xa0;» est endommagée ou tronquée.</translation>
+    </message>
+    <message>
+        <source>The archive “%1” cannot be opened.</source>
+        <translation>Impossible d’ouvrir l’archive «&#xa0;%1&#xa0;».</translation>
+    </message>
+</context>
+<context>
     <name>AtomicFile</name>
     <message>
         <source>Could not write “%1”.</source>
         <translation>Impossible d’écrire «&#xa0;%1&#xa0;».</translation>
+    </message>
+</context>
+<context>
+    <name>BackupDescription</name>
+    <message>
+        <source>  status: %1</source>
+        <translation>  état&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>  size: %1</source>
+        <translation>  taille&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s</source>
+        <translation>  type&#xa0;: %1, faite le %2 par Coffre %3 sur %4 (profil %5), en %6 s</translation>
+    </message>
+    <message>
+        <source>  note: %1</source>
+        <translation>  note&#xa0;: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)</source>
+        <translation>
+            <numerusform>  base de données %1&#xa0;: PostgreSQL %2, pg_dump %3, %4, %n table</numerusform>
+            <numerusform>  base de données %1&#xa0;: PostgreSQL %2, pg_dump %3, %4, %n tables</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  folder %1 (%2): %n file(s), %3</source>
+        <translation>
+            <numerusform>  dossier %1 (%2)&#xa0;: %n fichier, %3</numerusform>
+            <numerusform>  dossier %1 (%2)&#xa0;: %n fichiers, %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>  files:</source>
+        <translation>  fichiers&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>BackupFiles</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>Reading the list of %1…</source>
+        <translation>Lecture de la liste de %1…</translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a file of the backup “%2”.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un fichier de la sauvegarde «&#xa0;%2&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” is not a file: it has no content to show.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un fichier&#xa0;: il n’a pas de contenu à afficher.</translation>
     </message>
 </context>
 <context>
@@ -65,6 +136,81 @@
     <message>
         <source>Writing the manifest…</source>
         <translation>Écriture du manifeste…</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseCommands</name>
+    <message>
+        <source>Name the backup.</source>
+        <translation>Nommez la sauvegarde.</translation>
+    </message>
+    <message>
+        <source>“%1” is a binary file (%2): use extract to get it.</source>
+        <translation>«&#xa0;%1&#xa0;» est un fichier binaire (%2)&#xa0;: utilisez extract pour le récupérer.</translation>
+    </message>
+    <message>
+        <source>(the first %1 of %2 shown; use extract for the whole file)</source>
+        <translation>(les premiers %1 sur %2 sont affichés&#xa0;; utilisez extract pour le fichier entier)</translation>
+    </message>
+    <message>
+        <source>Name one backup; give the folder with --path.</source>
+        <translation>Nommez une seule sauvegarde&#xa0;; indiquez le dossier avec --path.</translation>
+    </message>
+    <message>
+        <source>“%1” is not in the backup %2.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas dans la sauvegarde %2.</translation>
+    </message>
+    <message>
+        <source>TYPE</source>
+        <translation>TYPE</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>TAILLE</translation>
+    </message>
+    <message>
+        <source>MODIFIED</source>
+        <translation>MODIFIÉ</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NOM</translation>
+    </message>
+    <message>
+        <source>Name the files or folders to extract, and the folder to put them in with --to.</source>
+        <translation>Nommez les fichiers ou dossiers à extraire, et le dossier où les mettre avec --to.</translation>
+    </message>
+    <message>
+        <source>Not compared, the folder is not there: %1</source>
+        <translation>Non comparé, le dossier n’existe pas&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 removed, %3 changed, %4 unchanged since %5.</source>
+        <translation>%1 ajoutés, %2 supprimés, %3 modifiés, %4 inchangés depuis %5.</translation>
+    </message>
+    <message>
+        <source>List a folder of a backup&apos;s source archives, or print one of its text files.</source>
+        <translation>Lister un dossier des archives de sources d’une sauvegarde, ou afficher l’un de ses fichiers texte.</translation>
+    </message>
+    <message>
+        <source>The folder or file inside the backup, starting with the source&apos;s label (backend/src). Without it: the sources.</source>
+        <translation>Le dossier ou fichier dans la sauvegarde, en commençant par le libellé de la source (backend/src). Sans cela&#xa0;: les sources.</translation>
+    </message>
+    <message>
+        <source>Copy files or folders out of a backup, without restoring it.</source>
+        <translation>Copier des fichiers ou dossiers hors d’une sauvegarde, sans la restaurer.</translation>
+    </message>
+    <message>
+        <source>The folder to put them in (each under its own name).</source>
+        <translation>Le dossier où les mettre (chacun sous son propre nom).</translation>
+    </message>
+    <message>
+        <source>Files added, removed and changed in the source folders since a backup.</source>
+        <translation>Fichiers ajoutés, supprimés et modifiés dans les dossiers sources depuis une sauvegarde.</translation>
+    </message>
+    <message>
+        <source>Print the changes as a JSON object.</source>
+        <translation>Afficher les changements sous forme d’objet JSON.</translation>
     </message>
 </context>
 <context>
@@ -196,6 +342,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>No repository: give --repository DIR or a --profile that has one.</source>
         <translation>Aucun dépôt&#xa0;: indiquez --repository DIR ou un --profile qui en définit un.</translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation>Il n’y a pas de sauvegarde nommée «&#xa0;%1&#xa0;» dans %2.</translation>
+    </message>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
     </message>
 </context>
 <context>
@@ -404,6 +558,146 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>DumpContents</name>
+    <message>
+        <source>The backup “%1” holds no database.</source>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» ne contient pas de base de données.</translation>
+    </message>
+    <message>
+        <source>Could not start pg_restore.</source>
+        <translation>Impossible de lancer pg_restore.</translation>
+    </message>
+    <message>
+        <source>pg_restore could not read the dump of “%1”.</source>
+        <translation>pg_restore n’a pas pu lire le dump de «&#xa0;%1&#xa0;».</translation>
+    </message>
+</context>
+<context>
+    <name>ExportJob</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>Name the file with .zip or .tar at the end: “%1” says neither.</source>
+        <translation>Terminez le nom du fichier par .zip ou .tar&#xa0;: «&#xa0;%1&#xa0;» ne dit ni l’un ni l’autre.</translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist or cannot be written to.</source>
+        <translation>Le dossier «&#xa0;%1&#xa0;» n’existe pas ou n’est pas accessible en écriture.</translation>
+    </message>
+    <message>
+        <source>“%1” already exists: it was left as it is.</source>
+        <translation>«&#xa0;%1&#xa0;» existe déjà&#xa0;: il a été laissé tel quel.</translation>
+    </message>
+    <message>
+        <source>The manifest of “%1” cannot be read.</source>
+        <translation>Impossible de lire le manifeste de «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1 for %2.</source>
+        <translation>Pas assez d’espace libre dans %1 pour %2.</translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Could not write “%1” (is the disk full?).</source>
+        <translation>Impossible d’écrire «&#xa0;%1&#xa0;» (le disque est-il plein&#xa0;?).</translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation>Enregistrement de %1…</translation>
+    </message>
+    <message>
+        <source>The file “%1” of the backup cannot be read.</source>
+        <translation>Impossible de lire le fichier «&#xa0;%1&#xa0;» de la sauvegarde.</translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its size does not match the manifest. Nothing was saved.</source>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa taille ne correspond pas au manifeste. Rien n’a été enregistré.</translation>
+    </message>
+    <message>
+        <source>Canceled: nothing was saved.</source>
+        <translation>Annulé&#xa0;: rien n’a été enregistré.</translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was saved.</source>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa somme de contrôle ne correspond pas au manifeste. Rien n’a été enregistré.</translation>
+    </message>
+    <message>
+        <source>%1: checksum OK</source>
+        <translation>%1&#xa0;: somme de contrôle correcte</translation>
+    </message>
+    <message>
+        <source>Writing to disk…</source>
+        <translation>Écriture sur le disque…</translation>
+    </message>
+    <message>
+        <source>Could not move “%1” to “%2”.</source>
+        <translation>Impossible de déplacer «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;».</translation>
+    </message>
+</context>
+<context>
+    <name>ImportJob</name>
+    <message>
+        <source>The file “%1” does not exist or cannot be read.</source>
+        <translation>Le fichier «&#xa0;%1&#xa0;» n’existe pas ou ne peut pas être lu.</translation>
+    </message>
+    <message>
+        <source>The repository folder “%1” does not exist.</source>
+        <translation>Le dossier de dépôt «&#xa0;%1&#xa0;» n’existe pas.</translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1 for %2.</source>
+        <translation>Pas assez d’espace libre dans %1 pour %2.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a Coffre backup that can be imported: %2 Nothing was added.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une sauvegarde Coffre importable&#xa0;: %2 Rien n’a été ajouté.</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lecture de %1…</translation>
+    </message>
+    <message>
+        <source>Nothing was added.</source>
+        <translation>Rien n’a été ajouté.</translation>
+    </message>
+    <message>
+        <source>it holds links (“%1”), which a backup never has.</source>
+        <translation>il contient des liens («&#xa0;%1&#xa0;»), ce qu’une sauvegarde n’a jamais.</translation>
+    </message>
+    <message numerus="yes">
+        <source>it should hold one folder, named after the backup, and it holds %n entries.</source>
+        <translation>
+            <numerusform>il devrait contenir un seul dossier, au nom de la sauvegarde, et il contient %n entrée.</numerusform>
+            <numerusform>il devrait contenir un seul dossier, au nom de la sauvegarde, et il contient %n entrées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid backup name.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de sauvegarde valide.</translation>
+    </message>
+    <message>
+        <source>it holds “%1”, which a backup never has.</source>
+        <translation>il contient «&#xa0;%1&#xa0;», ce qu’une sauvegarde n’a jamais.</translation>
+    </message>
+    <message>
+        <source>its folder “%1” and its manifest (“%2”) name different backups.</source>
+        <translation>son dossier «&#xa0;%1&#xa0;» et son manifeste («&#xa0;%2&#xa0;») nomment des sauvegardes différentes.</translation>
+    </message>
+    <message>
+        <source>A backup named “%1” is already in %2: nothing was added.</source>
+        <translation>Une sauvegarde nommée «&#xa0;%1&#xa0;» existe déjà dans %2&#xa0;: rien n’a été ajouté.</translation>
+    </message>
+    <message>
+        <source>Imported %1 from %2.</source>
+        <translation>%1 importée depuis %2.</translation>
+    </message>
+</context>
+<context>
     <name>ListCommands</name>
     <message>
         <source>Print JSON for scripts instead of a table.</source>
@@ -479,40 +773,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>There is no backup named “%1” in %2.</source>
         <translation>Il n’y a pas de sauvegarde nommée «&#xa0;%1&#xa0;» dans %2.</translation>
-    </message>
-    <message>
-        <source>  status: %1</source>
-        <translation>  état&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>  size: %1</source>
-        <translation>  taille&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s</source>
-        <translation>  type&#xa0;: %1, faite le %2 par Coffre %3 sur %4 (profil %5), en %6&#xa0;s</translation>
-    </message>
-    <message>
-        <source>  note: %1</source>
-        <translation>  note&#xa0;: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>  database %1: PostgreSQL %2, pg_dump %3, %4, %n table(s)</source>
-        <translation>
-            <numerusform>  base de données %1&#xa0;: PostgreSQL %2, pg_dump %3, %4, %n table</numerusform>
-            <numerusform>  base de données %1&#xa0;: PostgreSQL %2, pg_dump %3, %4, %n tables</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>  folder %1 (%2): %n file(s), %3</source>
-        <translation>
-            <numerusform>  dossier %1 (%2)&#xa0;: %n fichier, %3</numerusform>
-            <numerusform>  dossier %1 (%2)&#xa0;: %n fichiers, %3</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>  files:</source>
-        <translation>  fichiers&#xa0;:</translation>
     </message>
     <message>
         <source>Everything a backup&apos;s manifest says: versions, tables, folders, checksums.</source>
@@ -778,6 +1038,17 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>about %1 s left</source>
         <translation>environ %1&#xa0;s restantes</translation>
+    </message>
+</context>
+<context>
+    <name>RenameNoReplace</name>
+    <message>
+        <source>“%1” already exists: it was left as it is.</source>
+        <translation>«&#xa0;%1&#xa0;» existe déjà&#xa0;: il a été laissé tel quel.</translation>
+    </message>
+    <message>
+        <source>Could not move “%1” to “%2”.</source>
+        <translation>Impossible de déplacer «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -1168,6 +1439,41 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>SelectionExtractor</name>
+    <message>
+        <source>Choose the files or folders to extract.</source>
+        <translation>Choisissez les fichiers ou dossiers à extraire.</translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist or cannot be written to.</source>
+        <translation>Le dossier «&#xa0;%1&#xa0;» n’existe pas ou n’est pas accessible en écriture.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a file or folder of the backup “%2”.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est ni un fichier ni un dossier de la sauvegarde «&#xa0;%2&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Two of the chosen entries are named “%1”: extract them one at a time.</source>
+        <translation>Deux des éléments choisis s’appellent «&#xa0;%1&#xa0;»&#xa0;: extrayez-les un par un.</translation>
+    </message>
+    <message>
+        <source>“%1” already exists in %2: nothing was extracted.</source>
+        <translation>«&#xa0;%1&#xa0;» existe déjà dans %2&#xa0;: rien n’a été extrait.</translation>
+    </message>
+    <message>
+        <source>Cannot write in the folder “%1”.</source>
+        <translation>Impossible d’écrire dans le dossier «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Extracting from %1…</source>
+        <translation>Extraction depuis %1…</translation>
+    </message>
+    <message>
+        <source>“%1/%2” is not in the backup “%3”: nothing was extracted.</source>
+        <translation>«&#xa0;%1/%2&#xa0;» n’est pas dans la sauvegarde «&#xa0;%3&#xa0;»&#xa0;: rien n’a été extrait.</translation>
+    </message>
+</context>
+<context>
     <name>SourceTreeScanner</name>
     <message>
         <source>The source folder “%1” cannot be opened.</source>
@@ -1176,6 +1482,45 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
         <translation>Le dossier source «&#xa0;%1&#xa0;» ne peut pas être lu entièrement.</translation>
+    </message>
+</context>
+<context>
+    <name>TransferCommands</name>
+    <message>
+        <source>Name one backup and the file to write with --to (.zip or .tar).</source>
+        <translation>Nommez une sauvegarde et le fichier à écrire avec --to (.zip ou .tar).</translation>
+    </message>
+    <message>
+        <source>--to names a .zip or a .tar file.</source>
+        <translation>--to désigne un fichier .zip ou .tar.</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2 (%3); every checksum was verified.</source>
+        <translation>%1 enregistrée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>Name one file to import (.zip or .tar, as export writes them).</source>
+        <translation>Nommez un fichier à importer (.zip ou .tar, tel qu’export les écrit).</translation>
+    </message>
+    <message>
+        <source>Imported %1 (%2) into %3; every checksum was verified.</source>
+        <translation>%1 (%2) importée dans %3&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>Save a backup as one .zip or .tar file (to hand over or copy elsewhere).</source>
+        <translation>Enregistrer une sauvegarde en un seul fichier .zip ou .tar (pour la transmettre ou la copier ailleurs).</translation>
+    </message>
+    <message>
+        <source>The file to write; .zip or .tar decides the format.</source>
+        <translation>Le fichier à écrire&#xa0;; .zip ou .tar décide du format.</translation>
+    </message>
+    <message>
+        <source>Replace the file if it exists.</source>
+        <translation>Remplacer le fichier s’il existe.</translation>
+    </message>
+    <message>
+        <source>Add an exported backup (.zip or .tar) to the repository, after checking it.</source>
+        <translation>Ajouter une sauvegarde exportée (.zip ou .tar) au dépôt, après l’avoir vérifiée.</translation>
     </message>
 </context>
 <context>
@@ -1203,6 +1548,21 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>“%1” shrank while the backup ran; padded with zeros.</source>
         <translation>«&#xa0;%1&#xa0;» a rétréci pendant la sauvegarde&#xa0;; complété par des zéros.</translation>
+    </message>
+</context>
+<context>
+    <name>TreeComparison</name>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>Comparing %1 with %2…</source>
+        <translation>Comparaison de %1 avec %2…</translation>
     </message>
 </context>
 <context>
@@ -1296,6 +1656,163 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>coffre::BrowseDialog</name>
+    <message>
+        <source>Browse %1</source>
+        <translation>Parcourir %1</translation>
+    </message>
+    <message>
+        <source>&amp;Files</source>
+        <translation>&amp;Fichiers</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>Base de &amp;données</translation>
+    </message>
+    <message>
+        <source>De&amp;tails</source>
+        <translation>Dé&amp;tails</translation>
+    </message>
+    <message>
+        <source>Find files by name or path (%1)</source>
+        <translation>Chercher des fichiers par nom ou chemin (%1)</translation>
+    </message>
+    <message>
+        <source>Reading the list of files…</source>
+        <translation>Lecture de la liste des fichiers…</translation>
+    </message>
+    <message>
+        <source>Select a file to see its first lines.</source>
+        <translation>Sélectionnez un fichier pour voir ses premières lignes.</translation>
+    </message>
+    <message>
+        <source>&amp;Extract…</source>
+        <translation>E&amp;xtraire…</translation>
+    </message>
+    <message>
+        <source>Copy the selected files or folders to a folder of your choice, without restoring anything</source>
+        <translation>Copier les fichiers ou dossiers sélectionnés dans un dossier de votre choix, sans rien restaurer</translation>
+    </message>
+    <message>
+        <source>&amp;Compare with current folders</source>
+        <translation>&amp;Comparer avec les dossiers actuels</translation>
+    </message>
+    <message>
+        <source>Files added, removed and changed in the profile&apos;s folders since this backup</source>
+        <translation>Fichiers ajoutés, supprimés et modifiés dans les dossiers du profil depuis cette sauvegarde</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Schéma</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Lignes</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Propriétaire</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n fichier</numerusform>
+            <numerusform>%n fichiers</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This backup holds no database.</source>
+        <translation>Cette sauvegarde ne contient pas de base de données.</translation>
+    </message>
+    <message>
+        <source>Reading the dump&apos;s table of contents…</source>
+        <translation>Lecture de la table des matières du dump…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Database %1 (PostgreSQL %2, %3): %n object(s) in the dump; row counts as of the backup.</source>
+        <translation>
+            <numerusform>Base de données %1 (PostgreSQL %2, %3)&#xa0;: %n objet dans le dump&#xa0;; nombres de lignes au moment de la sauvegarde.</numerusform>
+            <numerusform>Base de données %1 (PostgreSQL %2, %3)&#xa0;: %n objets dans le dump&#xa0;; nombres de lignes au moment de la sauvegarde.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The first %1 matches</source>
+        <translation>Les %1 premiers résultats</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n résultat</numerusform>
+            <numerusform>%n résultats</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lecture de %1…</translation>
+    </message>
+    <message>
+        <source>“%1” is a binary file (%2): extract it to open it.</source>
+        <translation>«&#xa0;%1&#xa0;» est un fichier binaire (%2)&#xa0;: extrayez-le pour l’ouvrir.</translation>
+    </message>
+    <message>
+        <source>
+[… only the first %1 of %2 is shown]</source>
+        <translation>
+[… seuls les premiers %1 sur %2 sont affichés]</translation>
+    </message>
+    <message>
+        <source>Extract to</source>
+        <translation>Extraire vers</translation>
+    </message>
+    <message>
+        <source>Extracting…</source>
+        <translation>Extraction…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Extracted %n item(s) to %1.</source>
+        <translation>
+            <numerusform>%n élément extrait vers %1.</numerusform>
+            <numerusform>%n éléments extraits vers %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Changes</source>
+        <translation>&amp;Modifications</translation>
+    </message>
+    <message>
+        <source>Comparing with the folders as they are now…</source>
+        <translation>Comparaison avec les dossiers tels qu’ils sont maintenant…</translation>
+    </message>
+    <message>
+        <source>Since %1: %2 added, %3 removed, %4 changed, %5 unchanged.</source>
+        <translation>Depuis %1&#xa0;: %2 ajoutés, %3 supprimés, %4 modifiés, %5 inchangés.</translation>
+    </message>
+    <message>
+        <source>Not compared, the folder is not there: %1.</source>
+        <translation>Non comparé, le dossier n’existe pas&#xa0;: %1.</translation>
+    </message>
+    <message>
+        <source>Added (%1)</source>
+        <translation>Ajoutés (%1)</translation>
+    </message>
+    <message>
+        <source>Removed (%1)</source>
+        <translation>Supprimés (%1)</translation>
+    </message>
+    <message>
+        <source>Changed (%1)</source>
+        <translation>Modifiés (%1)</translation>
+    </message>
+</context>
+<context>
     <name>coffre::CreateDialog</name>
     <message>
         <source>Create backup — %1</source>
@@ -1348,6 +1865,25 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The name may use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, and may not start with &apos;.&apos;.</source>
         <translation>Le nom peut contenir des lettres, des chiffres, &apos;-&apos;, &apos;_&apos; et &apos;.&apos;, et ne peut pas commencer par &apos;.&apos;.</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::FileTreeModel</name>
+    <message>
+        <source>Link to %1</source>
+        <translation>Lien vers %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Modified</source>
+        <translation>Modifié</translation>
     </message>
 </context>
 <context>
@@ -1433,10 +1969,6 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
-    </message>
-    <message>
-        <source>Not available in this version of Coffre yet.</source>
-        <translation>Pas encore disponible dans cette version de Coffre.</translation>
     </message>
     <message>
         <source>Back up the database and the source folders of this profile now.</source>
@@ -1606,6 +2138,58 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>Deleted %1 (%2).</source>
         <translation>%1 supprimée(s) (%2).</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Importer…</translation>
+    </message>
+    <message>
+        <source>Save the selected backup as one .zip or .tar file, to hand over or copy elsewhere.</source>
+        <translation>Enregistrer la sauvegarde sélectionnée en un seul fichier .zip ou .tar, pour la transmettre ou la copier ailleurs.</translation>
+    </message>
+    <message>
+        <source>Add a backup saved with Download… to this profile&apos;s repository.</source>
+        <translation>Ajouter une sauvegarde enregistrée avec Télécharger… au dépôt de ce profil.</translation>
+    </message>
+    <message>
+        <source>Look inside the selected backup: files, database, details.</source>
+        <translation>Voir le contenu de la sauvegarde sélectionnée&#xa0;: fichiers, base de données, détails.</translation>
+    </message>
+    <message>
+        <source>Zip archive (*.zip)</source>
+        <translation>Archive zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>Tar archive (*.tar)</source>
+        <translation>Archive tar (*.tar)</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>Télécharger %1</translation>
+    </message>
+    <message>
+        <source>Download of %1</source>
+        <translation>Téléchargement de %1</translation>
+    </message>
+    <message>
+        <source>%1 saved to %2 (%3); every checksum was verified.</source>
+        <translation>%1 enregistrée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>Import a backup</source>
+        <translation>Importer une sauvegarde</translation>
+    </message>
+    <message>
+        <source>Coffre backups (*.zip *.tar)</source>
+        <translation>Sauvegardes Coffre (*.zip *.tar)</translation>
+    </message>
+    <message>
+        <source>Import of %1</source>
+        <translation>Import de %1</translation>
+    </message>
+    <message>
+        <source>%1 imported (%2); every checksum was verified.</source>
+        <translation>%1 importée (%2)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
     </message>
 </context>
 <context>
@@ -1864,8 +2448,8 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Enregistrer une capture de la fenêtre et quitter.</translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore).</source>
-        <translation>Avec --screenshot&#xa0;: capturer cette boîte de dialogue (create, restore).</translation>
+        <source>With --screenshot: picture this dialog (create, restore, browse).</source>
+        <translation>Avec --screenshot&#xa0;: photographier cette boîte de dialogue (create, restore, browse).</translation>
     </message>
 </context>
 </TS>
