@@ -601,14 +601,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The file “%1” of the backup cannot be read.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The file “%1” is damaged: its size does not match the manifest. Nothing was saved.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Canceled: nothing was saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1578,6 +1570,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>%1: checksum OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its size does not match the manifest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -611,14 +611,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Enregistrement de %1…</translation>
     </message>
     <message>
-        <source>The file “%1” of the backup cannot be read.</source>
-        <translation>Impossible de lire le fichier «&#xa0;%1&#xa0;» de la sauvegarde.</translation>
-    </message>
-    <message>
-        <source>The file “%1” is damaged: its size does not match the manifest. Nothing was saved.</source>
-        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa taille ne correspond pas au manifeste. Rien n’a été enregistré.</translation>
-    </message>
-    <message>
         <source>Canceled: nothing was saved.</source>
         <translation>Annulé&#xa0;: rien n’a été enregistré.</translation>
     </message>
@@ -1590,6 +1582,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>%1: checksum OK</source>
         <translation>%1&#xa0;: somme de contrôle correcte</translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its size does not match the manifest.</source>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa taille ne correspond pas au manifeste.</translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
     </message>
 </context>
 <context>

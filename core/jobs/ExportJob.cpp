@@ -1,9 +1,9 @@
 #include "ExportJob.h"
 
+#include "VerifyJob.h"
 #include "storage/DiskUsage.h"
 #include "util/HumanSize.h"
 #include "util/RenameNoReplace.h"
-#include "util/Sha256.h"
 
 #include <QDir>
 #include <QFile>
@@ -197,34 +197,21 @@ Result<qint64> ExportJob::run(const ExportRequest& request, JobControl& control)
         !writer->write(manifestBytes.constData(), manifestBytes.size()) || !writer->closeFile())
         return writeFailed();
     control.addBytesDone(manifestBytes.size());
-    QByteArray buffer(1 << 20, Qt::Uninitialized);
     for (const BundleFile& entry : manifest.files) {
-        QFile file(QDir(bundle).filePath(entry.path));
-        if (!file.open(QIODevice::ReadOnly))
-            return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
-        if (file.size() != entry.size)
-            return Error{tr("The file “%1” is damaged: its size does not match the manifest. Nothing was saved.").arg(entry.path), {}};
         if (!writer->openFile(top + u'/' + entry.path, entry.size, time))
             return writeFailed();
-        Sha256 hash;
-        while (true) {
-            if (control.isCanceled())
-                return Error{tr("Canceled: nothing was saved."), {}, ErrorCode::Canceled};
-            const qint64 got = file.read(buffer.data(), buffer.size());
-            if (got < 0)
-                return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
-            if (got == 0)
-                break;
-            hash.add(buffer.constData(), got);
-            if (!writer->write(buffer.constData(), got))
-                return writeFailed();
-            control.addBytesDone(got);
-        }
+        const Result<QString> sha256 = VerifyJob::readHashed(bundle, entry, control, [&](const char* data, qint64 size) -> Status {
+            return writer->write(data, size) ? Status() : Status(writeFailed());
+        });
+        if (!sha256 && sha256.error().code == ErrorCode::Canceled)
+            return Error{tr("Canceled: nothing was saved."), {}, ErrorCode::Canceled};
+        if (!sha256)
+            return sha256.error();
         if (!writer->closeFile())
             return writeFailed();
-        if (const QString sha256 = hash.hex(); sha256 != entry.sha256)
+        if (*sha256 != entry.sha256)
             return Error{tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was saved.").arg(entry.path),
-                         QStringLiteral("expected %1, found %2").arg(entry.sha256, sha256)};
+                         QStringLiteral("expected %1, found %2").arg(entry.sha256, *sha256)};
         control.log(tr("%1: checksum OK").arg(entry.path));
     }
     control.setPhase(tr("Writing to disk…"));

@@ -15,33 +15,44 @@ Status VerifyJob::run(const Backup& backup, JobControl& control)
     if (control.bytesTotal() == 0) // a restore sets its own total, of which this is the first part
         control.setBytesTotal(manifest.filesTotalBytes());
     control.setPhase(tr("Checking the backup's files…"));
-    QByteArray buffer(1 << 20, Qt::Uninitialized);
     for (const BundleFile& entry : manifest.files) {
-        QFile file(QDir(backup.path).filePath(entry.path));
-        if (!file.open(QIODevice::ReadOnly))
-            return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
-        Sha256 hash;
-        qint64 size = 0;
-        while (true) {
-            if (control.isCanceled())
-                return Error{tr("The check was canceled."), {}, ErrorCode::Canceled};
-            const qint64 got = file.read(buffer.data(), buffer.size());
-            if (got < 0)
-                return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
-            if (got == 0)
-                break;
-            hash.add(buffer.constData(), got);
-            size += got;
-            control.addBytesDone(got);
-        }
-        const QString sha256 = hash.hex();
-        if (size != entry.size || sha256 != entry.sha256)
+        const Result<QString> sha256 = readHashed(backup.path, entry, control);
+        if (!sha256)
+            return sha256.error().code == ErrorCode::Canceled ? Error{tr("The check was canceled."), {}, ErrorCode::Canceled} : sha256.error();
+        if (*sha256 != entry.sha256)
             return Error{tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was changed.")
                              .arg(entry.path),
-                         QStringLiteral("expected %1 (%2 bytes), found %3 (%4 bytes)").arg(entry.sha256).arg(entry.size).arg(sha256).arg(size)};
+                         QStringLiteral("expected %1, found %2").arg(entry.sha256, *sha256)};
         control.log(tr("%1: checksum OK").arg(entry.path));
     }
     return {};
+}
+
+Result<QString> VerifyJob::readHashed(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk)
+{
+    QFile file(QDir(bundle).filePath(entry.path));
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
+    if (file.size() != entry.size)
+        return Error{tr("The file “%1” is damaged: its size does not match the manifest.").arg(entry.path),
+                     QStringLiteral("expected %1 bytes, found %2").arg(entry.size).arg(file.size())};
+    QByteArray buffer(1 << 20, Qt::Uninitialized);
+    Sha256 hash;
+    while (true) {
+        if (control.isCanceled())
+            return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+        const qint64 got = file.read(buffer.data(), buffer.size());
+        if (got < 0)
+            return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
+        if (got == 0)
+            return hash.hex();
+        hash.add(buffer.constData(), got);
+        if (onChunk) {
+            if (Status passed = onChunk(buffer.constData(), got); !passed)
+                return passed.error();
+        }
+        control.addBytesDone(got);
+    }
 }
 
 } // namespace coffre

@@ -6,6 +6,8 @@
 
 #include <QCoreApplication>
 
+#include <functional>
+
 namespace coffre {
 
 // Reads every file of a bundle and checks its size and SHA-256 against the manifest. Nothing
@@ -16,6 +18,13 @@ class VerifyJob
 
 public:
     static Status run(const Backup& backup, JobControl& control);
+
+    // Reads one file of a bundle to its end, hashing it and counting progress; `onChunk` (when
+    // given) sees each chunk as it goes by (an export writes it out). Returns the SHA-256 in hex,
+    // or the first error (a canceled read has ErrorCode::Canceled).
+    using ChunkSink = std::function<Status(const char* data, qint64 size)>;
+    static Result<QString> readHashed(const QString& bundle, const BundleFile& entry, JobControl& control,
+                                      const ChunkSink& onChunk = {});
 };
 
 } // namespace coffre
