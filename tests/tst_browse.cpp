@@ -144,6 +144,18 @@ private slots:
         QCOMPARE(read(out + QStringLiteral("/logo.png")), read(m_app + QStringLiteral("/backend/public/logo.png")));
         QCOMPARE(test::treeContents(out + QStringLiteral("/prisma")), test::treeContents(m_app + QStringLiteral("/frontend/prisma")));
         QCOMPARE(QDir(out).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).size(), 3); // no staging left
+
+        // A folder and a file inside it: the folder, once.
+        const QString both = path(QStringLiteral("out-both"));
+        QDir().mkpath(both);
+        const Result<QStringList> folder =
+            SelectionExtractor::run(m_backup, {QStringLiteral("backend/src/lib/util.js"), QStringLiteral("backend/src")}, both, control);
+        QVERIFY2(folder, qPrintable(folder.error().toLogString()));
+        QMap<QString, QByteArray> expected;
+        const QMap<QString, QByteArray> src = test::treeContents(m_app + QStringLiteral("/backend/src"));
+        for (auto it = src.cbegin(); it != src.cend(); ++it)
+            expected.insert(QStringLiteral("src/") + it.key(), it.value());
+        QCOMPARE(test::treeContents(both), expected);
     }
 
     // A name already there: nothing is written, nothing replaced, nothing left behind.

@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace coffre {
 
 Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringList& paths, const QString& destination,
@@ -21,10 +23,21 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
     if (!destinationInfo.isDir() || !destinationInfo.isWritable())
         return Error{tr("The folder “%1” does not exist or cannot be written to.").arg(destination), {}};
 
+    // A file chosen along with its folder comes with the folder.
+    QStringList chosen;
+    for (const QString& path : paths) {
+        const QString clean = QDir::cleanPath(path);
+        const bool insideAnother = std::any_of(paths.cbegin(), paths.cend(), [&clean](const QString& other) {
+            return clean.startsWith(QDir::cleanPath(other) + u'/');
+        });
+        if (!insideAnother && !chosen.contains(clean))
+            chosen.append(clean);
+    }
+
     // Group the choices by archive, and check every name before anything is written.
     QMap<QString, QList<BackupFiles::Location>> byArchive;
     QSet<QString> names;
-    for (const QString& path : paths) {
+    for (const QString& path : chosen) {
         const BackupFiles::Location where = BackupFiles::locate(backup, path);
         if (where.archive.isEmpty() || where.pathInArchive.isEmpty())
             return Error{tr("“%1” is not a file or folder of the backup “%2”.").arg(path, backup.name), {}};
