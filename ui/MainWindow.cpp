@@ -495,9 +495,11 @@ void MainWindow::downloadSelected()
                                                 zip + QStringLiteral(";;") + tar, &chosenFilter);
     if (file.isEmpty())
         return;
-    if (!ExportJob::formatOf(file))
+    // The save dialog asked before replacing the file it was given; a name we complete was not asked about.
+    const bool asked = ExportJob::formatOf(file).has_value();
+    if (!asked)
         file += chosenFilter == tar ? QStringLiteral(".tar") : QStringLiteral(".zip");
-    startExport(*backup, file, true); // the save dialog asked before replacing a file
+    startExport(*backup, file, asked);
 }
 
 void MainWindow::startExport(const Backup& backup, const QString& file, bool overwrite)
