@@ -20,6 +20,13 @@
     </message>
 </context>
 <context>
+    <name>Backup</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BackupDescription</name>
     <message>
         <source>  status: %1</source>
@@ -58,10 +65,6 @@
 </context>
 <context>
     <name>BackupFiles</name>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Reading the list of %1…</source>
         <translation type="unfinished"></translation>
@@ -337,10 +340,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>There is no backup named “%1” in %2.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>CompressedFileWriter</name>
@@ -564,10 +563,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
 </context>
 <context>
     <name>ExportJob</name>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Name the file with .zip or .tar at the end: “%1” says neither.</source>
         <translation type="unfinished"></translation>
@@ -1095,10 +1090,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>--only takes database, sources or a folder label of the backup (not “%1”).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1538,20 +1529,12 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Comparing %1 with %2…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>VerifyJob</name>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Checking the backup&apos;s files…</source>
         <translation type="unfinished"></translation>

@@ -20,6 +20,13 @@
     </message>
 </context>
 <context>
+    <name>Backup</name>
+    <message>
+        <source>The backup “%1” is %2: %3</source>
+        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
+    </message>
+</context>
+<context>
     <name>BackupDescription</name>
     <message>
         <source>  status: %1</source>
@@ -58,10 +65,6 @@
 </context>
 <context>
     <name>BackupFiles</name>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
-    </message>
     <message>
         <source>Reading the list of %1…</source>
         <translation>Lecture de la liste de %1…</translation>
@@ -347,10 +350,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>There is no backup named “%1” in %2.</source>
         <translation>Il n’y a pas de sauvegarde nommée «&#xa0;%1&#xa0;» dans %2.</translation>
     </message>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
-    </message>
 </context>
 <context>
     <name>CompressedFileWriter</name>
@@ -574,10 +573,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
 </context>
 <context>
     <name>ExportJob</name>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
-    </message>
     <message>
         <source>Name the file with .zip or .tar at the end: “%1” says neither.</source>
         <translation>Terminez le nom du fichier par .zip ou .tar&#xa0;: «&#xa0;%1&#xa0;» ne dit ni l’un ni l’autre.</translation>
@@ -1105,10 +1100,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>L’existant est conservé à côté (…before_restore_…) et peut être remis en place avec undo-restore.</translation>
     </message>
     <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation>La sauvegarde «&#xa0;%1&#xa0;» a le statut %2&#xa0;: %3</translation>
-    </message>
-    <message>
         <source>--only takes database, sources or a folder label of the backup (not “%1”).</source>
         <translation>--only attend database, sources ou le libellé d’un dossier de la sauvegarde (et non «&#xa0;%1&#xa0;»).</translation>
     </message>
@@ -1549,20 +1540,12 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Annulé.</translation>
     </message>
     <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
-    </message>
-    <message>
         <source>Comparing %1 with %2…</source>
         <translation>Comparaison de %1 avec %2…</translation>
     </message>
 </context>
 <context>
     <name>VerifyJob</name>
-    <message>
-        <source>The backup “%1” is %2: %3</source>
-        <translation>La sauvegarde «&#xa0;%1&#xa0;» a le statut %2&#xa0;: %3</translation>
-    </message>
     <message>
         <source>Checking the backup&apos;s files…</source>
         <translation>Vérification des fichiers de la sauvegarde…</translation>

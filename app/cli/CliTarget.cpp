@@ -85,8 +85,8 @@ Result<Backup> CliTarget::completeBackup(const Profile& profile, const QString& 
     if (!BundleNames::isValidName(name) || !QFileInfo(QDir(profile.repository).filePath(name)).isDir())
         return Error{tr("There is no backup named “%1” in %2.").arg(name, profile.repository), {}};
     Backup backup = Catalog::inspect(profile.repository, name);
-    if (backup.status != BackupStatus::Complete)
-        return Error{tr("The backup “%1” is %2: %3").arg(name, statusToString(backup.status), backup.problem), {}};
+    if (Status complete = backup.checkComplete(); !complete)
+        return complete.error();
     return backup;
 }
 

@@ -108,9 +108,9 @@ int runRestore(const CliContext& cli)
     request.backup = *backup;
     request.asDatabase = cli.parser.value(QStringLiteral("as-database"));
     const QStringList only = cli.parser.values(QStringLiteral("only"));
+    if (Status complete = backup->checkComplete(); !complete)
+        return cli.fail(complete.error());
     const Manifest* m = backup->manifest.get();
-    if (!m)
-        return cli.fail(Error{RestoreCommands::tr("The backup “%1” is %2: %3").arg(backup->name, statusToString(backup->status), backup->problem), {}});
     request.database = m->database && !target->database.isEmpty() && (only.isEmpty() || only.contains(QStringLiteral("database")));
     for (const SourcePart& part : m->sources) {
         if (only.isEmpty() || only.contains(QStringLiteral("sources")) || only.contains(part.label))

@@ -23,8 +23,8 @@ BackupFiles::Location BackupFiles::locate(const Backup& backup, const QString& p
 
 Result<FileTree> BackupFiles::load(const Backup& backup, JobControl& control)
 {
-    if (!backup.manifest)
-        return Error{tr("The backup “%1” is %2: %3").arg(backup.name, statusToString(backup.status), backup.problem), {}};
+    if (Status complete = backup.checkComplete(); !complete)
+        return complete.error();
     FileTree tree;
     for (const SourcePart& source : backup.manifest->sources) {
         control.setPhase(tr("Reading the list of %1…").arg(source.label));

@@ -114,8 +114,8 @@ Status compareOne(const QString& label, const QString& archivePath, const QStrin
 
 Result<TreeChanges> TreeComparison::run(const Backup& backup, const QList<SourceRoot>& current, JobControl& control)
 {
-    if (!backup.manifest)
-        return Error{tr("The backup “%1” is %2: %3").arg(backup.name, statusToString(backup.status), backup.problem), {}};
+    if (Status complete = backup.checkComplete(); !complete)
+        return complete.error();
     TreeChanges changes;
     for (const SourcePart& source : backup.manifest->sources) {
         QString root = source.path;

@@ -1,5 +1,7 @@
 #include "Backup.h"
 
+#include <QCoreApplication>
+
 namespace coffre {
 
 QString statusToString(BackupStatus status)
@@ -20,6 +22,13 @@ std::optional<BackupKind> Backup::kind() const
     if (manifest)
         return manifest->kind;
     return std::nullopt;
+}
+
+Status Backup::checkComplete() const
+{
+    if (status == BackupStatus::Complete && manifest)
+        return {};
+    return Error{QCoreApplication::translate("Backup", "The backup “%1” is %2: %3").arg(name, statusToString(status), problem), {}};
 }
 
 QStringList Backup::components() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Manifest.h"
+#include "Result.h"
 
 #include <QDateTime>
 #include <QMetaType>
@@ -33,6 +34,8 @@ struct Backup
 
     std::optional<BackupKind> kind() const;
     QStringList components() const;
+    // Success when the backup is complete (its manifest read); otherwise why nothing can be read from it.
+    Status checkComplete() const;
 };
 
 } // namespace coffre

@@ -147,8 +147,8 @@ QFuture<Result<qint64>> ExportJob::start(ExportRequest request, std::shared_ptr<
 Result<qint64> ExportJob::run(const ExportRequest& request, JobControl& control)
 {
     const Backup& backup = request.backup;
-    if (backup.status != BackupStatus::Complete || !backup.manifest)
-        return Error{tr("The backup “%1” is %2: %3").arg(backup.name, statusToString(backup.status), backup.problem), {}};
+    if (Status complete = backup.checkComplete(); !complete)
+        return complete.error();
     const std::optional<Format> format = formatOf(request.destination);
     if (!format)
         return Error{tr("Name the file with .zip or .tar at the end: “%1” says neither.").arg(request.destination), {}};

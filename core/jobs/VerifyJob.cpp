@@ -9,8 +9,8 @@ namespace coffre {
 
 Status VerifyJob::run(const Backup& backup, JobControl& control)
 {
-    if (backup.status != BackupStatus::Complete || !backup.manifest)
-        return Error{tr("The backup “%1” is %2: %3").arg(backup.name, statusToString(backup.status), backup.problem), {}};
+    if (Status complete = backup.checkComplete(); !complete)
+        return complete.error();
     const Manifest& manifest = *backup.manifest;
     if (control.bytesTotal() == 0) // a restore sets its own total, of which this is the first part
         control.setBytesTotal(manifest.filesTotalBytes());
