@@ -33,4 +33,6 @@ echo "ratio: $ratio (target <= 0.2)   size: $coffre_bytes vs $seed_bytes bytes  
 "$root/build/bin/coffre-cli" list --repository "$OUT/repo" | head -3
 
 rm -rf "$OUT/gui"
-QT_QPA_PLATFORM=offscreen "$root/build/bench/gui-heartbeat" --repository "$OUT/gui" --db "$db" "${sources[@]}"
+echo "The real window under a real X server (Xvfb, xcb):"
+xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb QT_LOGGING_RULES="coffre.*.info=false" \
+  "$root/build/bench/gui-responsiveness" --repository "$OUT/gui" --db "$db" "${sources[@]}"

@@ -9,9 +9,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/pgcluster.sh"
 "$here/../scripts/deps"
-command -v rsync >/dev/null && command -v /usr/bin/time >/dev/null || {
+command -v rsync >/dev/null && command -v /usr/bin/time >/dev/null && command -v xdotool >/dev/null || {
   sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends rsync time >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends rsync time xdotool >/dev/null
 }
 
 if [ "$(id -u)" -eq 0 ]; then BENCH_PG=${BENCH_PG:-/var/lib/coffre-bench}; else BENCH_PG=${BENCH_PG:-$HOME/.local/share/coffre-bench/pg}; fi

@@ -5,6 +5,7 @@
 #include "browse/SelectionExtractor.h"
 #include "catalog/BackupDescription.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -62,7 +63,7 @@ void BrowseDialog::inBackground(std::function<T(JobControl&)> work, std::functio
         watcher->deleteLater();
         done(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([work, control = m_control] { return work(*control); }));
+    watcher->setFuture(runInBackground([work, control = m_control] { return work(*control); }));
 }
 
 QWidget* BrowseDialog::createFilesTab()

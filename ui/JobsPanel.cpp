@@ -68,7 +68,10 @@ void JobRow::refresh()
         m_bar->setRange(0, 100);
         m_bar->setValue(percent);
     }
-    m_statusLabel->setText(m_control->phase() + QStringLiteral(" — ") + m_meter->summary());
+    const QString summary = m_meter->summary();
+    const QString text = summary.isEmpty() ? m_control->phase() : m_control->phase() + QStringLiteral(" — ") + summary;
+    if (text != m_statusLabel->text())
+        m_statusLabel->setText(text);
 }
 
 void JobRow::finish(bool ok, const QString& message, const QString& detail)

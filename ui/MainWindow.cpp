@@ -15,6 +15,7 @@
 #include "Version.h"
 #include "profile/PasswordVault.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QAction>
 #include <QApplication>
@@ -54,6 +55,8 @@ MainWindow::MainWindow(ProfileStore profiles, QWidget* parent)
       m_proxy(new BackupFilterProxy(this))
 {
     setWindowTitle(tr("Coffre"));
+    // Jobs yield the processor to the window and the display server whenever they need it.
+    setBackgroundNiceness(10);
     setWindowIcon(QIcon(QStringLiteral(":/icons/coffre.svg")));
     m_proxy->setSourceModel(m_model);
 
@@ -472,7 +475,7 @@ void MainWindow::deleteSelected()
     m_launcher->launch<bool>(
         tr("Deleting %n backup(s)", nullptr, int(names.size())), *profile, false,
         [repository = profile->repository, names](const QString&, std::shared_ptr<JobControl> control) {
-            return QtConcurrent::run([repository, names, control]() -> Result<bool> {
+            return runInBackground([repository, names, control]() -> Result<bool> {
                 const Status deleted = DeleteJob::run(repository, names, *control);
                 return deleted ? Result<bool>(true) : Result<bool>(deleted.error());
             });
@@ -627,7 +630,7 @@ void MainWindow::undoLastRestore()
     m_launcher->launch<RestoreJournal>(
         tr("Undo of the last restore"), *profile, !profile->database.isEmpty(),
         [profile = *profile](const QString& password, std::shared_ptr<JobControl> control) {
-            return QtConcurrent::run([profile, password, control] { return RestoreJob::undo(profile, password, *control); });
+            return runInBackground([profile, password, control] { return RestoreJob::undo(profile, password, *control); });
         },
         [](const RestoreJournal& journal) { return tr("The restore of %1 was undone.").arg(journal.backup); });
 }
@@ -645,7 +648,7 @@ void MainWindow::recoverInterruptedRestore()
             QMessageBox::warning(this, tr("Interrupted restore"), watcher->result());
         m_catalog.refresh();
     });
-    watcher->setFuture(QtConcurrent::run([profile = *profile, password = m_launcher->sessionPassword(profile->name)] {
+    watcher->setFuture(runInBackground([profile = *profile, password = m_launcher->sessionPassword(profile->name)] {
         return RestoreJob::recover(profile, password);
     }));
 }

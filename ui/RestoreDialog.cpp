@@ -3,6 +3,7 @@
 #include "postgres/DatabaseAdmin.h"
 #include "util/FolderSize.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -136,7 +137,9 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
 void RestoreDialog::loadSummary()
 {
     const RestoreRequest r = request();
-    m_summaryWatcher.setFuture(QtConcurrent::run(describeTargets, m_profile, m_password, r.sources, r.database && r.asDatabase.isEmpty()));
+    m_summaryWatcher.setFuture(runInBackground([profile = m_profile, password = m_password, labels = r.sources, database = r.database && r.asDatabase.isEmpty()] {
+        return describeTargets(profile, password, labels, database);
+    }));
 }
 
 RestoreRequest RestoreDialog::request() const

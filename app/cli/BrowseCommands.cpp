@@ -7,6 +7,7 @@
 #include "browse/SelectionExtractor.h"
 #include "browse/TreeComparison.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -53,7 +54,7 @@ Result<T> runJob(const Profile& profile, const std::function<Result<T>(JobContro
 {
     return runWithPassword<T>(profile, false, showProgress && CliJobRunner::stderrIsTerminal(),
                               [work](const QString&, std::shared_ptr<JobControl> control) {
-                                  return QtConcurrent::run([work, control] { return work(*control); });
+                                  return runInBackground([work, control] { return work(*control); });
                               });
 }
 

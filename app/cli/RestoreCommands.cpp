@@ -7,6 +7,7 @@
 #include "jobs/VerifyJob.h"
 #include "postgres/DatabaseAdmin.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QDir>
 #include <QFile>
@@ -166,7 +167,7 @@ int runVerify(const CliContext& cli)
     if (!backup)
         return backup.error().code == u"usage" ? cli.usage(backup.error().message) : cli.fail(backup.error());
     auto control = std::make_shared<JobControl>();
-    QFuture<Status> future = QtConcurrent::run([b = *backup, control] { return VerifyJob::run(b, *control); });
+    QFuture<Status> future = runInBackground([b = *backup, control] { return VerifyJob::run(b, *control); });
     CliJobRunner(control, CliJobRunner::stderrIsTerminal()).wait(QFuture<void>(future));
     if (!future.result())
         return cli.fail(future.result().error());
@@ -185,7 +186,7 @@ int runUndo(const CliContext& cli)
         return cli.usage(target.error().message);
     const Result<RestoreJournal> undone = runWithPassword<RestoreJournal>(
         *target, !target->database.isEmpty(), false, [&target](const QString& password, std::shared_ptr<JobControl> control) {
-            return QtConcurrent::run([profile = *target, password, control] { return RestoreJob::undo(profile, password, *control); });
+            return runInBackground([profile = *target, password, control] { return RestoreJob::undo(profile, password, *control); });
         });
     if (!undone)
         return cli.fail(undone.error());

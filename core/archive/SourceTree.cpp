@@ -44,7 +44,7 @@ namespace {
 struct Walker
 {
     const Exclusions& exclusions;
-    const JobControl* control;
+    JobControl* control;
     SourceTree& tree;
     QString error;
 
@@ -85,6 +85,8 @@ struct Walker
                 tree.entries.append({path, SourceTree::Type::File, qint64(st.st_size)});
                 tree.fileCount++;
                 tree.bytes += st.st_size;
+                if (control)
+                    control->addFilesFound(1);
             } else if (S_ISLNK(st.st_mode)) {
                 tree.entries.append({path, SourceTree::Type::Symlink, 0});
                 tree.fileCount++;
@@ -106,7 +108,7 @@ struct Walker
 
 } // namespace
 
-Result<SourceTree> SourceTreeScanner::scan(const QString& root, const Exclusions& exclusions, const JobControl* control)
+Result<SourceTree> SourceTreeScanner::scan(const QString& root, const Exclusions& exclusions, JobControl* control)
 {
     SourceTree tree;
     tree.root = root;

@@ -48,7 +48,7 @@ class SourceTreeScanner
     Q_DECLARE_TR_FUNCTIONS(SourceTreeScanner)
 
 public:
-    static Result<SourceTree> scan(const QString& root, const Exclusions& exclusions, const JobControl* control = nullptr);
+    static Result<SourceTree> scan(const QString& root, const Exclusions& exclusions, JobControl* control = nullptr);
 };
 
 } // namespace coffre

@@ -4,6 +4,7 @@
 #include "ManifestParser.h"
 #include "jobs/RestoreJournal.h"
 #include "util/FolderSize.h"
+#include "util/Background.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -87,7 +88,7 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     names.removeIf([](const QString& name) { return !BundleNames::isValidName(name); });
     // Each folder is a manifest to parse and a few files to stat: spread them over the cores.
     const QString folder = scan.repository;
-    scan.backups = QtConcurrent::blockingMapped(names, [folder](const QString& name) { return inspect(folder, name); });
+    scan.backups = QtConcurrent::blockingMapped(backgroundPool(), names, [folder](const QString& name) { return inspect(folder, name); });
     for (const Backup& backup : std::as_const(scan.backups))
         scan.totalBytes += backup.sizeBytes;
     std::sort(scan.backups.begin(), scan.backups.end(),

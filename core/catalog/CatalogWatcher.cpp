@@ -1,5 +1,7 @@
 #include "CatalogWatcher.h"
 
+#include "util/Background.h"
+
 #include <QtConcurrent>
 
 namespace coffre {
@@ -53,7 +55,7 @@ void CatalogWatcher::startScan()
         return;
     }
     m_scannedRepository = m_repository;
-    m_scan.setFuture(QtConcurrent::run([repository = m_repository] { return Catalog::scan(repository); }));
+    m_scan.setFuture(runInBackground([repository = m_repository] { return Catalog::scan(repository); }));
 }
 
 void CatalogWatcher::onScanFinished()

@@ -15,11 +15,11 @@
 #include "util/AtomicFile.h"
 #include "util/ChildProcess.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QSysInfo>
-#include <QThreadPool>
 #include <QtConcurrent>
 
 #include <sys/stat.h>
@@ -178,8 +178,6 @@ private:
     // The dump(s) and the archives at the same time, each on its own worker.
     Status runParts()
     {
-        QThreadPool pool;
-        pool.setMaxThreadCount(int(m_trees.size()) + 2);
         QString snapshot;
         if (m_db) {
             // The snapshot pg_dump will see; the row counts below are taken in it too.
@@ -193,12 +191,12 @@ private:
         m_control.setPhase(BackupJob::tr("Backing up…"));
         QList<QFuture<Status>> parts;
         if (m_db) {
-            parts << QtConcurrent::run(&pool, [this, snapshot] { return dump(snapshot, false); });
+            parts << runInBackground([this, snapshot] { return dump(snapshot, false); });
             if (m_request.plainSql)
-                parts << QtConcurrent::run(&pool, [this, snapshot] { return dump(snapshot, true); });
+                parts << runInBackground([this, snapshot] { return dump(snapshot, true); });
         }
         for (qsizetype i = 0; i < m_trees.size(); ++i)
-            parts << QtConcurrent::run(&pool, [this, i] { return archive(i); });
+            parts << runInBackground([this, i] { return archive(i); });
 
         Status counted = m_db ? countRows() : Status();
         if (!counted)
@@ -379,7 +377,7 @@ Result<Backup> BackupJob::run(const BackupRequest& request, JobControl& control)
 
 QFuture<Result<Backup>> BackupJob::start(BackupRequest request, std::shared_ptr<JobControl> control)
 {
-    return QtConcurrent::run([request = std::move(request), control] { return run(request, *control); });
+    return runInBackground([request = std::move(request), control] { return run(request, *control); });
 }
 
 } // namespace coffre

@@ -4,6 +4,7 @@
 #include "storage/DiskUsage.h"
 #include "util/HumanSize.h"
 #include "util/RenameNoReplace.h"
+#include "util/Background.h"
 
 #include <QDir>
 #include <QFile>
@@ -141,7 +142,7 @@ std::optional<ExportJob::Format> ExportJob::formatOf(const QString& path)
 
 QFuture<Result<qint64>> ExportJob::start(ExportRequest request, std::shared_ptr<JobControl> control)
 {
-    return QtConcurrent::run([request = std::move(request), control] { return run(request, *control); });
+    return runInBackground([request = std::move(request), control] { return run(request, *control); });
 }
 
 Result<qint64> ExportJob::run(const ExportRequest& request, JobControl& control)

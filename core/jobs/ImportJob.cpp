@@ -9,6 +9,7 @@
 #include "storage/RepositoryLock.h"
 #include "util/HumanSize.h"
 #include "util/RenameNoReplace.h"
+#include "util/Background.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -44,7 +45,7 @@ void removeLeftovers(const QString& repository)
 
 QFuture<Result<Backup>> ImportJob::start(QString repository, QString file, std::shared_ptr<JobControl> control)
 {
-    return QtConcurrent::run([repository, file, control] { return run(repository, file, *control); });
+    return runInBackground([repository, file, control] { return run(repository, file, *control); });
 }
 
 Result<Backup> ImportJob::run(const QString& repository, const QString& file, JobControl& control)

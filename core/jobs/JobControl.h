@@ -18,6 +18,9 @@ public:
     void setBytesTotal(qint64 bytes) { m_bytesTotal.store(bytes, std::memory_order_relaxed); }
     qint64 bytesDone() const { return m_bytesDone.load(std::memory_order_relaxed); }
     qint64 bytesTotal() const { return m_bytesTotal.load(std::memory_order_relaxed); }
+    // Files found while scanning, before any byte total is known: progress from the first second.
+    void addFilesFound(qint64 files) { m_filesFound.fetch_add(files, std::memory_order_relaxed); }
+    qint64 filesFound() const { return m_filesFound.load(std::memory_order_relaxed); }
 
     void setPhase(const QString& phase);
     QString phase() const;
@@ -32,6 +35,7 @@ public:
 private:
     std::atomic<qint64> m_bytesDone{0};
     std::atomic<qint64> m_bytesTotal{0};
+    std::atomic<qint64> m_filesFound{0};
     std::atomic<bool> m_canceled{false};
     mutable QMutex m_mutex;
     QString m_phase;

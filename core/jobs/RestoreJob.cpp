@@ -13,6 +13,7 @@
 #include "storage/RepositoryLock.h"
 #include "util/ChildProcess.h"
 #include "util/HumanSize.h"
+#include "util/Background.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -80,7 +81,7 @@ public:
                          {}};
         m_control.setBytesTotal(plannedBytes());
         if (Status verified = VerifyJob::run(m_request.backup, m_control); !verified)
-            return verified.error();
+            return canceledOr(verified.error());
         if (Status ready = prepare(); !ready)
             return ready.error();
         // From here on a killed process leaves staged files: the journal names them for the next start.
@@ -90,15 +91,15 @@ public:
             return written.error();
         m_journalPath = journalPath;
         // The folders are extracted on a worker while pg_restore runs: they share nothing.
-        QFuture<Status> extraction = QtConcurrent::run([this] { return extractSources(); });
+        QFuture<Status> extraction = runInBackground([this] { return extractSources(); });
         Status restored = m_restoreDatabase && m_canCreate ? restoreDatabaseAside() : Status();
         const Status extracted = extraction.result();
         if (!restored)
-            return restored.error();
+            return canceledOr(restored.error());
         if (!extracted)
-            return extracted.error();
+            return canceledOr(extracted.error());
         if (m_control.isCanceled())
-            return Error{RestoreJob::tr("The restore was canceled. Nothing was changed."), {}, ErrorCode::Canceled};
+            return canceledOr({});
         if (!m_request.asDatabase.isEmpty()) {
             m_swapped = true; // the inspection database stays
             m_outcome.databaseInspection = m_request.asDatabase;
@@ -112,6 +113,14 @@ public:
     }
 
 private:
+    // Before the swap, a cancel is why whatever stopped stopped: say so, and that nothing changed.
+    Error canceledOr(const Error& error) const
+    {
+        if (!m_control.isCanceled())
+            return error;
+        return Error{RestoreJob::tr("The restore was canceled. Nothing was changed."), error.toLogString(), ErrorCode::Canceled};
+    }
+
     // For progress: every byte checked, then the dump decompressed, then each tree extracted.
     qint64 plannedBytes() const
     {
@@ -418,7 +427,7 @@ Result<RestoreOutcome> RestoreJob::run(const RestoreRequest& request, JobControl
 
 QFuture<Result<RestoreOutcome>> RestoreJob::start(RestoreRequest request, std::shared_ptr<JobControl> control)
 {
-    return QtConcurrent::run([request = std::move(request), control] { return run(request, *control); });
+    return runInBackground([request = std::move(request), control] { return run(request, *control); });
 }
 
 Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& password, JobControl& control)

@@ -1,5 +1,7 @@
 #include "ConnectionTester.h"
 
+#include "util/Background.h"
+
 #include <QtConcurrent>
 
 namespace coffre {
@@ -14,7 +16,7 @@ Result<ServerInfo> ConnectionTester::test(const DatabaseTarget& target, const QS
 
 QFuture<Result<ServerInfo>> ConnectionTester::testAsync(const DatabaseTarget& target, const QString& password)
 {
-    return QtConcurrent::run([target, password] { return test(target, password); });
+    return runInBackground([target, password] { return test(target, password); });
 }
 
 } // namespace coffre
