@@ -288,6 +288,44 @@ private slots:
         QVERIFY(find(QStringLiteral("CONSTRAINT"), QStringLiteral("orders orders_pkey")));
         QVERIFY(find(QStringLiteral("TABLE DATA"), QStringLiteral("orders")));
     }
+
+    // pg_restore stops reading after the table of contents: on a dump larger than what the pipe
+    // and the write buffer hold, it exits while bytes are still on their way. That is success.
+    void listsADumpLargerThanWhatPgRestoreReads()
+    {
+        if (!test::hasFixture())
+            QSKIP("needs the PostgreSQL fixture (run through ctest)");
+        QVERIFY(test::recreateDatabase(QStringLiteral("browse_big")));
+        QVERIFY(test::execSql(QStringLiteral("browse_big"),
+                              {QStringLiteral("create table blobs (id serial primary key, body text)"),
+                               QStringLiteral("insert into blobs (body) select repeat(md5(i::text), 5) from generate_series(1, 200000) i")}));
+        BackupRequest request;
+        request.profile.name = QStringLiteral("browse");
+        request.profile.repository = path(QStringLiteral("repo-big"));
+        request.profile.database = test::fixtureDatabase(QStringLiteral("browse_big"));
+        request.includeSources = false;
+        request.name = QStringLiteral("big");
+        JobControl control;
+        const Result<Backup> backup = BackupJob::run(request, control);
+        QVERIFY2(backup, qPrintable(backup.error().toLogString()));
+        QVERIFY(backup->manifest->database->sizeBytes > 30 * 1000 * 1000);
+
+        const Result<QList<DumpObject>> objects = DumpContents::list(*backup, control);
+        QVERIFY2(objects, qPrintable(objects.error().toLogString()));
+        bool found = false;
+        for (const DumpObject& o : *objects)
+            found |= o.type == u"TABLE" && o.name == u"blobs" && o.rows == 200000;
+        QVERIFY(found);
+
+        // A dump pg_restore really cannot read: its own words reach the person.
+        const QString dump = QDir(backup->path).filePath(backup->manifest->database->file);
+        QFile::remove(dump);
+        QCOMPARE(QProcess::execute(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("printf 'not a dump at all' | zstd -q -o \"$0\""), dump}), 0);
+        const Result<QList<DumpObject>> refused = DumpContents::list(*backup, control);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("pg_restore")), qPrintable(refused.error().message));
+        QVERIFY2(refused.error().message.contains(QStringLiteral(": ")), qPrintable(refused.error().message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBrowse)

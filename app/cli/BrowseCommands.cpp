@@ -4,6 +4,7 @@
 #include "CliTarget.h"
 #include "TextTable.h"
 #include "browse/BackupFiles.h"
+#include "browse/DumpContents.h"
 #include "browse/SelectionExtractor.h"
 #include "browse/TreeComparison.h"
 #include "util/HumanSize.h"
@@ -86,6 +87,22 @@ int printFile(const CliContext& cli, const Backup& backup, const QString& path)
     return ExitSuccess;
 }
 
+// The objects of the backup's database dump, as the window's Database tab shows them.
+int printDatabase(const CliContext& cli, const Chosen& chosen)
+{
+    const Result<QList<DumpObject>> objects = runJob<QList<DumpObject>>(chosen.profile, [backup = chosen.backup](JobControl& control) {
+        return DumpContents::list(backup, control);
+    });
+    if (!objects)
+        return cli.fail(objects.error());
+    TextTable table({BrowseCommands::tr("TYPE"), BrowseCommands::tr("SCHEMA"), BrowseCommands::tr("NAME"), BrowseCommands::tr("OWNER"),
+                     BrowseCommands::tr("ROWS")});
+    for (const DumpObject& object : *objects)
+        table.addRow({object.type, object.schema, object.name, object.owner, object.rows < 0 ? QString() : QString::number(object.rows)});
+    cli.out << table.render();
+    return ExitSuccess;
+}
+
 int runBrowse(const CliContext& cli)
 {
     const Chosen chosen = choose(cli);
@@ -93,6 +110,8 @@ int runBrowse(const CliContext& cli)
         return chosen.exitCode;
     if (cli.parser.positionalArguments().size() > 2)
         return cli.usage(BrowseCommands::tr("Name one backup; give the folder with --path."));
+    if (cli.parser.isSet(QStringLiteral("database")))
+        return printDatabase(cli, chosen);
     const Result<FileTree> tree = runJob<FileTree>(chosen.profile, [backup = chosen.backup](JobControl& control) {
         return BackupFiles::load(backup, control);
     });
@@ -190,13 +209,15 @@ int runDiff(const CliContext& cli)
 
 CliCommand BrowseCommands::browse()
 {
-    return {QStringLiteral("browse"), tr("List a folder of a backup's source archives, or print one of its text files."),
+    return {QStringLiteral("browse"), tr("List a folder of a backup's source archives, print one of its text files, or list its database objects."),
             QStringLiteral("NAME"),
             [] {
                 return QList<QCommandLineOption>{{QStringLiteral("path"),
                                                   tr("The folder or file inside the backup, starting with the source's label "
                                                      "(backend/src). Without it: the sources."),
-                                                  QStringLiteral("PATH")}};
+                                                  QStringLiteral("PATH")},
+                                                 {QStringLiteral("database"),
+                                                  tr("List the objects of the backup's database dump instead (tables with their rows).")}};
             },
             runBrowse};
 }

@@ -91,10 +91,20 @@ Result<QList<DumpObject>> DumpContents::list(const Backup& backup, JobControl& c
         process.waitForFinished(5000);
         return fed.error();
     }
-    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+    // pg_restore exits as soon as it has printed the table of contents, often before we stop
+    // feeding it: an exit with status 0 is success, whatever happened to the bytes still on their way.
+    // (waitForFinished() answers false for a process that has already ended.)
+    if (process.state() != QProcess::NotRunning && !process.waitForFinished(60000)) {
         process.kill();
-        return Error{tr("pg_restore could not read the dump of “%1”.").arg(backup.name),
-                     QString::fromUtf8(process.readAllStandardError()).trimmed()};
+        process.waitForFinished(5000);
+        return Error{tr("pg_restore did not finish listing the dump of “%1”.").arg(backup.name), {}};
+    }
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        const QString said = QString::fromUtf8(process.readAllStandardError()).trimmed();
+        const QString firstLine = said.section(u'\n', 0, 0);
+        return Error{firstLine.isEmpty() ? tr("pg_restore could not read the dump of “%1” (exit status %2).").arg(backup.name).arg(process.exitCode())
+                                         : tr("pg_restore could not read the dump of “%1”: %2").arg(backup.name, firstLine),
+                     said};
     }
     QList<DumpObject> objects = parse(process.readAllStandardOutput());
     QHash<QString, qint64> rows;
