@@ -6,9 +6,12 @@
 #include <archive_entry.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
+#include <utility>
+#include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,15 +36,70 @@ la_ssize_t writeToSink(archive*, void* data, const void* buffer, size_t length)
 using ArchivePtr = std::unique_ptr<archive, decltype(&archive_write_free)>;
 using EntryPtr = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
 
+// The folders of the tree, opened one level at a time with O_NOFOLLOW, as the scan walked them:
+// a folder swapped for a symlink after the scan (uploads -> /etc) is refused, never followed.
+// Entries come folders-before-contents, so the open chain is a stack that follows the walk.
+class FolderChain
+{
+public:
+    explicit FolderChain(int rootFd) { m_stack.push_back({QByteArray(), rootFd}); }
+    ~FolderChain()
+    {
+        for (const auto& [path, fd] : m_stack)
+            ::close(fd);
+    }
+
+    // The descriptor of `parent` (a folder path relative to the root, "" for the root), or -1 with errno.
+    int open(const QByteArray& parent)
+    {
+        while (m_stack.size() > 1 && !isWithin(parent, m_stack.back().first)) {
+            ::close(m_stack.back().second);
+            m_stack.pop_back();
+        }
+        while (m_stack.back().first != parent) {
+            const QByteArray& top = m_stack.back().first;
+            const qsizetype from = top.isEmpty() ? 0 : top.size() + 1;
+            const qsizetype slash = parent.indexOf('/', from);
+            const QByteArray next = slash < 0 ? parent : parent.left(slash);
+            const int fd = ::openat(m_stack.back().second, next.mid(from).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0)
+                return -1;
+            m_stack.push_back({next, fd});
+        }
+        return m_stack.back().second;
+    }
+
+private:
+    static bool isWithin(const QByteArray& path, const QByteArray& folder)
+    {
+        return folder.isEmpty() || path == folder || (path.startsWith(folder) && path.at(folder.size()) == '/');
+    }
+    std::vector<std::pair<QByteArray, int>> m_stack;
+};
+
+QByteArray parentOf(const QByteArray& path)
+{
+    const qsizetype slash = path.lastIndexOf('/');
+    return slash < 0 ? QByteArray() : path.left(slash);
+}
+
+QByteArray nameOf(const QByteArray& path)
+{
+    return path.mid(path.lastIndexOf('/') + 1);
+}
+
 } // namespace
 
 Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, JobControl& control, const StopCheck& stop,
-                           qint64* archivedBytes)
+                           qint64* archivedBytes, QList<QByteArray>* vanished)
 {
     qint64 written = 0;
     Sink sink{&out, {}};
     ArchivePtr a(archive_write_new(), &archive_write_free);
     archive_write_set_format_pax_restricted(a.get());
+    // Names are stored as the file system's bytes (pax hdrcharset=BINARY): a name that is not
+    // UTF-8 (caf\xe9.jpg), or a cron run in the C locale, must not make the backup fail.
+    archive_write_set_format_option(a.get(), "pax", "hdrcharset", "BINARY");
     archive_write_set_bytes_in_last_block(a.get(), 1);
     if (archive_write_open2(a.get(), &sink, nullptr, writeToSink, nullptr, nullptr) != ARCHIVE_OK)
         return Error{tr("Could not start the archive of “%1”.").arg(tree.root), QString::fromUtf8(archive_error_string(a.get()))};
@@ -54,10 +112,18 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
     };
 
     const QByteArray root = QFile::encodeName(tree.root);
+    const int rootFd = ::open(root.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootFd < 0)
+        return Error{tr("The source folder “%1” cannot be opened.").arg(tree.root), QString::fromLocal8Bit(std::strerror(errno))};
+    FolderChain folders(rootFd);
+    auto unreadable = [&](const QByteArray& path) {
+        return Error{tr("Cannot read “%1” in “%2”: the backup stops rather than leave it out.").arg(QFile::decodeName(path), tree.root),
+                     QString::fromLocal8Bit(std::strerror(errno))};
+    };
     // The root folder first, as "./": its mode travels with the tree, and an archive is never
     // without entries (SecureExtractor takes an empty one for a damaged one).
     struct stat rootStat;
-    if (::stat(root.constData(), &rootStat) == 0) {
+    if (::fstat(rootFd, &rootStat) == 0) {
         EntryPtr entry(archive_entry_new(), &archive_entry_free);
         archive_entry_copy_pathname(entry.get(), "./");
         archive_entry_copy_stat(entry.get(), &rootStat);
@@ -68,10 +134,16 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
     for (const SourceTree::Entry& item : tree.entries) {
         if (stop())
             return Error{tr("Stopped."), {}};
-        const QByteArray full = root + '/' + item.path;
+        const int parentFd = folders.open(parentOf(item.path));
+        const QByteArray name = nameOf(item.path);
         struct stat st;
-        if (::lstat(full.constData(), &st) != 0) {
-            control.log(tr("Skipped “%1”: it vanished while the backup ran.").arg(QFile::decodeName(item.path)));
+        if (parentFd < 0 || ::fstatat(parentFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno != ENOENT)
+                return unreadable(parentFd < 0 ? parentOf(item.path) : item.path);
+            // Deleted while the backup ran (a log rotated, a cache cleared): named in the manifest.
+            control.log(tr("“%1” vanished while the backup ran.").arg(QFile::decodeName(item.path)));
+            if (vanished)
+                vanished->append(item.path);
             continue;
         }
         EntryPtr entry(archive_entry_new(), &archive_entry_free);
@@ -80,17 +152,16 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
 
         int fd = -1;
         if (S_ISLNK(st.st_mode)) {
-            QByteArray target(4096, Qt::Uninitialized);
-            const ssize_t length = ::readlink(full.constData(), target.data(), target.size());
+            QByteArray target(PATH_MAX, Qt::Uninitialized);
+            const ssize_t length = ::readlinkat(parentFd, name.constData(), target.data(), target.size());
             if (length < 0)
-                continue;
+                return unreadable(item.path);
             target.truncate(length);
             archive_entry_copy_symlink(entry.get(), target.constData());
         } else if (S_ISREG(st.st_mode)) {
-            fd = ::open(full.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            fd = ::openat(parentFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0)
-                return Error{tr("Cannot read “%1” in “%2”.").arg(QFile::decodeName(item.path), tree.root),
-                             QString::fromLocal8Bit(std::strerror(errno))};
+                return unreadable(item.path);
         } else if (!S_ISDIR(st.st_mode)) {
             continue; // it became a socket or a device since the scan
         }
@@ -108,8 +179,7 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
                 return Error{tr("Stopped."), {}};
             ssize_t got = ::read(fd, buffer.data(), size_t(qMin(remaining, ReadChunk)));
             if (got < 0)
-                return Error{tr("Cannot read “%1” in “%2”.").arg(QFile::decodeName(item.path), tree.root),
-                             QString::fromLocal8Bit(std::strerror(errno))};
+                return unreadable(item.path);
             if (got == 0) {
                 control.log(tr("“%1” shrank while the backup ran; padded with zeros.").arg(QFile::decodeName(item.path)));
                 got = ssize_t(qMin(remaining, ReadChunk));

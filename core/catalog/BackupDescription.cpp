@@ -28,8 +28,11 @@ QString BackupDescription::text(const Backup& backup)
         for (const TableRowCount& t : db.tables)
             out += QStringLiteral("    %1.%2: %L3\n").arg(t.schema, t.table).arg(t.rows);
     }
-    for (const SourcePart& s : m.sources)
+    for (const SourcePart& s : m.sources) {
         out += tr("  folder %1 (%2): %n file(s), %3", nullptr, int(s.fileCount)).arg(s.label, s.path, humanSize(s.bytes)) + u'\n';
+        if (!s.vanished.isEmpty())
+            out += tr("    deleted while the backup ran, so not in it: %1").arg(s.vanished.join(QStringLiteral(", "))) + u'\n';
+    }
     out += tr("  files:") + u'\n';
     for (const BundleFile& f : m.files)
         out += QStringLiteral("    %1  %2  %3\n").arg(f.sha256, humanSize(f.size).rightJustified(10), f.path);

@@ -44,6 +44,7 @@ struct SourcePart
     qint64 bytes = 0;       // uncompressed bytes of the archived files
     QStringList exclusions;
     qint64 durationMs = 0;
+    QStringList vanished;   // files deleted between the scan and their turn in the archive
     bool operator==(const SourcePart&) const = default;
 };
 

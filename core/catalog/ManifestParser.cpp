@@ -155,6 +155,7 @@ SourcePart readSource(Fields& f)
     s.bytes = f.count("bytes");
     s.exclusions = f.strings("exclusions");
     s.durationMs = f.count("duration_ms");
+    s.vanished = f.strings("vanished");
     return s;
 }
 

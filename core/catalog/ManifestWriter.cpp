@@ -36,13 +36,16 @@ QJsonObject databaseToJson(const DatabasePart& db)
 
 QJsonObject sourceToJson(const SourcePart& s)
 {
-    return {{QStringLiteral("label"), s.label},
+    QJsonObject json{{QStringLiteral("label"), s.label},
             {QStringLiteral("path"), s.path},
             {QStringLiteral("archive"), s.archive},
             {QStringLiteral("file_count"), s.fileCount},
             {QStringLiteral("bytes"), s.bytes},
             {QStringLiteral("exclusions"), QJsonArray::fromStringList(s.exclusions)},
             {QStringLiteral("duration_ms"), s.durationMs}};
+    if (!s.vanished.isEmpty())
+        json.insert(QStringLiteral("vanished"), QJsonArray::fromStringList(s.vanished));
+    return json;
 }
 
 QJsonObject objectsToJson(const ObjectsPart& o)

@@ -281,15 +281,18 @@ private:
         const QString file = QStringLiteral("sources/%1.tar%2").arg(root.label, CompressedFileWriter::extension(compression));
         CompressedFileWriter out(QDir(m_bundleDir).filePath(file), file, compression);
         qint64 archivedBytes = 0;
+        QList<QByteArray> vanished;
         Status status = out.open();
         if (status)
-            status = TreeArchiver::write(tree, out, m_control, [this] { return shouldStop(); }, &archivedBytes);
+            status = TreeArchiver::write(tree, out, m_control, [this] { return shouldStop(); }, &archivedBytes, &vanished);
         Result<BundleFile> written = status ? out.finish() : Result<BundleFile>(status.error());
         if (!written) {
             m_failed = true;
             return written.error();
         }
-        SourcePart part{root.label, root.path, file, tree.fileCount, archivedBytes, m_request.profile.exclusions, clock.elapsed()};
+        SourcePart part{root.label, root.path, file, qMax<qint64>(0, tree.fileCount - vanished.size()), archivedBytes, m_request.profile.exclusions, clock.elapsed()};
+        for (const QByteArray& path : vanished)
+            part.vanished << QFile::decodeName(path);
         const QMutexLocker lock(&m_mutex);
         m_files.append(*written);
         m_sources.append(part);
