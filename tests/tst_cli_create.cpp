@@ -104,14 +104,23 @@ private slots:
         QCOMPARE(nothing.exitCode(), 2);
     }
 
+    void interruptCancelsAndLeavesNothing_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("Ctrl-C") << int(SIGINT);
+        QTest::newRow("ssh session dropped") << int(SIGHUP);
+        QTest::newRow("kill") << int(SIGTERM);
+    }
+
     void interruptCancelsAndLeavesNothing()
     {
-        const QString repository = m_home.filePath(QStringLiteral("repo-int"));
+        QFETCH(int, signal);
+        const QString repository = m_home.filePath(QStringLiteral("repo-int-%1").arg(signal));
         QProcess cli;
         start(cli, QStringList{QStringLiteral("create"), QStringLiteral("--plain-sql")} + target(repository, QStringLiteral("cli_big")));
         QTRY_VERIFY_WITH_TIMEOUT(!backupFolders(repository).isEmpty() || cli.state() == QProcess::NotRunning, 20000);
         QVERIFY2(cli.state() == QProcess::Running, "finished before it could be interrupted");
-        ::kill(pid_t(cli.processId()), SIGINT);
+        ::kill(pid_t(cli.processId()), signal);
         QVERIFY(cli.waitForFinished(30000));
         QCOMPARE(cli.exitCode(), 1);
         QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("canceled")));
@@ -127,6 +136,8 @@ private slots:
         QVERIFY2(cli.state() == QProcess::Running, "finished before it could be killed");
         cli.kill(); // SIGKILL: no cleanup at all, as a power loss
         QVERIFY(cli.waitForFinished(10000));
+        // Its pg_dump dies with it (the kernel kills it: PR_SET_PDEATHSIG), not minutes later.
+        QTRY_COMPARE_WITH_TIMEOUT(QProcess::execute(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("[p]g_dump.*cli_big")}), 1, 5000);
         const Result<RepositoryScan> scan = Catalog::scan(repository);
         QCOMPARE(scan->backups.size(), 1);
         QCOMPARE(scan->backups[0].status, BackupStatus::Incomplete);

@@ -39,9 +39,10 @@ void CliJobRunner::wait(const QFuture<void>& future)
     interrupted = false;
     struct sigaction action{};
     action.sa_handler = onInterrupt;
-    struct sigaction previousInt{}, previousTerm{};
+    struct sigaction previousInt{}, previousTerm{}, previousHup{};
     sigaction(SIGINT, &action, &previousInt);
     sigaction(SIGTERM, &action, &previousTerm);
+    sigaction(SIGHUP, &action, &previousHup); // a dropped ssh session: cancel cleanly, as Ctrl-C
 
     ProgressMeter meter;
     m_meter = &meter;
@@ -67,6 +68,7 @@ void CliJobRunner::wait(const QFuture<void>& future)
     m_meter = nullptr;
     sigaction(SIGINT, &previousInt, nullptr);
     sigaction(SIGTERM, &previousTerm, nullptr);
+    sigaction(SIGHUP, &previousHup, nullptr);
 }
 
 void CliJobRunner::draw()

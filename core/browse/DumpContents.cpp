@@ -2,6 +2,7 @@
 
 #include "archive/Decompressor.h"
 #include "postgres/PgTools.h"
+#include "util/ChildProcess.h"
 
 #include <QDir>
 #include <QHash>
@@ -73,6 +74,7 @@ Result<QList<DumpObject>> DumpContents::list(const Backup& backup, JobControl& c
         return tool.error();
 
     QProcess process;
+    ChildProcess::dieWithParent(process);
     process.start(tool->path, {QStringLiteral("--list")});
     if (!process.waitForStarted(10000))
         return Error{tr("Could not start pg_restore."), process.errorString()};

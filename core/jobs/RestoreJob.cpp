@@ -16,6 +16,7 @@
 #include "util/Background.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
 #include <QtConcurrent>
@@ -24,6 +25,9 @@
 
 namespace coffre {
 namespace {
+
+// A post-restore command (npm ci, prisma generate) that takes longer than this is stuck.
+constexpr qint64 PostRestoreCommandLimitMs = 30 * 60 * 1000;
 
 QString timeStamp()
 {
@@ -378,15 +382,21 @@ private:
             QProcess process;
             process.setWorkingDirectory(m_journal.folders.first().path);
             process.setProcessChannelMode(QProcess::MergedChannels);
+            ChildProcess::dieWithParent(process, true); // its own group: Cancel stops npm's children too
             process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
             process.closeWriteChannel(); // a command that asks a question gets end-of-file, not a hang
+            QElapsedTimer clock;
+            clock.start();
+            bool timedOut = false;
             while (!process.waitForFinished(200)) {
-                if (m_control.isCanceled() || process.state() == QProcess::NotRunning) {
-                    process.kill();
-                    process.waitForFinished(5000);
+                timedOut = clock.elapsed() > PostRestoreCommandLimitMs;
+                if (m_control.isCanceled() || timedOut || process.state() == QProcess::NotRunning) {
+                    ChildProcess::killGroup(process);
                     break;
                 }
             }
+            if (timedOut)
+                m_outcome.warnings << RestoreJob::tr("“%1” was stopped after %2 minutes.").arg(command).arg(PostRestoreCommandLimitMs / 60000);
             for (const QByteArray& line : process.readAll().split('\n'))
                 m_control.log(command + QStringLiteral(": ") + QString::fromUtf8(line));
             if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)

@@ -1,5 +1,7 @@
 #include "PgTools.h"
 
+#include "util/ChildProcess.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
@@ -11,6 +13,7 @@ namespace coffre {
 Result<PgTool> PgTools::probe(const QString& path)
 {
     QProcess process;
+    ChildProcess::dieWithParent(process);
     process.start(path, {QStringLiteral("--version")});
     if (!process.waitForFinished(10000) || process.exitCode() != 0)
         return Error{tr("“%1” does not run.").arg(path), process.errorString()};

@@ -2,8 +2,13 @@
 
 #include "jobs/JobControl.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 namespace coffre {
 
@@ -19,6 +24,7 @@ Status ChildProcess::run(const QString& program, const QStringList& arguments, c
     QProcess process;
     process.setProcessEnvironment(environment);
     process.setReadChannel(QProcess::StandardOutput);
+    dieWithParent(process);
     QByteArray stderrText;
     control.log(QStringLiteral("$ %1 %2").arg(program, arguments.join(u' ')));
     process.start(program, arguments, QIODevice::ReadOnly);
@@ -29,6 +35,8 @@ Status ChildProcess::run(const QString& program, const QStringList& arguments, c
         const QByteArray text = process.readAllStandardError();
         if (!text.isEmpty()) {
             stderrText += text;
+            if (stderrText.size() > StderrKeptBytes)
+                stderrText = stderrText.right(StderrKeptBytes);
             for (const QByteArray& line : text.split('\n')) {
                 if (!line.trimmed().isEmpty())
                     control.log(name + QStringLiteral(": ") + QString::fromUtf8(line));
@@ -66,6 +74,33 @@ Status ChildProcess::run(const QString& program, const QStringList& arguments, c
         return Error{tr("%1 failed (exit status %2).").arg(name).arg(process.exitCode()), tail};
     }
     return {};
+}
+
+void ChildProcess::dieWithParent(QProcess& process, bool ownGroup)
+{
+    const pid_t parent = ::getpid();
+    process.setChildProcessModifier([parent, ownGroup] {
+        if (ownGroup)
+            ::setpgid(0, 0);
+        // SIGTERM, not SIGKILL: pg_restore --jobs and pg_dump --jobs then stop their worker
+        // processes and cancel their queries on the server, which a SIGKILL would leave running.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) // the parent died before prctl: nobody would kill us later
+            ::_exit(127);
+    });
+}
+
+void ChildProcess::killGroup(QProcess& process, int graceMs)
+{
+    const qint64 pid = process.processId();
+    if (pid <= 0)
+        return;
+    ::kill(-pid_t(pid), SIGTERM);
+    if (!process.waitForFinished(graceMs)) {
+        ::kill(-pid_t(pid), SIGKILL);
+        process.waitForFinished(5000);
+    }
+    ::kill(-pid_t(pid), SIGKILL); // what the leader left behind when it exited on SIGTERM
 }
 
 } // namespace coffre
