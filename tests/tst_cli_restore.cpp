@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,12 +24,33 @@ private:
         QString out, err;
     };
 
+    QStringList withTarget(QStringList arguments) const
+    {
+        return arguments << QStringLiteral("--repository") << m_repository << QStringLiteral("--source") << QStringLiteral("app=") + m_source
+                         << QStringLiteral("--db")
+                         << QStringLiteral("host=%1 port=%2 user=postgres dbname=cli_restore")
+                                .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"));
+    }
+
+    // On a terminal (util-linux script gives it one), answering the question with `answer`.
+    Run cliOnTerminal(const QStringList& arguments, const QByteArray& answer)
+    {
+        QStringList quoted{QStringLiteral(COFFRE_CLI)};
+        for (QString argument : withTarget(arguments))
+            quoted << QStringLiteral("'%1'").arg(argument.replace(u'\'', QStringLiteral("'\\''")));
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral("script"), {QStringLiteral("-qec"), quoted.join(u' '), QStringLiteral("/dev/null")});
+        process.write(answer);
+        process.waitForFinished(120000);
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
     Run cli(QStringList arguments)
     {
-        arguments << QStringLiteral("--repository") << m_repository << QStringLiteral("--source") << QStringLiteral("app=") + m_source
-                  << QStringLiteral("--db")
-                  << QStringLiteral("host=%1 port=%2 user=postgres dbname=cli_restore")
-                         .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"));
+        arguments = withTarget(arguments);
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
@@ -80,6 +102,18 @@ private slots:
         QCOMPARE(run.status, 2);
         QCOMPARE(rows(), QStringLiteral("100"));
         QCOMPARE(env(), QByteArray("SECRET=changed\n"));
+    }
+
+    void confirmationSaysWhatIsKeptFromTheCurrentFolder()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
+            QSKIP("script (util-linux) is needed to give coffre-cli a terminal");
+        const Run run = cliOnTerminal({QStringLiteral("restore"), QStringLiteral("good")}, "non\n");
+        QCOMPARE(run.status, 1);
+        QVERIFY2(run.out.contains(QStringLiteral("Kept from the current folder (not in backups): node_modules, .next, dist, *.log, .env.local")),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("Nothing was changed.")), qPrintable(run.out));
+        QCOMPARE(rows(), QStringLiteral("100"));
     }
 
     void restoresWithOuiThenUndoesThenCleansUp()

@@ -18,7 +18,8 @@ namespace coffre {
 namespace {
 
 // What the restore would replace, in words, measured now (runs on a worker).
-QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database)
+QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database,
+                        const QStringList& kept)
 {
     QStringList lines;
     if (database) {
@@ -39,6 +40,8 @@ QString describeTargets(const Profile& profile, const QString& password, const Q
         lines << (QFileInfo::exists(root.path) ? RestoreDialog::tr("Folder %1: %2").arg(root.path, humanSize(folderBytes(root.path)))
                                                : RestoreDialog::tr("Folder %1: does not exist yet").arg(root.path));
     }
+    if (!kept.isEmpty())
+        lines << RestoreDialog::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
     return lines.join(u'\n');
 }
 
@@ -136,7 +139,8 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
 void RestoreDialog::loadSummary()
 {
     const RestoreRequest r = request();
-    m_summaryWatcher.setFuture(QtConcurrent::run(describeTargets, m_profile, m_password, r.sources, r.database && r.asDatabase.isEmpty()));
+    m_summaryWatcher.setFuture(QtConcurrent::run(describeTargets, m_profile, m_password, r.sources, r.database && r.asDatabase.isEmpty(),
+                                                 RestoreJob::keptFromCurrent(r)));
 }
 
 RestoreRequest RestoreDialog::request() const

@@ -69,6 +69,8 @@ QString describeTarget(const RestoreRequest& request)
             if (root.label == label)
                 lines << RestoreCommands::tr("  the folder %1").arg(root.path);
     }
+    if (const QStringList kept = RestoreJob::keptFromCurrent(request); !kept.isEmpty())
+        lines << RestoreCommands::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
     lines << RestoreCommands::tr("What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.");
     return lines.join(u'\n');
 }

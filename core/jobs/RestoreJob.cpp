@@ -1,6 +1,7 @@
 #include "RestoreJob.h"
 
 #include "BackupJob.h"
+#include "RestoreCarry.h"
 #include "RestoreSwap.h"
 #include "VerifyJob.h"
 #include "archive/Decompressor.h"
@@ -147,6 +148,7 @@ private:
             folder.path = path;
             folder.before = path + QStringLiteral(".before_restore_") + m_journal.stamp;
             folder.staging = info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".restoring_") + m_journal.stamp;
+            folder.exclusions = RestoreCarry::patterns(m_request.profile.exclusions, *part);
             m_parts.append(part);
             m_journal.folders.append(folder);
             const DiskUsage disk = DiskUsage::of(info.absolutePath());
@@ -346,7 +348,7 @@ private:
         plan.state = QStringLiteral("swapping");
         if (Status written = plan.write(m_journalPath); !written)
             return written;
-        Status swapped = RestoreSwap::apply(plan, m_admin, m_request.profile.exclusions, m_control, m_journalPath);
+        Status swapped = RestoreSwap::apply(plan, m_admin, m_control, m_journalPath);
         if (!swapped) {
             // apply put back what it had swapped; when even that failed, the journal stays for the next start.
             m_keepJournal = swapped.error().code == RestoreSwap::RollbackFailed;
@@ -414,6 +416,20 @@ Result<RestoreOutcome> RestoreJob::run(const RestoreRequest& request, JobControl
     if (!result)
         control.log(result.error().toLogString());
     return result;
+}
+
+QStringList RestoreJob::keptFromCurrent(const RestoreRequest& request)
+{
+    QStringList patterns;
+    for (const SourcePart& part : request.backup.manifest ? request.backup.manifest->sources : QList<SourcePart>()) {
+        if (!request.sources.contains(part.label))
+            continue;
+        for (const QString& pattern : RestoreCarry::patterns(request.profile.exclusions, part)) {
+            if (!patterns.contains(pattern))
+                patterns << pattern;
+        }
+    }
+    return patterns;
 }
 
 QFuture<Result<RestoreOutcome>> RestoreJob::start(RestoreRequest request, std::shared_ptr<JobControl> control)

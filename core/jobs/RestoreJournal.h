@@ -18,7 +18,9 @@ struct RestoreJournal
         QString path;     // the live folder
         QString before;   // <path>.before_restore_<stamp>: the old tree, kept
         QString staging;  // the restored tree, before it is renamed into place
-        QStringList movedBack; // excluded folders (node_modules, ...) moved from `before` into the new tree
+        QStringList exclusions;  // patterns whose matches in the old tree are carried into the new one
+        QStringList movedBack;   // relative paths carried from `before` into the restored tree (listed before moving)
+        QStringList createdDirs; // folders made in the restored tree to hold them, parents first
         bool hadOriginal = true;
     };
 
