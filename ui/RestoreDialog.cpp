@@ -1,6 +1,7 @@
 #include "RestoreDialog.h"
 
 #include "postgres/DatabaseAdmin.h"
+#include "postgres/DatabaseNames.h"
 #include "util/FolderSize.h"
 #include "util/HumanSize.h"
 
@@ -68,7 +69,7 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
         auto* asRow = new QHBoxLayout;
         m_asDatabase = new QCheckBox(tr("under another name, for inspection:"));
         m_asDatabase->setObjectName(QStringLiteral("asDatabaseCheck"));
-        m_asDatabaseName = new QLineEdit(m.database->name + QStringLiteral("_") + backup.name);
+        m_asDatabaseName = new QLineEdit(DatabaseNames::derived(m.database->name, backup.name));
         m_asDatabaseName->setEnabled(false);
         asRow->addSpacing(24);
         asRow->addWidget(m_asDatabase);

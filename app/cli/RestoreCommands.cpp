@@ -207,13 +207,18 @@ int runCleanup(const CliContext& cli)
     if (!journal)
         return cli.fail(Error{RestoreCommands::tr("There are no before-restore copies to remove."), {}});
     QStringList folders, databases;
+    QList<quint32> oids; // each copy is dropped only if it is still the database the journal recorded
     for (const RestoreJournal::Folder& folder : journal->folders) {
         for (const QString& path : {folder.before, folder.path + QStringLiteral(".undone_") + journal->stamp})
             if (QFileInfo::exists(path))
                 folders << path;
     }
-    if (!journal->database.isEmpty())
-        databases << journal->databaseBefore << journal->database + QStringLiteral("_undone_") + journal->stamp;
+    if (!journal->database.isEmpty()) {
+        databases << journal->databaseBefore
+                  << (journal->databaseUndone.isEmpty() ? journal->database + QStringLiteral("_undone_") + journal->stamp
+                                                        : journal->databaseUndone);
+        oids << journal->databaseOid << journal->restoredOid;
+    }
     if (const int confirmed = confirm(cli, RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
                                                .arg((folders + databases).join(QStringLiteral("\n  "))));
         confirmed != ExitSuccess)
@@ -224,8 +229,10 @@ int runCleanup(const CliContext& cli)
         Result<DatabaseAdmin> admin = DatabaseAdmin::connect(target->database, CliPassword::fromKeychainIfKept(*target));
         if (!admin)
             return cli.fail(admin.error());
-        for (const QString& db : databases) {
-            if (Status dropped = admin.value().drop(db); !dropped)
+        for (qsizetype i = 0; i < databases.size(); ++i) {
+            if (databases[i] == journal->database)
+                continue; // never the live database, whatever a journal says
+            if (Status dropped = admin.value().dropCreated(databases[i], oids[i]); !dropped)
                 return cli.fail(dropped.error());
         }
     }

@@ -8,6 +8,7 @@
 #include "archive/SecureExtractor.h"
 #include "postgres/CustomDumpIndexer.h"
 #include "postgres/DatabaseAdmin.h"
+#include "postgres/DatabaseNames.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgTools.h"
 #include "storage/DiskUsage.h"
@@ -61,7 +62,7 @@ public:
         for (const RestoreJournal::Folder& folder : m_journal.folders)
             removeStaging(folder.staging);
         if (!m_swapped && m_createdDatabase && m_admin)
-            m_admin->drop(m_journal.databaseRestored);
+            m_admin->dropCreated(m_journal.databaseRestored, m_journal.restoredOid);
         if (!m_journalPath.isEmpty() && !m_swapped && !m_keepJournal)
             QFile::remove(m_journalPath); // cleaned up here: nothing for the next start to do
     }
@@ -182,15 +183,25 @@ private:
         if (m_journal.database.isEmpty())
             return Error{RestoreJob::tr("The profile does not say which database to restore into: give its name."), {}};
         m_canCreate = m_admin->canCreateDatabases();
+        const Result<quint32> liveOid = m_admin->oidOf(m_journal.database);
+        if (!liveOid)
+            return liveOid.error();
+        m_journal.databaseOid = *liveOid;
         if (!m_request.asDatabase.isEmpty()) {
             if (!m_canCreate)
                 return Error{RestoreJob::tr("Restoring under another name needs a role that may create databases."), {}};
+            if (!DatabaseNames::fits(m_request.asDatabase))
+                return Error{RestoreJob::tr("“%1” is longer than PostgreSQL allows for a name (63 bytes).").arg(m_request.asDatabase), {}};
             if (m_admin->exists(m_request.asDatabase))
                 return Error{RestoreJob::tr("A database named “%1” already exists.").arg(m_request.asDatabase), {}};
             m_journal.databaseRestored = m_request.asDatabase;
         } else {
-            m_journal.databaseRestored = m_journal.database + QStringLiteral("_restoring_") + m_journal.stamp;
-            m_journal.databaseBefore = m_journal.database + QStringLiteral("_before_restore_") + m_journal.stamp;
+            // Free, exact, 63 bytes at most, never the live name: recovery drops what these name.
+            const auto taken = [this](const QString& name) { return name == m_journal.databaseRestored || m_admin->exists(name); };
+            m_journal.databaseRestored = DatabaseNames::unused(m_journal.database, QStringLiteral("restoring_") + m_journal.stamp, taken);
+            m_journal.databaseBefore = DatabaseNames::unused(m_journal.database, QStringLiteral("before_restore_") + m_journal.stamp, taken);
+            if (m_journal.databaseRestored.isEmpty() || m_journal.databaseBefore.isEmpty())
+                return Error{RestoreJob::tr("No free name is left for the restore's temporary databases."), {}};
         }
         // The dump is decompressed into the repository: pg_database_size is a fair upper bound.
         const DiskUsage disk = DiskUsage::of(m_request.profile.repository);
@@ -246,6 +257,11 @@ private:
         if (Status created = m_admin->createLike(m_journal.databaseRestored, m_journal.database); !created)
             return created;
         m_createdDatabase = true;
+        // Its OID in the journal: the only database a recovery may drop is the one made here.
+        if (const Result<quint32> oid = m_admin->oidOf(m_journal.databaseRestored))
+            m_journal.restoredOid = *oid;
+        if (Status written = m_journal.write(m_journalPath); !written)
+            return written;
         if (Status restored = pgRestore(*dump, m_journal.databaseRestored, {QStringLiteral("--jobs=2")}); !restored)
             return Error{RestoreJob::tr("pg_restore failed: the database was not changed."), restored.error().toLogString(),
                          restored.error().code};
@@ -461,13 +477,13 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
         if (!admin->exists(journal->databaseBefore))
             return Error{tr("The database “%1” is gone: the restore can no longer be undone.").arg(journal->databaseBefore), {}};
     }
-    if (Status reverted = RestoreSwap::revert(*journal, admin, control); !reverted)
+    RestoreJournal undone = *journal;
+    if (Status reverted = RestoreSwap::revert(undone, admin, control); !reverted)
         return reverted.error();
     // Kept, marked undone: cleanup-restore still finds the copies it names (…undone_<stamp>).
-    RestoreJournal undone = *journal;
     undone.state = QStringLiteral("undone");
     undone.write(path);
-    return journal;
+    return undone;
 }
 
 QString RestoreJob::recover(const Profile& profile, const QString& password)
@@ -492,11 +508,15 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
                 .arg(connected.error().message);
         admin.emplace(std::move(connected).value());
     }
-    const Status reverted = RestoreSwap::revert(*journal, admin, control);
+    RestoreJournal reverting = *journal;
+    const Status reverted = RestoreSwap::revert(reverting, admin, control);
     for (const RestoreJournal::Folder& folder : journal->folders)
         removeStaging(folder.staging);
-    if (admin && admin->exists(journal->databaseRestored))
-        admin->drop(journal->databaseRestored);
+    // Only the database this restore created, by its recorded OID, and never under the live name.
+    if (admin && !journal->databaseRestored.isEmpty() && journal->databaseRestored != journal->database) {
+        if (Status dropped = admin->dropCreated(journal->databaseRestored, journal->restoredOid); !dropped)
+            control.log(dropped.error().toLogString());
+    }
     if (!journal->stamp.isEmpty())
         QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
     if (!reverted)

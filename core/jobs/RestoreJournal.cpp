@@ -38,6 +38,9 @@ QJsonObject RestoreJournal::toJson() const
             {QStringLiteral("database"), database},
             {QStringLiteral("database_before"), databaseBefore},
             {QStringLiteral("database_restored"), databaseRestored},
+            {QStringLiteral("database_undone"), databaseUndone},
+            {QStringLiteral("database_oid"), qint64(databaseOid)},
+            {QStringLiteral("restored_oid"), qint64(restoredOid)},
             {QStringLiteral("folders"), folderArray}};
 }
 
@@ -57,6 +60,9 @@ Result<RestoreJournal> RestoreJournal::read(const QString& path)
     j.database = o[QStringLiteral("database")].toString();
     j.databaseBefore = o[QStringLiteral("database_before")].toString();
     j.databaseRestored = o[QStringLiteral("database_restored")].toString();
+    j.databaseUndone = o[QStringLiteral("database_undone")].toString();
+    j.databaseOid = quint32(o[QStringLiteral("database_oid")].toInteger());
+    j.restoredOid = quint32(o[QStringLiteral("restored_oid")].toInteger());
     for (const QJsonValue& v : o[QStringLiteral("folders")].toArray()) {
         Folder f;
         f.path = v[QStringLiteral("path")].toString();

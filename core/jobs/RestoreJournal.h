@@ -29,8 +29,14 @@ struct RestoreJournal
     QString profile;
     QString state;               // "swapping" while swaps happen, "done" after
     QString database;            // the target database, empty when not restored in place
-    QString databaseBefore;      // <db>_before_restore_<stamp>
+    QString databaseBefore;      // <db>_before_restore_<stamp> (DatabaseNames: fits 63 bytes)
     QString databaseRestored;    // the temporary name the restore was made under
+    QString databaseUndone;      // <db>_undone_<stamp>: the restored database after an undo
+    // Who is who, whatever the names say: the target database when the restore began (kept as
+    // databaseBefore), and the one the restore created. Only these are ever renamed or dropped;
+    // 0 when unknown (no such database, a journal of an older Coffre).
+    quint32 databaseOid = 0;
+    quint32 restoredOid = 0;
     QList<Folder> folders;
 
     static constexpr auto InProgressFile = ".coffre-restore.json";

@@ -2,6 +2,7 @@
 
 #include "JobControl.h"
 #include "RestoreCarry.h"
+#include "postgres/DatabaseNames.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -48,12 +49,26 @@ Status RestoreSwap::revertFolder(const RestoreJournal::Folder& folder, const QSt
     return folder.hadOriginal ? renamePath(folder.before, folder.path) : Status();
 }
 
+Status RestoreSwap::isRecorded(DatabaseAdmin& admin, const QString& name, quint32 oid)
+{
+    const Result<quint32> actual = admin.oidOf(name);
+    if (!actual)
+        return actual.error();
+    if (oid != 0 && *actual != oid)
+        return Error{tr("The database “%1” is not the one the restore journal recorded: it was left alone.").arg(name), {}};
+    return {};
+}
+
 Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control,
                           const QString& journalPath)
 {
     if (!journal.database.isEmpty()) {
         control.setPhase(tr("Putting the restored database in place…"));
-        Status swapped = admin->swap(journal.database, journal.databaseBefore, journal.databaseRestored);
+        Status swapped = isRecorded(*admin, journal.database, journal.databaseOid);
+        if (swapped)
+            swapped = isRecorded(*admin, journal.databaseRestored, journal.restoredOid);
+        if (swapped)
+            swapped = admin->swap(journal.database, journal.databaseBefore, journal.databaseRestored);
         if (!swapped)
             return swapped;
     }
@@ -91,7 +106,7 @@ Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>&
     return {};
 }
 
-Status RestoreSwap::revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control)
+Status RestoreSwap::revert(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control)
 {
     Status result;
     for (qsizetype i = journal.folders.size() - 1; i >= 0; --i) {
@@ -104,8 +119,17 @@ Status RestoreSwap::revert(const RestoreJournal& journal, std::optional<Database
         admin->setAllowConnections(journal.database, true); // a swap cut short may have left it closed
     if (!journal.database.isEmpty() && admin && admin->exists(journal.databaseBefore)) {
         control.setPhase(tr("Putting the previous database back…"));
-        const QString undone = journal.database + QStringLiteral("_undone_") + journal.stamp;
-        if (Status swapped = admin->swap(journal.database, undone, journal.databaseBefore); !swapped)
+        // The live name holds the database the restore created, the kept name the one it replaced.
+        Status swapped = isRecorded(*admin, journal.database, journal.restoredOid);
+        if (swapped)
+            swapped = isRecorded(*admin, journal.databaseBefore, journal.databaseOid);
+        journal.databaseUndone = DatabaseNames::unused(journal.database, QStringLiteral("undone_") + journal.stamp,
+                                                       [&admin](const QString& name) { return admin->exists(name); });
+        if (swapped && journal.databaseUndone.isEmpty())
+            swapped = Error{tr("No free name is left to keep the restored database aside."), {}};
+        if (swapped)
+            swapped = admin->swap(journal.database, journal.databaseUndone, journal.databaseBefore);
+        if (!swapped)
             result = swapped;
     }
     return result;

@@ -27,12 +27,15 @@ public:
     // RollbackFailed and the journal on disk says what is where.
     static Status apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control,
                         const QString& journalPath);
-    // Puts the pre-restore state back, keeping the restored state beside it under "undone" names.
-    static Status revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
+    // Puts the pre-restore state back, keeping the restored state beside it under "undone" names
+    // (the database's in journal.databaseUndone).
+    static Status revert(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
 
 private:
     static Status swapFolder(RestoreJournal::Folder& folder);
     static Status revertFolder(const RestoreJournal::Folder& folder, const QString& stamp, JobControl& control);
+    // Whether `name` is the database the journal recorded (by OID), before it is renamed.
+    static Status isRecorded(DatabaseAdmin& admin, const QString& name, quint32 oid);
 };
 
 } // namespace coffre
