@@ -24,12 +24,33 @@ private:
         QString out, err;
     };
 
-    QStringList withTarget(QStringList arguments) const
+    QStringList withTarget(QStringList arguments, const QString& dbname = QStringLiteral("cli_restore")) const
     {
         return arguments << QStringLiteral("--repository") << m_repository << QStringLiteral("--source") << QStringLiteral("app=") + m_source
                          << QStringLiteral("--db")
-                         << QStringLiteral("host=%1 port=%2 user=postgres dbname=cli_restore")
-                                .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"));
+                         << (dbname.contains(u'=') ? dbname // a whole connection string
+                                                   : QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
+                                                         .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"), dbname));
+    }
+
+    static bool systemHasLocale(const QString& name)
+    {
+        QProcess locales;
+        locales.start(QStringLiteral("locale"), {QStringLiteral("-a")});
+        locales.waitForFinished();
+        return QString::fromLocal8Bit(locales.readAllStandardOutput()).split(u'\n').contains(name);
+    }
+
+    // A French desktop: Coffre's own messages in French, and libpq's and the server's too when
+    // the system has that locale.
+    static void makeFrench(QProcessEnvironment& env)
+    {
+        env.remove(QStringLiteral("LC_ALL"));
+        env.insert(QStringLiteral("LANG"), QStringLiteral("fr_FR.UTF-8"));
+        env.insert(QStringLiteral("LC_MESSAGES"), QStringLiteral("fr_FR.UTF-8"));
+        env.insert(QStringLiteral("LANGUAGE"), QStringLiteral("fr"));
+        if (systemHasLocale(QStringLiteral("fr_FR.utf8")))
+            env.insert(QStringLiteral("PGOPTIONS"), QStringLiteral("-c lc_messages=fr_FR.UTF-8"));
     }
 
     // On a terminal (util-linux script gives it one), answering the question with `answer`.
@@ -48,12 +69,16 @@ private:
         return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
-    Run cli(QStringList arguments)
+    enum Language { English, French };
+
+    Run cli(QStringList arguments, const QString& dbname = QStringLiteral("cli_restore"), Language language = English)
     {
-        arguments = withTarget(arguments);
+        arguments = withTarget(arguments, dbname);
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        if (language == French)
+            makeFrench(env);
         process.setProcessEnvironment(env);
         process.setStandardInputFile(QProcess::nullDevice()); // no terminal: as cron
         process.start(QStringLiteral(COFFRE_CLI), arguments);
@@ -146,6 +171,38 @@ private slots:
         QCOMPARE(run.status, 0);
         QVERIFY(run.out.contains(QStringLiteral("nothing was restored")));
         QCOMPARE(rows(), QStringLiteral("100"));
+    }
+
+    void ifEmptyDecidesTheSameUnderAFrenchLocale()
+    {
+        const QStringList ifEmpty{QStringLiteral("restore"), QStringLiteral("--latest"), QStringLiteral("--only"),
+                                  QStringLiteral("database"), QStringLiteral("--if-empty"), QStringLiteral("--confirm"),
+                                  QStringLiteral("OUI")};
+        // Tables: left alone, and said so (in French).
+        Run run = cli(ifEmpty, QStringLiteral("cli_restore"), French);
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("rien n")), qPrintable(run.out));
+        QCOMPARE(rows(), QStringLiteral("100"));
+
+        // No such database: restored.
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists cli_restore_fresh with (force)")}));
+        run = cli(ifEmpty, QStringLiteral("cli_restore_fresh"), French);
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QCOMPARE(test::sqlScalar(QStringLiteral("cli_restore_fresh"), QStringLiteral("select count(*) from t")), QStringLiteral("300"));
+
+        // A database without tables: restored.
+        QVERIFY(test::recreateDatabase(QStringLiteral("cli_restore_empty")));
+        run = cli(ifEmpty, QStringLiteral("cli_restore_empty"), French);
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QCOMPARE(test::sqlScalar(QStringLiteral("cli_restore_empty"), QStringLiteral("select count(*) from t")), QStringLiteral("300"));
+
+        // A server that cannot be reached is an error, never "empty".
+        const QString unreachable = QStringLiteral("host=%1 port=1 user=postgres dbname=cli_restore_fresh").arg(qEnvironmentVariable("PGHOST"));
+        QCOMPARE(cli(ifEmpty, unreachable, French).status, 1);
+
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database cli_restore_fresh with (force)"),
+                                                           QStringLiteral("drop database cli_restore_empty with (force)")}));
+        QVERIFY(cli({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")}, QStringLiteral("cli_restore_empty")).status == 0);
     }
 
     void verifyFindsAFlippedByte()

@@ -1,5 +1,6 @@
 #include "PgFixture.h"
 #include "postgres/ConnectionTester.h"
+#include "postgres/PgConnection.h"
 
 #include <QTest>
 
@@ -34,6 +35,19 @@ private slots:
         QVERIFY(info->version.startsWith(QStringLiteral("15.")));
         QCOMPARE(info->database, QStringLiteral("coffre_test"));
         QVERIFY(info->databaseSizeBytes > 1000000);
+    }
+
+    void refusedRequestCarriesItsSqlState()
+    {
+        // The server's words depend on its lc_messages; its SQLSTATE does not.
+        Result<PgConnection> connection = PgConnection::open(fixture());
+        QVERIFY(connection.ok());
+        const auto missing = connection.value().query(QStringLiteral("select * from no_such_table"));
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, QStringLiteral("42P01"));
+        const auto syntax = connection.value().query(QStringLiteral("selec 1"));
+        QCOMPARE(syntax.error().code, QStringLiteral("42601"));
+        QVERIFY(connection.value().query(QStringLiteral("select 1")).ok());
     }
 
     void rightPassword()

@@ -76,14 +76,24 @@ QString describeTarget(const RestoreRequest& request)
 }
 
 // Whether the target database has no user table (or does not exist): seed 002's start-up
-// restore. Any other failure to tell is an error, never a "no".
+// restore. Decided from the catalogs, never from a message: Coffre's, libpq's and the server's
+// are translated. Any failure to tell is an error, never a "no".
 Result<bool> databaseIsEmpty(const Profile& profile, const QString& password)
 {
     Result<PgConnection> connection = PgConnection::open(profile.database, password);
     if (!connection) {
-        if (connection.error().message.startsWith(QStringLiteral("The database does not exist")))
-            return true;
-        return connection.error();
+        // libpq gives a failed connection no SQLSTATE: whether the database exists is asked of
+        // the maintenance database, by its exact name.
+        const QString name = PgConnection::databaseNameOf(profile.database, password);
+        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(profile.database, password);
+        if (name.isEmpty() || !admin)
+            return connection.error();
+        const Result<quint32> oid = admin.value().oidOf(name);
+        if (!oid)
+            return oid.error();
+        if (*oid != 0)
+            return connection.error(); // it exists, and cannot be reached
+        return true;
     }
     Result<QString> tables = connection.value().scalar(QStringLiteral(
         "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p') "

@@ -73,8 +73,11 @@ Result<QList<QStringList>> PgConnection::query(const QString& sql, const QString
                      nullptr, 0),
         &PQclear);
     const ExecStatusType status = PQresultStatus(result.get());
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-        return Error{tr("The database refused a request."), QString::fromUtf8(PQerrorMessage(m_connection)).trimmed()};
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE); // the same in every language
+        return Error{tr("The database refused a request."), QString::fromUtf8(PQerrorMessage(m_connection)).trimmed(),
+                     state ? QString::fromLatin1(state) : QString()};
+    }
     QList<QStringList> rows;
     const int columns = PQnfields(result.get());
     for (int r = 0; r < PQntuples(result.get()); ++r) {

@@ -41,6 +41,8 @@ public:
     PgConnection& operator=(PgConnection&&) noexcept;
     ~PgConnection();
 
+    // A request the server refuses comes back with its SQLSTATE ("42P01") as the error's code:
+    // decide on that, never on the (translated) message.
     Result<QList<QStringList>> query(const QString& sql, const QStringList& params = {});
     Result<QString> scalar(const QString& sql, const QStringList& params = {});
     ServerInfo serverInfo();
