@@ -159,6 +159,7 @@ private:
             writeFile(root + QStringLiteral("/packages/a/src.js"), "a\n");
             writeFile(root + QStringLiteral("/packages/a/node_modules/m/index.js"), "module m\n");
             writeFile(root + QStringLiteral("/cache.tmp"), "backed up\n");
+            QVERIFY(QFile::link(QStringLiteral("packages/a"), root + QStringLiteral("/vendor")));
         });
         for (const char* left : {".env.local", "logs/a.log", "public/uploads/x.jpg", "packages/a/node_modules/m/index.js"})
             f.backend.remove(QString::fromLatin1(left)); // what the backup holds
@@ -176,6 +177,9 @@ private:
         QVERIFY(QFile::link(QStringLiteral("/nonexistent/target"), root + QStringLiteral("/debug.log")));
         writeFile(root + QStringLiteral("/cache.tmp"), "current\n");
         f.profile.exclusions << QStringLiteral("*.tmp");
+        // Where the backup has a link, a real folder now: nothing may be carried through the link.
+        QVERIFY(QFile::remove(root + QStringLiteral("/vendor")));
+        writeFile(root + QStringLiteral("/vendor/node_modules/x.js"), "vendored\n");
     }
 
     static QMap<QString, QByteArray> excludedNow()
@@ -267,7 +271,10 @@ private slots:
         QCOMPARE(moved, QStringList({QStringLiteral(".env.local"), QStringLiteral("debug.log"), QStringLiteral("logs/a.log"),
                                      QStringLiteral("newpkg/b/node_modules"), QStringLiteral("node_modules"),
                                      QStringLiteral("packages/a/node_modules"), QStringLiteral("public/uploads")}));
-        QCOMPARE(test::treeContents(folder.before).keys().filter(QStringLiteral("node_modules")), QStringList());
+        QCOMPARE(test::treeContents(folder.before).keys().filter(QStringLiteral("node_modules")),
+                 QStringList{QStringLiteral("vendor/node_modules/x.js")});
+        QCOMPARE(QFileInfo(root + QStringLiteral("/vendor")).symLinkTarget(), root + QStringLiteral("/packages/a"));
+        QVERIFY(!QFileInfo::exists(root + QStringLiteral("/packages/a/node_modules/x.js")));
 
         // Undo: the folder exactly as it was, and the restored tree aside without what was carried.
         JobControl undoControl;
