@@ -58,6 +58,19 @@ private slots:
         QCOMPARE(info->user, QStringLiteral("coffre_pw"));
     }
 
+    void passwordPromptDoesNotDependOnTheMessagesLanguage()
+    {
+        // libpq's own words are translated (fr: "aucun mot de passe fourni"): libpq's flag decides.
+        const Error french = PgConnection::explainConnectionFailure(
+            QStringLiteral("la connexion au serveur a échoué : fe_sendauth: aucun mot de passe fourni"),
+            fixture(QStringLiteral("coffre_pw")), QStringLiteral("coffre_pw"), true);
+        QCOMPARE(french.code, ErrorCode::PasswordNeeded);
+        // And the flag comes from the real connection.
+        const Result<ServerInfo> info = ConnectionTester::test(fixture(QStringLiteral("coffre_pw")), QString());
+        QVERIFY(!info.ok());
+        QCOMPARE(info.error().code, ErrorCode::PasswordNeeded);
+    }
+
     void wrongPassword()
     {
         const Result<ServerInfo> info =

@@ -59,9 +59,10 @@ public:
     // Empty when none of these tells.
     static QString databaseNameOf(const DatabaseTarget& target, const QString& password = {});
 
-    // Turns libpq's message into a sentence for people; public for the tests.
+    // Turns libpq's message into a sentence for people; public for the tests. `needsPassword`
+    // (PQconnectionNeedsPassword) decides the password prompt whatever language the message is in.
     static Error explainConnectionFailure(const QString& libpqMessage, const DatabaseTarget& target,
-                                          const QString& effectiveUser);
+                                          const QString& effectiveUser, bool needsPassword = false);
 
 private:
     explicit PgConnection(pg_conn* connection);
