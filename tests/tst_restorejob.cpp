@@ -314,6 +314,30 @@ private slots:
         QVERIFY(!QFileInfo::exists(root + QStringLiteral(".undone_") + journal.stamp + QStringLiteral("/newpkg")));
     }
 
+    void restoresWithinOneSecondKeepTheirCopiesApart()
+    {
+        Fixture f = makeFixture(QStringLiteral("twice"));
+        RestoreRequest request = everything(f);
+        request.database = false;
+        const QString root = f.profile.sources[0].path;
+        // Copies named after this second and the next few exist already (a restore just before).
+        const QDateTime now = QDateTime::currentDateTime();
+        for (int s = 0; s < 4; ++s)
+            writeFile(root + QStringLiteral(".before_restore_") + now.addSecs(s).toString(QStringLiteral("yyyyMMdd_HHmmss")) +
+                          QStringLiteral("/mine.txt"),
+                      "earlier copy\n");
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const QString before = outcome->journal.folders.first().before;
+        QVERIFY2(outcome->journal.stamp.endsWith(QStringLiteral("_2")), qPrintable(outcome->journal.stamp));
+        QCOMPARE(readFile(before + QStringLiteral("/.env")), QByteArray("SECRET=original\n"));
+        for (int s = 0; s < 4; ++s)
+            QCOMPARE(readFile(root + QStringLiteral(".before_restore_") + now.addSecs(s).toString(QStringLiteral("yyyyMMdd_HHmmss")) +
+                              QStringLiteral("/mine.txt")),
+                     QByteArray("earlier copy\n"));
+    }
+
     void databaseGivenAsAConnectionStringIsTheOneRestored()
     {
         // coffre-cli --db "dbname=..." restores into that database, not the one named in the backup.

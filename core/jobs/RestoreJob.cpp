@@ -69,7 +69,7 @@ public:
 
     Result<RestoreOutcome> execute()
     {
-        m_journal.stamp = timeStamp();
+        m_journal.stamp = freeStamp();
         m_journal.backup = m_request.backup.name;
         m_journal.profile = m_request.profile.name;
         Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(m_request.profile.repository);
@@ -114,6 +114,24 @@ public:
     }
 
 private:
+    // Two restores within one second would give their folders the same names: "_2", "_3"... then.
+    QString freeStamp() const
+    {
+        const QString now = timeStamp();
+        for (int n = 1;; ++n) {
+            const QString stamp = n == 1 ? now : now + u'_' + QString::number(n);
+            bool taken = false;
+            for (const QString& label : m_request.sources) {
+                const SourceRoot* root = findRoot(m_request.profile, label);
+                const QString path = root ? QDir::cleanPath(root->path) : QString();
+                for (const QString& copy : {path + QStringLiteral(".before_restore_") + stamp, path + QStringLiteral(".undone_") + stamp})
+                    taken = taken || (root && (QFileInfo::exists(copy) || QFileInfo(copy).isSymLink()));
+            }
+            if (!taken)
+                return stamp;
+        }
+    }
+
     // For progress: every byte checked, then the dump decompressed, then each tree extracted.
     qint64 plannedBytes() const
     {
