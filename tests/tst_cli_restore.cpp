@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,22 +25,68 @@ private:
         QString out, err;
     };
 
-    Run cli(QStringList arguments, const QString& database = QStringLiteral("cli_restore"), const QString& repository = {})
+    QStringList withTarget(QStringList arguments, const QString& dbname = QStringLiteral("cli_restore")) const
     {
+        return arguments << QStringLiteral("--repository") << m_repository << QStringLiteral("--source") << QStringLiteral("app=") + m_source
+                         << QStringLiteral("--db")
+                         << (dbname.contains(u'=') ? dbname // a whole connection string
+                                                   : QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
+                                                         .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"), dbname));
+    }
+
+    static bool systemHasLocale(const QString& name)
+    {
+        QProcess locales;
+        locales.start(QStringLiteral("locale"), {QStringLiteral("-a")});
+        locales.waitForFinished();
+        return QString::fromLocal8Bit(locales.readAllStandardOutput()).split(u'\n').contains(name);
+    }
+
+    // A French desktop: Coffre's own messages in French, and libpq's and the server's too when
+    // the system has that locale.
+    static void makeFrench(QProcessEnvironment& env)
+    {
+        env.remove(QStringLiteral("LC_ALL"));
+        env.insert(QStringLiteral("LANG"), QStringLiteral("fr_FR.UTF-8"));
+        env.insert(QStringLiteral("LC_MESSAGES"), QStringLiteral("fr_FR.UTF-8"));
+        env.insert(QStringLiteral("LANGUAGE"), QStringLiteral("fr"));
+        if (systemHasLocale(QStringLiteral("fr_FR.utf8")))
+            env.insert(QStringLiteral("PGOPTIONS"), QStringLiteral("-c lc_messages=fr_FR.UTF-8"));
+    }
+
+    // On a terminal (util-linux script gives it one), answering the question with `answer`.
+    Run cliOnTerminal(const QStringList& arguments, const QByteArray& answer)
+    {
+        QStringList quoted{QStringLiteral(COFFRE_CLI)};
+        for (QString argument : withTarget(arguments))
+            quoted << QStringLiteral("'%1'").arg(argument.replace(u'\'', QStringLiteral("'\\''")));
         QProcess process;
-        start(process, arguments, database, repository);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral("script"), {QStringLiteral("-qec"), quoted.join(u' '), QStringLiteral("/dev/null")});
+        process.write(answer);
         process.waitForFinished(120000);
         return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
     }
 
-    void start(QProcess& process, QStringList arguments, const QString& database, const QString& repository)
+    enum Language { English, French };
+
+    Run cli(QStringList arguments, const QString& dbname = QStringLiteral("cli_restore"), Language language = English)
     {
-        arguments << QStringLiteral("--repository") << (repository.isEmpty() ? m_repository : repository) << QStringLiteral("--source")
-                  << QStringLiteral("app=") + m_source << QStringLiteral("--db")
-                  << QStringLiteral("host=%1 port=%2 user=postgres dbname=%3")
-                         .arg(qEnvironmentVariable("PGHOST"), qEnvironmentVariable("PGPORT"), database);
+        QProcess process;
+        start(process, arguments, dbname, language);
+        process.waitForFinished(120000);
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    void start(QProcess& process, QStringList arguments, const QString& dbname, Language language = English)
+    {
+        arguments = withTarget(arguments, dbname);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        if (language == French)
+            makeFrench(env);
         process.setProcessEnvironment(env);
         process.setStandardInputFile(QProcess::nullDevice()); // no terminal: as cron
         process.start(QStringLiteral(COFFRE_CLI), arguments);
@@ -62,51 +110,6 @@ private:
     }
 
 private slots:
-    // coffre-cli killed outright (SIGKILL) while pg_restore runs: pg_restore dies with it (it reads a
-    // file, so no broken pipe would ever stop it), and the next run removes what was staged.
-    void killedRestoreTakesPgRestoreWithIt()
-    {
-        if (!test::hasFixture())
-            QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
-        const QString database = QStringLiteral("cli_kill");
-        const QString repository = m_home.filePath(QStringLiteral("kill-backups"));
-        QVERIFY(test::recreateDatabase(database));
-        // An index whose build is slow only in the database a restore creates: pg_restore is then
-        // surely still running when coffre-cli is killed.
-        QVERIFY(test::execSql(database, {QStringLiteral("create table big as select g, md5(g::text) h from generate_series(1, 200000) g"),
-                                         QStringLiteral("create function slow(i int) returns int immutable language plpgsql as $$ begin "
-                                                        "if current_database() like '%restoring%' then perform pg_sleep(0.005); end if; "
-                                                        "return i; end $$"),
-                                         QStringLiteral("create index on big (public.slow(g)) where g <= 3000")}));
-        const Run created = cli({QStringLiteral("create"), QStringLiteral("--no-sources"), QStringLiteral("--name"), QStringLiteral("big")},
-                                database, repository);
-        QVERIFY2(created.status == 0, qPrintable(created.err));
-
-        QProcess restore;
-        start(restore, {QStringLiteral("restore"), QStringLiteral("big"), QStringLiteral("--only"), QStringLiteral("database"),
-                        QStringLiteral("--confirm"), QStringLiteral("OUI")},
-              database, repository);
-        const QString pattern = QStringLiteral("[p]g_restore.*cli_kill_");
-        QTRY_VERIFY_WITH_TIMEOUT(pgrep(pattern) == 0 || restore.state() == QProcess::NotRunning, 60000);
-        QTest::qWait(1500); // into the slow index
-        QVERIFY2(restore.state() == QProcess::Running, "the restore ended before pg_restore could be caught running");
-        restore.kill();
-        QVERIFY(restore.waitForFinished(10000));
-        QTRY_COMPARE_WITH_TIMEOUT(pgrep(pattern), 1, 2000);
-
-        // The next run puts things right: the live database as it was, no temporary database left.
-        const Run next = cli({QStringLiteral("list")}, database, repository);
-        QCOMPARE(next.status, 0);
-        const Run retried = cli({QStringLiteral("restore"), QStringLiteral("big"), QStringLiteral("--only"), QStringLiteral("database"),
-                                 QStringLiteral("--confirm"), QStringLiteral("OUI")},
-                                database, repository);
-        QVERIFY2(retried.status == 0, qPrintable(retried.err));
-        QCOMPARE(test::sqlScalar(database, QStringLiteral("select count(*) from big")), QStringLiteral("200000"));
-        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"),
-                                 QStringLiteral("select count(*) from pg_database where datname like 'cli_kill_restoring%'")),
-                 QStringLiteral("0"));
-    }
-
     void initTestCase()
     {
         if (!test::hasFixture())
@@ -132,6 +135,18 @@ private slots:
         QCOMPARE(run.status, 2);
         QCOMPARE(rows(), QStringLiteral("100"));
         QCOMPARE(env(), QByteArray("SECRET=changed\n"));
+    }
+
+    void confirmationSaysWhatIsKeptFromTheCurrentFolder()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
+            QSKIP("script (util-linux) is needed to give coffre-cli a terminal");
+        const Run run = cliOnTerminal({QStringLiteral("restore"), QStringLiteral("good")}, "non\n");
+        QCOMPARE(run.status, 1);
+        QVERIFY2(run.out.contains(QStringLiteral("Kept from the current folder (not in backups): node_modules, .next, dist, *.log, .env.local")),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("Nothing was changed.")), qPrintable(run.out));
+        QCOMPARE(rows(), QStringLiteral("100"));
     }
 
     void restoresWithOuiThenUndoesThenCleansUp()
@@ -166,6 +181,38 @@ private slots:
         QCOMPARE(rows(), QStringLiteral("100"));
     }
 
+    void ifEmptyDecidesTheSameUnderAFrenchLocale()
+    {
+        const QStringList ifEmpty{QStringLiteral("restore"), QStringLiteral("--latest"), QStringLiteral("--only"),
+                                  QStringLiteral("database"), QStringLiteral("--if-empty"), QStringLiteral("--confirm"),
+                                  QStringLiteral("OUI")};
+        // Tables: left alone, and said so (in French).
+        Run run = cli(ifEmpty, QStringLiteral("cli_restore"), French);
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("rien n")), qPrintable(run.out));
+        QCOMPARE(rows(), QStringLiteral("100"));
+
+        // No such database: restored.
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists cli_restore_fresh with (force)")}));
+        run = cli(ifEmpty, QStringLiteral("cli_restore_fresh"), French);
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QCOMPARE(test::sqlScalar(QStringLiteral("cli_restore_fresh"), QStringLiteral("select count(*) from t")), QStringLiteral("300"));
+
+        // A database without tables: restored.
+        QVERIFY(test::recreateDatabase(QStringLiteral("cli_restore_empty")));
+        run = cli(ifEmpty, QStringLiteral("cli_restore_empty"), French);
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QCOMPARE(test::sqlScalar(QStringLiteral("cli_restore_empty"), QStringLiteral("select count(*) from t")), QStringLiteral("300"));
+
+        // A server that cannot be reached is an error, never "empty".
+        const QString unreachable = QStringLiteral("host=%1 port=1 user=postgres dbname=cli_restore_fresh").arg(qEnvironmentVariable("PGHOST"));
+        QCOMPARE(cli(ifEmpty, unreachable, French).status, 1);
+
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database cli_restore_fresh with (force)"),
+                                                           QStringLiteral("drop database cli_restore_empty with (force)")}));
+        QVERIFY(cli({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")}, QStringLiteral("cli_restore_empty")).status == 0);
+    }
+
     void verifyFindsAFlippedByte()
     {
         QCOMPARE(cli({QStringLiteral("verify"), QStringLiteral("good")}).status, 0);
@@ -181,6 +228,46 @@ private slots:
         const Run restore = cli({QStringLiteral("restore"), QStringLiteral("good"), QStringLiteral("--confirm"), QStringLiteral("OUI")});
         QCOMPARE(restore.status, 1);
         QCOMPARE(rows(), QStringLiteral("100")); // refused before anything changed
+    }
+
+    // coffre-cli killed outright (SIGKILL) while pg_restore runs: pg_restore dies with it (it reads a
+    // file, so no broken pipe would ever stop it), and the next run removes what was staged.
+    void killedRestoreTakesPgRestoreWithIt()
+    {
+        const QString database = QStringLiteral("cli_kill");
+        const QString shared = m_repository;
+        m_repository = m_home.filePath(QStringLiteral("kill-backups")); // its own journal and lock
+        const auto putBack = qScopeGuard([&] { m_repository = shared; });
+        // An index whose build is slow only in the database a restore creates: pg_restore is then
+        // surely still running when coffre-cli is killed.
+        QVERIFY(test::recreateDatabase(database));
+        QVERIFY(test::execSql(database, {QStringLiteral("create table big as select g, md5(g::text) h from generate_series(1, 200000) g"),
+                                         QStringLiteral("create function slow(i int) returns int immutable language plpgsql as $$ begin "
+                                                        "if current_database() like '%restoring%' then perform pg_sleep(0.005); end if; "
+                                                        "return i; end $$"),
+                                         QStringLiteral("create index on big (public.slow(g)) where g <= 3000")}));
+        const Run created = cli({QStringLiteral("create"), QStringLiteral("--no-sources"), QStringLiteral("--name"), QStringLiteral("big")}, database);
+        QVERIFY2(created.status == 0, qPrintable(created.err));
+
+        QProcess restore;
+        const QStringList restoreArguments{QStringLiteral("restore"), QStringLiteral("big"), QStringLiteral("--only"),
+                                           QStringLiteral("database"), QStringLiteral("--confirm"), QStringLiteral("OUI")};
+        start(restore, restoreArguments, database);
+        const QString pattern = QStringLiteral("[p]g_restore.*cli_kill_");
+        QTRY_VERIFY_WITH_TIMEOUT(pgrep(pattern) == 0 || restore.state() == QProcess::NotRunning, 60000);
+        QVERIFY2(restore.state() == QProcess::Running, "the restore ended before pg_restore could be caught running");
+        QTest::qWait(1500); // into the slow index
+        restore.kill();
+        QVERIFY(restore.waitForFinished(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(pgrep(pattern), 1, 2000);
+
+        // The next run puts things right: the live database as it was, no temporary database left.
+        const Run retried = cli(restoreArguments, database);
+        QVERIFY2(retried.status == 0, qPrintable(retried.err));
+        QCOMPARE(test::sqlScalar(database, QStringLiteral("select count(*) from big")), QStringLiteral("200000"));
+        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"),
+                                 QStringLiteral("select count(*) from pg_database where datname like 'cli_kill_restoring%'")),
+                 QStringLiteral("0"));
     }
 };
 

@@ -1,5 +1,6 @@
 #include "PgFixture.h"
 #include "postgres/ConnectionTester.h"
+#include "postgres/PgConnection.h"
 
 #include <QTest>
 
@@ -36,12 +37,38 @@ private slots:
         QVERIFY(info->databaseSizeBytes > 1000000);
     }
 
+    void refusedRequestCarriesItsSqlState()
+    {
+        // The server's words depend on its lc_messages; its SQLSTATE does not.
+        Result<PgConnection> connection = PgConnection::open(fixture());
+        QVERIFY(connection.ok());
+        const auto missing = connection.value().query(QStringLiteral("select * from no_such_table"));
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, QStringLiteral("42P01"));
+        const auto syntax = connection.value().query(QStringLiteral("selec 1"));
+        QCOMPARE(syntax.error().code, QStringLiteral("42601"));
+        QVERIFY(connection.value().query(QStringLiteral("select 1")).ok());
+    }
+
     void rightPassword()
     {
         const Result<ServerInfo> info =
             ConnectionTester::test(fixture(QStringLiteral("coffre_pw")), QStringLiteral("right-secret"));
         QVERIFY2(info.ok(), qPrintable(info.error().toLogString()));
         QCOMPARE(info->user, QStringLiteral("coffre_pw"));
+    }
+
+    void passwordPromptDoesNotDependOnTheMessagesLanguage()
+    {
+        // libpq's own words are translated (fr: "aucun mot de passe fourni"): libpq's flag decides.
+        const Error french = PgConnection::explainConnectionFailure(
+            QStringLiteral("la connexion au serveur a échoué : fe_sendauth: aucun mot de passe fourni"),
+            fixture(QStringLiteral("coffre_pw")), QStringLiteral("coffre_pw"), true);
+        QCOMPARE(french.code, ErrorCode::PasswordNeeded);
+        // And the flag comes from the real connection.
+        const Result<ServerInfo> info = ConnectionTester::test(fixture(QStringLiteral("coffre_pw")), QString());
+        QVERIFY(!info.ok());
+        QCOMPARE(info.error().code, ErrorCode::PasswordNeeded);
     }
 
     void wrongPassword()

@@ -172,6 +172,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 15000);
         QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")),
                  qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
+        QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))
+                     ->text()
+                     .contains(QStringLiteral("Kept from the current folder (not in backups): node_modules, .next, dist, *.log, .env.local")),
+                 qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
     }
 
     void restoreFromTheWindowThenUndo()

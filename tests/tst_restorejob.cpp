@@ -2,6 +2,7 @@
 #include "catalog/Catalog.h"
 #include "catalog/ManifestWriter.h"
 #include "jobs/BackupJob.h"
+#include "TestBundles.h"
 #include "jobs/RestoreJob.h"
 #include "util/Sha256.h"
 
@@ -12,6 +13,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
+#include <sys/stat.h>
 
 using namespace coffre;
 
@@ -66,7 +70,9 @@ private:
     };
 
     // A database, a source tree, and a backup of both; each test gets its own.
-    Fixture makeFixture(const QString& name, const QString& owner = QStringLiteral("postgres"))
+    // `extra` adds to the tree and the profile before the backup is made.
+    Fixture makeFixture(const QString& name, const QString& owner = QStringLiteral("postgres"),
+                        const std::function<void(Profile&)>& extra = {})
     {
         Fixture f;
         const QString db = QStringLiteral("restore_") + name;
@@ -89,6 +95,8 @@ private:
         f.profile.database = test::fixtureDatabase(db, owner);
         f.profile.sources = {{QStringLiteral("backend"), root}};
         f.profile.repository = m_work.filePath(name + QStringLiteral("/backups"));
+        if (extra)
+            extra(f.profile);
         f.content = contentOf(db);
         f.backend = tree(root);
         f.backend.remove(QStringLiteral("node_modules/dep/index.js"));
@@ -136,6 +144,55 @@ private:
         return found;
     }
 
+
+    // What backups leave out, at any depth and by any kind of pattern, and the restored tree.
+    Fixture makeCarryFixture(const QString& name)
+    {
+        Fixture f = makeFixture(name, QStringLiteral("postgres"), [](Profile& profile) {
+            const QString root = profile.sources[0].path;
+            profile.exclusions = {QStringLiteral("node_modules"), QStringLiteral(".env.local"), QStringLiteral("*.log"),
+                                  QStringLiteral("public/uploads")};
+            writeFile(root + QStringLiteral("/.env.local"), "LOCAL=1\n");
+            writeFile(root + QStringLiteral("/logs/a.log"), "log line\n");
+            writeFile(root + QStringLiteral("/public/index.html"), "<html>\n");
+            writeFile(root + QStringLiteral("/public/uploads/x.jpg"), QByteArray("\xff\xd8\xff\xe0jpeg\0bytes", 15));
+            writeFile(root + QStringLiteral("/packages/a/src.js"), "a\n");
+            writeFile(root + QStringLiteral("/packages/a/node_modules/m/index.js"), "module m\n");
+            writeFile(root + QStringLiteral("/cache.tmp"), "backed up\n");
+            QVERIFY(QFile::link(QStringLiteral("packages/a"), root + QStringLiteral("/vendor")));
+        });
+        for (const char* left : {".env.local", "logs/a.log", "public/uploads/x.jpg", "packages/a/node_modules/m/index.js"})
+            f.backend.remove(QString::fromLatin1(left)); // what the backup holds
+        return f;
+    }
+
+    // After the backup: excluded files in a folder the backup never saw, a dangling link, and
+    // a path the backup holds that the profile now excludes.
+    static void changeCarryFixture(Fixture& f)
+    {
+        damage(f);
+        const QString root = f.profile.sources[0].path;
+        writeFile(root + QStringLiteral("/newpkg/b/node_modules/n/index.js"), "new module\n");
+        QFile::setPermissions(root + QStringLiteral("/newpkg"), QFile::Permissions(0x7750));
+        QVERIFY(QFile::link(QStringLiteral("/nonexistent/target"), root + QStringLiteral("/debug.log")));
+        writeFile(root + QStringLiteral("/cache.tmp"), "current\n");
+        f.profile.exclusions << QStringLiteral("*.tmp");
+        // Where the backup has a link, a real folder now: nothing may be carried through the link.
+        QVERIFY(QFile::remove(root + QStringLiteral("/vendor")));
+        writeFile(root + QStringLiteral("/vendor/node_modules/x.js"), "vendored\n");
+    }
+
+    static QMap<QString, QByteArray> excludedNow()
+    {
+        return {{QStringLiteral(".env.local"), "LOCAL=1\n"},
+                {QStringLiteral("logs/a.log"), "log line\n"},
+                {QStringLiteral("public/uploads/x.jpg"), QByteArray("\xff\xd8\xff\xe0jpeg\0bytes", 15)},
+                {QStringLiteral("packages/a/node_modules/m/index.js"), "module m\n"},
+                {QStringLiteral("node_modules/dep/index.js"), "dep\n"},
+                {QStringLiteral("newpkg/b/node_modules/n/index.js"), "new module\n"},
+                {QStringLiteral("debug.log"), "-> /nonexistent/target"}};
+    }
+
 private slots:
     void initTestCase()
     {
@@ -181,6 +238,104 @@ private slots:
         QVERIFY(!again.ok()); // once only
         QVERIFY2(again.error().message.contains(QStringLiteral("already undone")), qPrintable(again.error().message));
         QVERIFY(!Catalog::scan(f.profile.repository)->restoreUndoable);
+    }
+
+    void excludedPathsAtAnyDepthStayAndUndoPutsThemBack()
+    {
+        Fixture f = makeCarryFixture(QStringLiteral("carry"));
+        changeCarryFixture(f);
+        const QString root = f.profile.sources[0].path;
+        const QMap<QString, QByteArray> current = test::treeContents(root);
+        RestoreRequest request = everything(f);
+        QCOMPARE(RestoreJob::keptFromCurrent(request),
+                 QStringList({QStringLiteral("node_modules"), QStringLiteral(".env.local"), QStringLiteral("*.log"),
+                              QStringLiteral("public/uploads"), QStringLiteral("*.tmp")}));
+
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const RestoreJournal::Folder& folder = outcome->journal.folders.first();
+
+        // The backup's files, plus everything the exclusions kept out of it, byte for byte.
+        QMap<QString, QByteArray> expected = f.backend;
+        const QMap<QString, QByteArray> excluded = excludedNow();
+        for (auto it = excluded.begin(); it != excluded.end(); ++it)
+            expected.insert(it.key(), it.value());
+        QCOMPARE(test::treeContents(root), expected);
+        QCOMPARE(readFile(root + QStringLiteral("/cache.tmp")), QByteArray("backed up\n")); // the restored one wins
+        QCOMPARE(readFile(folder.before + QStringLiteral("/cache.tmp")), QByteArray("current\n")); // the old one is kept
+        QCOMPARE(QFileInfo(root + QStringLiteral("/newpkg")).permissions(), QFileInfo(folder.before + QStringLiteral("/newpkg")).permissions());
+        QCOMPARE(folder.createdDirs, QStringList({QStringLiteral("newpkg"), QStringLiteral("newpkg/b")}));
+        QStringList moved = folder.movedBack;
+        moved.sort();
+        QCOMPARE(moved, QStringList({QStringLiteral(".env.local"), QStringLiteral("debug.log"), QStringLiteral("logs/a.log"),
+                                     QStringLiteral("newpkg/b/node_modules"), QStringLiteral("node_modules"),
+                                     QStringLiteral("packages/a/node_modules"), QStringLiteral("public/uploads")}));
+        QCOMPARE(test::treeContents(folder.before).keys().filter(QStringLiteral("node_modules")),
+                 QStringList{QStringLiteral("vendor/node_modules/x.js")});
+        QCOMPARE(QFileInfo(root + QStringLiteral("/vendor")).symLinkTarget(), root + QStringLiteral("/packages/a"));
+        QVERIFY(!QFileInfo::exists(root + QStringLiteral("/packages/a/node_modules/x.js")));
+
+        // Undo: the folder exactly as it was, and the restored tree aside without what was carried.
+        JobControl undoControl;
+        const Result<RestoreJournal> undone = RestoreJob::undo(f.profile, {}, undoControl);
+        QVERIFY2(undone.ok(), qPrintable(undone.error().toLogString()));
+        QCOMPARE(test::treeContents(root), current);
+        QCOMPARE(QFileInfo(root + QStringLiteral("/newpkg")).permissions(), QFile::Permissions(0x7750));
+        const QString aside = root + QStringLiteral(".undone_") + outcome->journal.stamp;
+        QCOMPARE(test::treeContents(aside), f.backend);
+        QVERIFY(!QFileInfo::exists(aside + QStringLiteral("/newpkg")));
+    }
+
+    void killedWhileCarryingIsPutBackOnNextStart()
+    {
+        Fixture f = makeCarryFixture(QStringLiteral("carrykill"));
+        changeCarryFixture(f);
+        const QString root = f.profile.sources[0].path;
+        const QMap<QString, QByteArray> current = test::treeContents(root);
+        const QString changed = contentOf(f.profile.database.dbname);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        // As if the process died halfway through the moves: the journal lists the plan, two paths
+        // are still in the old tree and one created folder was not made yet.
+        RestoreJournal journal = outcome->journal;
+        journal.state = QStringLiteral("swapping");
+        const RestoreJournal::Folder& folder = journal.folders.first();
+        QVERIFY(QDir().rename(root + QStringLiteral("/logs/a.log"), folder.before + QStringLiteral("/logs/a.log")));
+        QVERIFY(QDir().rename(root + QStringLiteral("/newpkg/b/node_modules"), folder.before + QStringLiteral("/newpkg/b/node_modules")));
+        QVERIFY(QDir(root).rmdir(QStringLiteral("newpkg/b")));
+        QVERIFY(journal.write(f.profile.repository + QStringLiteral("/.coffre-restore.json")).ok());
+
+        const QString report = RestoreJob::recover(f.profile, {});
+        QVERIFY2(report.contains(QStringLiteral("previous state was put back")), qPrintable(report));
+        QCOMPARE(test::treeContents(root), current);
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QVERIFY(!QFileInfo::exists(root + QStringLiteral(".undone_") + journal.stamp + QStringLiteral("/newpkg")));
+    }
+
+    void restoresWithinOneSecondKeepTheirCopiesApart()
+    {
+        Fixture f = makeFixture(QStringLiteral("twice"));
+        RestoreRequest request = everything(f);
+        request.database = false;
+        const QString root = f.profile.sources[0].path;
+        // Copies named after this second and the next few exist already (a restore just before).
+        const QDateTime now = QDateTime::currentDateTime();
+        for (int s = 0; s < 4; ++s)
+            writeFile(root + QStringLiteral(".before_restore_") + now.addSecs(s).toString(QStringLiteral("yyyyMMdd_HHmmss")) +
+                          QStringLiteral("/mine.txt"),
+                      "earlier copy\n");
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const QString before = outcome->journal.folders.first().before;
+        QVERIFY2(outcome->journal.stamp.endsWith(QStringLiteral("_2")), qPrintable(outcome->journal.stamp));
+        QCOMPARE(readFile(before + QStringLiteral("/.env")), QByteArray("SECRET=original\n"));
+        for (int s = 0; s < 4; ++s)
+            QCOMPARE(readFile(root + QStringLiteral(".before_restore_") + now.addSecs(s).toString(QStringLiteral("yyyyMMdd_HHmmss")) +
+                              QStringLiteral("/mine.txt")),
+                     QByteArray("earlier copy\n"));
     }
 
     void databaseGivenAsAConnectionStringIsTheOneRestored()

@@ -1,9 +1,10 @@
 #include "RestoreDialog.h"
 
 #include "postgres/DatabaseAdmin.h"
+#include "postgres/DatabaseNames.h"
 #include "util/FolderSize.h"
-#include "util/HumanSize.h"
 #include "util/Background.h"
+#include "util/HumanSize.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -19,7 +20,8 @@ namespace coffre {
 namespace {
 
 // What the restore would replace, in words, measured now (runs on a worker).
-QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database)
+QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database,
+                        const QStringList& kept)
 {
     QStringList lines;
     if (database) {
@@ -40,6 +42,8 @@ QString describeTargets(const Profile& profile, const QString& password, const Q
         lines << (QFileInfo::exists(root.path) ? RestoreDialog::tr("Folder %1: %2").arg(root.path, humanSize(folderBytes(root.path)))
                                                : RestoreDialog::tr("Folder %1: does not exist yet").arg(root.path));
     }
+    if (!kept.isEmpty())
+        lines << RestoreDialog::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
     return lines.join(u'\n');
 }
 
@@ -66,7 +70,7 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
         auto* asRow = new QHBoxLayout;
         m_asDatabase = new QCheckBox(tr("under another name, for inspection:"));
         m_asDatabase->setObjectName(QStringLiteral("asDatabaseCheck"));
-        m_asDatabaseName = new QLineEdit(m.database->name + QStringLiteral("_") + backup.name);
+        m_asDatabaseName = new QLineEdit(DatabaseNames::derived(m.database->name, backup.name));
         m_asDatabaseName->setEnabled(false);
         asRow->addSpacing(24);
         asRow->addWidget(m_asDatabase);
@@ -137,8 +141,9 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
 void RestoreDialog::loadSummary()
 {
     const RestoreRequest r = request();
-    m_summaryWatcher.setFuture(runInBackground([profile = m_profile, password = m_password, labels = r.sources, database = r.database && r.asDatabase.isEmpty()] {
-        return describeTargets(profile, password, labels, database);
+    m_summaryWatcher.setFuture(runInBackground([profile = m_profile, password = m_password, labels = r.sources,
+                                                database = r.database && r.asDatabase.isEmpty(), kept = RestoreJob::keptFromCurrent(r)] {
+        return describeTargets(profile, password, labels, database, kept);
     }));
 }
 

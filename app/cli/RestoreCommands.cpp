@@ -70,19 +70,31 @@ QString describeTarget(const RestoreRequest& request)
             if (root.label == label)
                 lines << RestoreCommands::tr("  the folder %1").arg(root.path);
     }
+    if (const QStringList kept = RestoreJob::keptFromCurrent(request); !kept.isEmpty())
+        lines << RestoreCommands::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
     lines << RestoreCommands::tr("What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.");
     return lines.join(u'\n');
 }
 
 // Whether the target database has no user table (or does not exist): seed 002's start-up
-// restore. Any other failure to tell is an error, never a "no".
+// restore. Decided from the catalogs, never from a message: Coffre's, libpq's and the server's
+// are translated. Any failure to tell is an error, never a "no".
 Result<bool> databaseIsEmpty(const Profile& profile, const QString& password)
 {
     Result<PgConnection> connection = PgConnection::open(profile.database, password);
     if (!connection) {
-        if (connection.error().message.startsWith(QStringLiteral("The database does not exist")))
-            return true;
-        return connection.error();
+        // libpq gives a failed connection no SQLSTATE: whether the database exists is asked of
+        // the maintenance database, by its exact name.
+        const QString name = PgConnection::databaseNameOf(profile.database, password);
+        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(profile.database, password);
+        if (name.isEmpty() || !admin)
+            return connection.error();
+        const Result<quint32> oid = admin.value().oidOf(name);
+        if (!oid)
+            return oid.error();
+        if (*oid != 0)
+            return connection.error(); // it exists, and cannot be reached
+        return true;
     }
     Result<QString> tables = connection.value().scalar(QStringLiteral(
         "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p') "
@@ -206,13 +218,18 @@ int runCleanup(const CliContext& cli)
     if (!journal)
         return cli.fail(Error{RestoreCommands::tr("There are no before-restore copies to remove."), {}});
     QStringList folders, databases;
+    QList<quint32> oids; // each copy is dropped only if it is still the database the journal recorded
     for (const RestoreJournal::Folder& folder : journal->folders) {
         for (const QString& path : {folder.before, folder.path + QStringLiteral(".undone_") + journal->stamp})
             if (QFileInfo::exists(path))
                 folders << path;
     }
-    if (!journal->database.isEmpty())
-        databases << journal->databaseBefore << journal->database + QStringLiteral("_undone_") + journal->stamp;
+    if (!journal->database.isEmpty()) {
+        databases << journal->databaseBefore
+                  << (journal->databaseUndone.isEmpty() ? journal->database + QStringLiteral("_undone_") + journal->stamp
+                                                        : journal->databaseUndone);
+        oids << journal->databaseOid << journal->restoredOid;
+    }
     if (const int confirmed = confirm(cli, RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
                                                .arg((folders + databases).join(QStringLiteral("\n  "))));
         confirmed != ExitSuccess)
@@ -223,8 +240,10 @@ int runCleanup(const CliContext& cli)
         Result<DatabaseAdmin> admin = DatabaseAdmin::connect(target->database, CliPassword::fromKeychainIfKept(*target));
         if (!admin)
             return cli.fail(admin.error());
-        for (const QString& db : databases) {
-            if (Status dropped = admin.value().drop(db); !dropped)
+        for (qsizetype i = 0; i < databases.size(); ++i) {
+            if (databases[i] == journal->database)
+                continue; // never the live database, whatever a journal says
+            if (Status dropped = admin.value().dropCreated(databases[i], oids[i]); !dropped)
                 return cli.fail(dropped.error());
         }
     }

@@ -67,8 +67,10 @@ struct Walker
             if (control && control->isCanceled())
                 break;
             const QByteArray path = prefix.isEmpty() ? name : prefix + '/' + name;
-            if (exclusions.excludes(path, name))
+            if (exclusions.excludes(path, name)) {
+                tree.excluded.append(path);
                 continue;
+            }
             struct stat st;
             if (fstatat(dirfd(dir), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
                 ok = fail(path);

@@ -41,6 +41,7 @@ struct SourceTree
     qint64 fileCount = 0;
     qint64 bytes = 0;
     QStringList skipped; // sockets, devices: named in the log, never archived
+    QList<QByteArray> excluded; // what the exclusions left out, outermost only (never entered)
 };
 
 class SourceTreeScanner

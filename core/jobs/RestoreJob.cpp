@@ -1,12 +1,14 @@
 #include "RestoreJob.h"
 
 #include "BackupJob.h"
+#include "RestoreCarry.h"
 #include "RestoreSwap.h"
 #include "VerifyJob.h"
 #include "archive/Decompressor.h"
 #include "archive/SecureExtractor.h"
 #include "postgres/CustomDumpIndexer.h"
 #include "postgres/DatabaseAdmin.h"
+#include "postgres/DatabaseNames.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgTools.h"
 #include "storage/DiskUsage.h"
@@ -65,14 +67,14 @@ public:
         for (const RestoreJournal::Folder& folder : m_journal.folders)
             removeStaging(folder.staging);
         if (!m_swapped && m_createdDatabase && m_admin)
-            m_admin->drop(m_journal.databaseRestored);
+            m_admin->dropCreated(m_journal.databaseRestored, m_journal.restoredOid);
         if (!m_journalPath.isEmpty() && !m_swapped && !m_keepJournal)
             QFile::remove(m_journalPath); // cleaned up here: nothing for the next start to do
     }
 
     Result<RestoreOutcome> execute()
     {
-        m_journal.stamp = timeStamp();
+        m_journal.stamp = freeStamp();
         m_journal.backup = m_request.backup.name;
         m_journal.profile = m_request.profile.name;
         Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(m_request.profile.repository);
@@ -125,6 +127,24 @@ private:
         return Error{RestoreJob::tr("The restore was canceled. Nothing was changed."), error.toLogString(), ErrorCode::Canceled};
     }
 
+    // Two restores within one second would give their folders the same names: "_2", "_3"... then.
+    QString freeStamp() const
+    {
+        const QString now = timeStamp();
+        for (int n = 1;; ++n) {
+            const QString stamp = n == 1 ? now : now + u'_' + QString::number(n);
+            bool taken = false;
+            for (const QString& label : m_request.sources) {
+                const SourceRoot* root = findRoot(m_request.profile, label);
+                const QString path = root ? QDir::cleanPath(root->path) : QString();
+                for (const QString& copy : {path + QStringLiteral(".before_restore_") + stamp, path + QStringLiteral(".undone_") + stamp})
+                    taken = taken || (root && (QFileInfo::exists(copy) || QFileInfo(copy).isSymLink()));
+            }
+            if (!taken)
+                return stamp;
+        }
+    }
+
     // For progress: every byte checked, then the dump decompressed, then each tree extracted.
     qint64 plannedBytes() const
     {
@@ -160,6 +180,7 @@ private:
             folder.path = path;
             folder.before = path + QStringLiteral(".before_restore_") + m_journal.stamp;
             folder.staging = info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".restoring_") + m_journal.stamp;
+            folder.exclusions = RestoreCarry::patterns(m_request.profile.exclusions, *part);
             m_parts.append(part);
             m_journal.folders.append(folder);
             const DiskUsage disk = DiskUsage::of(info.absolutePath());
@@ -193,15 +214,25 @@ private:
         if (m_journal.database.isEmpty())
             return Error{RestoreJob::tr("The profile does not say which database to restore into: give its name."), {}};
         m_canCreate = m_admin->canCreateDatabases();
+        const Result<quint32> liveOid = m_admin->oidOf(m_journal.database);
+        if (!liveOid)
+            return liveOid.error();
+        m_journal.databaseOid = *liveOid;
         if (!m_request.asDatabase.isEmpty()) {
             if (!m_canCreate)
                 return Error{RestoreJob::tr("Restoring under another name needs a role that may create databases."), {}};
+            if (!DatabaseNames::fits(m_request.asDatabase))
+                return Error{RestoreJob::tr("“%1” is longer than PostgreSQL allows for a name (63 bytes).").arg(m_request.asDatabase), {}};
             if (m_admin->exists(m_request.asDatabase))
                 return Error{RestoreJob::tr("A database named “%1” already exists.").arg(m_request.asDatabase), {}};
             m_journal.databaseRestored = m_request.asDatabase;
         } else {
-            m_journal.databaseRestored = m_journal.database + QStringLiteral("_restoring_") + m_journal.stamp;
-            m_journal.databaseBefore = m_journal.database + QStringLiteral("_before_restore_") + m_journal.stamp;
+            // Free, exact, 63 bytes at most, never the live name: recovery drops what these name.
+            const auto taken = [this](const QString& name) { return name == m_journal.databaseRestored || m_admin->exists(name); };
+            m_journal.databaseRestored = DatabaseNames::unused(m_journal.database, QStringLiteral("restoring_") + m_journal.stamp, taken);
+            m_journal.databaseBefore = DatabaseNames::unused(m_journal.database, QStringLiteral("before_restore_") + m_journal.stamp, taken);
+            if (m_journal.databaseRestored.isEmpty() || m_journal.databaseBefore.isEmpty())
+                return Error{RestoreJob::tr("No free name is left for the restore's temporary databases."), {}};
         }
         // The dump is decompressed into the repository: pg_database_size is a fair upper bound.
         const DiskUsage disk = DiskUsage::of(m_request.profile.repository);
@@ -257,6 +288,11 @@ private:
         if (Status created = m_admin->createLike(m_journal.databaseRestored, m_journal.database); !created)
             return created;
         m_createdDatabase = true;
+        // Its OID in the journal: the only database a recovery may drop is the one made here.
+        if (const Result<quint32> oid = m_admin->oidOf(m_journal.databaseRestored))
+            m_journal.restoredOid = *oid;
+        if (Status written = m_journal.write(m_journalPath); !written)
+            return written;
         if (Status restored = pgRestore(*dump, m_journal.databaseRestored, {QStringLiteral("--jobs=2")}); !restored)
             return Error{RestoreJob::tr("pg_restore failed: the database was not changed."), restored.error().toLogString(),
                          restored.error().code};
@@ -359,7 +395,7 @@ private:
         plan.state = QStringLiteral("swapping");
         if (Status written = plan.write(m_journalPath); !written)
             return written;
-        Status swapped = RestoreSwap::apply(plan, m_admin, m_request.profile.exclusions, m_control, m_journalPath);
+        Status swapped = RestoreSwap::apply(plan, m_admin, m_control, m_journalPath);
         if (!swapped) {
             // apply put back what it had swapped; when even that failed, the journal stays for the next start.
             m_keepJournal = swapped.error().code == RestoreSwap::RollbackFailed;
@@ -435,6 +471,20 @@ Result<RestoreOutcome> RestoreJob::run(const RestoreRequest& request, JobControl
     return result;
 }
 
+QStringList RestoreJob::keptFromCurrent(const RestoreRequest& request)
+{
+    QStringList patterns;
+    for (const SourcePart& part : request.backup.manifest ? request.backup.manifest->sources : QList<SourcePart>()) {
+        if (!request.sources.contains(part.label))
+            continue;
+        for (const QString& pattern : RestoreCarry::patterns(request.profile.exclusions, part)) {
+            if (!patterns.contains(pattern))
+                patterns << pattern;
+        }
+    }
+    return patterns;
+}
+
 QFuture<Result<RestoreOutcome>> RestoreJob::start(RestoreRequest request, std::shared_ptr<JobControl> control)
 {
     return runInBackground([request = std::move(request), control] { return run(request, *control); });
@@ -464,13 +514,13 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
         if (!admin->exists(journal->databaseBefore))
             return Error{tr("The database “%1” is gone: the restore can no longer be undone.").arg(journal->databaseBefore), {}};
     }
-    if (Status reverted = RestoreSwap::revert(*journal, admin, control); !reverted)
+    RestoreJournal undone = *journal;
+    if (Status reverted = RestoreSwap::revert(undone, admin, control); !reverted)
         return reverted.error();
     // Kept, marked undone: cleanup-restore still finds the copies it names (…undone_<stamp>).
-    RestoreJournal undone = *journal;
     undone.state = QStringLiteral("undone");
     undone.write(path);
-    return journal;
+    return undone;
 }
 
 QString RestoreJob::recover(const Profile& profile, const QString& password)
@@ -495,11 +545,15 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
                 .arg(connected.error().message);
         admin.emplace(std::move(connected).value());
     }
-    const Status reverted = RestoreSwap::revert(*journal, admin, control);
+    RestoreJournal reverting = *journal;
+    const Status reverted = RestoreSwap::revert(reverting, admin, control);
     for (const RestoreJournal::Folder& folder : journal->folders)
         removeStaging(folder.staging);
-    if (admin && admin->exists(journal->databaseRestored))
-        admin->drop(journal->databaseRestored);
+    // Only the database this restore created, by its recorded OID, and never under the live name.
+    if (admin && !journal->databaseRestored.isEmpty() && journal->databaseRestored != journal->database) {
+        if (Status dropped = admin->dropCreated(journal->databaseRestored, journal->restoredOid); !dropped)
+            control.log(dropped.error().toLogString());
+    }
     if (!journal->stamp.isEmpty())
         QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
     if (!reverted)

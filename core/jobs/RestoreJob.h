@@ -46,6 +46,8 @@ class RestoreJob
 public:
     static QFuture<Result<RestoreOutcome>> start(RestoreRequest request, std::shared_ptr<JobControl> control);
     static Result<RestoreOutcome> run(const RestoreRequest& request, JobControl& control);
+    // The patterns whose matches in the current folders stay (backups leave them out), for the confirmation.
+    static QStringList keptFromCurrent(const RestoreRequest& request);
 
     // Undo the last restore of this profile's repository: swap the before_restore copies back.
     static Result<RestoreJournal> undo(const Profile& profile, const QString& password, JobControl& control);

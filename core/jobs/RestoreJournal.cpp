@@ -8,6 +8,17 @@
 #include <QJsonDocument>
 
 namespace coffre {
+namespace {
+
+QStringList strings(const QJsonValue& value)
+{
+    QStringList list;
+    for (const QJsonValue& v : value.toArray())
+        list << v.toString();
+    return list;
+}
+
+} // namespace
 
 QJsonObject RestoreJournal::toJson() const
 {
@@ -16,7 +27,9 @@ QJsonObject RestoreJournal::toJson() const
         folderArray.append(QJsonObject{{QStringLiteral("path"), f.path},
                                        {QStringLiteral("before"), f.before},
                                        {QStringLiteral("staging"), f.staging},
+                                       {QStringLiteral("exclusions"), QJsonArray::fromStringList(f.exclusions)},
                                        {QStringLiteral("moved_back"), QJsonArray::fromStringList(f.movedBack)},
+                                       {QStringLiteral("created_dirs"), QJsonArray::fromStringList(f.createdDirs)},
                                        {QStringLiteral("had_original"), f.hadOriginal}});
     return {{QStringLiteral("stamp"), stamp},
             {QStringLiteral("backup"), backup},
@@ -25,6 +38,9 @@ QJsonObject RestoreJournal::toJson() const
             {QStringLiteral("database"), database},
             {QStringLiteral("database_before"), databaseBefore},
             {QStringLiteral("database_restored"), databaseRestored},
+            {QStringLiteral("database_undone"), databaseUndone},
+            {QStringLiteral("database_oid"), qint64(databaseOid)},
+            {QStringLiteral("restored_oid"), qint64(restoredOid)},
             {QStringLiteral("folders"), folderArray}};
 }
 
@@ -44,13 +60,17 @@ Result<RestoreJournal> RestoreJournal::read(const QString& path)
     j.database = o[QStringLiteral("database")].toString();
     j.databaseBefore = o[QStringLiteral("database_before")].toString();
     j.databaseRestored = o[QStringLiteral("database_restored")].toString();
+    j.databaseUndone = o[QStringLiteral("database_undone")].toString();
+    j.databaseOid = quint32(o[QStringLiteral("database_oid")].toInteger());
+    j.restoredOid = quint32(o[QStringLiteral("restored_oid")].toInteger());
     for (const QJsonValue& v : o[QStringLiteral("folders")].toArray()) {
         Folder f;
         f.path = v[QStringLiteral("path")].toString();
         f.before = v[QStringLiteral("before")].toString();
         f.staging = v[QStringLiteral("staging")].toString();
-        for (const QJsonValue& moved : v[QStringLiteral("moved_back")].toArray())
-            f.movedBack << moved.toString();
+        f.exclusions = strings(v[QStringLiteral("exclusions")]);
+        f.movedBack = strings(v[QStringLiteral("moved_back")]);
+        f.createdDirs = strings(v[QStringLiteral("created_dirs")]);
         f.hadOriginal = v[QStringLiteral("had_original")].toBool(true);
         j.folders.append(f);
     }

@@ -18,7 +18,9 @@ struct RestoreJournal
         QString path;     // the live folder
         QString before;   // <path>.before_restore_<stamp>: the old tree, kept
         QString staging;  // the restored tree, before it is renamed into place
-        QStringList movedBack; // excluded folders (node_modules, ...) moved from `before` into the new tree
+        QStringList exclusions;  // patterns whose matches in the old tree are carried into the new one
+        QStringList movedBack;   // relative paths carried from `before` into the restored tree (listed before moving)
+        QStringList createdDirs; // folders made in the restored tree to hold them, parents first
         bool hadOriginal = true;
     };
 
@@ -27,8 +29,14 @@ struct RestoreJournal
     QString profile;
     QString state;               // "swapping" while swaps happen, "done" after
     QString database;            // the target database, empty when not restored in place
-    QString databaseBefore;      // <db>_before_restore_<stamp>
+    QString databaseBefore;      // <db>_before_restore_<stamp> (DatabaseNames: fits 63 bytes)
     QString databaseRestored;    // the temporary name the restore was made under
+    QString databaseUndone;      // <db>_undone_<stamp>: the restored database after an undo
+    // Who is who, whatever the names say: the target database when the restore began (kept as
+    // databaseBefore), and the one the restore created. Only these are ever renamed or dropped;
+    // 0 when unknown (no such database, a journal of an older Coffre).
+    quint32 databaseOid = 0;
+    quint32 restoredOid = 0;
     QList<Folder> folders;
 
     static constexpr auto InProgressFile = ".coffre-restore.json";

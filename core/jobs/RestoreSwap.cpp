@@ -1,6 +1,8 @@
 #include "RestoreSwap.h"
 
 #include "JobControl.h"
+#include "RestoreCarry.h"
+#include "postgres/DatabaseNames.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -19,18 +21,7 @@ Status renamePath(const QString& from, const QString& to)
 
 } // namespace
 
-QStringList RestoreSwap::movableFolders(const QStringList& exclusions)
-{
-    QStringList names;
-    for (const QString& pattern : exclusions) {
-        const QString name = pattern.trimmed().chopped(pattern.trimmed().endsWith(u'/') ? 1 : 0);
-        if (!name.isEmpty() && !name.contains(u'/') && !name.contains(u'*') && !name.contains(u'?') && !name.contains(u'['))
-            names << name;
-    }
-    return names;
-}
-
-Status RestoreSwap::swapFolder(RestoreJournal::Folder& folder, const QStringList& movable)
+Status RestoreSwap::swapFolder(RestoreJournal::Folder& folder)
 {
     folder.hadOriginal = QFileInfo::exists(folder.path);
     if (folder.hadOriginal) {
@@ -42,25 +33,15 @@ Status RestoreSwap::swapFolder(RestoreJournal::Folder& folder, const QStringList
             renamePath(folder.before, folder.path);
         return placed;
     }
-    // Dependencies and build output are not in backups: bring the current ones along so the
-    // application still runs without a reinstall.
-    for (const QString& name : movable) {
-        const QString from = folder.before + u'/' + name, to = folder.path + u'/' + name;
-        if (folder.hadOriginal && QFileInfo(from).isDir() && !QFileInfo::exists(to) && renamePath(from, to))
-            folder.movedBack << name;
-    }
     return {};
 }
 
-Status RestoreSwap::revertFolder(const RestoreJournal::Folder& folder, const QString& stamp)
+Status RestoreSwap::revertFolder(const RestoreJournal::Folder& folder, const QString& stamp, JobControl& control)
 {
     if (folder.hadOriginal && !QFileInfo::exists(folder.before))
         return {}; // never swapped
-    for (const QString& name : folder.movedBack) {
-        const QString from = folder.path + u'/' + name, to = folder.before + u'/' + name;
-        if (QFileInfo(from).isDir() && !QFileInfo::exists(to))
-            renamePath(from, to);
-    }
+    if (folder.hadOriginal && QFileInfo::exists(folder.path))
+        RestoreCarry::carryBack(folder, control);
     if (QFileInfo::exists(folder.path)) {
         if (Status kept = renamePath(folder.path, folder.path + QStringLiteral(".undone_") + stamp); !kept)
             return kept;
@@ -68,25 +49,51 @@ Status RestoreSwap::revertFolder(const RestoreJournal::Folder& folder, const QSt
     return folder.hadOriginal ? renamePath(folder.before, folder.path) : Status();
 }
 
-Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, const QStringList& exclusions,
-                          JobControl& control, const QString& journalPath)
+Status RestoreSwap::isRecorded(DatabaseAdmin& admin, const QString& name, quint32 oid)
+{
+    const Result<quint32> actual = admin.oidOf(name);
+    if (!actual)
+        return actual.error();
+    if (oid != 0 && *actual != oid)
+        return Error{tr("The database “%1” is not the one the restore journal recorded: it was left alone.").arg(name), {}};
+    return {};
+}
+
+Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control,
+                          const QString& journalPath)
 {
     if (!journal.database.isEmpty()) {
         control.setPhase(tr("Putting the restored database in place…"));
-        Status swapped = admin->swap(journal.database, journal.databaseBefore, journal.databaseRestored);
+        Status swapped = isRecorded(*admin, journal.database, journal.databaseOid);
+        if (swapped)
+            swapped = isRecorded(*admin, journal.databaseRestored, journal.restoredOid);
+        if (swapped)
+            swapped = admin->swap(journal.database, journal.databaseBefore, journal.databaseRestored);
         if (!swapped)
             return swapped;
     }
-    const QStringList movable = movableFolders(exclusions);
     for (qsizetype i = 0; i < journal.folders.size(); ++i) {
-        control.setPhase(tr("Putting “%1” in place…").arg(journal.folders[i].path));
-        Status swapped = swapFolder(journal.folders[i], movable);
+        RestoreJournal::Folder& folder = journal.folders[i];
+        control.setPhase(tr("Putting “%1” in place…").arg(folder.path));
+        Status swapped = swapFolder(folder);
         journal.write(journalPath); // what was moved where, in case this process dies now
+        qsizetype swappedCount = i;
+        if (swapped) {
+            // What backups leave out (dependencies, local settings, uploads, logs) comes along, so
+            // the application still runs; listed in the journal before anything moves.
+            swappedCount = i + 1;
+            swapped = RestoreCarry::plan(folder, control);
+            journal.write(journalPath);
+            if (swapped) {
+                RestoreCarry::carry(folder, control);
+                journal.write(journalPath);
+            }
+        }
         if (!swapped) {
             control.log(swapped.error().toLogString());
             // Put back what was already swapped: all or nothing.
             RestoreJournal done = journal;
-            done.folders = journal.folders.mid(0, i);
+            done.folders = journal.folders.mid(0, swappedCount);
             if (Status reverted = revert(done, admin, control); !reverted) {
                 control.log(reverted.error().toLogString());
                 return Error{tr("%1 Putting the previous state back failed too; Coffre will try again at its next start.")
@@ -99,11 +106,11 @@ Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>&
     return {};
 }
 
-Status RestoreSwap::revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control)
+Status RestoreSwap::revert(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control)
 {
     Status result;
     for (qsizetype i = journal.folders.size() - 1; i >= 0; --i) {
-        if (Status reverted = revertFolder(journal.folders[i], journal.stamp); !reverted) {
+        if (Status reverted = revertFolder(journal.folders[i], journal.stamp, control); !reverted) {
             control.log(reverted.error().toLogString());
             result = reverted;
         }
@@ -112,8 +119,17 @@ Status RestoreSwap::revert(const RestoreJournal& journal, std::optional<Database
         admin->setAllowConnections(journal.database, true); // a swap cut short may have left it closed
     if (!journal.database.isEmpty() && admin && admin->exists(journal.databaseBefore)) {
         control.setPhase(tr("Putting the previous database back…"));
-        const QString undone = journal.database + QStringLiteral("_undone_") + journal.stamp;
-        if (Status swapped = admin->swap(journal.database, undone, journal.databaseBefore); !swapped)
+        // The live name holds the database the restore created, the kept name the one it replaced.
+        Status swapped = isRecorded(*admin, journal.database, journal.restoredOid);
+        if (swapped)
+            swapped = isRecorded(*admin, journal.databaseBefore, journal.databaseOid);
+        journal.databaseUndone = DatabaseNames::unused(journal.database, QStringLiteral("undone_") + journal.stamp,
+                                                       [&admin](const QString& name) { return admin->exists(name); });
+        if (swapped && journal.databaseUndone.isEmpty())
+            swapped = Error{tr("No free name is left to keep the restored database aside."), {}};
+        if (swapped)
+            swapped = admin->swap(journal.database, journal.databaseUndone, journal.databaseBefore);
+        if (!swapped)
             result = swapped;
     }
     return result;

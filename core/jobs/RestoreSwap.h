@@ -21,20 +21,21 @@ class RestoreSwap
 public:
     static inline const QString RollbackFailed = QStringLiteral("rollback-failed");
 
-    // Database first (one transaction), then each folder, the journal at `journalPath` rewritten
-    // after each. On failure, what was swapped is put back; if that fails too, the error's code
-    // is RollbackFailed and the journal on disk says what is where.
-    static Status apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, const QStringList& exclusions,
-                        JobControl& control, const QString& journalPath);
-    // Puts the pre-restore state back, keeping the restored state beside it under "undone" names.
-    static Status revert(const RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
-
-    // "node_modules", ".next", "dist": the plain folder names among the exclusions.
-    static QStringList movableFolders(const QStringList& exclusions);
+    // Database first (one transaction), then each folder with what its exclusions kept out
+    // carried over (RestoreCarry), the journal at `journalPath` rewritten after each step. On
+    // failure, what was swapped is put back; if that fails too, the error's code is
+    // RollbackFailed and the journal on disk says what is where.
+    static Status apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control,
+                        const QString& journalPath);
+    // Puts the pre-restore state back, keeping the restored state beside it under "undone" names
+    // (the database's in journal.databaseUndone).
+    static Status revert(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
 
 private:
-    static Status swapFolder(RestoreJournal::Folder& folder, const QStringList& movable);
-    static Status revertFolder(const RestoreJournal::Folder& folder, const QString& stamp);
+    static Status swapFolder(RestoreJournal::Folder& folder);
+    static Status revertFolder(const RestoreJournal::Folder& folder, const QString& stamp, JobControl& control);
+    // Whether `name` is the database the journal recorded (by OID), before it is renamed.
+    static Status isRecorded(DatabaseAdmin& admin, const QString& name, quint32 oid);
 };
 
 } // namespace coffre

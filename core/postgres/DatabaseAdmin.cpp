@@ -1,5 +1,7 @@
 #include "DatabaseAdmin.h"
 
+#include "DatabaseNames.h"
+
 #include <QThread>
 
 namespace coffre {
@@ -27,9 +29,27 @@ Status DatabaseAdmin::exec(const QString& sql, const QString& whatFailed)
     return {};
 }
 
+Status DatabaseAdmin::checkFits(const QStringList& names)
+{
+    for (const QString& name : names) {
+        if (!DatabaseNames::fits(name))
+            return Error{tr("The database name “%1” is longer than PostgreSQL allows (63 bytes).").arg(name), {}};
+    }
+    return {};
+}
+
 bool DatabaseAdmin::exists(const QString& database)
 {
-    return value(QStringLiteral("select count(*) from pg_database where datname = $1"), {database}) == u"1";
+    const Result<quint32> oid = oidOf(database);
+    return oid && *oid != 0;
+}
+
+Result<quint32> DatabaseAdmin::oidOf(const QString& database)
+{
+    Result<QString> oid = m_connection.scalar(QStringLiteral("select oid from pg_database where datname::text = $1::text"), {database});
+    if (!oid)
+        return oid.error();
+    return quint32(oid->toUInt());
 }
 
 bool DatabaseAdmin::isSuperuser()
@@ -44,21 +64,24 @@ bool DatabaseAdmin::canCreateDatabases()
 
 int DatabaseAdmin::otherSessions(const QString& database)
 {
-    return value(QStringLiteral("select count(*) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()"), {database})
+    return value(QStringLiteral("select count(*) from pg_stat_activity where datname::text = $1::text and pid <> pg_backend_pid()"),
+                 {database})
         .toInt();
 }
 
 qint64 DatabaseAdmin::sizeOf(const QString& database)
 {
-    return value(QStringLiteral("select pg_database_size($1)"), {database}).toLongLong();
+    return value(QStringLiteral("select pg_database_size(oid) from pg_database where datname::text = $1::text"), {database}).toLongLong();
 }
 
 Status DatabaseAdmin::createLike(const QString& name, const QString& like)
 {
+    if (Status fits = checkFits({name}); !fits)
+        return fits;
     QString sql = QStringLiteral("create database %1 template template0").arg(ident(name));
     Result<QList<QStringList>> model = m_connection.query(
         QStringLiteral("select pg_encoding_to_char(encoding), datcollate, datctype, pg_get_userbyid(datdba), "
-                       "pg_has_role(current_user, datdba, 'member') from pg_database where datname = $1"),
+                       "pg_has_role(current_user, datdba, 'member') from pg_database where datname::text = $1::text"),
         {like});
     if (model && !model->isEmpty()) {
         const QStringList& row = model->first();
@@ -72,10 +95,12 @@ Status DatabaseAdmin::createLike(const QString& name, const QString& like)
 
 Status DatabaseAdmin::copySettings(const QString& from, const QString& to)
 {
+    if (Status fits = checkFits({from, to}); !fits)
+        return fits;
     QStringList statements;
     Result<QList<QStringList>> settings = m_connection.query(
         QStringLiteral("select coalesce(r.rolname, ''), unnest(s.setconfig) from pg_db_role_setting s "
-                       "join pg_database d on d.oid = s.setdatabase left join pg_roles r on r.oid = s.setrole where d.datname = $1"),
+                       "join pg_database d on d.oid = s.setdatabase left join pg_roles r on r.oid = s.setrole where d.datname::text = $1::text"),
         {from});
     for (const QStringList& row : settings ? *settings : QList<QStringList>()) {
         const QString name = row[1].section(u'=', 0, 0), value = row[1].section(u'=', 1);
@@ -85,14 +110,14 @@ Status DatabaseAdmin::copySettings(const QString& from, const QString& to)
     }
     Result<QList<QStringList>> grants = m_connection.query(
         QStringLiteral("select case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end, "
-                       "a.privilege_type, a.is_grantable from pg_database d, aclexplode(d.datacl) a where d.datname = $1"),
+                       "a.privilege_type, a.is_grantable from pg_database d, aclexplode(d.datacl) a where d.datname::text = $1::text"),
         {from});
     if (grants && !grants->isEmpty())
         statements << QStringLiteral("revoke all on database %1 from public").arg(ident(to));
     for (const QStringList& row : grants ? *grants : QList<QStringList>())
         statements << QStringLiteral("grant %1 on database %2 to %3%4")
                           .arg(row[1], ident(to), row[0], row[2] == u"t" ? QStringLiteral(" with grant option") : QString());
-    const QString limit = value(QStringLiteral("select datconnlimit from pg_database where datname = $1"), {from});
+    const QString limit = value(QStringLiteral("select datconnlimit from pg_database where datname::text = $1::text"), {from});
     if (!limit.isEmpty() && limit != u"-1")
         statements << QStringLiteral("alter database %1 connection limit %2").arg(ident(to), limit);
     for (const QString& sql : statements) {
@@ -104,19 +129,23 @@ Status DatabaseAdmin::copySettings(const QString& from, const QString& to)
 
 Status DatabaseAdmin::terminateSessions(const QString& database)
 {
-    return exec(QStringLiteral("select pg_terminate_backend(pid) from pg_stat_activity where datname = %1 and pid <> pg_backend_pid()")
+    return exec(QStringLiteral("select pg_terminate_backend(pid) from pg_stat_activity where datname::text = %1 and pid <> pg_backend_pid()")
                     .arg(m_connection.quoteLiteral(database)),
                 tr("Could not end the other sessions on “%1”.").arg(database));
 }
 
 Status DatabaseAdmin::setAllowConnections(const QString& database, bool allow)
 {
+    if (Status fits = checkFits({database}); !fits)
+        return fits;
     return exec(QStringLiteral("alter database %1 allow_connections %2").arg(ident(database), allow ? QStringLiteral("true") : QStringLiteral("false")),
                 tr("Could not change who may connect to “%1”.").arg(database));
 }
 
 Status DatabaseAdmin::swap(const QString& current, const QString& keepAs, const QString& replacement)
 {
+    if (Status fits = checkFits({current, keepAs, replacement}); !fits)
+        return fits;
     // No new sessions while the old ones are ended; a session ended a moment ago may still be
     // leaving: try a few times before giving up.
     setAllowConnections(current, false);
@@ -145,6 +174,8 @@ Status DatabaseAdmin::swap(const QString& current, const QString& keepAs, const 
 
 Status DatabaseAdmin::rename(const QString& from, const QString& to)
 {
+    if (Status fits = checkFits({from, to}); !fits)
+        return fits;
     terminateSessions(from);
     return exec(QStringLiteral("alter database %1 rename to %2").arg(ident(from), ident(to)),
                 tr("Could not rename the database “%1”.").arg(from));
@@ -152,8 +183,22 @@ Status DatabaseAdmin::rename(const QString& from, const QString& to)
 
 Status DatabaseAdmin::drop(const QString& database)
 {
+    if (Status fits = checkFits({database}); !fits)
+        return fits;
     return exec(QStringLiteral("drop database if exists %1 with (force)").arg(ident(database)),
                 tr("Could not remove the temporary database “%1”.").arg(database));
+}
+
+Status DatabaseAdmin::dropCreated(const QString& database, quint32 oid)
+{
+    const Result<quint32> actual = oidOf(database);
+    if (!actual)
+        return actual.error();
+    if (*actual == 0)
+        return {};
+    if (oid != 0 && *actual != oid)
+        return Error{tr("The database “%1” is not the one Coffre created: it was left alone.").arg(database), {}};
+    return drop(database);
 }
 
 } // namespace coffre

@@ -14,7 +14,10 @@ class DatabaseAdmin
 public:
     static Result<DatabaseAdmin> connect(const DatabaseTarget& target, const QString& password);
 
+    // Names compare exactly (as text: a `name` parameter would be cut to 63 bytes first).
     bool exists(const QString& database);
+    // The database's OID, 0 when there is none by that exact name; an error when the server cannot tell.
+    Result<quint32> oidOf(const QString& database);
     bool isSuperuser();
     bool canCreateDatabases();
     int otherSessions(const QString& database);
@@ -30,6 +33,9 @@ public:
     Status swap(const QString& current, const QString& keepAs, const QString& replacement);
     Status rename(const QString& from, const QString& to);
     Status drop(const QString& database);
+    // Drops `database` only when it is the one Coffre created and recorded (`oid`); 0 (a journal
+    // that recorded none) drops it by its exact name. Gone already: done.
+    Status dropCreated(const QString& database, quint32 oid);
 
     PgConnection& connection() { return m_connection; }
 
@@ -38,6 +44,8 @@ private:
     Status exec(const QString& sql, const QString& whatFailed);
     QString value(const QString& sql, const QStringList& params = {}); // empty on error
     QString ident(const QString& name) { return m_connection.quoteIdentifier(name); }
+    // PostgreSQL would cut a longer name and act on another database: refused instead.
+    Status checkFits(const QStringList& names);
 
     PgConnection m_connection;
 };

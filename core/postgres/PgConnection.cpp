@@ -49,9 +49,10 @@ Result<PgConnection> PgConnection::open(const DatabaseTarget& target, const QStr
     if (PQstatus(connection) != CONNECTION_OK) {
         const QString message = QString::fromUtf8(PQerrorMessage(connection)).trimmed();
         const QString user = QString::fromUtf8(PQuser(connection));
+        const bool needsPassword = PQconnectionNeedsPassword(connection);
         PQfinish(connection);
         qCInfo(lcPostgres) << "connection to" << target.displayName() << "failed:" << message;
-        return explainConnectionFailure(message, target, user);
+        return explainConnectionFailure(message, target, user, needsPassword);
     }
     // Server notices ("database … does not exist, skipping") go to the log, not to the terminal.
     PQsetNoticeProcessor(
@@ -73,8 +74,11 @@ Result<QList<QStringList>> PgConnection::query(const QString& sql, const QString
                      nullptr, 0),
         &PQclear);
     const ExecStatusType status = PQresultStatus(result.get());
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-        return Error{tr("The database refused a request."), QString::fromUtf8(PQerrorMessage(m_connection)).trimmed()};
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE); // the same in every language
+        return Error{tr("The database refused a request."), QString::fromUtf8(PQerrorMessage(m_connection)).trimmed(),
+                     state ? QString::fromLatin1(state) : QString()};
+    }
     QList<QStringList> rows;
     const int columns = PQnfields(result.get());
     for (int r = 0; r < PQntuples(result.get()); ++r) {
@@ -167,21 +171,21 @@ QString PgConnection::quoteLiteral(const QString& value) const
 }
 
 Error PgConnection::explainConnectionFailure(const QString& message, const DatabaseTarget& target,
-                                             const QString& effectiveUser)
+                                             const QString& effectiveUser, bool needsPassword)
 {
     const QString where = target.displayName();
     const QString user = effectiveUser.isEmpty() ? target.user : effectiveUser;
     auto has = [&message](const char* text) { return message.contains(QLatin1String(text), Qt::CaseInsensitive); };
     QString sentence;
     QString code;
-    if (has("password authentication failed")) {
-        sentence = tr("Wrong password for user “%1” on %2.").arg(user, where);
-        code = ErrorCode::WrongPassword;
-    } else if (has("no password supplied")) {
+    if (needsPassword || has("no password supplied")) {
         code = ErrorCode::PasswordNeeded;
         sentence = tr("The server asks for a password for user “%1” and none was given: type it in, keep it in the "
                       "keychain, or add it to ~/.pgpass.")
                        .arg(user);
+    } else if (has("password authentication failed")) {
+        sentence = tr("Wrong password for user “%1” on %2.").arg(user, where);
+        code = ErrorCode::WrongPassword;
     } else if (has("does not exist") && has("database"))
         sentence = tr("The database does not exist on %1.").arg(where);
     else if (has("does not exist") && has("role"))

@@ -41,6 +41,8 @@ public:
     PgConnection& operator=(PgConnection&&) noexcept;
     ~PgConnection();
 
+    // A request the server refuses comes back with its SQLSTATE ("42P01") as the error's code:
+    // decide on that, never on the (translated) message.
     Result<QList<QStringList>> query(const QString& sql, const QStringList& params = {});
     Result<QString> scalar(const QString& sql, const QStringList& params = {});
     ServerInfo serverInfo();
@@ -57,9 +59,10 @@ public:
     // Empty when none of these tells.
     static QString databaseNameOf(const DatabaseTarget& target, const QString& password = {});
 
-    // Turns libpq's message into a sentence for people; public for the tests.
+    // Turns libpq's message into a sentence for people; public for the tests. `needsPassword`
+    // (PQconnectionNeedsPassword) decides the password prompt whatever language the message is in.
     static Error explainConnectionFailure(const QString& libpqMessage, const DatabaseTarget& target,
-                                          const QString& effectiveUser);
+                                          const QString& effectiveUser, bool needsPassword = false);
 
 private:
     explicit PgConnection(pg_conn* connection);
