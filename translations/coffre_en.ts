@@ -62,6 +62,10 @@
         <source>  files:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>    deleted while the backup ran, so not in it: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>BackupFiles</name>
@@ -192,10 +196,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>List a folder of a backup&apos;s source archives, or print one of its text files.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The folder or file inside the backup, starting with the source&apos;s label (backend/src). Without it: the sources.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -213,6 +213,26 @@
     </message>
     <message>
         <source>Print the changes as a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SCHEMA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OWNER</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ROWS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List a folder of a backup&apos;s source archives, print one of its text files, or list its database objects.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the objects of the backup&apos;s database dump instead (tables with their rows).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -456,6 +476,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Could not remove the temporary database “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The database name “%1” is longer than PostgreSQL allows (63 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database “%1” is not the one Coffre created: it was left alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Decompressor</name>
@@ -557,7 +585,15 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>pg_restore could not read the dump of “%1”.</source>
+        <source>pg_restore did not finish listing the dump of “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore could not read the dump of “%1” (exit status %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_restore could not read the dump of “%1”: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1016,6 +1052,25 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>about %1 s left</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 h left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) found</source>
+        <translation>
+            <numerusform>%n file found</numerusform>
+            <numerusform>%n files found</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RenameNoReplace</name>
@@ -1040,6 +1095,25 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>RestoreCarry</name>
+    <message>
+        <source>“%1” has a name that is not valid text: it stays in “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is in the backup too: the restored one is kept, the current one stays in “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restored folder has a file or a link where “%1” goes: it stays in “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not make the folder “%1” in “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RestoreCommands</name>
     <message>
         <source>Name one backup, or give --latest.</source>
@@ -1059,10 +1133,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Without a terminal, give --confirm OUI to restore.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Type OUI to go on: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1172,6 +1242,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Remove the before-restore copies of the last restore, for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept from the current folder (not in backups): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type OUI (yes, in French) to go on: </source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1324,6 +1402,18 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The database was restored in place, but %1 Its state before is in the safety backup %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“%1” is longer than PostgreSQL allows for a name (63 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No free name is left for the restore&apos;s temporary databases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was stopped after %2 minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1356,6 +1446,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>%1 Putting the previous state back failed too; Coffre will try again at its next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database “%1” is not the one the restore journal recorded: it was left alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No free name is left to keep the restored database aside.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1510,15 +1608,19 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Skipped “%1”: it vanished while the backup ran.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot read “%1” in “%2”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>“%1” shrank while the backup ran; padded with zeros.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The source folder “%1” cannot be opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read “%1” in “%2”: the backup stops rather than leave it out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” vanished while the backup ran.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2390,15 +2492,19 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Will be replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept from the current folder (not in backups): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -62,6 +62,10 @@
         <source>  files:</source>
         <translation>  fichiers&#xa0;:</translation>
     </message>
+    <message>
+        <source>    deleted while the backup ran, so not in it: %1</source>
+        <translation>    supprimés pendant la sauvegarde, donc absents de celle-ci&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>BackupFiles</name>
@@ -192,10 +196,6 @@
         <translation>%1 ajoutés, %2 supprimés, %3 modifiés, %4 inchangés depuis %5.</translation>
     </message>
     <message>
-        <source>List a folder of a backup&apos;s source archives, or print one of its text files.</source>
-        <translation>Lister un dossier des archives de sources d’une sauvegarde, ou afficher l’un de ses fichiers texte.</translation>
-    </message>
-    <message>
         <source>The folder or file inside the backup, starting with the source&apos;s label (backend/src). Without it: the sources.</source>
         <translation>Le dossier ou fichier dans la sauvegarde, en commençant par le libellé de la source (backend/src). Sans cela&#xa0;: les sources.</translation>
     </message>
@@ -214,6 +214,26 @@
     <message>
         <source>Print the changes as a JSON object.</source>
         <translation>Afficher les changements sous forme d’objet JSON.</translation>
+    </message>
+    <message>
+        <source>SCHEMA</source>
+        <translation>SCHÉMA</translation>
+    </message>
+    <message>
+        <source>OWNER</source>
+        <translation>PROPRIÉTAIRE</translation>
+    </message>
+    <message>
+        <source>ROWS</source>
+        <translation>LIGNES</translation>
+    </message>
+    <message>
+        <source>List a folder of a backup&apos;s source archives, print one of its text files, or list its database objects.</source>
+        <translation>Lister un dossier des archives sources d’une sauvegarde, afficher l’un de ses fichiers texte, ou lister les objets de sa base de données.</translation>
+    </message>
+    <message>
+        <source>List the objects of the backup&apos;s database dump instead (tables with their rows).</source>
+        <translation>Lister plutôt les objets du dump de la base de données (les tables avec leurs lignes).</translation>
     </message>
 </context>
 <context>
@@ -466,6 +486,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Could not remove the temporary database “%1”.</source>
         <translation>Impossible de supprimer la base de données temporaire «&#xa0;%1&#xa0;».</translation>
     </message>
+    <message>
+        <source>The database name “%1” is longer than PostgreSQL allows (63 bytes).</source>
+        <translation>Le nom de base de données «&#xa0;%1&#xa0;» dépasse la longueur permise par PostgreSQL (63 octets).</translation>
+    </message>
+    <message>
+        <source>The database “%1” is not the one Coffre created: it was left alone.</source>
+        <translation>La base de données «&#xa0;%1&#xa0;» n’est pas celle que Coffre a créée&#xa0;: elle n’a pas été touchée.</translation>
+    </message>
 </context>
 <context>
     <name>Decompressor</name>
@@ -567,8 +595,16 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Impossible de lancer pg_restore.</translation>
     </message>
     <message>
-        <source>pg_restore could not read the dump of “%1”.</source>
-        <translation>pg_restore n’a pas pu lire le dump de «&#xa0;%1&#xa0;».</translation>
+        <source>pg_restore did not finish listing the dump of “%1”.</source>
+        <translation>pg_restore n’a pas fini de lister le dump de «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>pg_restore could not read the dump of “%1” (exit status %2).</source>
+        <translation>pg_restore n’a pas pu lire le dump de «&#xa0;%1&#xa0;» (code de sortie %2).</translation>
+    </message>
+    <message>
+        <source>pg_restore could not read the dump of “%1”: %2</source>
+        <translation>pg_restore n’a pas pu lire le dump de «&#xa0;%1&#xa0;»&#xa0;: %2</translation>
     </message>
 </context>
 <context>
@@ -1026,6 +1062,25 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>about %1 s left</source>
         <translation>environ %1&#xa0;s restantes</translation>
     </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>environ %1&#xa0;min restantes</translation>
+    </message>
+    <message>
+        <source>about %1 h left</source>
+        <translation>environ %1&#xa0;h restantes</translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation>%1 jusqu’ici</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) found</source>
+        <translation>
+            <numerusform>%n fichier trouvé</numerusform>
+            <numerusform>%n fichiers trouvés</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RenameNoReplace</name>
@@ -1050,6 +1105,25 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>RestoreCarry</name>
+    <message>
+        <source>“%1” has a name that is not valid text: it stays in “%2”.</source>
+        <translation>«&#xa0;%1&#xa0;» a un nom qui n’est pas un texte valide&#xa0;: il reste dans «&#xa0;%2&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” is in the backup too: the restored one is kept, the current one stays in “%2”.</source>
+        <translation>«&#xa0;%1&#xa0;» est aussi dans la sauvegarde&#xa0;: la version restaurée est gardée, l’actuelle reste dans «&#xa0;%2&#xa0;».</translation>
+    </message>
+    <message>
+        <source>The restored folder has a file or a link where “%1” goes: it stays in “%2”.</source>
+        <translation>Le dossier restauré a un fichier ou un lien là où va «&#xa0;%1&#xa0;»&#xa0;: il reste dans «&#xa0;%2&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Could not make the folder “%1” in “%2”.</source>
+        <translation>Impossible de créer le dossier «&#xa0;%1&#xa0;» dans «&#xa0;%2&#xa0;».</translation>
+    </message>
+</context>
+<context>
     <name>RestoreCommands</name>
     <message>
         <source>Name one backup, or give --latest.</source>
@@ -1070,10 +1144,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Without a terminal, give --confirm OUI to restore.</source>
         <translation>Sans terminal, indiquez --confirm OUI pour restaurer.</translation>
-    </message>
-    <message>
-        <source>Type OUI to go on: </source>
-        <translation>Tapez OUI pour continuer&#xa0;: </translation>
     </message>
     <message>
         <source>Nothing was changed.</source>
@@ -1184,6 +1254,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Remove the before-restore copies of the last restore, for good.</source>
         <translation>Supprimer définitivement les copies de sécurité (before_restore) de la dernière restauration.</translation>
+    </message>
+    <message>
+        <source>Kept from the current folder (not in backups): %1</source>
+        <translation>Conservé du dossier actuel (absent des sauvegardes)&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Type OUI (yes, in French) to go on: </source>
+        <translation>Tapez OUI pour continuer&#xa0;: </translation>
     </message>
 </context>
 <context>
@@ -1335,6 +1413,18 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The database was restored in place, but %1 Its state before is in the safety backup %2.</source>
         <translation>La base de données a été restaurée sur place, mais %1 Son état antérieur se trouve dans la copie de sécurité %2.</translation>
     </message>
+    <message>
+        <source>“%1” is longer than PostgreSQL allows for a name (63 bytes).</source>
+        <translation>«&#xa0;%1&#xa0;» dépasse la longueur de nom permise par PostgreSQL (63 octets).</translation>
+    </message>
+    <message>
+        <source>No free name is left for the restore&apos;s temporary databases.</source>
+        <translation>Il ne reste aucun nom libre pour les bases de données temporaires de la restauration.</translation>
+    </message>
+    <message>
+        <source>“%1” was stopped after %2 minutes.</source>
+        <translation>«&#xa0;%1&#xa0;» a été arrêté au bout de %2&#xa0;minutes.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1368,6 +1458,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>%1 Putting the previous state back failed too; Coffre will try again at its next start.</source>
         <translation>%1 Le rétablissement de l’état précédent a aussi échoué&#xa0;; Coffre réessaiera à son prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>The database “%1” is not the one the restore journal recorded: it was left alone.</source>
+        <translation>La base de données «&#xa0;%1&#xa0;» n’est pas celle que le journal de restauration a enregistrée&#xa0;: elle n’a pas été touchée.</translation>
+    </message>
+    <message>
+        <source>No free name is left to keep the restored database aside.</source>
+        <translation>Il ne reste aucun nom libre pour mettre de côté la base de données restaurée.</translation>
     </message>
 </context>
 <context>
@@ -1521,16 +1619,20 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Arrêté.</translation>
     </message>
     <message>
-        <source>Skipped “%1”: it vanished while the backup ran.</source>
-        <translation>«&#xa0;%1&#xa0;» ignoré&#xa0;: il a disparu pendant la sauvegarde.</translation>
-    </message>
-    <message>
-        <source>Cannot read “%1” in “%2”.</source>
-        <translation>Impossible de lire «&#xa0;%1&#xa0;» dans «&#xa0;%2&#xa0;».</translation>
-    </message>
-    <message>
         <source>“%1” shrank while the backup ran; padded with zeros.</source>
         <translation>«&#xa0;%1&#xa0;» a rétréci pendant la sauvegarde&#xa0;; complété par des zéros.</translation>
+    </message>
+    <message>
+        <source>The source folder “%1” cannot be opened.</source>
+        <translation>Le dossier source «&#xa0;%1&#xa0;» ne peut pas être ouvert.</translation>
+    </message>
+    <message>
+        <source>Cannot read “%1” in “%2”: the backup stops rather than leave it out.</source>
+        <translation>Impossible de lire «&#xa0;%1&#xa0;» dans «&#xa0;%2&#xa0;»&#xa0;: la sauvegarde s’arrête plutôt que de l’omettre.</translation>
+    </message>
+    <message>
+        <source>“%1” vanished while the backup ran.</source>
+        <translation>«&#xa0;%1&#xa0;» a disparu pendant la sauvegarde.</translation>
     </message>
 </context>
 <context>
@@ -2404,16 +2506,20 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Évaluation de ce qui sera remplacé…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; to confirm.</source>
-        <translation>&lt;b&gt;La base de données et les dossiers actuels seront remplacés par ceux de la sauvegarde.&lt;/b&gt; Les sessions ouvertes sur la base de données seront fermées. Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
-    </message>
-    <message>
         <source>&amp;Restore</source>
         <translation>&amp;Restaurer</translation>
     </message>
     <message>
         <source>Will be replaced</source>
         <translation>Ce qui sera remplacé</translation>
+    </message>
+    <message>
+        <source>Kept from the current folder (not in backups): %1</source>
+        <translation>Conservé du dossier actuel (absent des sauvegardes)&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation>&lt;b&gt;La base de données et les dossiers actuels seront remplacés par ceux de la sauvegarde.&lt;/b&gt; Les sessions ouvertes sur la base de données seront fermées. Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
     </message>
 </context>
 <context>

@@ -103,7 +103,7 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* warning = new QLabel(tr("<b>This replaces the current database and folders with the backup's.</b> Sessions open on the "
-                                  "database are ended. Stop the application first if you can. Type <b>OUI</b> to confirm."));
+                                  "database are ended. Stop the application first if you can. Type <b>OUI</b> (yes, in French) to confirm."));
     warning->setWordWrap(true);
     warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; border: 1px solid #ef6c00; padding: 6px; }"));
     m_confirm = new QLineEdit;

@@ -46,7 +46,7 @@ int confirm(const CliContext& cli, const QString& summary)
     }
     if (!::isatty(STDIN_FILENO))
         return cli.usage(RestoreCommands::tr("Without a terminal, give --confirm OUI to restore."));
-    cli.err << summary << Qt::endl << RestoreCommands::tr("Type OUI to go on: ") << Qt::flush;
+    cli.err << summary << Qt::endl << RestoreCommands::tr("Type OUI (yes, in French) to go on: ") << Qt::flush;
     QTextStream in(stdin);
     if (in.readLine().trimmed() != RestoreRequest::Confirmation) {
         cli.err << RestoreCommands::tr("Nothing was changed.") << Qt::endl;

@@ -7,6 +7,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <limits>
 
 namespace coffre {
 
@@ -66,8 +67,9 @@ QString ProgressMeter::summary() const
         // Still scanning or starting: say what is known, never "0 bytes of 0 bytes".
         if (m_done > 0)
             return QCoreApplication::translate("ProgressMeter", "%1 so far").arg(humanSize(m_done));
-        if (m_filesFound > 0)
-            return QCoreApplication::translate("ProgressMeter", "%n file(s) found", nullptr, int(qMin<qint64>(m_filesFound, INT_MAX)));
+        const int files = int(std::min<qint64>(m_filesFound, std::numeric_limits<int>::max()));
+        if (files > 0)
+            return QCoreApplication::translate("ProgressMeter", "%n file(s) found", nullptr, files);
         return {};
     }
     QString text = QCoreApplication::translate("ProgressMeter", "%1 of %2").arg(humanSize(m_done), humanSize(m_total));
