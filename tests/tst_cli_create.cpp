@@ -104,6 +104,17 @@ private slots:
         QCOMPARE(nothing.exitCode(), 2);
     }
 
+    void refusesABackupFolderInsideTheSources()
+    {
+        const QString repository = m_source + QStringLiteral("/backups");
+        QProcess cli;
+        start(cli, QStringList{QStringLiteral("create")} + target(repository, QStringLiteral("cli_big")));
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 1);
+        QVERIFY2(cli.readAllStandardError().contains("inside the source folder"), "no reason given");
+        QVERIFY(!QFileInfo::exists(repository) || backupFolders(repository).isEmpty());
+    }
+
     void interruptCancelsAndLeavesNothing_data()
     {
         QTest::addColumn<int>("signal");

@@ -1,7 +1,10 @@
 #include "PgFixture.h"
 #include "postgres/ConnectionTester.h"
+#include "postgres/PassFile.h"
 #include "postgres/PgConnection.h"
 
+#include <QDir>
+#include <QProcess>
 #include <QTest>
 
 using namespace coffre;
@@ -25,6 +28,29 @@ private slots:
         if (!test::hasFixture())
             QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
         qunsetenv("PGPASSWORD");
+    }
+
+    // A run killed while pg_dump held its password file leaves the folder: the next start removes
+    // it, and never the folder of a process still alive.
+    void passwordFilesOfKilledRunsAreRemoved()
+    {
+        QProcess gone;
+        gone.start(QStringLiteral("true"));
+        QVERIFY(gone.waitForStarted());
+        const qint64 pid = gone.processId();
+        QVERIFY(gone.waitForFinished());
+        const QString dead = QDir(QDir::tempPath()).filePath(QStringLiteral("coffre-pgpass-%1-test").arg(pid));
+        const QString alive = QDir(QDir::tempPath()).filePath(QStringLiteral("coffre-pgpass-%1-test").arg(QCoreApplication::applicationPid()));
+        for (const QString& folder : {dead, alive}) {
+            QVERIFY(QDir().mkpath(folder));
+            QFile file(folder + QStringLiteral("/pgpass"));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("*:*:*:*:secret\n");
+        }
+        PassFile::removeLeftovers();
+        QVERIFY(!QFileInfo::exists(dead));
+        QVERIFY(QFileInfo::exists(alive + QStringLiteral("/pgpass")));
+        QDir(alive).removeRecursively();
     }
 
     void success()

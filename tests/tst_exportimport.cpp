@@ -98,6 +98,9 @@ private slots:
         QVERIFY2(written, qPrintable(written.error().toLogString()));
         QCOMPARE(*written, QFileInfo(file).size());
         QVERIFY(!QFileInfo::exists(file + QStringLiteral(".part")));
+        // It holds .env secrets: private whatever the umask (zip exports were 0644).
+        QCOMPARE(QFileInfo(file).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
         QByteArray listing;
         if (fileName.endsWith(QLatin1String(".zip"))) {
             QCOMPARE(run(QStringLiteral("unzip"), {QStringLiteral("-t"), file}, &listing), 0);

@@ -1,5 +1,6 @@
 #include "profile/ProfileStore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,6 +79,15 @@ private slots:
         p.database = DatabaseTarget();
         p.sources.clear();
         QTest::newRow("nothing to back up") << p << QStringLiteral("backs up nothing");
+        p = sample();
+        p.repository = QStringLiteral("/srv/shop/backend/backups");
+        QTest::newRow("backups inside a source") << p << QStringLiteral("inside the source folder");
+        p = sample();
+        p.repository = QStringLiteral("/srv/shop/frontend");
+        QTest::newRow("backups in a source") << p << QStringLiteral("inside the source folder");
+        p = sample();
+        p.repository = QStringLiteral("/srv/shop/backend-backups"); // a sibling with the same prefix is fine
+        QTest::newRow("sibling is fine") << p << QString();
     }
 
     void rejectsInvalidProfiles()
@@ -87,9 +97,27 @@ private slots:
         QTemporaryDir dir;
         const ProfileStore store(dir.path());
         const Status saved = store.save(profile);
+        if (expected.isEmpty()) {
+            QVERIFY2(saved, qPrintable(saved.error().message));
+            return;
+        }
         QVERIFY(!saved.ok());
         QVERIFY2(saved.error().message.contains(expected), qPrintable(saved.error().message));
         QVERIFY(store.names().isEmpty());
+    }
+
+    // Reached through a symlink, the backup folder is still inside the source.
+    void backupFolderInsideASourceThroughALink()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("app/backups"))));
+        QVERIFY(QFile::link(dir.filePath(QStringLiteral("app/backups")), dir.filePath(QStringLiteral("link"))));
+        Profile p = sample();
+        p.sources = {{QStringLiteral("app"), dir.filePath(QStringLiteral("app"))}};
+        p.repository = dir.filePath(QStringLiteral("link"));
+        QVERIFY(!ProfileStore::checkRepositoryOutsideSources(p));
+        p.repository = dir.filePath(QStringLiteral("elsewhere"));
+        QVERIFY(ProfileStore::checkRepositoryOutsideSources(p));
     }
 
     void unknownAndBrokenProfiles()

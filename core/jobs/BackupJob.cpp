@@ -10,6 +10,7 @@
 #include "postgres/PassFile.h"
 #include "postgres/PgConnection.h"
 #include "postgres/PgTools.h"
+#include "profile/ProfileStore.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
 #include "util/AtomicFile.h"
@@ -87,6 +88,8 @@ private:
             return Error{BackupJob::tr("The profile names no database."), {}};
         if (m_request.includeSources && profile.sources.isEmpty() && !m_request.includeDatabase)
             return Error{BackupJob::tr("The profile names no source folder."), {}};
+        if (Status outside = ProfileStore::checkRepositoryOutsideSources(profile); m_request.includeSources && !outside)
+            return outside;
 
         const QString repository = profile.repository;
         if (!QFileInfo::exists(repository) && !QDir().mkpath(repository))

@@ -86,6 +86,10 @@ class ZipWriter : public EntryWriter
 public:
     ZipWriter(const QString& path, bool zip64) : m_path(path), m_zip(path)
     {
+        // Created private before QuaZip opens it: it holds .env secrets, whatever the umask.
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
         m_zip.setZip64Enabled(zip64);
         m_zip.open(QuaZip::mdCreate);
     }

@@ -2,7 +2,33 @@
 
 #include "util/AtomicFile.h"
 
+#include <QDir>
+
+#include <csignal>
+#include <cerrno>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace coffre {
+namespace {
+const QString Prefix = QStringLiteral("coffre-pgpass-");
+} // namespace
+
+PassFile::PassFile() : m_dir(QDir(QDir::tempPath()).filePath(Prefix + QString::number(::getpid()) + QStringLiteral("-XXXXXX"))) {}
+
+void PassFile::removeLeftovers()
+{
+    const QDir temp(QDir::tempPath());
+    for (const QString& name : temp.entryList({Prefix + u'*'}, QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot)) {
+        const pid_t pid = pid_t(name.mid(Prefix.size()).section(u'-', 0, 0).toLongLong());
+        struct stat st;
+        const QString path = temp.filePath(name);
+        if (pid <= 0 || ::lstat(QFile::encodeName(path).constData(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid())
+            continue;
+        if (::kill(pid, 0) != 0 && errno == ESRCH) // its process is gone: nobody will remove it
+            QDir(path).removeRecursively();
+    }
+}
 
 Result<std::unique_ptr<PassFile>> PassFile::create(const QString& password)
 {

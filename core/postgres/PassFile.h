@@ -20,8 +20,12 @@ public:
     QString path() const;
     // The environment for a child: ours, plus PGPASSFILE when a password was given.
     static QProcessEnvironment childEnvironment(const PassFile* passFile);
+    // Removes the passfile folders of Coffre processes that were killed before they could
+    // (each folder's name carries its process id). Called at every start.
+    static void removeLeftovers();
 
 private:
+    PassFile();
     QTemporaryDir m_dir;
 };
 

@@ -4,6 +4,7 @@
 #include "util/AtomicFile.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -101,6 +102,25 @@ Status ProfileStore::validate(const Profile& profile)
         labels.insert(source.label);
         if (!QDir::isAbsolutePath(source.path))
             return Error{tr("The source folder “%1” must be an absolute path.").arg(source.path), {}};
+    }
+    return checkRepositoryOutsideSources(profile);
+}
+
+Status ProfileStore::checkRepositoryOutsideSources(const Profile& profile)
+{
+    // Through symlinks too: a repository reached by another path is still inside.
+    auto real = [](const QString& path) {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        return QDir::cleanPath(canonical.isEmpty() ? path : canonical);
+    };
+    const QString repository = real(profile.repository);
+    for (const SourceRoot& source : profile.sources) {
+        const QString root = real(source.path);
+        if (repository == root || repository.startsWith(root == u"/" ? root : root + u'/'))
+            return Error{tr("The backup folder “%1” is inside the source folder “%2”: each backup would hold the ones before it. "
+                            "Choose a backup folder outside it.")
+                             .arg(profile.repository, source.path),
+                         {}};
     }
     return {};
 }

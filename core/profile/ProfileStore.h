@@ -28,6 +28,8 @@ public:
     static QJsonObject toJson(const Profile& profile);
     static Result<Profile> fromJson(const QJsonObject& object);
     static Status validate(const Profile& profile);
+    // A backup folder inside a source folder would back up the backups: refused at save and at create.
+    static Status checkRepositoryOutsideSources(const Profile& profile);
 
 private:
     QString pathOf(const QString& name) const;

@@ -1,6 +1,7 @@
 #include "AppSetup.h"
 
 #include "Version.h"
+#include "postgres/PassFile.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>
@@ -13,6 +14,7 @@ void setUpApplication(QCoreApplication& app)
 {
     QCoreApplication::setOrganizationName(QString());
     QCoreApplication::setApplicationName(QStringLiteral("coffre"));
+    PassFile::removeLeftovers(); // a killed run's password file must not stay in /tmp
     QCoreApplication::setApplicationVersion(QLatin1String(Version));
 
     auto* qtTranslator = new QTranslator(&app);
