@@ -2,11 +2,11 @@
 #include "catalog/Catalog.h"
 #include "catalog/ManifestParser.h"
 #include "jobs/BackupJob.h"
+#include "storage/RepositoryLock.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QLockFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -407,8 +407,8 @@ private slots:
     {
         const QString repository = m_work.filePath(QStringLiteral("repo-locked"));
         QDir().mkpath(repository);
-        QLockFile other(repository + QStringLiteral("/.coffre.lock"));
-        QVERIFY(other.tryLock());
+        const Result<std::unique_ptr<RepositoryLock>> other = RepositoryLock::acquire(repository);
+        QVERIFY(other);
         BackupRequest request;
         request.profile = profile(repository);
         JobControl control;

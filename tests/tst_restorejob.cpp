@@ -4,12 +4,12 @@
 #include "jobs/BackupJob.h"
 #include "TestBundles.h"
 #include "jobs/RestoreJob.h"
+#include "storage/RepositoryLock.h"
 #include "util/Sha256.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -561,8 +561,8 @@ private slots:
         }
         {
             // While another process holds the repository (a restore running), nothing is touched.
-            QLockFile running(f.profile.repository + QStringLiteral("/.coffre.lock"));
-            QVERIFY(running.tryLock());
+            const Result<std::unique_ptr<RepositoryLock>> running = RepositoryLock::acquire(f.profile.repository);
+            QVERIFY(running);
             QCOMPARE(RestoreJob::recover(f.profile, {}), QString());
             QCOMPARE(readFile(f.profile.sources[0].path + QStringLiteral("/.env")), QByteArray("SECRET=original\n"));
         }

@@ -210,6 +210,7 @@ private:
         m_passFile = std::move(passFile).value();
         // The profile's database, as libpq resolves it: never the name recorded in the backup,
         // which may be another database (a copy, another server).
+        m_journal.serverPid = m_admin->serverPid();
         m_journal.database = PgConnection::databaseNameOf(m_request.profile.database, m_request.password);
         if (m_journal.database.isEmpty())
             return Error{RestoreJob::tr("The profile does not say which database to restore into: give its name."), {}};
@@ -545,6 +546,8 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
                 .arg(connected.error().message);
         admin.emplace(std::move(connected).value());
     }
+    if (admin)
+        admin->endCoffreSession(journal->serverPid); // a CREATE DATABASE or a rename still under way ends first
     RestoreJournal reverting = *journal;
     const Status reverted = RestoreSwap::revert(reverting, admin, control);
     for (const RestoreJournal::Folder& folder : journal->folders)

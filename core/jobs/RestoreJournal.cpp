@@ -41,6 +41,7 @@ QJsonObject RestoreJournal::toJson() const
             {QStringLiteral("database_undone"), databaseUndone},
             {QStringLiteral("database_oid"), qint64(databaseOid)},
             {QStringLiteral("restored_oid"), qint64(restoredOid)},
+            {QStringLiteral("server_pid"), serverPid},
             {QStringLiteral("folders"), folderArray}};
 }
 
@@ -63,6 +64,7 @@ Result<RestoreJournal> RestoreJournal::read(const QString& path)
     j.databaseUndone = o[QStringLiteral("database_undone")].toString();
     j.databaseOid = quint32(o[QStringLiteral("database_oid")].toInteger());
     j.restoredOid = quint32(o[QStringLiteral("restored_oid")].toInteger());
+    j.serverPid = o[QStringLiteral("server_pid")].toInteger();
     for (const QJsonValue& v : o[QStringLiteral("folders")].toArray()) {
         Folder f;
         f.path = v[QStringLiteral("path")].toString();

@@ -37,6 +37,9 @@ struct RestoreJournal
     // 0 when unknown (no such database, a journal of an older Coffre).
     quint32 databaseOid = 0;
     quint32 restoredOid = 0;
+    // The server process of the restore's own connection: a restore killed during CREATE DATABASE
+    // leaves it running, and the database appears after the recovery looked. Recovery ends it first.
+    qint64 serverPid = 0;
     QList<Folder> folders;
 
     static constexpr auto InProgressFile = ".coffre-restore.json";

@@ -2,6 +2,7 @@
 
 #include "DatabaseNames.h"
 
+#include <QElapsedTimer>
 #include <QThread>
 
 namespace coffre {
@@ -50,6 +51,29 @@ Result<quint32> DatabaseAdmin::oidOf(const QString& database)
     if (!oid)
         return oid.error();
     return quint32(oid->toUInt());
+}
+
+qint64 DatabaseAdmin::serverPid()
+{
+    return value(QStringLiteral("select pg_backend_pid()")).toLongLong();
+}
+
+void DatabaseAdmin::endCoffreSession(qint64 pid, int waitMs)
+{
+    if (pid <= 0 || pid == serverPid())
+        return;
+    const QString still = QStringLiteral("select count(*) from pg_stat_activity where pid = $1::int and application_name = 'coffre'");
+    const QString pidText = QString::number(pid);
+    m_connection.scalar(QStringLiteral("select pg_terminate_backend(pid) from pg_stat_activity where pid = $1::int and application_name = 'coffre'"),
+                        {pidText});
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < waitMs) {
+        const Result<QString> left = m_connection.scalar(still, {pidText});
+        if (!left || *left == u"0")
+            return;
+        QThread::msleep(50);
+    }
 }
 
 bool DatabaseAdmin::isSuperuser()

@@ -18,6 +18,10 @@ public:
     bool exists(const QString& database);
     // The database's OID, 0 when there is none by that exact name; an error when the server cannot tell.
     Result<quint32> oidOf(const QString& database);
+    // This connection's server process, and the way to end another Coffre session of a killed run
+    // (waits until it is gone, at most `waitMs`, so that what it was doing is rolled back or done).
+    qint64 serverPid();
+    void endCoffreSession(qint64 pid, int waitMs = 10000);
     bool isSuperuser();
     bool canCreateDatabases();
     int otherSessions(const QString& database);

@@ -1,24 +1,48 @@
 #include "RepositoryLock.h"
 
 #include <QDir>
+#include <QFile>
+#include <QSysInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace coffre {
 
 Result<std::unique_ptr<RepositoryLock>> RepositoryLock::acquire(const QString& repository)
 {
-    auto lock = std::unique_ptr<RepositoryLock>(new RepositoryLock(QDir(repository).filePath(QStringLiteral(".coffre.lock"))));
-    lock->m_lock.setStaleLockTime(0); // only a dead owner makes it stale, never its age: jobs can run for hours
-    if (lock->m_lock.tryLock(0))
-        return lock;
-    qint64 pid = 0;
-    QString host, application;
-    lock->m_lock.getLockInfo(&pid, &host, &application);
-    if (lock->m_lock.error() == QLockFile::LockFailedError)
+    const QByteArray path = QFile::encodeName(QDir(repository).filePath(QStringLiteral(".coffre.lock")));
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return Error{tr("Cannot lock the repository “%1”: check that the folder is writable.").arg(repository),
+                     QString::fromLocal8Bit(std::strerror(errno))};
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int why = errno;
+        QByteArray owner(256, '\0');
+        const ssize_t got = ::pread(fd, owner.data(), size_t(owner.size() - 1), 0);
+        owner.truncate(qMax<ssize_t>(0, got));
+        ::close(fd);
+        if (why != EWOULDBLOCK)
+            return Error{tr("Cannot lock the repository “%1”.").arg(repository), QString::fromLocal8Bit(std::strerror(why))};
+        const QList<QByteArray> fields = owner.trimmed().split(' ');
         return Error{tr("Another Coffre job is working on this repository (process %1 on %2). Wait for it to finish.")
-                         .arg(pid)
-                         .arg(host),
+                         .arg(QString::fromUtf8(fields.value(0)), QString::fromUtf8(fields.value(1))),
                      repository};
-    return Error{tr("Cannot lock the repository “%1”: check that the folder is writable.").arg(repository), {}};
+    }
+    // Who holds it, for the message others get; the kernel lock is what counts.
+    const QByteArray owner = QByteArray::number(::getpid()) + ' ' + QSysInfo::machineHostName().toUtf8() + '\n';
+    if (::ftruncate(fd, 0) == 0) {
+        [[maybe_unused]] const ssize_t written = ::pwrite(fd, owner.constData(), size_t(owner.size()), 0);
+    }
+    return std::unique_ptr<RepositoryLock>(new RepositoryLock(fd));
+}
+
+RepositoryLock::~RepositoryLock()
+{
+    ::close(m_fd); // releases the lock; the file stays, as an empty place for the next one
 }
 
 } // namespace coffre
