@@ -185,7 +185,7 @@ private slots:
         QCOMPARE(run({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")}), 0);
         QCOMPARE(liveRows(), LiveRows);
 
-        int killed = 0, restored = 0;
+        int killed = 0, restored = 0, putBack = 0;
         for (int i = 0; killed < 20 && i < 60; ++i) {
             // Half anywhere in the run, half around its end, where the swaps happen in a few ms.
             const int delay = i % 2 == 0 ? m_random.bounded(fullMs + 1) : fullMs * 8 / 10 + m_random.bounded(fullMs * 3 / 10 + 1);
@@ -201,6 +201,13 @@ private slots:
             const QByteArray env = liveEnv();
             if (rows == LiveRows) { // as before: nothing was changed, or it was put back
                 QVERIFY2(env == "STATE=live\n", qPrintable(when + QStringLiteral(": database as before, folder not (") + said + u')'));
+                if (said.contains(QStringLiteral("put back"))) {
+                    ++putBack;
+                    QCOMPARE(run({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")}), 0);
+                }
+                QCOMPARE(databasesLike(QStringLiteral("fuzz\\_undone%")), QStringLiteral("0"));
+                QCOMPARE(databasesLike(QStringLiteral("fuzz\\_before\\_restore%")), QStringLiteral("0"));
+                QCOMPARE(besideSource(QStringLiteral("app.*_*")), QStringList());
                 continue;
             }
             // The restore got through: both parts are the backup's, and the state before is kept.
@@ -215,7 +222,8 @@ private slots:
             QCOMPARE(liveEnv(), QByteArray("STATE=live\n"));
             QCOMPARE(run({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")}), 0);
         }
-        qInfo("%d restores killed while running; %d times the restore had gone through (a full restore takes %d ms)", killed, restored, fullMs);
+        qInfo("%d restores killed while running; %d times the restore had gone through, %d times the recovery put the state "
+              "before back (a full restore takes %d ms)", killed, restored, putBack, fullMs);
         QCOMPARE(killed, 20);
     }
 };
