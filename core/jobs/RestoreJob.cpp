@@ -153,6 +153,7 @@ private:
         if (m_request.database && m.database) {
             if (const BundleFile* dump = m.findFile(m.database->file))
                 total += dump->size;
+            total += m.database->sizeBytes; // pg_restore's part: see pgRestore()
         }
         for (const SourcePart& part : m.sources)
             total += m_request.sources.contains(part.label) ? part.bytes : 0;
@@ -276,8 +277,28 @@ private:
         if (!m_admin->isSuperuser())
             arguments << QStringLiteral("--no-owner"); // objects then belong to the restoring role
         arguments << extra << dump;
-        return ChildProcess::run(m_pgRestore.path, arguments, PassFile::childEnvironment(m_passFile.get()),
-                                 [](const QByteArray&) { return Status(); }, m_control, [this] { return m_control.isCanceled(); });
+        // pg_restore says nothing while it works: the database's growth towards the size the backup
+        // recorded is its progress (polled once a second, capped, topped up at the end).
+        const qint64 expected = m_request.backup.manifest->database->sizeBytes;
+        qint64 counted = 0;
+        QElapsedTimer sincePoll;
+        sincePoll.start();
+        const QString sizeQuery = QStringLiteral("select pg_database_size(oid) from pg_database where datname::text = $1::text");
+        auto stopOrMeasure = [&] {
+            if (sincePoll.elapsed() >= 1000) {
+                sincePoll.restart();
+                if (const Result<QString> size = m_admin->connection().scalar(sizeQuery, {database})) {
+                    const qint64 now = qMin(size->toLongLong(), expected);
+                    m_control.addBytesDone(qMax<qint64>(0, now - counted));
+                    counted = qMax(counted, now);
+                }
+            }
+            return m_control.isCanceled();
+        };
+        const Status restored = ChildProcess::run(m_pgRestore.path, arguments, PassFile::childEnvironment(m_passFile.get()),
+                                                  [](const QByteArray&) { return Status(); }, m_control, stopOrMeasure);
+        m_control.addBytesDone(expected - counted);
+        return restored;
     }
 
     Status restoreDatabaseAside()
