@@ -121,6 +121,24 @@ private slots:
         QVERIFY(!BackupFiles::preview(m_backup, QStringLiteral("elsewhere/.env")));      // no such source
     }
 
+    // As file managers show them: folders first, then names in natural order, case ignored.
+    void namesInNaturalOrder()
+    {
+        FileTree tree;
+        QList<ArchiveEntry> entries;
+        for (const char* name : {"file10.txt", "File2.txt", "file1.txt", "b", "a.txt"})
+            entries.append({QString::fromUtf8(name), ArchiveEntry::Type::File, 1, 0, {}});
+        entries.append({QStringLiteral("zfolder"), ArchiveEntry::Type::Directory, 0, 0, {}});
+        tree.add(QStringLiteral("app"), entries);
+        tree.finish();
+        const FileTree::Node& app = tree.node(tree.find(QStringLiteral("app")));
+        QStringList order;
+        for (const int child : app.children)
+            order << tree.node(child).name;
+        QCOMPARE(order, (QStringList{QStringLiteral("zfolder"), QStringLiteral("a.txt"), QStringLiteral("b"), QStringLiteral("file1.txt"),
+                                     QStringLiteral("File2.txt"), QStringLiteral("file10.txt")}));
+    }
+
     void looksBinary()
     {
         QVERIFY(!BackupFiles::looksBinary("plain text\n"));

@@ -206,12 +206,22 @@ private slots:
 
         QAction* undo = window.findChild<QAction*>(QStringLiteral("actionUndoRestore"));
         QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 5000);
-        QTimer::singleShot(0, [] {
+        // The restore's row offers Undo, and the confirmation names what it undoes.
+        auto* undoInRow = window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobFollowUp"));
+        QVERIFY(undoInRow);
+        QString asked;
+        QTimer::singleShot(0, [&asked] {
             auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
             QVERIFY(box);
-            box->button(QMessageBox::Yes)->click();
+            asked = box->text();
+            for (QAbstractButton* button : box->buttons()) {
+                if (box->buttonRole(button) == QMessageBox::AcceptRole)
+                    button->click();
+            }
         });
-        undo->trigger();
+        QTest::mouseClick(undoInRow, Qt::LeftButton);
+        QVERIFY2(asked.contains(QStringLiteral("Undo the restore of ")) && asked.contains(QStringLiteral("the database window_src")),
+                 qPrintable(asked));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("10"));

@@ -28,6 +28,9 @@ public:
     using Start = std::function<QFuture<Result<T>>(const QString& password, std::shared_ptr<JobControl> control)>;
     template<typename T>
     using Describe = std::function<QString(const T&)>;
+    // After a success: what the job's row may offer next (Undo after a restore).
+    template<typename T>
+    using FollowUp = std::function<void(JobRow*, const T&)>;
 
     JobLauncher(JobsPanel* panel, QWidget* dialogParent) : QObject(dialogParent), m_panel(panel), m_dialogParent(dialogParent) {}
 
@@ -37,11 +40,13 @@ public:
     QString sessionPassword(const QString& profile) const { return m_passwords.value(profile); }
 
     template<typename T>
-    void launch(const QString& title, const Profile& profile, bool needsPassword, Start<T> start, Describe<T> describe)
+    void launch(const QString& title, const Profile& profile, bool needsPassword, Start<T> start, Describe<T> describe,
+                FollowUp<T> followUp = {})
     {
         ++m_running;
         emit runningChanged();
-        withPassword(profile, needsPassword, [=, this](const QString& password) { run<T>(title, profile, password, start, describe, 0); });
+        withPassword(profile, needsPassword,
+                     [=, this](const QString& password) { run<T>(title, profile, password, start, describe, followUp, 0); });
     }
 
 signals:
@@ -54,7 +59,8 @@ private:
     void done(JobRow* row, bool ok, const QString& message, const QString& detail);
 
     template<typename T>
-    void run(const QString& title, const Profile& profile, const QString& password, Start<T> start, Describe<T> describe, int attempt)
+    void run(const QString& title, const Profile& profile, const QString& password, Start<T> start, Describe<T> describe,
+             FollowUp<T> followUp, int attempt)
     {
         auto control = std::make_shared<JobControl>();
         JobRow* row = m_panel->addJob(title, control);
@@ -68,10 +74,12 @@ private:
                 if (!typed.isEmpty()) {
                     m_passwords.insert(profile.name, typed);
                     emit row->dismissed();
-                    run<T>(title, profile, typed, start, describe, attempt + 1);
+                    run<T>(title, profile, typed, start, describe, followUp, attempt + 1);
                     return;
                 }
             }
+            if (result && followUp)
+                followUp(row, *result);
             if (result)
                 done(row, true, describe(*result), {});
             else

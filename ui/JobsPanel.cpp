@@ -17,7 +17,7 @@ JobRow::JobRow(const QString& title, std::shared_ptr<JobControl> control, QWidge
     : QWidget(parent), m_control(std::move(control)), m_meter(std::make_unique<ProgressMeter>()), m_title(title),
       m_titleLabel(new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()))), m_statusLabel(new QLabel),
       m_bar(new QProgressBar), m_cancel(new QPushButton(tr("Cancel"))), m_log(new QPushButton(tr("Show log…"))),
-      m_dismiss(new QPushButton(tr("Dismiss")))
+      m_dismiss(new QPushButton(tr("Dismiss"))), m_buttons(new QHBoxLayout)
 {
     setObjectName(QStringLiteral("jobRow"));
     m_statusLabel->setObjectName(QStringLiteral("jobStatus"));
@@ -46,9 +46,10 @@ JobRow::JobRow(const QString& title, std::shared_ptr<JobControl> control, QWidge
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addLayout(text, 1);
     layout->addWidget(m_bar);
-    layout->addWidget(m_cancel);
-    layout->addWidget(m_log);
-    layout->addWidget(m_dismiss);
+    m_buttons->addWidget(m_cancel);
+    m_buttons->addWidget(m_log);
+    m_buttons->addWidget(m_dismiss);
+    layout->addLayout(m_buttons);
 
     m_timer.setInterval(200);
     connect(&m_timer, &QTimer::timeout, this, &JobRow::refresh);
@@ -87,6 +88,15 @@ void JobRow::finish(bool ok, const QString& message, const QString& detail)
     m_dismiss->show();
     m_statusLabel->setText(message);
     m_statusLabel->setStyleSheet(ok ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c62828;"));
+    emit finished();
+}
+
+void JobRow::addFollowUp(const QString& text, const std::function<void()>& action)
+{
+    auto* button = new QPushButton(text);
+    button->setObjectName(QStringLiteral("jobFollowUp"));
+    connect(button, &QPushButton::clicked, this, action);
+    m_buttons->insertWidget(m_buttons->indexOf(m_dismiss), button);
 }
 
 void JobRow::showLog()
@@ -108,12 +118,42 @@ void JobRow::showLog()
     dialog.exec();
 }
 
-JobsPanel::JobsPanel(QWidget* parent) : QWidget(parent), m_rows(new QVBoxLayout(this))
+JobsPanel::JobsPanel(QWidget* parent) : QWidget(parent), m_rows(new QVBoxLayout), m_clear(new QPushButton(tr("Clear finished")))
 {
     setObjectName(QStringLiteral("jobsPanel"));
     m_rows->setContentsMargins(0, 0, 0, 0);
     m_rows->setSpacing(0);
+    m_clear->setObjectName(QStringLiteral("jobsClearFinished"));
+    m_clear->setFlat(true);
+    connect(m_clear, &QPushButton::clicked, this, &JobsPanel::clearFinished);
+    auto* header = new QHBoxLayout;
+    header->setContentsMargins(6, 0, 6, 0);
+    header->addStretch(1);
+    header->addWidget(m_clear);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(header);
+    layout->addLayout(m_rows);
+    updateClearButton();
     hide();
+}
+
+void JobsPanel::clearFinished()
+{
+    for (JobRow* row : findChildren<JobRow*>(Qt::FindDirectChildrenOnly)) {
+        if (!row->isRunning())
+            emit row->dismissed();
+    }
+}
+
+// Worth a button only once two or more finished rows pile up.
+void JobsPanel::updateClearButton()
+{
+    int finished = 0;
+    for (const JobRow* row : findChildren<JobRow*>(Qt::FindDirectChildrenOnly))
+        finished += !row->isRunning();
+    m_clear->setVisible(finished >= 2);
 }
 
 JobRow* JobsPanel::addJob(const QString& title, std::shared_ptr<JobControl> control)
@@ -121,10 +161,13 @@ JobRow* JobsPanel::addJob(const QString& title, std::shared_ptr<JobControl> cont
     auto* row = new JobRow(title, std::move(control), this);
     m_rows->addWidget(row);
     connect(row, &JobRow::dismissed, this, [this, row] {
+        row->setParent(nullptr); // out of findChildren at once, not at the deleteLater
         row->deleteLater();
         m_rows->removeWidget(row);
         setVisible(m_rows->count() > 0);
+        updateClearButton();
     });
+    connect(row, &JobRow::finished, this, &JobsPanel::updateClearButton);
     show();
     return row;
 }

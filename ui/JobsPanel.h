@@ -5,8 +5,10 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
+class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -27,11 +29,14 @@ public:
     ~JobRow() override;
 
     void finish(bool ok, const QString& message, const QString& detail = {});
+    // A button for what may follow this job (Undo after a restore), shown beside Dismiss.
+    void addFollowUp(const QString& text, const std::function<void()>& action);
     bool isRunning() const { return m_running; }
     JobControl* control() const { return m_control.get(); }
 
 signals:
     void dismissed();
+    void finished();
 
 private:
     void refresh();
@@ -48,6 +53,7 @@ private:
     QPushButton* m_cancel;
     QPushButton* m_log;
     QPushButton* m_dismiss;
+    QHBoxLayout* m_buttons;
     QTimer m_timer;
 };
 
@@ -60,9 +66,13 @@ public:
     explicit JobsPanel(QWidget* parent = nullptr);
     JobRow* addJob(const QString& title, std::shared_ptr<JobControl> control);
     int runningCount() const;
+    void clearFinished();
 
 private:
+    void updateClearButton();
+
     QVBoxLayout* m_rows;
+    QPushButton* m_clear;
 };
 
 } // namespace coffre

@@ -30,6 +30,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStackedWidget>
@@ -293,6 +294,7 @@ void MainWindow::onScanned(const RepositoryScan& scan)
     m_model->setBackups(scan.backups);
     m_statusInfo->showScan(scan);
     m_canUndoRestore = scan.restoreUndoable;
+    m_lastRestore = scan.lastRestore;
     updateActions();
     // Once per profile and session: a failed recovery is reported, not retried in a loop.
     if (scan.restoreInterrupted && m_launcher->running() == 0 && !m_recoveryTried.contains(currentProfileName())) {
@@ -614,6 +616,10 @@ void MainWindow::startRestore(RestoreRequest request)
             for (const QString& warning : outcome.warnings)
                 text += u' ' + warning;
             return text;
+        },
+        [this](JobRow* row, const RestoreOutcome& outcome) {
+            if (outcome.databaseInspection.isEmpty() && (!outcome.journal.database.isEmpty() || !outcome.journal.folders.isEmpty()))
+                row->addFollowUp(tr("&Undo…"), [this] { undoLastRestore(); });
         });
 }
 
@@ -622,10 +628,24 @@ void MainWindow::undoLastRestore()
     const Result<Profile> profile = currentProfile();
     if (!profile)
         return;
-    const auto answer = QMessageBox::question(this, tr("Undo last restore"),
-                                              tr("Put back the database and folders as they were before the last restore? "
-                                                 "The restored state is kept beside them (…undone_…)."));
-    if (answer != QMessageBox::Yes)
+    // Say which restore, and what goes back: a click on an old row's Undo must not surprise.
+    const RestoreJournal& last = m_lastRestore;
+    QStringList parts;
+    if (!last.database.isEmpty())
+        parts << tr("the database %1").arg(last.database);
+    for (const RestoreJournal::Folder& folder : last.folders)
+        parts << tr("the folder %1").arg(folder.path);
+    const QString what = last.backup.isEmpty()
+                             ? tr("Put back the database and folders as they were before the last restore?")
+                             : tr("Undo the restore of %1 made at %2? %3 go back to how they were before it.")
+                                   .arg(last.backup, last.stamp, parts.join(QStringLiteral(", ")));
+    QMessageBox box(QMessageBox::Question, tr("Undo last restore"),
+                    what + QStringLiteral("\n\n") + tr("The restored state is kept beside them (…undone_…)."), QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("undoConfirmation"));
+    QPushButton* undo = box.addButton(tr("&Undo the restore"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != static_cast<QAbstractButton*>(undo))
         return;
     m_launcher->launch<RestoreJournal>(
         tr("Undo of the last restore"), *profile, !profile->database.isEmpty(),

@@ -98,6 +98,7 @@ private:
     JobLauncher* m_launcher = nullptr;
     bool m_closeWhenIdle = false;
     bool m_canUndoRestore = false;
+    RestoreJournal m_lastRestore; // what Undo puts back, from the last scan
     QSet<QString> m_recoveryTried; // profiles whose interrupted restore was tried this session
     QString m_catalogError;
 

@@ -1,6 +1,10 @@
 #include "FileTree.h"
 
+#include <QCollator>
+#include <QLocale>
+
 #include <algorithm>
+#include <vector>
 
 namespace coffre {
 
@@ -66,13 +70,25 @@ void FileTree::finish()
     // A node always comes after its parent: summing from the end reaches every folder once.
     for (int i = int(m_nodes.size()) - 1; i > 0; --i)
         m_nodes[m_nodes[i].parent].size += m_nodes[i].size;
+    // Natural order, as file managers show names: file2 before file10, case ignored. Sort keys are
+    // made once per name: comparing them is a memcmp, where QCollator::compare would be slow on
+    // 100,000 entries.
+    // The C locale's collation knows neither numbers nor case: English rules then.
+    QCollator collator(QLocale().language() == QLocale::C ? QLocale(QLocale::English) : QLocale());
+    collator.setNumericMode(true);
+    collator.setCaseSensitivity(Qt::CaseInsensitive);
+    std::vector<QCollatorSortKey> keys;
+    keys.reserve(m_nodes.size());
+    for (const Node& node : m_nodes)
+        keys.push_back(collator.sortKey(node.name));
     for (Node& node : m_nodes) {
-        std::sort(node.children.begin(), node.children.end(), [this](int a, int b) {
+        std::sort(node.children.begin(), node.children.end(), [this, &keys](int a, int b) {
             const bool folderA = m_nodes[a].type == ArchiveEntry::Type::Directory;
             const bool folderB = m_nodes[b].type == ArchiveEntry::Type::Directory;
             if (folderA != folderB)
                 return folderA;
-            return m_nodes[a].name < m_nodes[b].name;
+            const int order = keys[size_t(a)].compare(keys[size_t(b)]);
+            return order != 0 ? order < 0 : m_nodes[a].name < m_nodes[b].name;
         });
         for (int row = 0; row < node.children.size(); ++row)
             m_nodes[node.children[row]].row = row;

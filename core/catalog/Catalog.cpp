@@ -96,6 +96,8 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     scan.disk = DiskUsage::of(scan.repository);
     const Result<RestoreJournal> last = RestoreJournal::read(QDir(folder).filePath(QLatin1String(RestoreJournal::LastFile)));
     scan.restoreUndoable = last && last->state == u"done";
+    if (scan.restoreUndoable)
+        scan.lastRestore = *last;
     scan.restoreInterrupted = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::InProgressFile)));
     return scan;
 }

@@ -3,6 +3,7 @@
 #include "Backup.h"
 #include "Result.h"
 #include "storage/DiskUsage.h"
+#include "jobs/RestoreJournal.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -17,6 +18,7 @@ struct RepositoryScan
     qint64 totalBytes = 0;
     DiskUsage disk;
     bool restoreUndoable = false;    // the last restore's journal is there: Undo can run
+    RestoreJournal lastRestore;      // what Undo would put back, when restoreUndoable
     bool restoreInterrupted = false; // a restore died mid-swap: its journal asks for recovery
 };
 
