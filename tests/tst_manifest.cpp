@@ -51,6 +51,45 @@ private slots:
                  QStringList({QStringLiteral("database"), QStringLiteral("source:backend"), QStringLiteral("source:frontend")}));
     }
 
+    void databaseSettingsRoundTripAndStayOptional()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("b1");
+        Manifest original = test::manifestFor(spec);
+        const QByteArray old = ManifestWriter::toJson(original);
+        QVERIFY(!old.contains("\"settings\""));
+        const Result<Manifest> parsedOld =
+            ManifestParser::parse(old); // a manifest from before: no settings, still valid
+        QVERIFY2(parsedOld.ok(), qPrintable(parsedOld.error().toLogString()));
+        QVERIFY(!parsedOld->database->settings);
+
+        DatabaseSettingsPart settings;
+        settings.config = {{QString(), QStringLiteral("search_path=public, extra")},
+                           {QStringLiteral("app"), QStringLiteral("work_mem=8MB")}};
+        settings.connectionLimit = 17;
+        settings.owner = QStringLiteral("shop_owner");
+        settings.acl = {{QString(), QStringLiteral("CONNECT"), false},
+                        {QStringLiteral("shop_owner"), QStringLiteral("CREATE"), true}};
+        settings.comment = QStringLiteral("la boutique « v2 »");
+        original.database->settings = settings;
+        const QByteArray json = ManifestWriter::toJson(original);
+        const Result<Manifest> parsed = ManifestParser::parse(json);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error().toLogString()));
+        QCOMPARE(*parsed, original);
+
+        QJsonObject root = QJsonDocument::fromJson(json).object();
+        QJsonObject db = root[QStringLiteral("database")].toObject();
+        QJsonObject bad = db[QStringLiteral("settings")].toObject();
+        bad[QStringLiteral("config")] =
+            QJsonArray{QJsonObject{{QStringLiteral("setting"), QStringLiteral("no equals sign")}}};
+        db[QStringLiteral("settings")] = bad;
+        root[QStringLiteral("database")] = db;
+        const Result<Manifest> refused = ManifestParser::parse(QJsonDocument(root).toJson());
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("“database.settings.config[0].setting”")),
+                 qPrintable(refused.error().message));
+    }
+
     void roundTripThroughDisk()
     {
         QTemporaryDir dir;

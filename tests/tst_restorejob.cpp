@@ -473,6 +473,104 @@ private slots:
         QCOMPARE(leftovers(f), QStringList());
     }
 
+    // The database's own settings (what pg_dump leaves out) as the backup recorded them.
+    static QString settingsOf(const QString& db, const QString& role = {})
+    {
+        const QString setrole = role.isEmpty()
+                                    ? QStringLiteral("0")
+                                    : QStringLiteral("(select oid from pg_roles where rolname = '%1')").arg(role);
+        return test::sqlScalar(
+            QStringLiteral("postgres"),
+            QStringLiteral(
+                "select coalesce(string_agg(c, '|' order by c), '') from pg_db_role_setting s, unnest(s.setconfig) c "
+                "where s.setdatabase = (select oid from pg_database where datname = '%1') and s.setrole = %2")
+                .arg(db, setrole));
+    }
+
+    static QString databaseRow(const QString& db)
+    {
+        return test::sqlScalar(
+            QStringLiteral("postgres"),
+            QStringLiteral("select datconnlimit || ' ' || pg_get_userbyid(datdba) || ' ' || coalesce((select "
+                           "string_agg(a::text, ',' order by a::text) from unnest(datacl) a), 'default') || ' ' || "
+                           "coalesce(shobj_description(oid, 'pg_database'), '') from pg_database where datname = '%1'")
+                .arg(db));
+    }
+
+    void databaseSettingsComeBackFromTheBackup()
+    {
+        QVERIFY(test::execSql(
+            QStringLiteral("postgres"),
+            {QStringLiteral(
+                 "do $$ begin if not exists (select from pg_roles where rolname = 'coffre_settings_role') then "
+                 "create role coffre_settings_role; end if; end $$"),
+             QStringLiteral("drop role if exists coffre_settings_gone"),
+             QStringLiteral("create role coffre_settings_gone")}));
+        const Fixture f = makeFixture(QStringLiteral("settings"), QStringLiteral("postgres"), [](Profile& profile) {
+            const QString db = profile.database.dbname;
+            QVERIFY(test::execSql(
+                db,
+                {QStringLiteral("create schema extra"),
+                 QStringLiteral("alter database %1 set search_path = public, extra").arg(db),
+                 QStringLiteral("alter database %1 set work_mem = '8MB'").arg(db),
+                 QStringLiteral("alter role coffre_settings_role in database %1 set statement_timeout = '42s'").arg(db),
+                 QStringLiteral("alter role coffre_settings_gone in database %1 set lock_timeout = '3s'").arg(db),
+                 QStringLiteral("alter database %1 connection limit 17").arg(db),
+                 QStringLiteral("comment on database %1 is 'the shop, as backed up'").arg(db),
+                 QStringLiteral("revoke temporary on database %1 from public").arg(db),
+                 QStringLiteral("grant create on database %1 to coffre_settings_role").arg(db)}));
+        });
+        const QString db = f.profile.database.dbname;
+        QVERIFY(f.backup.manifest->database->settings.has_value());
+        const QString backedUpRow = databaseRow(db);
+        QCOMPARE(backedUpRow.section(u' ', 0, 0), QStringLiteral("17"));
+        QCOMPARE(settingsOf(db), QStringLiteral("search_path=public, extra|work_mem=8MB"));
+
+        QVERIFY(test::execSql(
+            db, {QStringLiteral("alter database %1 set search_path = public").arg(db),
+                 QStringLiteral("alter database %1 set work_mem = '1MB'").arg(db),
+                 QStringLiteral("alter database %1 set lock_timeout = '5s'").arg(db), // new since the backup
+                 QStringLiteral("alter role coffre_settings_role in database %1 set statement_timeout = '1s'").arg(db),
+                 QStringLiteral("alter database %1 connection limit 3").arg(db),
+                 QStringLiteral("comment on database %1 is 'changed'").arg(db),
+                 QStringLiteral("grant all on database %1 to public").arg(db),
+                 QStringLiteral("revoke create on database %1 from coffre_settings_role").arg(db),
+                 QStringLiteral("drop role coffre_settings_gone")}));
+        QVERIFY(databaseRow(db) != backedUpRow);
+
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(settingsOf(db), QStringLiteral("search_path=public, extra|work_mem=8MB"));
+        QCOMPARE(settingsOf(db, QStringLiteral("coffre_settings_role")), QStringLiteral("statement_timeout=42s"));
+        QCOMPARE(databaseRow(db), backedUpRow);
+        // A list comes back as a list: two schemas, not one quoted name "public, extra".
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("show search_path")), QStringLiteral("public, extra"));
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("select array_length(current_schemas(false), 1)")),
+                 QStringLiteral("2"));
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("show work_mem")), QStringLiteral("8MB"));
+        // The role dropped since is skipped, and said so.
+        QVERIFY2(outcome->warnings.join(u'\n').contains(QStringLiteral("coffre_settings_gone")),
+                 qPrintable(outcome->warnings.join(u'\n')));
+    }
+
+    void oldManifestWithoutSettingsKeepsTheCurrentOnes()
+    {
+        const Fixture f = makeFixture(QStringLiteral("oldsettings"));
+        Backup old = f.backup;
+        auto manifest = std::make_shared<Manifest>(*old.manifest);
+        manifest->database->settings.reset(); // as written before settings were recorded
+        old.manifest = manifest;
+        const QString db = f.profile.database.dbname;
+        QVERIFY(test::execSql(db, {QStringLiteral("alter database %1 set work_mem = '5MB'").arg(db)}));
+        RestoreRequest request = everything(f);
+        request.backup = old;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(settingsOf(db), QStringLiteral("work_mem=5MB"));
+    }
+
     void underAnotherNameForInspection()
     {
         const Fixture f = makeFixture(QStringLiteral("inspect"));

@@ -9,6 +9,7 @@
 #include "postgres/CustomDumpIndexer.h"
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseNames.h"
+#include "postgres/DatabaseSettings.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgTools.h"
 #include "storage/DiskUsage.h"
@@ -298,8 +299,26 @@ private:
                          restored.error().code};
         if (Status counted = compareRowCounts(m_journal.databaseRestored); !counted)
             return counted;
-        if (m_request.asDatabase.isEmpty() && m_admin->exists(m_journal.database))
-            return m_admin->copySettings(m_journal.database, m_journal.databaseRestored);
+        if (m_request.asDatabase.isEmpty())
+            return restoreSettings(m_journal.databaseRestored);
+        return {};
+    }
+
+    // The backup's own database settings; a backup made before they were recorded keeps the
+    // current database's (what copySettings did for every restore before).
+    Status restoreSettings(const QString& database)
+    {
+        const std::optional<DatabaseSettingsPart>& settings = m_request.backup.manifest->database->settings;
+        if (!settings) {
+            if (database == m_journal.database || !m_admin->exists(m_journal.database))
+                return {};
+            return m_admin->copySettings(m_journal.database, database);
+        }
+        m_control.setPhase(RestoreJob::tr("Restoring the database settings…"));
+        for (const QString& warning : DatabaseSettings::apply(m_admin->connection(), database, *settings)) {
+            m_control.log(warning);
+            m_outcome.warnings << warning;
+        }
         return {};
     }
 
@@ -369,7 +388,7 @@ private:
             return Error{RestoreJob::tr("The database was restored in place, but %1 Its state before is in the safety backup %2.")
                              .arg(counted.error().message, safety.name),
                          counted.error().detail};
-        return {};
+        return restoreSettings(m_journal.database);
     }
 
     Status swapIntoPlace()
