@@ -11,6 +11,8 @@
 #include <QFile>
 #include <QLockFile>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -602,6 +604,107 @@ private slots:
         for (const Backup& b : scan->backups)
             safety |= b.kind() == BackupKind::Safety && b.status == BackupStatus::Complete;
         QVERIFY(safety);
+    }
+
+    // The database's tables, view and sequence as one text, to compare an in-place restore exactly.
+    static QString inPlaceContent(const QString& db)
+    {
+        return test::sqlScalar(
+            db, QStringLiteral(
+                    "select (select md5(string_agg(p::text, '|' order by p.id)) from payment p) || ' ' || "
+                    "(select md5(string_agg(i::text, '|' order by i.id)) from item i) || ' ' || "
+                    "(select count(*) from big_payments) || ' ' || (select last_value from invoice_no) || ' ' || "
+                    "(select string_agg(c.relname || ':' || c.relkind::text || ':' || pg_get_userbyid(c.relowner), ',' "
+                    "order by c.relname) "
+                    " from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public')"));
+    }
+
+    void inPlaceRestoreAsOwnerOverTcpWithPartitions()
+    {
+        // As on managed PostgreSQL: the database's owner, without CREATEDB, over TCP, its
+        // password in a pgpass file.
+        QTemporaryDir home;
+        const QString passFile = home.filePath(QStringLiteral("pgpass"));
+        writeFile(
+            passFile,
+            QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
+        QVERIFY(QFile::setPermissions(passFile, QFile::ReadOwner | QFile::WriteOwner));
+        qputenv("PGPASSFILE", QFile::encodeName(passFile));
+        const auto unset = qScopeGuard([] { qunsetenv("PGPASSFILE"); });
+        const QString db = QStringLiteral("restore_inplace");
+        QVERIFY(test::recreateDatabase(db, QStringLiteral("coffre_owner")));
+        QVERIFY(
+            test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop role if exists coffre_inplace_reader")}));
+        QVERIFY(test::execSql(
+            db,
+            {QStringLiteral("create role coffre_inplace_reader"), QStringLiteral("set role coffre_owner"),
+             QStringLiteral(
+                 "create table payment (id int, paid date not null, amount numeric) partition by range (paid)"),
+             QStringLiteral(
+                 "create table payment_p2026_07 partition of payment for values from ('2026-07-01') to ('2026-08-01')"),
+             QStringLiteral(
+                 "create table payment_p2026_08 partition of payment for values from ('2026-08-01') to ('2026-09-01')"),
+             QStringLiteral("alter table payment add primary key (id, paid)"),
+             QStringLiteral("create table item (id serial primary key, price numeric, qty int, total numeric generated "
+                            "always as (price * qty) stored)"),
+             QStringLiteral("create view big_payments as select * from payment where amount > 50"),
+             QStringLiteral("create sequence invoice_no start 1000"),
+             QStringLiteral("select setval('invoice_no', 1234)"),
+             QStringLiteral(
+                 "insert into payment select i, date '2026-07-01' + (i % 60), i from generate_series(1, 500) i"),
+             QStringLiteral("insert into item (price, qty) select i, 2 from generate_series(1, 100) i"),
+             QStringLiteral("grant select on payment to coffre_inplace_reader")}));
+        Profile profile;
+        profile.name = QStringLiteral("inplace");
+        profile.database.host = QStringLiteral("127.0.0.1");
+        profile.database.port = qEnvironmentVariableIntValue("PGPORT");
+        profile.database.user = QStringLiteral("coffre_owner");
+        profile.database.dbname = db;
+        profile.repository = m_work.filePath(QStringLiteral("inplace/backups"));
+        BackupRequest backupRequest;
+        backupRequest.profile = profile;
+        backupRequest.name = QStringLiteral("before_changes");
+        JobControl backupControl;
+        const Result<Backup> backup = BackupJob::run(backupRequest, backupControl);
+        QVERIFY2(backup.ok(), qPrintable(backup.error().toLogString()));
+        const QString backedUp = inPlaceContent(db);
+
+        QVERIFY(test::execSql(
+            db, {QStringLiteral("set role coffre_owner"), QStringLiteral("delete from payment where id > 300"),
+                 QStringLiteral("update item set qty = 5"), QStringLiteral("select setval('invoice_no', 5000)"),
+                 QStringLiteral("create table added_since (a int)")}));
+        QVERIFY(inPlaceContent(db) != backedUp);
+        RestoreRequest request;
+        request.profile = profile;
+        request.backup = *backup;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QVERIFY2(outcome->safetyBackup.startsWith(QStringLiteral("safety_before_restore_")),
+                 qPrintable(outcome->safetyBackup));
+        QCOMPARE(inPlaceContent(db), backedUp);
+
+        // Halfway through (the privileges come after the data), a GRANT to a role gone since:
+        // everything is rolled back, and the error names the safety backup.
+        QVERIFY(test::execSql(db, {QStringLiteral("set role coffre_owner"),
+                                   QStringLiteral("delete from payment where id > 100"),
+                                   QStringLiteral("create table added_since (a int)"), QStringLiteral("reset role"),
+                                   QStringLiteral("drop owned by coffre_inplace_reader"),
+                                   QStringLiteral("drop role coffre_inplace_reader")}));
+        const QString before = inPlaceContent(db);
+        JobControl failing;
+        const Result<RestoreOutcome> failed = RestoreJob::run(request, failing);
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error().message.contains(QStringLiteral("rolled back")), qPrintable(failed.error().message));
+        QVERIFY2(failed.error().detail.contains(QStringLiteral("coffre_inplace_reader")),
+                 qPrintable(failed.error().detail));
+        QCOMPARE(inPlaceContent(db), before);
+        const QString safety = QRegularExpression(QStringLiteral("safety_before_restore_[0-9_]+"))
+                                   .match(failed.error().message)
+                                   .captured();
+        QVERIFY2(!safety.isEmpty(), qPrintable(failed.error().message));
+        QVERIFY(safety != outcome->safetyBackup);
+        QVERIFY(QFileInfo::exists(profile.repository + u'/' + safety + QStringLiteral("/manifest.json")));
     }
 
     void killedWhileStagingIsCleanedOnNextStart()

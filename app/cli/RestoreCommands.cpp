@@ -179,6 +179,10 @@ int runRestore(const CliContext& cli)
         if (folder.hadOriginal)
             cli.out << RestoreCommands::tr("Previous folder kept as %1.").arg(folder.before) << Qt::endl;
     }
+    if (!outcome->safetyBackup.isEmpty())
+        cli.out << RestoreCommands::tr("The database was restored in place; its previous state is in the backup %1.")
+                       .arg(outcome->safetyBackup)
+                << Qt::endl;
     if (!outcome->databaseInspection.isEmpty())
         cli.out << RestoreCommands::tr("The backup's database is in “%1”.").arg(outcome->databaseInspection) << Qt::endl;
     for (const QString& warning : outcome->warnings)
