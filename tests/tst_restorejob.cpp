@@ -653,7 +653,12 @@ private slots:
              QStringLiteral(
                  "insert into payment select i, date '2026-07-01' + (i % 60), i from generate_series(1, 500) i"),
              QStringLiteral("insert into item (price, qty) select i, 2 from generate_series(1, 100) i"),
-             QStringLiteral("grant select on payment to coffre_inplace_reader")}));
+             QStringLiteral("grant select on payment to coffre_inplace_reader"),
+             QStringLiteral("create schema \"odd, name\""),
+             QStringLiteral("create table \"odd, name\".note as select generate_series(1, 3) a"),
+             QStringLiteral("alter database restore_inplace set search_path = public, \"odd, name\""),
+             QStringLiteral("reset role"),
+             QStringLiteral("alter role coffre_pw in database restore_inplace set work_mem = '2MB'")}));
         Profile profile;
         profile.name = QStringLiteral("inplace");
         profile.database.host = QStringLiteral("127.0.0.1");
@@ -670,9 +675,13 @@ private slots:
         const QString backedUp = inPlaceContent(db);
 
         QVERIFY(test::execSql(
-            db, {QStringLiteral("set role coffre_owner"), QStringLiteral("delete from payment where id > 300"),
-                 QStringLiteral("update item set qty = 5"), QStringLiteral("select setval('invoice_no', 5000)"),
-                 QStringLiteral("create table added_since (a int)")}));
+            db,
+            {QStringLiteral("set role coffre_owner"), QStringLiteral("delete from payment where id > 300"),
+             QStringLiteral("update item set qty = 5"), QStringLiteral("select setval('invoice_no', 5000)"),
+             QStringLiteral("create table added_since (a int)"),
+             QStringLiteral("insert into \"odd, name\".note values (4)"),
+             QStringLiteral("alter database restore_inplace set search_path = public"), QStringLiteral("reset role"),
+             QStringLiteral("alter role coffre_pw in database restore_inplace set work_mem = '3MB'")}));
         QVERIFY(inPlaceContent(db) != backedUp);
         RestoreRequest request;
         request.profile = profile;
@@ -683,6 +692,14 @@ private slots:
         QVERIFY2(outcome->safetyBackup.startsWith(QStringLiteral("safety_before_restore_")),
                  qPrintable(outcome->safetyBackup));
         QCOMPARE(inPlaceContent(db), backedUp);
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("select count(*) from \"odd, name\".note")), QStringLiteral("3"));
+        // The owner puts the database's settings back, a quoted list element whole; another
+        // role's setting is beyond it: a warning, not a failure.
+        QCOMPARE(settingsOf(db), QStringLiteral("search_path=public, \"odd, name\""));
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("show search_path")), QStringLiteral("public, \"odd, name\""));
+        QCOMPARE(settingsOf(db, QStringLiteral("coffre_pw")), QStringLiteral("work_mem=3MB"));
+        QVERIFY2(outcome->warnings.join(u'\n').contains(QStringLiteral("coffre_pw")),
+                 qPrintable(outcome->warnings.join(u'\n')));
 
         // Halfway through (the privileges come after the data), a GRANT to a role gone since:
         // everything is rolled back, and the error names the safety backup.
