@@ -724,6 +724,64 @@ private slots:
         QVERIFY(QFileInfo::exists(profile.repository + u'/' + safety + QStringLiteral("/manifest.json")));
     }
 
+    // A database made before PostgreSQL 15 keeps `public` owned by the superuser: the owner of
+    // the database may not drop it, only what it owns in it.
+    void inPlaceRestoreWhenPublicBelongsToTheSuperuser()
+    {
+        QTemporaryDir home;
+        const QString passFile = home.filePath(QStringLiteral("pgpass"));
+        writeFile(
+            passFile,
+            QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
+        QVERIFY(QFile::setPermissions(passFile, QFile::ReadOwner | QFile::WriteOwner));
+        qputenv("PGPASSFILE", QFile::encodeName(passFile));
+        const auto unset = qScopeGuard([] { qunsetenv("PGPASSFILE"); });
+        const QString db = QStringLiteral("restore_inplace_old");
+        QVERIFY(test::recreateDatabase(db, QStringLiteral("coffre_owner")));
+        QVERIFY(test::execSql(
+            db, {QStringLiteral("alter schema public owner to postgres"),
+                 QStringLiteral("grant all on schema public to public"), QStringLiteral("set role coffre_owner"),
+                 QStringLiteral("create type mood as enum ('calm', 'busy')"),
+                 QStringLiteral("create table visit (id serial primary key, mood mood, twice int generated always as "
+                                "(id * 2) stored)"),
+                 QStringLiteral("create function moods() returns bigint language sql as 'select count(*) from visit'"),
+                 QStringLiteral("create view busy as select * from visit where mood = 'busy'"),
+                 QStringLiteral("insert into visit (mood) select case when i % 3 = 0 then 'busy'::mood else 'calm' end "
+                                "from generate_series(1, 90) i")}));
+        const QString content = QStringLiteral(
+            "select (select count(*) from busy) || ' ' || moods() || ' ' || (select sum(twice) from visit)");
+        const QString backedUp = test::sqlScalar(db, content);
+        QCOMPARE(backedUp, QStringLiteral("30 90 8190"));
+        Profile profile;
+        profile.name = QStringLiteral("inplace_old");
+        profile.database.host = QStringLiteral("127.0.0.1");
+        profile.database.port = qEnvironmentVariableIntValue("PGPORT");
+        profile.database.user = QStringLiteral("coffre_owner");
+        profile.database.dbname = db;
+        profile.repository = m_work.filePath(QStringLiteral("inplace_old/backups"));
+        BackupRequest backupRequest;
+        backupRequest.profile = profile;
+        JobControl backupControl;
+        const Result<Backup> backup = BackupJob::run(backupRequest, backupControl);
+        QVERIFY2(backup.ok(), qPrintable(backup.error().toLogString()));
+
+        QVERIFY(test::execSql(db, {QStringLiteral("set role coffre_owner"),
+                                   QStringLiteral("delete from visit where id > 45"),
+                                   QStringLiteral("create table added_since (a int)")}));
+        QVERIFY(test::sqlScalar(db, content) != backedUp);
+        RestoreRequest request;
+        request.profile = profile;
+        request.backup = *backup;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(test::sqlScalar(db, content), backedUp);
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("select to_regclass('added_since') is null")), QStringLiteral("t"));
+        QCOMPARE(test::sqlScalar(
+                     db, QStringLiteral("select nspowner::regrole::text from pg_namespace where nspname = 'public'")),
+                 QStringLiteral("postgres"));
+    }
+
     void killedWhileStagingIsCleanedOnNextStart()
     {
         const Fixture f = makeFixture(QStringLiteral("staged"));
