@@ -1,6 +1,7 @@
 #include "TestBundles.h"
 #include "catalog/ManifestParser.h"
 #include "catalog/ManifestWriter.h"
+#include "postgres/DatabaseSettings.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -88,6 +89,24 @@ private slots:
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().message.contains(QStringLiteral("“database.settings.config[0].setting”")),
                  qPrintable(refused.error().message));
+    }
+
+    // A stored setting ("search_path=...") comes back as the server wrote it: list elements
+    // split on commas outside double quotes, "" inside quotes is one quote.
+    void listSettingsSplitAsTheServerDoes()
+    {
+        QCOMPARE(DatabaseSettings::splitList(QStringLiteral("public, extra")),
+                 QStringList({QStringLiteral("public"), QStringLiteral("extra")}));
+        QCOMPARE(DatabaseSettings::splitList(QStringLiteral("\"$user\", public")),
+                 QStringList({QStringLiteral("$user"), QStringLiteral("public")}));
+        QCOMPARE(DatabaseSettings::splitList(QStringLiteral("\"odd, name\",\"say \"\"hi\"\"\"")),
+                 QStringList({QStringLiteral("odd, name"), QStringLiteral("say \"hi\"")}));
+        QCOMPARE(DatabaseSettings::splitList(QString()), QStringList());
+        QVERIFY(DatabaseSettings::isListQuoted(QStringLiteral("search_path")));
+        QVERIFY(DatabaseSettings::isListQuoted(QStringLiteral("Temp_Tablespaces")));
+        QVERIFY(
+            !DatabaseSettings::isListQuoted(QStringLiteral("DateStyle"))); // a list the server parses from one string
+        QVERIFY(!DatabaseSettings::isListQuoted(QStringLiteral("work_mem")));
     }
 
     void roundTripThroughDisk()
