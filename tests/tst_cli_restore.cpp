@@ -141,8 +141,16 @@ private slots:
     {
         if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
             QSKIP("script (util-linux) is needed to give coffre-cli a terminal");
+        // A setting made since the backup: the confirmation says it goes.
+        QVERIFY(test::execSql(QStringLiteral("cli_restore"),
+                              {QStringLiteral("alter database cli_restore set work_mem = '3MB'")}));
         const Run run = cliOnTerminal({QStringLiteral("restore"), QStringLiteral("good")}, "non\n");
+        QVERIFY(test::execSql(QStringLiteral("cli_restore"),
+                              {QStringLiteral("alter database cli_restore reset work_mem")}));
         QCOMPARE(run.status, 1);
+        QVERIFY2(run.out.contains(
+                     QStringLiteral("Database settings that will change: work_mem (now: 3MB → backup: (none))")),
+                 qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("Kept from the current folder (not in backups): node_modules, .next, dist, *.log, .env.local")),
                  qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("Nothing was changed.")), qPrintable(run.out));

@@ -153,6 +153,12 @@ private slots:
         QTRY_VERIFY(window.backupModel()->rowCount() > 0); // from createFromTheWindowAppearsInTheList
         const Backup backup = window.backupModel()->backupAt(0);
 
+        // A setting made since the backup: the summary says it goes.
+        QVERIFY(test::execSql(QStringLiteral("window_src"),
+                              {QStringLiteral("alter database window_src set work_mem = '3MB'")}));
+        const auto reset = qScopeGuard([] {
+            test::execSql(QStringLiteral("window_src"), {QStringLiteral("alter database window_src reset work_mem")});
+        });
         RestoreDialog dialog(makeProfile(QStringLiteral("shop")), backup, QString());
         dialog.show();
         auto* confirm = dialog.findChild<QLineEdit*>(QStringLiteral("confirmEdit"));
@@ -176,6 +182,11 @@ private slots:
                      ->text()
                      .contains(QStringLiteral("Kept from the current folder (not in backups): node_modules, .next, dist, *.log, .env.local")),
                  qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
+        QVERIFY2(
+            dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))
+                ->text()
+                .contains(QStringLiteral("Database settings that will change: work_mem (now: 3MB → backup: (none))")),
+            qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
     }
 
     void restoreFromTheWindowThenUndo()

@@ -1,6 +1,7 @@
 #include "TestBundles.h"
 #include "catalog/ManifestParser.h"
 #include "catalog/ManifestWriter.h"
+#include "postgres/DatabaseSettings.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -49,6 +50,63 @@ private slots:
         QCOMPARE(*parsed, original);
         QCOMPARE(parsed->components(),
                  QStringList({QStringLiteral("database"), QStringLiteral("source:backend"), QStringLiteral("source:frontend")}));
+    }
+
+    void databaseSettingsRoundTripAndStayOptional()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("b1");
+        Manifest original = test::manifestFor(spec);
+        const QByteArray old = ManifestWriter::toJson(original);
+        QVERIFY(!old.contains("\"settings\""));
+        const Result<Manifest> parsedOld =
+            ManifestParser::parse(old); // a manifest from before: no settings, still valid
+        QVERIFY2(parsedOld.ok(), qPrintable(parsedOld.error().toLogString()));
+        QVERIFY(!parsedOld->database->settings);
+
+        DatabaseSettingsPart settings;
+        settings.config = {{QString(), QStringLiteral("search_path=public, extra")},
+                           {QStringLiteral("app"), QStringLiteral("work_mem=8MB")}};
+        settings.connectionLimit = 17;
+        settings.owner = QStringLiteral("shop_owner");
+        settings.acl = {{QString(), QStringLiteral("CONNECT"), false},
+                        {QStringLiteral("shop_owner"), QStringLiteral("CREATE"), true}};
+        settings.comment = QStringLiteral("la boutique « v2 »");
+        original.database->settings = settings;
+        const QByteArray json = ManifestWriter::toJson(original);
+        const Result<Manifest> parsed = ManifestParser::parse(json);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error().toLogString()));
+        QCOMPARE(*parsed, original);
+
+        QJsonObject root = QJsonDocument::fromJson(json).object();
+        QJsonObject db = root[QStringLiteral("database")].toObject();
+        QJsonObject bad = db[QStringLiteral("settings")].toObject();
+        bad[QStringLiteral("config")] =
+            QJsonArray{QJsonObject{{QStringLiteral("setting"), QStringLiteral("no equals sign")}}};
+        db[QStringLiteral("settings")] = bad;
+        root[QStringLiteral("database")] = db;
+        const Result<Manifest> refused = ManifestParser::parse(QJsonDocument(root).toJson());
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("“database.settings.config[0].setting”")),
+                 qPrintable(refused.error().message));
+    }
+
+    // A stored setting ("search_path=...") comes back as the server wrote it: list elements
+    // split on commas outside double quotes, "" inside quotes is one quote.
+    void listSettingsSplitAsTheServerDoes()
+    {
+        QCOMPARE(DatabaseSettings::splitList(QStringLiteral("public, extra")),
+                 QStringList({QStringLiteral("public"), QStringLiteral("extra")}));
+        QCOMPARE(DatabaseSettings::splitList(QStringLiteral("\"$user\", public")),
+                 QStringList({QStringLiteral("$user"), QStringLiteral("public")}));
+        QCOMPARE(DatabaseSettings::splitList(QStringLiteral("\"odd, name\",\"say \"\"hi\"\"\"")),
+                 QStringList({QStringLiteral("odd, name"), QStringLiteral("say \"hi\"")}));
+        QCOMPARE(DatabaseSettings::splitList(QString()), QStringList());
+        QVERIFY(DatabaseSettings::isListQuoted(QStringLiteral("search_path")));
+        QVERIFY(DatabaseSettings::isListQuoted(QStringLiteral("Temp_Tablespaces")));
+        QVERIFY(
+            !DatabaseSettings::isListQuoted(QStringLiteral("DateStyle"))); // a list the server parses from one string
+        QVERIFY(!DatabaseSettings::isListQuoted(QStringLiteral("work_mem")));
     }
 
     void roundTripThroughDisk()

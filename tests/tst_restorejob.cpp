@@ -11,6 +11,8 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -473,6 +475,104 @@ private slots:
         QCOMPARE(leftovers(f), QStringList());
     }
 
+    // The database's own settings (what pg_dump leaves out) as the backup recorded them.
+    static QString settingsOf(const QString& db, const QString& role = {})
+    {
+        const QString setrole = role.isEmpty()
+                                    ? QStringLiteral("0")
+                                    : QStringLiteral("(select oid from pg_roles where rolname = '%1')").arg(role);
+        return test::sqlScalar(
+            QStringLiteral("postgres"),
+            QStringLiteral(
+                "select coalesce(string_agg(c, '|' order by c), '') from pg_db_role_setting s, unnest(s.setconfig) c "
+                "where s.setdatabase = (select oid from pg_database where datname = '%1') and s.setrole = %2")
+                .arg(db, setrole));
+    }
+
+    static QString databaseRow(const QString& db)
+    {
+        return test::sqlScalar(
+            QStringLiteral("postgres"),
+            QStringLiteral("select datconnlimit || ' ' || pg_get_userbyid(datdba) || ' ' || coalesce((select "
+                           "string_agg(a::text, ',' order by a::text) from unnest(datacl) a), 'default') || ' ' || "
+                           "coalesce(shobj_description(oid, 'pg_database'), '') from pg_database where datname = '%1'")
+                .arg(db));
+    }
+
+    void databaseSettingsComeBackFromTheBackup()
+    {
+        QVERIFY(test::execSql(
+            QStringLiteral("postgres"),
+            {QStringLiteral(
+                 "do $$ begin if not exists (select from pg_roles where rolname = 'coffre_settings_role') then "
+                 "create role coffre_settings_role; end if; end $$"),
+             QStringLiteral("drop role if exists coffre_settings_gone"),
+             QStringLiteral("create role coffre_settings_gone")}));
+        const Fixture f = makeFixture(QStringLiteral("settings"), QStringLiteral("postgres"), [](Profile& profile) {
+            const QString db = profile.database.dbname;
+            QVERIFY(test::execSql(
+                db,
+                {QStringLiteral("create schema extra"),
+                 QStringLiteral("alter database %1 set search_path = public, extra").arg(db),
+                 QStringLiteral("alter database %1 set work_mem = '8MB'").arg(db),
+                 QStringLiteral("alter role coffre_settings_role in database %1 set statement_timeout = '42s'").arg(db),
+                 QStringLiteral("alter role coffre_settings_gone in database %1 set lock_timeout = '3s'").arg(db),
+                 QStringLiteral("alter database %1 connection limit 17").arg(db),
+                 QStringLiteral("comment on database %1 is 'the shop, as backed up'").arg(db),
+                 QStringLiteral("revoke temporary on database %1 from public").arg(db),
+                 QStringLiteral("grant create on database %1 to coffre_settings_role").arg(db)}));
+        });
+        const QString db = f.profile.database.dbname;
+        QVERIFY(f.backup.manifest->database->settings.has_value());
+        const QString backedUpRow = databaseRow(db);
+        QCOMPARE(backedUpRow.section(u' ', 0, 0), QStringLiteral("17"));
+        QCOMPARE(settingsOf(db), QStringLiteral("search_path=public, extra|work_mem=8MB"));
+
+        QVERIFY(test::execSql(
+            db, {QStringLiteral("alter database %1 set search_path = public").arg(db),
+                 QStringLiteral("alter database %1 set work_mem = '1MB'").arg(db),
+                 QStringLiteral("alter database %1 set lock_timeout = '5s'").arg(db), // new since the backup
+                 QStringLiteral("alter role coffre_settings_role in database %1 set statement_timeout = '1s'").arg(db),
+                 QStringLiteral("alter database %1 connection limit 3").arg(db),
+                 QStringLiteral("comment on database %1 is 'changed'").arg(db),
+                 QStringLiteral("grant all on database %1 to public").arg(db),
+                 QStringLiteral("revoke create on database %1 from coffre_settings_role").arg(db),
+                 QStringLiteral("drop role coffre_settings_gone")}));
+        QVERIFY(databaseRow(db) != backedUpRow);
+
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(settingsOf(db), QStringLiteral("search_path=public, extra|work_mem=8MB"));
+        QCOMPARE(settingsOf(db, QStringLiteral("coffre_settings_role")), QStringLiteral("statement_timeout=42s"));
+        QCOMPARE(databaseRow(db), backedUpRow);
+        // A list comes back as a list: two schemas, not one quoted name "public, extra".
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("show search_path")), QStringLiteral("public, extra"));
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("select array_length(current_schemas(false), 1)")),
+                 QStringLiteral("2"));
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("show work_mem")), QStringLiteral("8MB"));
+        // The role dropped since is skipped, and said so.
+        QVERIFY2(outcome->warnings.join(u'\n').contains(QStringLiteral("coffre_settings_gone")),
+                 qPrintable(outcome->warnings.join(u'\n')));
+    }
+
+    void oldManifestWithoutSettingsKeepsTheCurrentOnes()
+    {
+        const Fixture f = makeFixture(QStringLiteral("oldsettings"));
+        Backup old = f.backup;
+        auto manifest = std::make_shared<Manifest>(*old.manifest);
+        manifest->database->settings.reset(); // as written before settings were recorded
+        old.manifest = manifest;
+        const QString db = f.profile.database.dbname;
+        QVERIFY(test::execSql(db, {QStringLiteral("alter database %1 set work_mem = '5MB'").arg(db)}));
+        RestoreRequest request = everything(f);
+        request.backup = old;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(settingsOf(db), QStringLiteral("work_mem=5MB"));
+    }
+
     void underAnotherNameForInspection()
     {
         const Fixture f = makeFixture(QStringLiteral("inspect"));
@@ -504,6 +604,182 @@ private slots:
         for (const Backup& b : scan->backups)
             safety |= b.kind() == BackupKind::Safety && b.status == BackupStatus::Complete;
         QVERIFY(safety);
+    }
+
+    // The database's tables, view and sequence as one text, to compare an in-place restore exactly.
+    static QString inPlaceContent(const QString& db)
+    {
+        return test::sqlScalar(
+            db, QStringLiteral(
+                    "select (select md5(string_agg(p::text, '|' order by p.id)) from payment p) || ' ' || "
+                    "(select md5(string_agg(i::text, '|' order by i.id)) from item i) || ' ' || "
+                    "(select count(*) from big_payments) || ' ' || (select last_value from invoice_no) || ' ' || "
+                    "(select string_agg(c.relname || ':' || c.relkind::text || ':' || pg_get_userbyid(c.relowner), ',' "
+                    "order by c.relname) "
+                    " from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public')"));
+    }
+
+    void inPlaceRestoreAsOwnerOverTcpWithPartitions()
+    {
+        // As on managed PostgreSQL: the database's owner, without CREATEDB, over TCP, its
+        // password in a pgpass file.
+        QTemporaryDir home;
+        const QString passFile = home.filePath(QStringLiteral("pgpass"));
+        writeFile(
+            passFile,
+            QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
+        QVERIFY(QFile::setPermissions(passFile, QFile::ReadOwner | QFile::WriteOwner));
+        qputenv("PGPASSFILE", QFile::encodeName(passFile));
+        const auto unset = qScopeGuard([] { qunsetenv("PGPASSFILE"); });
+        const QString db = QStringLiteral("restore_inplace");
+        QVERIFY(test::recreateDatabase(db, QStringLiteral("coffre_owner")));
+        QVERIFY(
+            test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop role if exists coffre_inplace_reader")}));
+        QVERIFY(test::execSql(
+            db,
+            {QStringLiteral("create role coffre_inplace_reader"), QStringLiteral("set role coffre_owner"),
+             QStringLiteral(
+                 "create table payment (id int, paid date not null, amount numeric) partition by range (paid)"),
+             QStringLiteral(
+                 "create table payment_p2026_07 partition of payment for values from ('2026-07-01') to ('2026-08-01')"),
+             QStringLiteral(
+                 "create table payment_p2026_08 partition of payment for values from ('2026-08-01') to ('2026-09-01')"),
+             QStringLiteral("alter table payment add primary key (id, paid)"),
+             QStringLiteral("create table item (id serial primary key, price numeric, qty int, total numeric generated "
+                            "always as (price * qty) stored)"),
+             QStringLiteral("create view big_payments as select * from payment where amount > 50"),
+             QStringLiteral("create sequence invoice_no start 1000"),
+             QStringLiteral("select setval('invoice_no', 1234)"),
+             QStringLiteral(
+                 "insert into payment select i, date '2026-07-01' + (i % 60), i from generate_series(1, 500) i"),
+             QStringLiteral("insert into item (price, qty) select i, 2 from generate_series(1, 100) i"),
+             QStringLiteral("grant select on payment to coffre_inplace_reader"),
+             QStringLiteral("create schema \"odd, name\""),
+             QStringLiteral("create table \"odd, name\".note as select generate_series(1, 3) a"),
+             QStringLiteral("alter database restore_inplace set search_path = public, \"odd, name\""),
+             QStringLiteral("reset role"),
+             QStringLiteral("alter role coffre_pw in database restore_inplace set work_mem = '2MB'")}));
+        Profile profile;
+        profile.name = QStringLiteral("inplace");
+        profile.database.host = QStringLiteral("127.0.0.1");
+        profile.database.port = qEnvironmentVariableIntValue("PGPORT");
+        profile.database.user = QStringLiteral("coffre_owner");
+        profile.database.dbname = db;
+        profile.repository = m_work.filePath(QStringLiteral("inplace/backups"));
+        BackupRequest backupRequest;
+        backupRequest.profile = profile;
+        backupRequest.name = QStringLiteral("before_changes");
+        JobControl backupControl;
+        const Result<Backup> backup = BackupJob::run(backupRequest, backupControl);
+        QVERIFY2(backup.ok(), qPrintable(backup.error().toLogString()));
+        const QString backedUp = inPlaceContent(db);
+
+        QVERIFY(test::execSql(
+            db,
+            {QStringLiteral("set role coffre_owner"), QStringLiteral("delete from payment where id > 300"),
+             QStringLiteral("update item set qty = 5"), QStringLiteral("select setval('invoice_no', 5000)"),
+             QStringLiteral("create table added_since (a int)"),
+             QStringLiteral("insert into \"odd, name\".note values (4)"),
+             QStringLiteral("alter database restore_inplace set search_path = public"), QStringLiteral("reset role"),
+             QStringLiteral("alter role coffre_pw in database restore_inplace set work_mem = '3MB'")}));
+        QVERIFY(inPlaceContent(db) != backedUp);
+        RestoreRequest request;
+        request.profile = profile;
+        request.backup = *backup;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QVERIFY2(outcome->safetyBackup.startsWith(QStringLiteral("safety_before_restore_")),
+                 qPrintable(outcome->safetyBackup));
+        QCOMPARE(inPlaceContent(db), backedUp);
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("select count(*) from \"odd, name\".note")), QStringLiteral("3"));
+        // The owner puts the database's settings back, a quoted list element whole; another
+        // role's setting is beyond it: a warning, not a failure.
+        QCOMPARE(settingsOf(db), QStringLiteral("search_path=public, \"odd, name\""));
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("show search_path")), QStringLiteral("public, \"odd, name\""));
+        QCOMPARE(settingsOf(db, QStringLiteral("coffre_pw")), QStringLiteral("work_mem=3MB"));
+        QVERIFY2(outcome->warnings.join(u'\n').contains(QStringLiteral("coffre_pw")),
+                 qPrintable(outcome->warnings.join(u'\n')));
+
+        // Halfway through (the privileges come after the data), a GRANT to a role gone since:
+        // everything is rolled back, and the error names the safety backup.
+        QVERIFY(test::execSql(db, {QStringLiteral("set role coffre_owner"),
+                                   QStringLiteral("delete from payment where id > 100"),
+                                   QStringLiteral("create table added_since (a int)"), QStringLiteral("reset role"),
+                                   QStringLiteral("drop owned by coffre_inplace_reader"),
+                                   QStringLiteral("drop role coffre_inplace_reader")}));
+        const QString before = inPlaceContent(db);
+        JobControl failing;
+        const Result<RestoreOutcome> failed = RestoreJob::run(request, failing);
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error().message.contains(QStringLiteral("rolled back")), qPrintable(failed.error().message));
+        QVERIFY2(failed.error().detail.contains(QStringLiteral("coffre_inplace_reader")),
+                 qPrintable(failed.error().detail));
+        QCOMPARE(inPlaceContent(db), before);
+        const QString safety = QRegularExpression(QStringLiteral("safety_before_restore_[0-9_]+"))
+                                   .match(failed.error().message)
+                                   .captured();
+        QVERIFY2(!safety.isEmpty(), qPrintable(failed.error().message));
+        QVERIFY(safety != outcome->safetyBackup);
+        QVERIFY(QFileInfo::exists(profile.repository + u'/' + safety + QStringLiteral("/manifest.json")));
+    }
+
+    // A database made before PostgreSQL 15 keeps `public` owned by the superuser: the owner of
+    // the database may not drop it, only what it owns in it.
+    void inPlaceRestoreWhenPublicBelongsToTheSuperuser()
+    {
+        QTemporaryDir home;
+        const QString passFile = home.filePath(QStringLiteral("pgpass"));
+        writeFile(
+            passFile,
+            QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
+        QVERIFY(QFile::setPermissions(passFile, QFile::ReadOwner | QFile::WriteOwner));
+        qputenv("PGPASSFILE", QFile::encodeName(passFile));
+        const auto unset = qScopeGuard([] { qunsetenv("PGPASSFILE"); });
+        const QString db = QStringLiteral("restore_inplace_old");
+        QVERIFY(test::recreateDatabase(db, QStringLiteral("coffre_owner")));
+        QVERIFY(test::execSql(
+            db, {QStringLiteral("alter schema public owner to postgres"),
+                 QStringLiteral("grant all on schema public to public"), QStringLiteral("set role coffre_owner"),
+                 QStringLiteral("create type mood as enum ('calm', 'busy')"),
+                 QStringLiteral("create table visit (id serial primary key, mood mood, twice int generated always as "
+                                "(id * 2) stored)"),
+                 QStringLiteral("create function moods() returns bigint language sql as 'select count(*) from visit'"),
+                 QStringLiteral("create view busy as select * from visit where mood = 'busy'"),
+                 QStringLiteral("insert into visit (mood) select case when i % 3 = 0 then 'busy'::mood else 'calm' end "
+                                "from generate_series(1, 90) i")}));
+        const QString content = QStringLiteral(
+            "select (select count(*) from busy) || ' ' || moods() || ' ' || (select sum(twice) from visit)");
+        const QString backedUp = test::sqlScalar(db, content);
+        QCOMPARE(backedUp, QStringLiteral("30 90 8190"));
+        Profile profile;
+        profile.name = QStringLiteral("inplace_old");
+        profile.database.host = QStringLiteral("127.0.0.1");
+        profile.database.port = qEnvironmentVariableIntValue("PGPORT");
+        profile.database.user = QStringLiteral("coffre_owner");
+        profile.database.dbname = db;
+        profile.repository = m_work.filePath(QStringLiteral("inplace_old/backups"));
+        BackupRequest backupRequest;
+        backupRequest.profile = profile;
+        JobControl backupControl;
+        const Result<Backup> backup = BackupJob::run(backupRequest, backupControl);
+        QVERIFY2(backup.ok(), qPrintable(backup.error().toLogString()));
+
+        QVERIFY(test::execSql(db, {QStringLiteral("set role coffre_owner"),
+                                   QStringLiteral("delete from visit where id > 45"),
+                                   QStringLiteral("create table added_since (a int)")}));
+        QVERIFY(test::sqlScalar(db, content) != backedUp);
+        RestoreRequest request;
+        request.profile = profile;
+        request.backup = *backup;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        QCOMPARE(test::sqlScalar(db, content), backedUp);
+        QCOMPARE(test::sqlScalar(db, QStringLiteral("select to_regclass('added_since') is null")), QStringLiteral("t"));
+        QCOMPARE(test::sqlScalar(
+                     db, QStringLiteral("select nspowner::regrole::text from pg_namespace where nspname = 'public'")),
+                 QStringLiteral("postgres"));
     }
 
     void killedWhileStagingIsCleanedOnNextStart()

@@ -2,6 +2,7 @@
 
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseNames.h"
+#include "postgres/DatabaseSettings.h"
 #include "util/FolderSize.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
@@ -21,7 +22,7 @@ namespace {
 
 // What the restore would replace, in words, measured now (runs on a worker).
 QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database,
-                        const QStringList& kept)
+                        const QStringList& kept, const std::optional<DatabaseSettingsPart>& settings)
 {
     QStringList lines;
     if (database) {
@@ -35,6 +36,11 @@ QString describeTargets(const Profile& profile, const QString& password, const Q
             lines << RestoreDialog::tr("Database “%1” on %2: %3, %n other session(s) open (they will be ended)", nullptr,
                                        admin.value().otherSessions(name))
                          .arg(name, profile.database.displayName(), humanSize(admin.value().sizeOf(name)));
+        if (admin && admin.value().exists(name)) {
+            if (const QString changes = DatabaseSettings::changeSummary(admin.value().connection(), name, settings);
+                !changes.isEmpty())
+                lines << changes;
+        }
     }
     for (const SourceRoot& root : profile.sources) {
         if (!labels.contains(root.label))
@@ -141,10 +147,13 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
 void RestoreDialog::loadSummary()
 {
     const RestoreRequest r = request();
-    m_summaryWatcher.setFuture(runInBackground([profile = m_profile, password = m_password, labels = r.sources,
-                                                database = r.database && r.asDatabase.isEmpty(), kept = RestoreJob::keptFromCurrent(r)] {
-        return describeTargets(profile, password, labels, database, kept);
-    }));
+    m_summaryWatcher.setFuture(
+        runInBackground([profile = m_profile, password = m_password, labels = r.sources,
+                         database = r.database && r.asDatabase.isEmpty(), kept = RestoreJob::keptFromCurrent(r),
+                         settings = m_backup.manifest->database ? m_backup.manifest->database->settings
+                                                                : std::optional<DatabaseSettingsPart>()] {
+            return describeTargets(profile, password, labels, database, kept, settings);
+        }));
 }
 
 RestoreRequest RestoreDialog::request() const

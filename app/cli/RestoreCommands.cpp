@@ -6,12 +6,15 @@
 #include "jobs/RestoreJob.h"
 #include "jobs/VerifyJob.h"
 #include "postgres/DatabaseAdmin.h"
+#include "postgres/DatabaseSettings.h"
 #include "util/HumanSize.h"
 #include "util/Background.h"
 
 #include <QDir>
 #include <QFile>
 #include <QtConcurrent>
+
+#include <functional>
 
 #include <unistd.h>
 
@@ -36,8 +39,9 @@ Result<Backup> chooseBackup(const CliContext& cli, const Profile& profile)
                  {}};
 }
 
-// "Type OUI": --confirm OUI, or the word typed at the terminal; never a default.
-int confirm(const CliContext& cli, const QString& summary)
+// "Type OUI": --confirm OUI, or the word typed at the terminal; never a default. The summary is
+// made only for a person to read (it may ask the server).
+int confirm(const CliContext& cli, const std::function<QString()>& summary)
 {
     if (cli.parser.isSet(QStringLiteral("confirm"))) {
         if (cli.parser.value(QStringLiteral("confirm")) != RestoreRequest::Confirmation)
@@ -46,7 +50,7 @@ int confirm(const CliContext& cli, const QString& summary)
     }
     if (!::isatty(STDIN_FILENO))
         return cli.usage(RestoreCommands::tr("Without a terminal, give --confirm OUI to restore."));
-    cli.err << summary << Qt::endl << RestoreCommands::tr("Type OUI (yes, in French) to go on: ") << Qt::flush;
+    cli.err << summary() << Qt::endl << RestoreCommands::tr("Type OUI (yes, in French) to go on: ") << Qt::flush;
     QTextStream in(stdin);
     if (in.readLine().trimmed() != RestoreRequest::Confirmation) {
         cli.err << RestoreCommands::tr("Nothing was changed.") << Qt::endl;
@@ -64,6 +68,18 @@ QString describeTarget(const RestoreRequest& request)
             lines << RestoreCommands::tr("  nothing in the database: it goes into a new database “%1”").arg(request.asDatabase);
         else
             lines << RestoreCommands::tr("  the database %1").arg(request.profile.database.displayName());
+        if (request.asDatabase.isEmpty()) {
+            // Without a password at hand (it is asked later), the comparison is left out.
+            const QString password = CliPassword::fromKeychainIfKept(request.profile);
+            const QString name = PgConnection::databaseNameOf(request.profile.database, password);
+            Result<DatabaseAdmin> admin = DatabaseAdmin::connect(request.profile.database, password);
+            if (admin && !name.isEmpty() && admin.value().exists(name)) {
+                const QString changes = DatabaseSettings::changeSummary(admin.value().connection(), name,
+                                                                        request.backup.manifest->database->settings);
+                if (!changes.isEmpty())
+                    lines << QStringLiteral("  ") + changes;
+            }
+        }
     }
     for (const QString& label : request.sources) {
         for (const SourceRoot& root : request.profile.sources)
@@ -144,7 +160,7 @@ int runRestore(const CliContext& cli)
             return ExitSuccess;
         }
     }
-    if (const int confirmed = confirm(cli, describeTarget(request)); confirmed != ExitSuccess)
+    if (const int confirmed = confirm(cli, [&request] { return describeTarget(request); }); confirmed != ExitSuccess)
         return confirmed;
 
     const Result<RestoreOutcome> outcome = runWithPassword<RestoreOutcome>(
@@ -163,6 +179,10 @@ int runRestore(const CliContext& cli)
         if (folder.hadOriginal)
             cli.out << RestoreCommands::tr("Previous folder kept as %1.").arg(folder.before) << Qt::endl;
     }
+    if (!outcome->safetyBackup.isEmpty())
+        cli.out << RestoreCommands::tr("The database was restored in place; its previous state is in the backup %1.")
+                       .arg(outcome->safetyBackup)
+                << Qt::endl;
     if (!outcome->databaseInspection.isEmpty())
         cli.out << RestoreCommands::tr("The backup's database is in “%1”.").arg(outcome->databaseInspection) << Qt::endl;
     for (const QString& warning : outcome->warnings)
@@ -230,9 +250,9 @@ int runCleanup(const CliContext& cli)
                                                         : journal->databaseUndone);
         oids << journal->databaseOid << journal->restoredOid;
     }
-    if (const int confirmed = confirm(cli, RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
-                                               .arg((folders + databases).join(QStringLiteral("\n  "))));
-        confirmed != ExitSuccess)
+    const QString summary = RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
+                                .arg((folders + databases).join(QStringLiteral("\n  ")));
+    if (const int confirmed = confirm(cli, [&summary] { return summary; }); confirmed != ExitSuccess)
         return confirmed;
     for (const QString& path : folders)
         QDir(path).removeRecursively();

@@ -22,6 +22,35 @@ struct TableRowCount
     bool operator==(const TableRowCount&) const = default;
 };
 
+// One line of pg_db_role_setting for the database, as the server stores it ("search_path=public, extra").
+struct DatabaseSetting
+{
+    QString role;           // empty: ALTER DATABASE ... SET; else ALTER ROLE role IN DATABASE ... SET
+    QString setting;        // "name=value"
+    bool operator==(const DatabaseSetting&) const = default;
+};
+
+// One privilege of aclexplode(datacl), the default ACL when datacl is null.
+struct DatabaseGrant
+{
+    QString grantee;        // empty: PUBLIC
+    QString privilege;      // "CONNECT", "CREATE", "TEMPORARY"
+    bool grantable = false;
+    bool operator==(const DatabaseGrant&) const = default;
+};
+
+// The database's own settings at backup time: what pg_dump leaves out (it dumps objects inside
+// the database, not the database itself).
+struct DatabaseSettingsPart
+{
+    QList<DatabaseSetting> config;
+    int connectionLimit = -1; // -1: no limit
+    QString owner;
+    QList<DatabaseGrant> acl;
+    QString comment;          // empty: none
+    bool operator==(const DatabaseSettingsPart&) const = default;
+};
+
 struct DatabasePart
 {
     QString name;           // database name on the server
@@ -32,6 +61,7 @@ struct DatabasePart
     QString plainSqlFile;   // optional plain SQL copy, empty when not made
     qint64 durationMs = 0;
     QList<TableRowCount> tables;
+    std::optional<DatabaseSettingsPart> settings; // absent in manifests written before they were recorded
     bool operator==(const DatabasePart&) const = default;
 };
 

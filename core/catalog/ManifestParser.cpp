@@ -116,6 +116,8 @@ public:
     }
 
     bool failed() const { return m_error.has_value(); }
+    // A reader for the object in field `key`, named "path.key".
+    Fields nested(const char* key, const QJsonObject& object) { return Fields(object, child(key), m_error); }
     const QJsonObject& object() const { return m_object; }
 
 private:
@@ -128,6 +130,37 @@ private:
     QString m_path;
     std::optional<Error>& m_error;
 };
+
+DatabaseSettingsPart readSettings(Fields& f)
+{
+    DatabaseSettingsPart s;
+    f.forEachObject(
+        "config",
+        [&s](Fields& c) {
+            const QString setting = c.string("setting");
+            if (!c.failed() && !setting.contains(u'='))
+                c.fail("setting", ManifestParser::tr("must be “name=value”"));
+            s.config.append({c.string("role", false), setting});
+        },
+        false);
+    const QJsonValue limit = f.object().value(QLatin1String("connection_limit"));
+    if (!limit.isUndefined() &&
+        (!limit.isDouble() || limit.toDouble() < -1 || limit.toDouble() != double(limit.toInt())))
+        f.fail("connection_limit", ManifestParser::tr("must be a whole number, -1 or more"));
+    s.connectionLimit = limit.isUndefined() ? -1 : limit.toInt();
+    s.owner = f.string("owner", false);
+    f.forEachObject(
+        "acl",
+        [&s](Fields& g) {
+            const QJsonValue grantable = g.object().value(QLatin1String("grantable"));
+            if (!grantable.isUndefined() && !grantable.isBool())
+                g.fail("grantable", ManifestParser::tr("must be true or false"));
+            s.acl.append({g.string("grantee", false), g.string("privilege"), grantable.toBool()});
+        },
+        false);
+    s.comment = f.string("comment", false);
+    return s;
+}
 
 DatabasePart readDatabase(Fields& f)
 {
@@ -142,6 +175,13 @@ DatabasePart readDatabase(Fields& f)
     f.forEachObject("tables", [&db](Fields& t) {
         db.tables.append({t.string("schema"), t.string("table"), t.count("rows")});
     });
+    const QJsonValue settings = f.object().value(QLatin1String("settings"));
+    if (settings.isObject()) {
+        Fields settingsFields = f.nested("settings", settings.toObject());
+        db.settings = readSettings(settingsFields);
+    } else if (!settings.isUndefined() && !settings.isNull()) {
+        f.fail("settings", ManifestParser::tr("must be an object or null"));
+    }
     return db;
 }
 

@@ -15,6 +15,22 @@ QString isoUtc(const QDateTime& time)
     return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
+QJsonObject settingsToJson(const DatabaseSettingsPart& s)
+{
+    QJsonArray config, acl;
+    for (const DatabaseSetting& c : s.config)
+        config.append(QJsonObject{{QStringLiteral("role"), c.role}, {QStringLiteral("setting"), c.setting}});
+    for (const DatabaseGrant& g : s.acl)
+        acl.append(QJsonObject{{QStringLiteral("grantee"), g.grantee},
+                               {QStringLiteral("privilege"), g.privilege},
+                               {QStringLiteral("grantable"), g.grantable}});
+    return {{QStringLiteral("config"), config},
+            {QStringLiteral("connection_limit"), s.connectionLimit},
+            {QStringLiteral("owner"), s.owner},
+            {QStringLiteral("acl"), acl},
+            {QStringLiteral("comment"), s.comment}};
+}
+
 QJsonObject databaseToJson(const DatabasePart& db)
 {
     QJsonArray tables;
@@ -31,6 +47,8 @@ QJsonObject databaseToJson(const DatabasePart& db)
                   {QStringLiteral("tables"), tables}};
     if (!db.plainSqlFile.isEmpty())
         o.insert(QStringLiteral("plain_sql_file"), db.plainSqlFile);
+    if (db.settings)
+        o.insert(QStringLiteral("settings"), settingsToJson(*db.settings));
     return o;
 }
 

@@ -7,6 +7,7 @@
 #include "catalog/Catalog.h"
 #include "catalog/ManifestWriter.h"
 #include "catalog/RestoreInstructions.h"
+#include "postgres/DatabaseSettings.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgConnection.h"
 #include "postgres/PgTools.h"
@@ -222,6 +223,13 @@ private:
         if (!tables)
             return tables.error();
         DatabasePart& db = m_database;
+        // The database's own settings, which pg_dump leaves out; a role that may not read them
+        // still gets its backup, without them (a restore then keeps the current ones).
+        if (Result<DatabaseSettingsPart> settings = DatabaseSettings::read(*m_db, m_server.database))
+            db.settings = *settings;
+        else
+            m_control.log(
+                BackupJob::tr("The database settings were not recorded: %1").arg(settings.error().toLogString()));
         for (const QStringList& row : *tables) {
             if (shouldStop())
                 return {};

@@ -1,6 +1,7 @@
 #include "RestoreJob.h"
 
 #include "BackupJob.h"
+#include "InPlaceRestore.h"
 #include "RestoreCarry.h"
 #include "RestoreSwap.h"
 #include "VerifyJob.h"
@@ -9,6 +10,7 @@
 #include "postgres/CustomDumpIndexer.h"
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseNames.h"
+#include "postgres/DatabaseSettings.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgTools.h"
 #include "storage/DiskUsage.h"
@@ -140,6 +142,10 @@ private:
                 for (const QString& copy : {path + QStringLiteral(".before_restore_") + stamp, path + QStringLiteral(".undone_") + stamp})
                     taken = taken || (root && (QFileInfo::exists(copy) || QFileInfo(copy).isSymLink()));
             }
+            // The safety backup of an in-place restore takes the stamp too.
+            taken = taken ||
+                    QFileInfo::exists(
+                        QDir(m_request.profile.repository).filePath(QStringLiteral("safety_before_restore_") + stamp));
             if (!taken)
                 return stamp;
         }
@@ -238,10 +244,14 @@ private:
         }
         // The dump is decompressed into the repository: pg_database_size is a fair upper bound.
         const DiskUsage disk = DiskUsage::of(m_request.profile.repository);
-        if (!disk.hasRoomFor(m.database->sizeBytes))
-            return Error{RestoreJob::tr("Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.")
-                             .arg(m_request.profile.repository, humanSize(m.database->sizeBytes), humanSize(disk.availableBytes)),
-                         {}};
+        // In place, the dump's SQL is written beside it (InPlaceRestore): about as much again.
+        const qint64 unpacked = m.database->sizeBytes * (m_canCreate ? 1 : 2);
+        if (!disk.hasRoomFor(unpacked))
+            return Error{
+                RestoreJob::tr(
+                    "Not enough free space in “%1” to unpack the database dump: about %2 are needed and %3 are free.")
+                    .arg(m_request.profile.repository, humanSize(unpacked), humanSize(disk.availableBytes)),
+                {}};
         m_stagingDir = QDir(m_request.profile.repository).filePath(QStringLiteral(".restore-") + m_journal.stamp);
         if (::mkdir(QFile::encodeName(m_stagingDir).constData(), 0700) != 0) {
             m_stagingDir.clear();
@@ -320,8 +330,26 @@ private:
                          restored.error().code};
         if (Status counted = compareRowCounts(m_journal.databaseRestored); !counted)
             return counted;
-        if (m_request.asDatabase.isEmpty() && m_admin->exists(m_journal.database))
-            return m_admin->copySettings(m_journal.database, m_journal.databaseRestored);
+        if (m_request.asDatabase.isEmpty())
+            return restoreSettings(m_journal.databaseRestored);
+        return {};
+    }
+
+    // The backup's own database settings; a backup made before they were recorded keeps the
+    // current database's (what copySettings did for every restore before).
+    Status restoreSettings(const QString& database)
+    {
+        const std::optional<DatabaseSettingsPart>& settings = m_request.backup.manifest->database->settings;
+        if (!settings) {
+            if (database == m_journal.database || !m_admin->exists(m_journal.database))
+                return {};
+            return m_admin->copySettings(m_journal.database, database);
+        }
+        m_control.setPhase(RestoreJob::tr("Restoring the database settings…"));
+        for (const QString& warning : DatabaseSettings::apply(m_admin->connection(), database, *settings)) {
+            m_control.log(warning);
+            m_outcome.warnings << warning;
+        }
         return {};
     }
 
@@ -367,7 +395,8 @@ private:
         return {};
     }
 
-    // Without CREATEDB there is no swap: a safety dump first, then pg_restore --clean in one transaction.
+    // Without CREATEDB there is no swap: a safety dump first, then the backup over the live
+    // database in one transaction (InPlaceRestore).
     Status restoreInPlace()
     {
         m_control.setPhase(RestoreJob::tr("Making a safety copy of the database…"));
@@ -384,14 +413,27 @@ private:
         if (!dump)
             return dump.error();
         m_control.setPhase(RestoreJob::tr("Restoring the database in place…"));
-        const QStringList oneTransaction{QStringLiteral("--clean"), QStringLiteral("--if-exists"), QStringLiteral("--single-transaction")};
-        if (Status restored = pgRestore(*dump, m_journal.database, oneTransaction); !restored)
-            return Error{RestoreJob::tr("pg_restore failed and was rolled back: the database is as it was."), restored.error().toLogString()};
+        InPlaceRestore::Request inPlace;
+        inPlace.dump = *dump;
+        inPlace.workDir = m_stagingDir;
+        inPlace.conninfo = m_admin->connection().conninfoForChild(m_journal.database);
+        inPlace.superuser = m_admin->isSuperuser();
+        inPlace.pgRestore = m_pgRestore;
+        inPlace.environment = PassFile::childEnvironment(m_passFile.get());
+        if (Status restored = InPlaceRestore::run(inPlace, m_control); !restored)
+            return Error{RestoreJob::tr(
+                             "The restore failed and was rolled back: the database is as it was. Its state before the "
+                             "restore is also in the safety backup %1.")
+                             .arg(safety.name),
+                         restored.error().toLogString(), restored.error().code};
+        m_outcome.safetyBackup = safety.name;
+        m_control.log(RestoreJob::tr("The database was restored in place; its state before is in the safety backup %1.")
+                          .arg(safety.name));
         if (Status counted = compareRowCounts(m_journal.database); !counted)
             return Error{RestoreJob::tr("The database was restored in place, but %1 Its state before is in the safety backup %2.")
                              .arg(counted.error().message, safety.name),
                          counted.error().detail};
-        return {};
+        return restoreSettings(m_journal.database);
     }
 
     Status swapIntoPlace()

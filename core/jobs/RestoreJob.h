@@ -30,7 +30,8 @@ struct RestoreOutcome
 {
     RestoreJournal journal;     // what was swapped, for Undo
     QString databaseInspection; // with asDatabase: the new database
-    QStringList warnings;       // post-restore commands that failed, for people to see
+    QStringList warnings;       // post-restore commands that failed, settings not restored, for people to see
+    QString safetyBackup;       // restored in place (no CREATEDB): the backup made of the database first
 };
 
 // Restores a backup without ever leaving a mix (DESIGN.md, issue 4): every checksum first; the

@@ -14,10 +14,11 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# cluster_start BASE PORT: BASE/data, BASE/sock, BASE/log. Creates the cluster on first use.
-# Extra lines for pg_hba.conf (placed before the trust line) can come on stdin.
+# cluster_start BASE PORT [LISTEN]: BASE/data, BASE/sock, BASE/log. Creates the cluster on first
+# use. Extra lines for pg_hba.conf (placed before the trust line) can come on stdin. LISTEN (e.g.
+# 127.0.0.1) makes it listen on TCP too; by default it listens on the socket only.
 cluster_start() {
-  local base=$1 port=$2 bin
+  local base=$1 port=$2 listen=${3:-} bin
   bin=$(pg_bindir)
   mkdir -p "$base/sock"
   [ "$(id -u)" -eq 0 ] && chown -R postgres: "$base"
@@ -33,7 +34,7 @@ cluster_start() {
   fi
   if ! as_owner "$bin/pg_ctl" -D "$base/data" status >/dev/null 2>&1; then
     as_owner "$bin/pg_ctl" -D "$base/data" -l "$base/log" -w -t 30 \
-      -o "-k $base/sock -c listen_addresses='' -p $port" start >/dev/null
+      -o "-k $base/sock -c listen_addresses='$listen' -p $port" start >/dev/null
   fi
 }
 
