@@ -144,6 +144,10 @@
         <source>Writing the manifest…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The database settings were not recorded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>BrowseCommands</name>
@@ -482,6 +486,105 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The database “%1” is not the one Coffre created: it was left alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseSettings</name>
+    <message>
+        <source>%1 was not restored: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no database named “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database settings were not restored: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resetting the database&apos;s settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resetting the settings of role %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The setting %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The setting %1 of role %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was not restored: the role no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The owner and privileges of the database were not restored: only its owner or a superuser may change them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The owner %1 was not restored: the role no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The privileges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The privilege %1 of role %2 was not restored: the role no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (now: %2 → backup: %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 for role %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connection limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>privileges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database settings that will change: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -882,6 +985,18 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The manifest is too large to be genuine (%1 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>must be “name=value”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a whole number, -1 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PassFile</name>
@@ -1037,6 +1152,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The source folder “%1” must be an absolute path.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The backup folder “%1” is inside the source folder “%2”: each backup would hold the ones before it. Choose a backup folder outside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ProgressMeter</name>
@@ -1091,6 +1210,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Cannot lock the repository “%1”: check that the folder is writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot lock the repository “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1252,6 +1375,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Type OUI (yes, in French) to go on: </source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The database was restored in place; its previous state is in the backup %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJob</name>
@@ -1351,10 +1478,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>pg_restore failed and was rolled back: the database is as it was.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Running “%1”…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1412,6 +1535,18 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>“%1” was stopped after %2 minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the database settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore failed and was rolled back: the database is as it was. Its state before the restore is also in the safety backup %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database was restored in place; its state before is in the safety backup %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1996,6 +2131,13 @@ Password for %2:</source>
     </message>
 </context>
 <context>
+    <name>coffre::JobsPanel</name>
+    <message>
+        <source>Clear finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>coffre::MainWindow</name>
     <message>
         <source>Coffre</source>
@@ -2161,10 +2303,6 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Put back the database and folders as they were before the last restore? The restored state is kept beside them (…undone_…).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Undo of the last restore</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2260,6 +2398,34 @@ Password for %2:</source>
     </message>
     <message>
         <source>%1 imported (%2); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back the database and folders as they were before the last restore?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo the restore of %1 made at %2? %3 go back to how they were before it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restored state is kept beside them (…undone_…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo the restore</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -144,6 +144,10 @@
         <source>Writing the manifest…</source>
         <translation>Écriture du manifeste…</translation>
     </message>
+    <message>
+        <source>The database settings were not recorded: %1</source>
+        <translation>Les paramètres de la base de données n’ont pas été enregistrés&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>BrowseCommands</name>
@@ -493,6 +497,105 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The database “%1” is not the one Coffre created: it was left alone.</source>
         <translation>La base de données «&#xa0;%1&#xa0;» n’est pas celle que Coffre a créée&#xa0;: elle n’a pas été touchée.</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseSettings</name>
+    <message>
+        <source>%1 was not restored: %2</source>
+        <translation>%1 n’a pas été restauré&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>There is no database named “%1”.</source>
+        <translation>Il n’existe pas de base de données nommée «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>The database settings were not restored: %1</source>
+        <translation>Les paramètres de la base de données n’ont pas été restaurés&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Resetting the database&apos;s settings</source>
+        <translation>La remise à zéro des paramètres de la base de données</translation>
+    </message>
+    <message>
+        <source>Resetting the settings of role %1</source>
+        <translation>La remise à zéro des paramètres du rôle %1</translation>
+    </message>
+    <message>
+        <source>The setting %1</source>
+        <translation>Le paramètre %1</translation>
+    </message>
+    <message>
+        <source>The setting %1 of role %2</source>
+        <translation>Le paramètre %1 du rôle %2</translation>
+    </message>
+    <message>
+        <source>%1 was not restored: the role no longer exists.</source>
+        <translation>%1 n’a pas été restauré&#xa0;: le rôle n’existe plus.</translation>
+    </message>
+    <message>
+        <source>The connection limit</source>
+        <translation>La limite de connexions</translation>
+    </message>
+    <message>
+        <source>The comment</source>
+        <translation>Le commentaire</translation>
+    </message>
+    <message>
+        <source>The owner and privileges of the database were not restored: only its owner or a superuser may change them.</source>
+        <translation>Le propriétaire et les droits de la base de données n’ont pas été restaurés&#xa0;: seuls son propriétaire ou un superutilisateur peuvent les modifier.</translation>
+    </message>
+    <message>
+        <source>The owner %1 was not restored: the role no longer exists.</source>
+        <translation>Le propriétaire %1 n’a pas été restauré&#xa0;: le rôle n’existe plus.</translation>
+    </message>
+    <message>
+        <source>The owner</source>
+        <translation>Le propriétaire</translation>
+    </message>
+    <message>
+        <source>The privileges</source>
+        <translation>Les droits</translation>
+    </message>
+    <message>
+        <source>The privilege %1 of role %2 was not restored: the role no longer exists.</source>
+        <translation>Le droit %1 du rôle %2 n’a pas été restauré&#xa0;: le rôle n’existe plus.</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>%1 (now: %2 → backup: %3)</source>
+        <translation>%1 (actuellement&#xa0;: %2 → sauvegarde&#xa0;: %3)</translation>
+    </message>
+    <message>
+        <source>%1 for role %2</source>
+        <translation>%1 pour le rôle %2</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>sans limite</translation>
+    </message>
+    <message>
+        <source>connection limit</source>
+        <translation>limite de connexions</translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation>propriétaire</translation>
+    </message>
+    <message>
+        <source>privileges</source>
+        <translation>droits</translation>
+    </message>
+    <message>
+        <source>comment</source>
+        <translation>commentaire</translation>
+    </message>
+    <message>
+        <source>Database settings that will change: %1</source>
+        <translation>Paramètres de la base de données qui vont changer&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -892,6 +995,18 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The manifest is too large to be genuine (%1 bytes).</source>
         <translation>Le manifeste est trop volumineux pour être authentique (%1 octets).</translation>
     </message>
+    <message>
+        <source>must be “name=value”</source>
+        <translation>doit être de la forme «&#xa0;nom=valeur&#xa0;»</translation>
+    </message>
+    <message>
+        <source>must be a whole number, -1 or more</source>
+        <translation>doit être un nombre entier, -1 ou plus</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>doit valoir true ou false</translation>
+    </message>
 </context>
 <context>
     <name>PassFile</name>
@@ -1047,6 +1162,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The source folder “%1” must be an absolute path.</source>
         <translation>Le dossier source «&#xa0;%1&#xa0;» doit être un chemin absolu.</translation>
     </message>
+    <message>
+        <source>The backup folder “%1” is inside the source folder “%2”: each backup would hold the ones before it. Choose a backup folder outside it.</source>
+        <translation>Le dossier de sauvegarde «&#xa0;%1&#xa0;» est dans le dossier source «&#xa0;%2&#xa0;»&#xa0;: chaque sauvegarde contiendrait les précédentes. Choisissez un dossier de sauvegarde en dehors.</translation>
+    </message>
 </context>
 <context>
     <name>ProgressMeter</name>
@@ -1102,6 +1221,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Cannot lock the repository “%1”: check that the folder is writable.</source>
         <translation>Impossible de verrouiller le dépôt «&#xa0;%1&#xa0;»&#xa0;: vérifiez que le dossier est accessible en écriture.</translation>
+    </message>
+    <message>
+        <source>Cannot lock the repository “%1”.</source>
+        <translation>Impossible de verrouiller le dépôt «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -1263,6 +1386,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Type OUI (yes, in French) to go on: </source>
         <translation>Tapez OUI pour continuer&#xa0;: </translation>
     </message>
+    <message>
+        <source>The database was restored in place; its previous state is in the backup %1.</source>
+        <translation>La base de données a été restaurée sur place&#xa0;; son état précédent se trouve dans la sauvegarde %1.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJob</name>
@@ -1362,10 +1489,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Restauration de la base de données sur place…</translation>
     </message>
     <message>
-        <source>pg_restore failed and was rolled back: the database is as it was.</source>
-        <translation>Échec de pg_restore, ses modifications ont été annulées&#xa0;: la base de données est inchangée.</translation>
-    </message>
-    <message>
         <source>Running “%1”…</source>
         <translation>Exécution de «&#xa0;%1&#xa0;»…</translation>
     </message>
@@ -1424,6 +1547,18 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>“%1” was stopped after %2 minutes.</source>
         <translation>«&#xa0;%1&#xa0;» a été arrêté au bout de %2&#xa0;minutes.</translation>
+    </message>
+    <message>
+        <source>Restoring the database settings…</source>
+        <translation>Restauration des paramètres de la base de données…</translation>
+    </message>
+    <message>
+        <source>The restore failed and was rolled back: the database is as it was. Its state before the restore is also in the safety backup %1.</source>
+        <translation>La restauration a échoué et a été annulée&#xa0;: la base de données est inchangée. Son état d’avant la restauration se trouve aussi dans la copie de sécurité %1.</translation>
+    </message>
+    <message>
+        <source>The database was restored in place; its state before is in the safety backup %1.</source>
+        <translation>La base de données a été restaurée sur place&#xa0;; son état précédent se trouve dans la copie de sécurité %1.</translation>
     </message>
 </context>
 <context>
@@ -2010,6 +2145,13 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
 </context>
 <context>
+    <name>coffre::JobsPanel</name>
+    <message>
+        <source>Clear finished</source>
+        <translation>Effacer les tâches terminées</translation>
+    </message>
+</context>
+<context>
     <name>coffre::MainWindow</name>
     <message>
         <source>Coffre</source>
@@ -2175,10 +2317,6 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Annuler la dernière restauration</translation>
     </message>
     <message>
-        <source>Put back the database and folders as they were before the last restore? The restored state is kept beside them (…undone_…).</source>
-        <translation>Rétablir la base de données et les dossiers tels qu’ils étaient avant la dernière restauration&#xa0;? L’état restauré est conservé à côté (…undone_…).</translation>
-    </message>
-    <message>
         <source>Undo of the last restore</source>
         <translation>Annulation de la dernière restauration</translation>
     </message>
@@ -2275,6 +2413,34 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>%1 imported (%2); every checksum was verified.</source>
         <translation>%1 importée (%2)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>&amp;Undo…</source>
+        <translation>&amp;Annuler la restauration…</translation>
+    </message>
+    <message>
+        <source>the database %1</source>
+        <translation>la base de données %1</translation>
+    </message>
+    <message>
+        <source>the folder %1</source>
+        <translation>le dossier %1</translation>
+    </message>
+    <message>
+        <source>Put back the database and folders as they were before the last restore?</source>
+        <translation>Remettre la base de données et les dossiers dans l’état d’avant la dernière restauration&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Undo the restore of %1 made at %2? %3 go back to how they were before it.</source>
+        <translation>Annuler la restauration de %1 faite à %2&#xa0;? %3 retrouvent leur état d’avant.</translation>
+    </message>
+    <message>
+        <source>The restored state is kept beside them (…undone_…).</source>
+        <translation>L’état restauré est conservé à côté (…undone_…).</translation>
+    </message>
+    <message>
+        <source>&amp;Undo the restore</source>
+        <translation>&amp;Annuler la restauration</translation>
     </message>
 </context>
 <context>
