@@ -2,6 +2,7 @@
 #include "postgres/CustomDumpIndexer.h"
 
 #include <QFile>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -86,6 +87,57 @@ private slots:
         QCOMPARE(test::sqlScalar(QStringLiteral("indexer_copy"), QStringLiteral("select count(*) from a")), QStringLiteral("20000"));
         QCOMPARE(test::sqlScalar(QStringLiteral("indexer_copy"), QStringLiteral("select count(*) from pg_largeobject_metadata")),
                  QStringLiteral("1"));
+    }
+
+    // Forged and damaged dumps (mutated bytes of a real one, lengths set to the largest values):
+    // refused or indexed, never read past their end. Meaningful under the asan preset too.
+    void mutatedDumpsAreRefusedOrIndexedInBounds()
+    {
+        const QString original = m_dir.filePath(QStringLiteral("fuzz.dump"));
+        QCOMPARE(sh(QStringLiteral("pg_dump -Fc -Z0 -d indexer_src | cat > '%1'").arg(original)), 0);
+        QFile file(original);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray dump = file.readAll();
+        const qsizetype tocEnd = qMin<qsizetype>(dump.size(), 8192);
+        QRandomGenerator random(20261201);
+        const int Rounds = qEnvironmentVariableIntValue("COFFRE_FUZZ_ROUNDS") > 0 ? qEnvironmentVariableIntValue("COFFRE_FUZZ_ROUNDS") : 3000;
+        int refused = 0, indexed = 0;
+        for (int round = 0; round < Rounds; ++round) {
+            QByteArray forged = dump;
+            const int edits = 1 + random.bounded(4);
+            for (int e = 0; e < edits; ++e) {
+                if (forged.isEmpty())
+                    break;
+                // Within what is left: an earlier edit may have cut the dump short.
+                const qsizetype at = random.bounded(qMin<qsizetype>(round % 4 == 0 ? forged.size() : tocEnd, forged.size()));
+                switch (random.bounded(3)) {
+                case 0: forged[at] = char(random.bounded(256)); break;
+                case 1: // a length or integer field at its largest
+                    for (qsizetype i = at; i < qMin(at + 9, forged.size()); ++i)
+                        forged[i] = i == at ? '\0' : char(i == at + 8 ? 0x7f : 0xff);
+                    break;
+                default: forged.truncate(at); break;
+                }
+            }
+            CustomDumpIndexer index;
+            QElapsedTimer clock;
+            clock.start();
+            for (qsizetype at = 0; at < forged.size();) {
+                const qsizetype piece = qMin<qsizetype>(1 + random.bounded(70000), forged.size() - at);
+                index.feed(forged.constData() + at, piece);
+                at += piece;
+            }
+            QVERIFY2(clock.elapsed() < 5000, qPrintable(QStringLiteral("round %1 took %2 ms").arg(round).arg(clock.elapsed())));
+            if (!index.usable()) {
+                ++refused;
+                continue;
+            }
+            ++indexed;
+            for (const qint64 position : index.blockPositions())
+                QVERIFY2(position >= 0 && position < forged.size(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(position)));
+        }
+        qInfo("%d mutated dumps: %d refused, %d indexed within bounds", Rounds, refused, indexed);
+        QVERIFY(refused > 0 && indexed > 0);
     }
 
     void otherInputIsLeftAlone()

@@ -176,6 +176,10 @@ private slots:
         dialog.findChild<QCheckBox*>(QStringLiteral("sourceCheck_backend"))->setChecked(false);
         QVERIFY(!restore->isEnabled()); // nothing chosen
         QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 15000);
+        // The dialog grew to show the whole summary, which came after it was sized (clipped in French).
+        auto* summary = dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"));
+        QTRY_VERIFY2(summary->height() >= summary->heightForWidth(summary->width()),
+                     qPrintable(QStringLiteral("%1 < %2").arg(summary->height()).arg(summary->heightForWidth(summary->width()))));
         QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")),
                  qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
         QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))

@@ -314,6 +314,11 @@ private slots:
         QCOMPARE(test::treeContents(root), current);
         QCOMPARE(contentOf(f.profile.database.dbname), changed);
         QVERIFY(!QFileInfo::exists(root + QStringLiteral(".undone_") + journal.stamp + QStringLiteral("/newpkg")));
+        // What was put aside while putting back is named, as after an Undo, for cleanup-restore.
+        const Result<RestoreJournal> named = RestoreJournal::read(f.profile.repository + QStringLiteral("/.coffre-last-restore.json"));
+        QVERIFY(named);
+        QCOMPARE(named->state, QStringLiteral("undone"));
+        QCOMPARE(named->stamp, journal.stamp);
     }
 
     void restoresWithinOneSecondKeepTheirCopiesApart()

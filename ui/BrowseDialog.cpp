@@ -4,8 +4,8 @@
 #include "browse/BackupFiles.h"
 #include "browse/SelectionExtractor.h"
 #include "catalog/BackupDescription.h"
-#include "util/HumanSize.h"
 #include "util/Background.h"
+#include "util/HumanSize.h"
 
 #include <QDialogButtonBox>
 #include <QDir>

@@ -6,16 +6,16 @@
 #include "CreateDialog.h"
 #include "JobLauncher.h"
 #include "JobsPanel.h"
+#include "ProfileDialog.h"
+#include "RepositoryStatusBar.h"
 #include "RestoreDialog.h"
+#include "Version.h"
 #include "jobs/DeleteJob.h"
 #include "jobs/ExportJob.h"
 #include "jobs/ImportJob.h"
-#include "ProfileDialog.h"
-#include "RepositoryStatusBar.h"
-#include "Version.h"
 #include "profile/PasswordVault.h"
-#include "util/HumanSize.h"
 #include "util/Background.h"
+#include "util/HumanSize.h"
 
 #include <QAction>
 #include <QApplication>

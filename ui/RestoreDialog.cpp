@@ -3,8 +3,8 @@
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseNames.h"
 #include "postgres/DatabaseSettings.h"
-#include "util/FolderSize.h"
 #include "util/Background.h"
+#include "util/FolderSize.h"
 #include "util/HumanSize.h"
 
 #include <QCheckBox>
@@ -137,6 +137,11 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
     setMinimumWidth(600);
     connect(&m_summaryWatcher, &QFutureWatcherBase::finished, this, [this] {
         m_summary->setText(m_summaryWatcher.result());
+        // The summary arrives after the dialog was sized for "Measuring…": grow to show all of it
+        // (French lines are longer and wrap more).
+        const QSize shown = size();
+        adjustSize();
+        resize(qMax(shown.width(), width()), qMax(shown.height(), height()));
         m_summaryLoaded = true;
         emit summaryLoaded();
     });

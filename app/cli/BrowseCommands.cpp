@@ -7,8 +7,8 @@
 #include "browse/DumpContents.h"
 #include "browse/SelectionExtractor.h"
 #include "browse/TreeComparison.h"
-#include "util/HumanSize.h"
 #include "util/Background.h"
+#include "util/HumanSize.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -7,8 +7,9 @@
 #include "jobs/VerifyJob.h"
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseSettings.h"
-#include "util/HumanSize.h"
+#include "storage/RepositoryLock.h"
 #include "util/Background.h"
+#include "util/HumanSize.h"
 
 #include <QDir>
 #include <QFile>
@@ -233,6 +234,10 @@ int runCleanup(const CliContext& cli)
     const Result<Profile> target = CliTarget::resolve(cli.parser);
     if (!target)
         return cli.usage(target.error().message);
+    // Held to the end: an undo in the window must not swap back a copy this is removing.
+    const Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(target->repository);
+    if (!lock)
+        return cli.fail(lock.error());
     const QString journalPath = QDir(target->repository).filePath(QLatin1String(RestoreJournal::LastFile));
     const Result<RestoreJournal> journal = RestoreJournal::read(journalPath);
     if (!journal)

@@ -3,8 +3,8 @@
 #include "BundleNames.h"
 #include "ManifestParser.h"
 #include "jobs/RestoreJournal.h"
-#include "util/FolderSize.h"
 #include "util/Background.h"
+#include "util/FolderSize.h"
 
 #include <QDir>
 #include <QFileInfo>

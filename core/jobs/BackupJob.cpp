@@ -15,9 +15,9 @@
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
 #include "util/AtomicFile.h"
+#include "util/Background.h"
 #include "util/ChildProcess.h"
 #include "util/HumanSize.h"
-#include "util/Background.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -2,9 +2,9 @@
 
 #include "VerifyJob.h"
 #include "storage/DiskUsage.h"
+#include "util/Background.h"
 #include "util/HumanSize.h"
 #include "util/RenameNoReplace.h"
-#include "util/Background.h"
 
 #include <QDir>
 #include <QFile>

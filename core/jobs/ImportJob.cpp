@@ -7,9 +7,9 @@
 #include "catalog/Catalog.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
+#include "util/Background.h"
 #include "util/HumanSize.h"
 #include "util/RenameNoReplace.h"
-#include "util/Background.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -15,9 +15,9 @@
 #include "postgres/PgTools.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
+#include "util/Background.h"
 #include "util/ChildProcess.h"
 #include "util/HumanSize.h"
-#include "util/Background.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -45,6 +45,21 @@ void removeStaging(const QString& path)
     const QFileInfo info(path);
     if (!path.isEmpty() && info.isAbsolute() && info.fileName().startsWith(u'.') && info.fileName().contains(QLatin1String(".restoring_")))
         QDir(path).removeRecursively();
+}
+
+// A restore killed after making its staging folder in the repository and before writing its
+// journal leaves `.restore-<stamp>` that no journal names. With no journal and the lock free,
+// no restore is running: every such folder is an orphan (found by the kill-fuzz test).
+void removeOrphanStaging(const QString& repository)
+{
+    if (!QFileInfo::exists(repository))
+        return;
+    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(repository);
+    if (!lock)
+        return;
+    const QDir folder(repository);
+    for (const QString& name : folder.entryList({QStringLiteral(".restore-*")}, QDir::Dirs | QDir::Hidden | QDir::NoSymLinks))
+        QDir(folder.filePath(name)).removeRecursively();
 }
 
 const SourceRoot* findRoot(const Profile& profile, const QString& label)
@@ -590,8 +605,10 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
 QString RestoreJob::recover(const Profile& profile, const QString& password)
 {
     const QString path = QDir(profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
-    if (!QFileInfo::exists(path))
+    if (!QFileInfo::exists(path)) {
+        removeOrphanStaging(profile.repository);
         return {};
+    }
     // A journal under a held lock is a restore running right now (the window, or coffre-cli in a
     // terminal): only a journal whose owner is gone is an interrupted one.
     Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
@@ -624,10 +641,16 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
         QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
     if (!reverted)
         return tr("A restore of %1 was interrupted; putting the previous state back failed: %2").arg(journal->backup, reverted.error().message);
-    QFile::remove(path);
-    if (journal->state == u"staging")
+    if (journal->state == u"staging") {
+        QFile::remove(path);
         return tr("A restore of %1 was interrupted on %2 before it changed anything; its temporary files were removed.")
             .arg(journal->backup, journal->stamp);
+    }
+    // What was put aside while putting back (…undone_…) is named, as after an Undo, so that
+    // cleanup-restore (or the window) can remove it: never an unnamed copy left on the server.
+    reverting.state = QStringLiteral("undone");
+    if (reverting.write(QDir(profile.repository).filePath(QLatin1String(RestoreJournal::LastFile))))
+        QFile::remove(path);
     return tr("A restore of %1 was interrupted on %2: the previous state was put back.").arg(journal->backup, journal->stamp);
 }
 

@@ -2,6 +2,7 @@
 
 #include <QFile>
 
+#include <limits>
 #include <stdexcept>
 
 namespace coffre {
@@ -16,6 +17,15 @@ constexpr char BlockBlobs = 3;
 struct NeedMore
 {
 };
+
+// A field no pg_dump writes (a length past any TOC, an integer out of range): the bytes are forged
+// or damaged, and reading on would mean reading past them.
+struct Forged
+{
+};
+
+// No string in a table of contents comes near this: a view's definition is a few megabytes at most.
+constexpr qint64 MaxFieldLength = 256 * 1024 * 1024;
 
 // Reads the header and TOC fields from a buffer; throws NeedMore when it runs out.
 class FieldReader
@@ -37,6 +47,8 @@ public:
         for (int i = 0; i < m_intSize; ++i)
             value |= quint64(uchar(m_bytes[pos + 1 + i])) << (8 * i);
         pos += 1 + m_intSize;
+        if (value > quint64(std::numeric_limits<qint64>::max()))
+            throw Forged{};
         return negative ? -qint64(value) : qint64(value);
     }
     bool string() // false for a NULL string
@@ -58,7 +70,9 @@ public:
 private:
     void need(qint64 n) const
     {
-        if (pos + n > m_bytes.size())
+        if (n < 0 || n > MaxFieldLength)
+            throw Forged{};
+        if (n > m_bytes.size() - pos)
             throw NeedMore{};
     }
     const QByteArray& m_bytes;
@@ -131,6 +145,8 @@ bool CustomDumpIndexer::parseToc()
         return true;
     } catch (const NeedMore&) {
         return false;
+    } catch (const Forged&) {
+        return fail(tr("a field of the table of contents is out of range: the dump is damaged or forged")), false;
     }
 }
 
@@ -139,7 +155,12 @@ bool CustomDumpIndexer::takeInt(qint64& value)
     if (m_pending.size() < 1 + m_intSize)
         return false;
     FieldReader r(m_pending, m_intSize);
-    value = r.integer();
+    try {
+        value = r.integer();
+    } catch (const Forged&) {
+        fail(tr("an integer of a data block is out of range: the dump is damaged or forged"));
+        return false;
+    }
     m_pending.remove(0, 1 + m_intSize);
     m_pendingStart += 1 + m_intSize;
     return true;
