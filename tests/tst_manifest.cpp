@@ -1,4 +1,5 @@
 #include "TestBundles.h"
+#include "catalog/BundleNames.h"
 #include "catalog/ManifestParser.h"
 #include "catalog/ManifestWriter.h"
 #include "postgres/DatabaseSettings.h"
@@ -6,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -229,6 +231,43 @@ private slots:
         const Result<Manifest> parsed = ManifestParser::parse(json);
         QVERIFY(!parsed.ok());
         QVERIFY2(parsed.error().message.contains(expected), qPrintable(parsed.error().message));
+    }
+
+    // Mutated manifests (bytes changed, cut short, values swapped for other types): each is either
+    // refused with a message or read as a manifest whose names and paths are still safe.
+    void mutatedManifestsAreRefusedOrSafe()
+    {
+        const QByteArray valid = QJsonDocument(validJson()).toJson(QJsonDocument::Compact);
+        const QList<QByteArray> replacements{"null", "-1", "1e308", "\"../../etc\"", "[]", "{}", "\"\"", "true", "99999999999999999999"};
+        QRandomGenerator random(1122);
+        int refused = 0, read = 0;
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray json = valid;
+            for (int e = 1 + random.bounded(3); e > 0 && !json.isEmpty(); --e) {
+                const qsizetype at = random.bounded(json.size());
+                switch (random.bounded(3)) {
+                case 0: json[at] = char(random.bounded(256)); break;
+                case 1: json.truncate(at); break;
+                default: { // a value of another type after a ':'
+                    const qsizetype colon = json.indexOf(':', at);
+                    if (colon >= 0)
+                        json.insert(colon + 1, replacements[random.bounded(replacements.size())] + ',');
+                }
+                }
+            }
+            const Result<Manifest> parsed = ManifestParser::parse(json);
+            if (!parsed) {
+                QVERIFY(!parsed.error().message.isEmpty());
+                ++refused;
+                continue;
+            }
+            ++read;
+            QVERIFY2(BundleNames::isValidName(parsed->name), qPrintable(parsed->name));
+            for (const BundleFile& file : parsed->files)
+                QVERIFY2(!file.path.contains(QStringLiteral("..")) && !file.path.startsWith(u'/'), qPrintable(file.path));
+        }
+        qInfo("3000 mutated manifests: %d refused, %d read, all safe", refused, read);
+        QVERIFY(refused > 0);
     }
 
     void unreadableFileSaysSo()
