@@ -37,6 +37,18 @@ private:
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(bytes);
     }
+    // A database-only backup of a fixture database.
+    static Result<Backup> backUpDatabase(const QString& dbname, const QString& repository, const QString& name)
+    {
+        BackupRequest request;
+        request.profile.name = QStringLiteral("browse");
+        request.profile.repository = repository;
+        request.profile.database = test::fixtureDatabase(dbname);
+        request.includeSources = false;
+        request.name = name;
+        JobControl control;
+        return BackupJob::run(request, control);
+    }
     // Files and links of a tree, as "label/path".
     static QSet<QString> filesOf(const FileTree& tree)
     {
@@ -278,14 +290,8 @@ private slots:
                                QStringLiteral("insert into sales.orders (total) select g from generate_series(1, 1234) g"),
                                QStringLiteral("create index orders_total on sales.orders (total)"),
                                QStringLiteral("create view sales.big_orders as select * from sales.orders where total > 1000")}));
-        BackupRequest request;
-        request.profile.name = QStringLiteral("browse");
-        request.profile.repository = path(QStringLiteral("repo"));
-        request.profile.database = test::fixtureDatabase(QStringLiteral("browse_shop"));
-        request.includeSources = false;
-        request.name = QStringLiteral("withdb");
         JobControl control;
-        const Result<Backup> backup = BackupJob::run(request, control);
+        const Result<Backup> backup = backUpDatabase(QStringLiteral("browse_shop"), path(QStringLiteral("repo")), QStringLiteral("withdb"));
         QVERIFY2(backup, qPrintable(backup.error().toLogString()));
 
         const Result<QList<DumpObject>> objects = DumpContents::list(*backup, control);
@@ -317,14 +323,8 @@ private slots:
         QVERIFY(test::execSql(QStringLiteral("browse_big"),
                               {QStringLiteral("create table blobs (id serial primary key, body text)"),
                                QStringLiteral("insert into blobs (body) select repeat(md5(i::text), 5) from generate_series(1, 200000) i")}));
-        BackupRequest request;
-        request.profile.name = QStringLiteral("browse");
-        request.profile.repository = path(QStringLiteral("repo-big"));
-        request.profile.database = test::fixtureDatabase(QStringLiteral("browse_big"));
-        request.includeSources = false;
-        request.name = QStringLiteral("big");
         JobControl control;
-        const Result<Backup> backup = BackupJob::run(request, control);
+        const Result<Backup> backup = backUpDatabase(QStringLiteral("browse_big"), path(QStringLiteral("repo-big")), QStringLiteral("big"));
         QVERIFY2(backup, qPrintable(backup.error().toLogString()));
         QVERIFY(backup->manifest->database->sizeBytes > 30 * 1000 * 1000);
 
