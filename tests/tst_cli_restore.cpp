@@ -8,6 +8,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/mount.h>
+#include <unistd.h>
+
 using namespace coffre;
 
 // coffre-cli restore, verify, undo-restore and cleanup-restore, as a person or a script runs them.
@@ -170,6 +173,25 @@ private slots:
         QCOMPARE(rows(), QStringLiteral("100"));
         QCOMPARE(env(), QByteArray("SECRET=changed\n"));
         QCOMPARE(cli({QStringLiteral("undo-restore")}).status, 1);
+
+        // A file system mounted inside a copy (an uploads share): cleanup refuses, nothing removed.
+        const QStringList copies = QDir(m_home.path()).entryList({QStringLiteral("app.undone_*")}, QDir::Dirs);
+        QCOMPARE(copies.size(), 1);
+        const QString mountPoint = m_home.filePath(copies.first() + QStringLiteral("/uploads"));
+        QVERIFY(QDir().mkpath(mountPoint));
+        if (::geteuid() == 0 && ::mount("tmpfs", QFile::encodeName(mountPoint).constData(), "tmpfs", 0, "size=1m") == 0) {
+            QFile upload(mountPoint + QStringLiteral("/photo.jpg"));
+            QVERIFY(upload.open(QIODevice::WriteOnly));
+            upload.write("precious");
+            upload.close();
+            run = cli({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")});
+            QCOMPARE(run.status, 1);
+            QVERIFY2(run.err.contains(QStringLiteral("mounted file system")), qPrintable(run.err));
+            QVERIFY(QFileInfo::exists(mountPoint + QStringLiteral("/photo.jpg")));
+            QCOMPARE(::umount(QFile::encodeName(mountPoint).constData()), 0);
+        } else {
+            qInfo("not root: the mount-point case of cleanup-restore is not checked");
+        }
 
         run = cli({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")});
         QVERIFY2(run.status == 0, qPrintable(run.err));

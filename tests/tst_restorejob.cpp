@@ -249,9 +249,11 @@ private slots:
         const QString root = f.profile.sources[0].path;
         const QMap<QString, QByteArray> current = test::treeContents(root);
         RestoreRequest request = everything(f);
+        // What the backup left out: a pattern added to the profile since (*.tmp) is not promised,
+        // since the backup's copy of a path wins over the current one.
         QCOMPARE(RestoreJob::keptFromCurrent(request),
                  QStringList({QStringLiteral("node_modules"), QStringLiteral(".env.local"), QStringLiteral("*.log"),
-                              QStringLiteral("public/uploads"), QStringLiteral("*.tmp")}));
+                              QStringLiteral("public/uploads")}));
 
         JobControl control;
         const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);

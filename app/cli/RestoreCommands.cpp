@@ -229,6 +229,25 @@ int runUndo(const CliContext& cli)
     return ExitSuccess;
 }
 
+// The first mount point at or below `path` (from /proc/self/mountinfo), or nothing.
+QString mountInside(const QString& path)
+{
+    QFile mounts(QStringLiteral("/proc/self/mountinfo"));
+    if (!mounts.open(QIODevice::ReadOnly))
+        return {};
+    const QString root = QDir::cleanPath(path);
+    for (const QByteArray& line : mounts.readAll().split('\n')) {
+        // "36 35 98:0 /mnt1 /mnt/parent rw,... - ext3 ...": the fifth field is the mount point,
+        // with spaces and other characters escaped as \ooo.
+        QByteArray point = line.split(' ').value(4);
+        point.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        const QString mounted = QFile::decodeName(point);
+        if (!mounted.isEmpty() && (mounted == root || mounted.startsWith(root + u'/')))
+            return mounted;
+    }
+    return {};
+}
+
 int runCleanup(const CliContext& cli)
 {
     const Result<Profile> target = CliTarget::resolve(cli.parser);
@@ -254,6 +273,15 @@ int runCleanup(const CliContext& cli)
                   << (journal->databaseUndone.isEmpty() ? journal->database + QStringLiteral("_undone_") + journal->stamp
                                                         : journal->databaseUndone);
         oids << journal->databaseOid << journal->restoredOid;
+    }
+    // A mount point inside a copy (public/uploads on a share that could not be carried back) would
+    // have its files deleted through it: refuse, before anything is removed.
+    for (const QString& path : folders) {
+        if (const QString mount = mountInside(path); !mount.isEmpty())
+            return cli.fail(Error{RestoreCommands::tr("“%1” holds a mounted file system (%2): unmount it or move it out first. "
+                                                      "Nothing was removed.")
+                                      .arg(path, mount),
+                                  {}});
     }
     const QString summary = RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
                                 .arg((folders + databases).join(QStringLiteral("\n  ")));

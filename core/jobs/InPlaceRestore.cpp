@@ -101,7 +101,10 @@ Status InPlaceRestore::run(const Request& request, JobControl& control)
         return written;
     // The dump as SQL, without a connection: pg_restore cannot run a prologue in its own
     // transaction, psql can (--single-transaction spans every -f).
-    QStringList toSql{QStringLiteral("--file=") + script};
+    // --single-transaction here too: without it pg_restore wraps large objects in a BEGIN/COMMIT of
+    // their own, and that COMMIT would end psql's transaction halfway (drop step and all). With it
+    // the script is one BEGIN…COMMIT whose COMMIT is its last line: still all or nothing.
+    QStringList toSql{QStringLiteral("--file=") + script, QStringLiteral("--single-transaction")};
     if (!request.superuser)
         toSql << QStringLiteral("--no-owner");
     toSql << request.dump;

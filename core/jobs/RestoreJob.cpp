@@ -556,7 +556,9 @@ QStringList RestoreJob::keptFromCurrent(const RestoreRequest& request)
     for (const SourcePart& part : request.backup.manifest ? request.backup.manifest->sources : QList<SourcePart>()) {
         if (!request.sources.contains(part.label))
             continue;
-        for (const QString& pattern : RestoreCarry::patterns(request.profile.exclusions, part)) {
+        // Only what the backup really left out: a pattern added to the profile since may name
+        // something the backup holds, and then the backup's copy wins (RestoreCarry::plan).
+        for (const QString& pattern : part.exclusions) {
             if (!patterns.contains(pattern))
                 patterns << pattern;
         }

@@ -2,7 +2,6 @@
 
 #include "jobs/JobControl.h"
 
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
 
