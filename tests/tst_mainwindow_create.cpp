@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -178,8 +179,14 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 15000);
         // The dialog grew to show the whole summary, which came after it was sized (clipped in French).
         auto* summary = dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"));
-        QTRY_VERIFY2(summary->height() >= summary->heightForWidth(summary->width()),
-                     qPrintable(QStringLiteral("%1 < %2").arg(summary->height()).arg(summary->heightForWidth(summary->width()))));
+        // (Qt grows a window to at most 2/3 of the screen: the small offscreen one can be the limit.)
+        const int cap = dialog.screen()->availableGeometry().height() * 2 / 3;
+        QTRY_VERIFY2(summary->height() >= summary->heightForWidth(summary->width()) || dialog.height() >= cap - 1,
+                     qPrintable(QStringLiteral("%1 < %2, dialog %3 of %4")
+                                    .arg(summary->height())
+                                    .arg(summary->heightForWidth(summary->width()))
+                                    .arg(dialog.height())
+                                    .arg(cap)));
         QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")),
                  qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
         QVERIFY2(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))
