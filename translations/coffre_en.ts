@@ -449,6 +449,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Cannot update “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>a field of the table of contents is out of range: the dump is damaged or forged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an integer of a data block is out of range: the dump is damaged or forged</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>DatabaseAdmin</name>
@@ -1377,6 +1385,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The database was restored in place; its previous state is in the backup %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” holds a mounted file system (%2): unmount it or move it out first. Nothing was removed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -459,6 +459,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Cannot update “%1”.</source>
         <translation>Impossible de mettre à jour «&#xa0;%1&#xa0;».</translation>
     </message>
+    <message>
+        <source>a field of the table of contents is out of range: the dump is damaged or forged</source>
+        <translation>un champ de la table des matières est hors limites&#xa0;: le dump est endommagé ou falsifié</translation>
+    </message>
+    <message>
+        <source>an integer of a data block is out of range: the dump is damaged or forged</source>
+        <translation>un entier d’un bloc de données est hors limites&#xa0;: le dump est endommagé ou falsifié</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseAdmin</name>
@@ -1389,6 +1397,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The database was restored in place; its previous state is in the backup %1.</source>
         <translation>La base de données a été restaurée sur place&#xa0;; son état précédent se trouve dans la sauvegarde %1.</translation>
+    </message>
+    <message>
+        <source>“%1” holds a mounted file system (%2): unmount it or move it out first. Nothing was removed.</source>
+        <translation>«&#xa0;%1&#xa0;» contient un système de fichiers monté (%2)&#xa0;: démontez-le ou sortez-le d’abord. Rien n’a été supprimé.</translation>
     </message>
 </context>
 <context>
