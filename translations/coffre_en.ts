@@ -2440,6 +2440,10 @@ Password for %2:</source>
         <source>&amp;Undo the restore</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>This restore is no longer the last one of the profile shown: only the last restore of a profile can be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>coffre::ProfileDialog</name>

@@ -2454,6 +2454,10 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>&amp;Undo the restore</source>
         <translation>&amp;Annuler la restauration</translation>
     </message>
+    <message>
+        <source>This restore is no longer the last one of the profile shown: only the last restore of a profile can be undone.</source>
+        <translation>Cette restauration n’est plus la dernière du profil affiché&#xa0;: seule la dernière restauration d’un profil peut être annulée.</translation>
+    </message>
 </context>
 <context>
     <name>coffre::ProfileDialog</name>

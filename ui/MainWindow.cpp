@@ -617,9 +617,19 @@ void MainWindow::startRestore(RestoreRequest request)
                 text += u' ' + warning;
             return text;
         },
-        [this](JobRow* row, const RestoreOutcome& outcome) {
-            if (outcome.databaseInspection.isEmpty() && (!outcome.journal.database.isEmpty() || !outcome.journal.folders.isEmpty()))
-                row->addFollowUp(tr("&Undo…"), [this] { undoLastRestore(); });
+        [this, profileName = profile.name](JobRow* row, const RestoreOutcome& outcome) {
+            if (!outcome.databaseInspection.isEmpty() || (outcome.journal.database.isEmpty() && outcome.journal.folders.isEmpty()))
+                return;
+            row->addFollowUp(tr("&Undo…"), [this, profileName, stamp = outcome.journal.stamp] {
+                // Undo puts back the last restore of the profile shown: only while this row's is that one.
+                if (currentProfileName() != profileName || m_lastRestore.stamp != stamp) {
+                    QMessageBox::information(this, tr("Undo last restore"),
+                                             tr("This restore is no longer the last one of the profile shown: only the last "
+                                                "restore of a profile can be undone."));
+                    return;
+                }
+                undoLastRestore();
+            });
         });
 }
 

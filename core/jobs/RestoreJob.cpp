@@ -97,6 +97,7 @@ public:
         Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(m_request.profile.repository);
         if (!lock)
             return lock.error();
+        m_lock = std::move(lock).value(); // held until the destructor has cleaned up, journal included
         // The journal of a restore that was killed names copies only it can put back: never overwrite it.
         if (QFileInfo::exists(QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile))))
             return Error{RestoreJob::tr("An earlier restore was interrupted and has not been put back yet: open Coffre, or run "
@@ -523,6 +524,7 @@ private:
 
     const RestoreRequest& m_request;
     JobControl& m_control;
+    std::unique_ptr<RepositoryLock> m_lock;
     RestoreJournal m_journal;
     RestoreOutcome m_outcome;
     QList<const SourcePart*> m_parts;
