@@ -202,6 +202,25 @@ private slots:
             QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
     }
 
+    // The live database replaced since the restore (another restore, an application's reset):
+    // Undo refuses before it moves any folder, so that nothing ends as a mix.
+    void undoRefusesWhenTheLiveDatabaseWasReplaced()
+    {
+        const Fixture f = makeFixture(QStringLiteral("replaced"));
+        damage(f);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const QString root = f.profile.sources[0].path;
+        const QMap<QString, QByteArray> restoredTree = tree(root);
+        QVERIFY(test::recreateDatabase(f.profile.database.dbname)); // same name, another database
+        const Result<RestoreJournal> undone = RestoreJob::undo(f.profile, {}, control);
+        QVERIFY(!undone.ok());
+        QCOMPARE(tree(root), restoredTree); // no folder moved: the folders and the database still match
+        QVERIFY2(undone.error().message.contains(QStringLiteral("can no longer be undone")), qPrintable(undone.error().message));
+        QVERIFY(QFileInfo::exists(root + QStringLiteral(".before_restore_") + outcome->journal.stamp));
+    }
+
     void restoreBringsEverythingBackAndKeepsTheOldState()
     {
         const Fixture f = makeFixture(QStringLiteral("main"));

@@ -596,6 +596,12 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
         admin.emplace(std::move(connected).value());
         if (!admin->exists(journal->databaseBefore))
             return Error{tr("The database “%1” is gone: the restore can no longer be undone.").arg(journal->databaseBefore), {}};
+        // Both databases still the ones the restore left, checked before any folder moves: a live
+        // database replaced since (another restore, a reset) must not end in a mix.
+        for (const auto& [name, oid] : {std::pair{journal->database, journal->restoredOid}, std::pair{journal->databaseBefore, journal->databaseOid}}) {
+            if (Status same = RestoreSwap::isRecorded(*admin, name, oid); !same)
+                return Error{tr("The restore can no longer be undone: %1").arg(same.error().message), same.error().detail};
+        }
     }
     RestoreJournal undone = *journal;
     if (Status reverted = RestoreSwap::revert(undone, admin, control); !reverted)

@@ -83,7 +83,8 @@ Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>&
             // the application still runs; listed in the journal before anything moves.
             swappedCount = i + 1;
             swapped = RestoreCarry::plan(folder, control);
-            journal.write(journalPath);
+            if (swapped) // the carry is undone from this list: without it written, no carry
+                swapped = journal.write(journalPath);
             if (swapped) {
                 RestoreCarry::carry(folder, control);
                 journal.write(journalPath);

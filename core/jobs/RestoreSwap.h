@@ -30,12 +30,12 @@ public:
     // Puts the pre-restore state back, keeping the restored state beside it under "undone" names
     // (the database's in journal.databaseUndone).
     static Status revert(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);
+    // Whether `name` is the database the journal recorded (by OID), before it is renamed.
+    static Status isRecorded(DatabaseAdmin& admin, const QString& name, quint32 oid);
 
 private:
     static Status swapFolder(RestoreJournal::Folder& folder);
     static Status revertFolder(const RestoreJournal::Folder& folder, const QString& stamp, JobControl& control);
-    // Whether `name` is the database the journal recorded (by OID), before it is renamed.
-    static Status isRecorded(DatabaseAdmin& admin, const QString& name, quint32 oid);
 };
 
 } // namespace coffre
