@@ -1561,6 +1561,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The database was restored in place; its state before is in the safety backup %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The restore can no longer be undone: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>

@@ -1572,6 +1572,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The database was restored in place; its state before is in the safety backup %1.</source>
         <translation>La base de données a été restaurée sur place&#xa0;; son état précédent se trouve dans la copie de sécurité %1.</translation>
     </message>
+    <message>
+        <source>The restore can no longer be undone: %1</source>
+        <translation>La restauration ne peut plus être annulée&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
