@@ -37,6 +37,22 @@ private:
         file.write(content);
     }
 
+    // The password of coffre_owner in a private pgpass file that libpq reads (PGPASSFILE), for
+    // the life of a test: the way a managed database's owner connects.
+    struct OwnerPassFile
+    {
+        QTemporaryDir home;
+        bool isPrivate = false;
+        OwnerPassFile()
+        {
+            const QString path = home.filePath(QStringLiteral("pgpass"));
+            writeFile(path, QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
+            isPrivate = QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+            qputenv("PGPASSFILE", QFile::encodeName(path));
+        }
+        ~OwnerPassFile() { qunsetenv("PGPASSFILE"); }
+    };
+
     static QByteArray readFile(const QString& path)
     {
         QFile file(path);
@@ -649,14 +665,8 @@ private slots:
     {
         // As on managed PostgreSQL: the database's owner, without CREATEDB, over TCP, its
         // password in a pgpass file.
-        QTemporaryDir home;
-        const QString passFile = home.filePath(QStringLiteral("pgpass"));
-        writeFile(
-            passFile,
-            QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
-        QVERIFY(QFile::setPermissions(passFile, QFile::ReadOwner | QFile::WriteOwner));
-        qputenv("PGPASSFILE", QFile::encodeName(passFile));
-        const auto unset = qScopeGuard([] { qunsetenv("PGPASSFILE"); });
+        const OwnerPassFile passFile;
+        QVERIFY(passFile.isPrivate);
         const QString db = QStringLiteral("restore_inplace");
         QVERIFY(test::recreateDatabase(db, QStringLiteral("coffre_owner")));
         QVERIFY(
@@ -754,14 +764,8 @@ private slots:
     // the database may not drop it, only what it owns in it.
     void inPlaceRestoreWhenPublicBelongsToTheSuperuser()
     {
-        QTemporaryDir home;
-        const QString passFile = home.filePath(QStringLiteral("pgpass"));
-        writeFile(
-            passFile,
-            QStringLiteral("127.0.0.1:%1:*:coffre_owner:owner-secret\n").arg(qEnvironmentVariable("PGPORT")).toUtf8());
-        QVERIFY(QFile::setPermissions(passFile, QFile::ReadOwner | QFile::WriteOwner));
-        qputenv("PGPASSFILE", QFile::encodeName(passFile));
-        const auto unset = qScopeGuard([] { qunsetenv("PGPASSFILE"); });
+        const OwnerPassFile passFile;
+        QVERIFY(passFile.isPrivate);
         const QString db = QStringLiteral("restore_inplace_old");
         QVERIFY(test::recreateDatabase(db, QStringLiteral("coffre_owner")));
         QVERIFY(test::execSql(

@@ -293,8 +293,7 @@ void MainWindow::onScanned(const RepositoryScan& scan)
     m_catalogError.clear();
     m_model->setBackups(scan.backups);
     m_statusInfo->showScan(scan);
-    m_canUndoRestore = scan.restoreUndoable;
-    m_lastRestore = scan.lastRestore;
+    m_lastRestore = scan.restoreUndoable ? std::optional(scan.lastRestore) : std::nullopt;
     updateActions();
     // Once per profile and session: a failed recovery is reported, not retried in a loop.
     if (scan.restoreInterrupted && m_launcher->running() == 0 && !m_recoveryTried.contains(currentProfileName())) {
@@ -349,7 +348,7 @@ void MainWindow::updateActions()
     const Backup* selected = selectedBackup();
     m_createAction->setEnabled(hasProfile && idle);
     m_restoreAction->setEnabled(idle && selected && selected->status == BackupStatus::Complete);
-    m_undoRestoreAction->setEnabled(idle && m_canUndoRestore);
+    m_undoRestoreAction->setEnabled(idle && m_lastRestore.has_value());
     m_deleteAction->setEnabled(idle && !m_table->selectionModel()->selectedRows().isEmpty());
     const bool complete = selected && selected->status == BackupStatus::Complete;
     m_browseAction->setEnabled(complete); // reads only: fine while a job runs
@@ -622,7 +621,7 @@ void MainWindow::startRestore(RestoreRequest request)
                 return;
             row->addFollowUp(tr("&Undo…"), [this, profileName, stamp = outcome.journal.stamp] {
                 // Undo puts back the last restore of the profile shown: only while this row's is that one.
-                if (currentProfileName() != profileName || m_lastRestore.stamp != stamp) {
+                if (currentProfileName() != profileName || !m_lastRestore || m_lastRestore->stamp != stamp) {
                     QMessageBox::information(this, tr("Undo last restore"),
                                              tr("This restore is no longer the last one of the profile shown: only the last "
                                                 "restore of a profile can be undone."));
@@ -639,7 +638,7 @@ void MainWindow::undoLastRestore()
     if (!profile)
         return;
     // Say which restore, and what goes back: a click on an old row's Undo must not surprise.
-    const RestoreJournal& last = m_lastRestore;
+    const RestoreJournal last = m_lastRestore.value_or(RestoreJournal());
     QStringList parts;
     if (!last.database.isEmpty())
         parts << tr("the database %1").arg(last.database);

@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QMainWindow>
 
+#include <optional>
+
 class QAction;
 class QComboBox;
 class QLabel;
@@ -97,8 +99,7 @@ private:
     CatalogWatcher m_catalog;
     JobLauncher* m_launcher = nullptr;
     bool m_closeWhenIdle = false;
-    bool m_canUndoRestore = false;
-    RestoreJournal m_lastRestore; // what Undo puts back, from the last scan
+    std::optional<RestoreJournal> m_lastRestore; // what Undo would put back, from the last scan
     QSet<QString> m_recoveryTried; // profiles whose interrupted restore was tried this session
     QString m_catalogError;
 
