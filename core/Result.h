@@ -24,6 +24,9 @@ namespace ErrorCode {
 inline const QString PasswordNeeded = QStringLiteral("password-needed");
 inline const QString WrongPassword = QStringLiteral("wrong-password");
 inline const QString Canceled = QStringLiteral("canceled");
+inline const QString NotFound = QStringLiteral("not-found");  // no such backup or profile
+inline const QString Busy = QStringLiteral("busy");           // another job holds the repository
+// The codes are part of coffre-cli's JSON protocol (docs/PROTOCOL.md): never rename one.
 } // namespace ErrorCode
 
 // A value or an Error. Errors are values in Coffre: nothing throws across threads.

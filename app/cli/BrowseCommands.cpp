@@ -168,7 +168,7 @@ int runDiff(const CliContext& cli)
     const Chosen chosen = choose(cli);
     if (chosen.exitCode != ExitSuccess)
         return chosen.exitCode;
-    const bool json = cli.parser.isSet(QStringLiteral("json"));
+    const bool json = cli.json();
     const Result<TreeChanges> changes = runJob<TreeChanges>(
         chosen.profile,
         [backup = chosen.backup, roots = chosen.profile.sources](JobControl& control) {
@@ -178,14 +178,12 @@ int runDiff(const CliContext& cli)
     if (!changes)
         return cli.fail(changes.error());
     if (json) {
-        cli.out << QJsonDocument(QJsonObject{{QStringLiteral("backup"), chosen.backup.name},
+        return cli.succeed(QJsonObject{{QStringLiteral("backup"), chosen.backup.name},
                                              {QStringLiteral("added"), QJsonArray::fromStringList(changes->added)},
                                              {QStringLiteral("removed"), QJsonArray::fromStringList(changes->removed)},
                                              {QStringLiteral("changed"), QJsonArray::fromStringList(changes->changed)},
                                              {QStringLiteral("unchanged"), changes->unchanged},
-                                             {QStringLiteral("missingFolders"), QJsonArray::fromStringList(changes->missingRoots)}})
-                       .toJson(QJsonDocument::Indented);
-        return ExitSuccess;
+                                             {QStringLiteral("missingFolders"), QJsonArray::fromStringList(changes->missingRoots)}});
     }
     for (const QString& path : changes->added)
         cli.out << "+ " << path << u'\n';
@@ -234,7 +232,7 @@ CliCommand BrowseCommands::diff()
 {
     return {QStringLiteral("diff"), tr("Files added, removed and changed in the source folders since a backup."),
             QStringLiteral("NAME"),
-            [] { return QList<QCommandLineOption>{{QStringLiteral("json"), tr("Print the changes as a JSON object.")}}; }, runDiff};
+            {}, runDiff};
 }
 
 } // namespace coffre

@@ -1,13 +1,27 @@
 #include "Cli.h"
 
+#include "CliJobRunner.h"
 #include "CliTarget.h"
+#include "ServerCommands.h"
 #include "Version.h"
+
+#include <QJsonObject>
 
 
 namespace coffre {
 
+int CliContext::succeed(const QJsonValue& answer) const
+{
+    output.result(answer);
+    return ExitSuccess;
+}
+
 int CliContext::fail(const Error& error) const
 {
+    if (json()) {
+        output.error(error, QStringLiteral("failed"));
+        return ExitFailure;
+    }
     err << "coffre-cli: " << error.message << Qt::endl;
     if (!error.detail.isEmpty())
         err << "  (" << error.detail << ")" << Qt::endl;
@@ -16,8 +30,37 @@ int CliContext::fail(const Error& error) const
 
 int CliContext::usage(const QString& message) const
 {
+    if (json()) {
+        output.error(Error{message, {}, QStringLiteral("usage")}, QStringLiteral("usage"));
+        return ExitUsage;
+    }
     err << "coffre-cli: " << message << Qt::endl;
     return ExitUsage;
+}
+
+CliCommand Cli::versionCommand()
+{
+    return {QStringLiteral("version"), tr("Print the version, and with --json the protocol a desktop checks."), QString(), {},
+            [](const CliContext& cli) {
+                if (cli.json())
+                    return cli.succeed(QJsonObject{{QStringLiteral("name"), QStringLiteral("coffre-cli")},
+                                                   {QStringLiteral("version"), QString::fromLatin1(Version)},
+                                                   {QStringLiteral("protocol"), ProtocolVersion},
+                                                   {QStringLiteral("oldest_protocol"), OldestCompatibleProtocol}});
+                cli.out << "coffre-cli " << Version << Qt::endl;
+                return int(ExitSuccess);
+            }};
+}
+
+QList<QCommandLineOption> Cli::globalOptions()
+{
+    return CliTarget::options() + ServerCommands::options()
+           + QList<QCommandLineOption>{
+               {QStringLiteral("json"), tr("Answer with one JSON document (errors too: {\"error\": {code, message}}).")},
+               {QStringLiteral("progress"),
+                tr("With json: stream progress as JSON lines on stdout, then one result or error line (the desktop's protocol)."),
+                QStringLiteral("json")},
+               {QStringLiteral("cancel-on-eof"), tr("Cancel the job when standard input closes (how the desktop cancels over ssh).")}};
 }
 
 Cli::Cli(QList<CliCommand> commands) : m_commands(std::move(commands)), m_out(stdout), m_err(stderr) {}
@@ -34,7 +77,10 @@ const CliCommand* Cli::find(const QString& name) const
 // The first word that is neither an option nor the value of a global option.
 QString Cli::findCommandName(const QStringList& arguments) const
 {
-    const QStringList takingValue = CliTarget::optionsTakingValue();
+    QStringList takingValue;
+    for (const QCommandLineOption& option : globalOptions())
+        if (!option.valueName().isEmpty())
+            takingValue << option.names();
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString& arg = arguments[i];
         if (arg == u"--")
@@ -58,7 +104,7 @@ QString Cli::generalHelp() const
     for (const CliCommand& command : m_commands)
         text += QStringLiteral("  %1%2\n").arg(command.name.leftJustified(12), command.summary);
     text += tr("\nGlobal options:\n");
-    for (const QCommandLineOption& option : CliTarget::options())
+    for (const QCommandLineOption& option : globalOptions())
         text += QStringLiteral("  --%1 %2\n      %3\n")
                     .arg(option.names().first(), option.valueName(), option.description());
     text += tr("\n'coffre-cli COMMAND --help' describes one command.\n"
@@ -90,7 +136,7 @@ int Cli::run(const QStringList& arguments)
     parser.setApplicationDescription(command->summary);
     const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help."));
     parser.addOption(helpOption);
-    parser.addOptions(CliTarget::options());
+    parser.addOptions(globalOptions());
     if (command->options)
         parser.addOptions(command->options());
     if (!parser.parse(arguments)) {
@@ -106,8 +152,22 @@ int Cli::run(const QStringList& arguments)
         m_out.flush();
         return ExitSuccess;
     }
-    const CliContext context{parser, m_out, m_err};
-    const int status = command->run(context);
+    if (parser.isSet(QStringLiteral("progress")) && parser.value(QStringLiteral("progress")) != u"json") {
+        m_err << "coffre-cli " << command->name << ": " << tr("--progress takes the word json.") << Qt::endl;
+        return ExitUsage;
+    }
+    const CliOutput::Mode mode = parser.isSet(QStringLiteral("progress")) ? CliOutput::Mode::JsonLines
+                                 : parser.isSet(QStringLiteral("json"))   ? CliOutput::Mode::Json
+                                                                          : CliOutput::Mode::Text;
+    CliOutput output(mode, m_out, m_err);
+    CliJobRunner::setOutput(&output);
+    CliJobRunner::setCancelOnEndOfInput(parser.isSet(QStringLiteral("cancel-on-eof")));
+    const CliContext context{parser, output.text(), m_err, output};
+    // On a server, every command but the two that move backups between the sides runs there.
+    const bool onServer = ServerCommands::isSet(parser) && command->name != u"download" && command->name != u"upload";
+    const int status = onServer ? ServerCommands::forward(context, arguments) : command->run(context);
+    output.finish(status);
+    CliJobRunner::setOutput(nullptr);
     m_out.flush();
     m_err.flush();
     return status;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CliOutput.h"
 #include "Result.h"
 
 #include <QCommandLineParser>
@@ -12,13 +13,16 @@ namespace coffre {
 
 enum ExitCode { ExitSuccess = 0, ExitFailure = 1, ExitUsage = 2 };
 
-// What a command sees: its parsed options and the two output streams.
+// What a command sees: its parsed options and where its answer goes.
 struct CliContext
 {
     const QCommandLineParser& parser;
-    QTextStream& out;
+    QTextStream& out; // text for people; in the JSON modes it is kept out of the answer
     QTextStream& err;
+    CliOutput& output;
 
+    bool json() const { return output.isJson(); }
+    int succeed(const QJsonValue& answer) const; // the JSON answer (JSON modes only); returns ExitSuccess
     int fail(const Error& error) const; // prints "coffre-cli: message", the detail too; returns ExitFailure
     int usage(const QString& message) const; // returns ExitUsage
 };
@@ -40,6 +44,10 @@ class Cli
 public:
     explicit Cli(QList<CliCommand> commands);
     int run(const QStringList& arguments);
+
+    // Options every command takes: the target (CliTarget) and the answer's form (--json, --progress).
+    static QList<QCommandLineOption> globalOptions();
+    static CliCommand versionCommand();
 
 private:
     QString findCommandName(const QStringList& arguments) const;

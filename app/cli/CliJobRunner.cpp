@@ -1,13 +1,17 @@
 #include "CliJobRunner.h"
 
+#include "CliOutput.h"
 #include "jobs/ProgressMeter.h"
 #include "profile/PasswordVault.h"
 
 #include <QEventLoop>
 #include <QFutureWatcher>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <atomic>
+#include <cerrno>
+#include <memory>
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
@@ -17,6 +21,8 @@
 namespace coffre {
 
 namespace {
+CliOutput* output = nullptr;
+bool cancelOnEndOfInput = false;
 std::atomic<bool> interrupted{false};
 void onInterrupt(int)
 {
@@ -27,6 +33,16 @@ void onInterrupt(int)
 CliJobRunner::CliJobRunner(std::shared_ptr<JobControl> control, bool showProgress)
     : m_control(std::move(control)), m_showProgress(showProgress)
 {
+}
+
+void CliJobRunner::setOutput(CliOutput* o)
+{
+    output = o;
+}
+
+void CliJobRunner::setCancelOnEndOfInput(bool on)
+{
+    cancelOnEndOfInput = on;
 }
 
 bool CliJobRunner::stderrIsTerminal()
@@ -58,8 +74,24 @@ void CliJobRunner::wait(const QFuture<void>& future)
         }
         if (m_showProgress)
             draw();
+        emitProgressEvent();
     });
     tick.start();
+    std::unique_ptr<QSocketNotifier> input;
+    if (cancelOnEndOfInput) {
+        input = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+        QObject::connect(input.get(), &QSocketNotifier::activated, &loop, [this, &input] {
+            char buffer[512];
+            const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+            if (n > 0 || (n < 0 && errno == EINTR))
+                return;
+            input->setEnabled(false);
+            if (!m_control->isCanceled()) {
+                m_control->log(tr("Standard input closed: canceling."));
+                m_control->cancel();
+            }
+        });
+    }
     watcher.setFuture(future);
     if (!future.isFinished())
         loop.exec();
@@ -69,6 +101,21 @@ void CliJobRunner::wait(const QFuture<void>& future)
     sigaction(SIGINT, &previousInt, nullptr);
     sigaction(SIGTERM, &previousTerm, nullptr);
     sigaction(SIGHUP, &previousHup, nullptr);
+}
+
+void CliJobRunner::emitProgressEvent()
+{
+    if (!output || output->mode() != CliOutput::Mode::JsonLines)
+        return;
+    m_meter->sample(*m_control);
+    output->progress({{QStringLiteral("phase"), m_control->phase()},
+                      {QStringLiteral("bytes_done"), m_control->bytesDone()},
+                      {QStringLiteral("bytes_total"), m_control->bytesTotal()},
+                      {QStringLiteral("files_found"), m_control->filesFound()},
+                      {QStringLiteral("percent"), m_meter->percent()},
+                      {QStringLiteral("bytes_per_second"), qint64(m_meter->bytesPerSecond())},
+                      {QStringLiteral("seconds_left"), m_meter->secondsLeft()},
+                      {QStringLiteral("message"), m_meter->summary()}});
 }
 
 void CliJobRunner::draw()

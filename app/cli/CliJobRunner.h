@@ -24,9 +24,15 @@ public:
     void wait(const QFuture<void>& future);
 
     static bool stderrIsTerminal();
+    // Where progress events go in the JSON lines mode (set by Cli for the command's run).
+    static void setOutput(class CliOutput* output);
+    // The job is canceled when standard input closes: how a desktop cancels over ssh, where
+    // killing its ssh client closes the session but sends the server's process no signal.
+    static void setCancelOnEndOfInput(bool on);
 
 private:
     void draw();
+    void emitProgressEvent();
 
     std::shared_ptr<JobControl> m_control;
     bool m_showProgress;

@@ -21,14 +21,6 @@ QList<QCommandLineOption> CliTarget::options()
     };
 }
 
-QStringList CliTarget::optionsTakingValue()
-{
-    QStringList names;
-    for (const QCommandLineOption& option : options())
-        names << option.names();
-    return names;
-}
-
 Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
 {
     const ProfileStore store;
@@ -83,7 +75,7 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
 Result<Backup> CliTarget::completeBackup(const Profile& profile, const QString& name)
 {
     if (!BundleNames::isValidName(name) || !QFileInfo(QDir(profile.repository).filePath(name)).isDir())
-        return Error{tr("There is no backup named “%1” in %2.").arg(name, profile.repository), {}};
+        return Error{tr("There is no backup named “%1” in %2.").arg(name, profile.repository), {}, ErrorCode::NotFound};
     Backup backup = Catalog::inspect(profile.repository, name);
     if (Status complete = backup.checkComplete(); !complete)
         return complete.error();

@@ -17,7 +17,6 @@ class CliTarget
 
 public:
     static QList<QCommandLineOption> options();
-    static QStringList optionsTakingValue();
     // Fails with a usage error (wrong name, nothing to work on) that the caller reports with exit status 2.
     static Result<Profile> resolve(const QCommandLineParser& parser);
     // The complete backup `name` of the profile's repository, or why there is none.

@@ -21,7 +21,6 @@ QList<QCommandLineOption> createOptions()
         {QStringLiteral("plain-sql"), CreateCommand::tr("Also keep the database as plain SQL, for reading by eye.")},
         {QStringLiteral("gzip"), CreateCommand::tr("Compress with gzip instead of zstd, for old tooling.")},
         {QStringLiteral("scheduled"), CreateCommand::tr("Mark the backup as scheduled (for cron jobs).")},
-        {QStringLiteral("json"), CreateCommand::tr("Print the new backup as a JSON object.")},
     };
 }
 
@@ -52,7 +51,7 @@ int runCreate(const CliContext& cli)
     request.kind = cli.parser.isSet(QStringLiteral("scheduled")) ? BackupKind::Scheduled : BackupKind::Manual;
     if (cli.parser.isSet(QStringLiteral("no-db")) && cli.parser.isSet(QStringLiteral("no-sources")))
         return cli.usage(CreateCommand::tr("--no-db and --no-sources together leave nothing to back up."));
-    const bool json = cli.parser.isSet(QStringLiteral("json"));
+    const bool json = cli.json();
     const Result<Backup> result = runWithPassword<Backup>(
         *target, request.includeDatabase, !json && CliJobRunner::stderrIsTerminal(),
         [&request](const QString& password, std::shared_ptr<JobControl> control) {
@@ -63,9 +62,8 @@ int runCreate(const CliContext& cli)
     if (!result)
         return cli.fail(result.error());
     if (json)
-        cli.out << QJsonDocument(toJson(*result)).toJson(QJsonDocument::Indented);
-    else
-        cli.out << result->name << Qt::endl;
+        return cli.succeed(toJson(*result));
+    cli.out << result->name << Qt::endl;
     return ExitSuccess;
 }
 

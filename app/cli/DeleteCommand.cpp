@@ -5,6 +5,8 @@
 #include "jobs/DeleteJob.h"
 #include "util/HumanSize.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTextStream>
 
 #include <unistd.h>
@@ -45,6 +47,8 @@ int runDelete(const CliContext& cli)
     JobControl control;
     if (Status deleted = DeleteJob::run(target->repository, names, control); !deleted)
         return cli.fail(deleted.error());
+    if (cli.json())
+        return cli.succeed(QJsonObject{{QStringLiteral("deleted"), QJsonArray::fromStringList(names)}, {QStringLiteral("bytes"), bytes}});
     cli.out << DeleteCommand::tr("Deleted %1 (%2).").arg(names.join(QStringLiteral(", ")), humanSize(bytes)) << Qt::endl;
     return ExitSuccess;
 }

@@ -17,11 +17,6 @@
 namespace coffre {
 namespace {
 
-QCommandLineOption jsonOption()
-{
-    return {QStringLiteral("json"), ListCommands::tr("Print JSON for scripts instead of a table.")};
-}
-
 QJsonObject backupToJson(const Backup& backup)
 {
     const std::optional<BackupKind> kind = backup.kind();
@@ -48,12 +43,11 @@ int runList(const CliContext& cli)
     if (!scan)
         return cli.fail(scan.error());
 
-    if (cli.parser.isSet(QStringLiteral("json"))) {
+    if (cli.json()) {
         QJsonArray array;
         for (const Backup& backup : scan->backups)
             array.append(backupToJson(backup));
-        cli.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
-        return ExitSuccess;
+        return cli.succeed(array);
     }
     if (scan->backups.isEmpty()) {
         cli.out << ListCommands::tr("No backups in %1.").arg(scan->repository) << Qt::endl;
@@ -101,9 +95,9 @@ int runProfiles(const CliContext& cli)
                                  {QStringLiteral("sources"), QJsonArray::fromStringList(sources)},
                                  {QStringLiteral("repository"), profile->repository}});
     }
-    if (cli.parser.isSet(QStringLiteral("json")))
-        cli.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
-    else if (array.isEmpty())
+    if (cli.json())
+        return cli.succeed(array);
+    if (array.isEmpty())
         cli.out << ListCommands::tr("No profiles yet in %1.").arg(store.folder()) << Qt::endl;
     else
         cli.out << table.render();
@@ -120,14 +114,13 @@ int runInfo(const CliContext& cli)
     if (names.size() != 1)
         return cli.usage(ListCommands::tr("Name one backup."));
     if (!QFileInfo(QDir(target->repository).filePath(names.first())).isDir())
-        return cli.fail(Error{ListCommands::tr("There is no backup named “%1” in %2.").arg(names.first(), target->repository), {}});
+        return cli.fail(Error{ListCommands::tr("There is no backup named “%1” in %2.").arg(names.first(), target->repository), {}, ErrorCode::NotFound});
     const Backup backup = Catalog::inspect(target->repository, names.first());
-    if (cli.parser.isSet(QStringLiteral("json"))) {
+    if (cli.json()) {
         QJsonObject o = backupToJson(backup);
         if (backup.manifest)
             o.insert(QStringLiteral("manifest"), QJsonDocument::fromJson(ManifestWriter::toJson(*backup.manifest)).object());
-        cli.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
-        return ExitSuccess;
+        return cli.succeed(o);
     }
     cli.out << BackupDescription::text(backup);
     return ExitSuccess;
@@ -138,19 +131,19 @@ int runInfo(const CliContext& cli)
 CliCommand ListCommands::info()
 {
     return {QStringLiteral("info"), tr("Everything a backup's manifest says: versions, tables, folders, checksums."), QStringLiteral("NAME"),
-            [] { return QList<QCommandLineOption>{jsonOption()}; }, runInfo};
+            {}, runInfo};
 }
 
 CliCommand ListCommands::profiles()
 {
     return {QStringLiteral("profiles"), tr("List the stored profiles."), QString(),
-            [] { return QList<QCommandLineOption>{jsonOption()}; }, runProfiles};
+            {}, runProfiles};
 }
 
 CliCommand ListCommands::list()
 {
     return {QStringLiteral("list"), tr("List the backups of a repository with their size, date and status."),
-            QString(), [] { return QList<QCommandLineOption>{jsonOption()}; }, runList};
+            QString(), {}, runList};
 }
 
 } // namespace coffre

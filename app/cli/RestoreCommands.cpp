@@ -13,6 +13,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QtConcurrent>
 
 #include <functional>
@@ -37,7 +39,7 @@ Result<Backup> chooseBackup(const CliContext& cli, const Profile& profile)
     }
     return Error{names.isEmpty() ? RestoreCommands::tr("There is no complete backup in %1.").arg(profile.repository)
                                  : RestoreCommands::tr("There is no backup named “%1” in %2.").arg(names.first(), profile.repository),
-                 {}};
+                 {}, ErrorCode::NotFound};
 }
 
 // "Type OUI": --confirm OUI, or the word typed at the terminal; never a default. The summary is
@@ -121,6 +123,23 @@ Result<bool> databaseIsEmpty(const Profile& profile, const QString& password)
     return *tables == u"0";
 }
 
+QJsonObject outcomeToJson(const RestoreOutcome& outcome)
+{
+    const RestoreJournal& j = outcome.journal;
+    QJsonArray folders;
+    for (const RestoreJournal::Folder& folder : j.folders)
+        folders.append(QJsonObject{{QStringLiteral("path"), folder.path},
+                                   {QStringLiteral("before"), folder.hadOriginal ? QJsonValue(folder.before) : QJsonValue()}});
+    return {{QStringLiteral("backup"), j.backup},
+            {QStringLiteral("stamp"), j.stamp},
+            {QStringLiteral("database"), j.database},
+            {QStringLiteral("database_before"), j.databaseBefore},
+            {QStringLiteral("folders"), folders},
+            {QStringLiteral("safety_backup"), outcome.safetyBackup},
+            {QStringLiteral("database_inspection"), outcome.databaseInspection},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(outcome.warnings)}};
+}
+
 int runRestore(const CliContext& cli)
 {
     const Result<Profile> target = CliTarget::resolve(cli.parser);
@@ -157,6 +176,8 @@ int runRestore(const CliContext& cli)
         if (!empty)
             return cli.fail(empty.error());
         if (!*empty) {
+            if (cli.json())
+                return cli.succeed(QJsonObject{{QStringLiteral("restored"), false}, {QStringLiteral("reason"), QStringLiteral("not-empty")}});
             cli.out << RestoreCommands::tr("The database already has tables: nothing was restored.") << Qt::endl;
             return ExitSuccess;
         }
@@ -172,8 +193,10 @@ int runRestore(const CliContext& cli)
         });
     if (!outcome)
         return cli.fail(outcome.error());
-    cli.out << RestoreCommands::tr("Restored %1.").arg(backup->name) << Qt::endl;
     const RestoreJournal& j = outcome->journal;
+    if (cli.json())
+        return cli.succeed(outcomeToJson(*outcome));
+    cli.out << RestoreCommands::tr("Restored %1.").arg(backup->name) << Qt::endl;
     if (!j.databaseBefore.isEmpty() && !j.database.isEmpty())
         cli.out << RestoreCommands::tr("Previous database kept as %1.").arg(j.databaseBefore) << Qt::endl;
     for (const RestoreJournal::Folder& folder : j.folders) {
@@ -204,6 +227,10 @@ int runVerify(const CliContext& cli)
     CliJobRunner(control, CliJobRunner::stderrIsTerminal()).wait(QFuture<void>(future));
     if (!future.result())
         return cli.fail(future.result().error());
+    if (cli.json())
+        return cli.succeed(QJsonObject{{QStringLiteral("name"), backup->name},
+                                       {QStringLiteral("files"), qint64(backup->manifest->files.size())},
+                                       {QStringLiteral("bytes"), backup->manifest->filesTotalBytes()}});
     cli.out << RestoreCommands::tr("%1: all %2 files match their checksums (%3).")
                    .arg(backup->name)
                    .arg(backup->manifest->files.size())
@@ -223,6 +250,8 @@ int runUndo(const CliContext& cli)
         });
     if (!undone)
         return cli.fail(undone.error());
+    if (cli.json())
+        return cli.succeed(QJsonObject{{QStringLiteral("backup"), undone->backup}, {QStringLiteral("stamp"), undone->stamp}});
     cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.")
                    .arg(undone->backup, undone->stamp)
             << Qt::endl;

@@ -4,16 +4,22 @@
 #include "DeleteCommand.h"
 #include "ListCommands.h"
 #include "RestoreCommands.h"
+#include "ServerCommands.h"
 #include "TransferCommands.h"
 #include "util/AppSetup.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
+#include <csignal>
+
 using namespace coffre;
 
 int main(int argc, char* argv[])
 {
+    // A closed pipe (the desktop's ssh gone) must not kill a job halfway: writes fail instead,
+    // and the job is canceled and cleaned up (see --cancel-on-eof).
+    std::signal(SIGPIPE, SIG_IGN);
     QCoreApplication app(argc, argv);
     setUpApplication(app);
     // Quiet for cron: what a job does goes to its log; QT_LOGGING_RULES="coffre.*=true" shows it.
@@ -22,6 +28,7 @@ int main(int argc, char* argv[])
     Cli cli({ListCommands::profiles(), ListCommands::list(), ListCommands::info(), CreateCommand::command(), RestoreCommands::restore(),
              RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
-             TransferCommands::exportBackup(), TransferCommands::importBackup()});
+             TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),
+             ServerCommands::download(), ServerCommands::upload()});
     return cli.run(QCoreApplication::arguments());
 }

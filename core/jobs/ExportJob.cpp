@@ -41,15 +41,14 @@ class TarWriter : public EntryWriter
 {
 public:
     explicit TarWriter(const QString& path)
+        : TarWriter(::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), true)
     {
-        m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        archive_write_set_format_pax_restricted(m_archive.get());
-        archive_write_set_bytes_in_last_block(m_archive.get(), 1);
-        m_open = m_fd >= 0 && archive_write_open_fd(m_archive.get(), m_fd) == ARCHIVE_OK;
     }
+    // A stream (stdout, a pipe to ssh): written to, never closed or synced here.
+    static std::unique_ptr<TarWriter> onStream(int fd) { return std::unique_ptr<TarWriter>(new TarWriter(fd, false)); }
     ~TarWriter() override
     {
-        if (m_fd >= 0)
+        if (m_fd >= 0 && m_ownsFile)
             ::close(m_fd);
     }
     bool isOpen() const { return m_open; }
@@ -57,7 +56,10 @@ public:
     bool openFile(const QString& name, qint64 size, const QDateTime& time) override { return header(name, AE_IFREG, 0600, size, time); }
     bool write(const char* data, qint64 size) override { return archive_write_data(m_archive.get(), data, size_t(size)) == size; }
     bool closeFile() override { return archive_write_finish_entry(m_archive.get()) == ARCHIVE_OK; }
-    bool finish() override { return archive_write_close(m_archive.get()) == ARCHIVE_OK && ::fsync(m_fd) == 0; }
+    bool finish() override
+    {
+        return archive_write_close(m_archive.get()) == ARCHIVE_OK && (!m_ownsFile || ::fsync(m_fd) == 0);
+    }
     QString errorString() const override
     {
         const char* text = archive_error_string(m_archive.get());
@@ -65,6 +67,13 @@ public:
     }
 
 private:
+    TarWriter(int fd, bool ownsFile) : m_fd(fd), m_ownsFile(ownsFile)
+    {
+        archive_write_set_format_pax_restricted(m_archive.get());
+        archive_write_set_bytes_in_last_block(m_archive.get(), 1);
+        m_open = m_fd >= 0 && archive_write_open_fd(m_archive.get(), m_fd) == ARCHIVE_OK;
+    }
+
     bool header(const QString& name, unsigned type, int mode, qint64 size, const QDateTime& time)
     {
         std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(), &archive_entry_free);
@@ -78,6 +87,7 @@ private:
 
     std::unique_ptr<archive, decltype(&archive_write_free)> m_archive{archive_write_new(), &archive_write_free};
     int m_fd = -1;
+    bool m_ownsFile = true;
     bool m_open = false;
 };
 
@@ -133,6 +143,46 @@ private:
     QuaZipFile m_file{&m_zip};
 };
 
+// The bundle as one folder named after the backup, each file's checksum checked as it is read.
+Status writeBundle(const Backup& backup, const QByteArray& manifestBytes, EntryWriter& writer,
+                   const QString& destination, JobControl& control)
+{
+    const Manifest& manifest = *backup.manifest;
+    const QString bundle = backup.path;
+    auto writeFailed = [&] {
+        return Error{ExportJob::tr("Could not write “%1” (is the disk full?).").arg(destination), writer.errorString()};
+    };
+
+    control.setBytesTotal(manifest.filesTotalBytes() + manifestBytes.size());
+    control.setPhase(ExportJob::tr("Saving %1…").arg(backup.name));
+    const QDateTime time = manifest.finished;
+    const QString top = backup.name;
+    if (!writer.openFolder(top, time))
+        return writeFailed();
+    if (!writer.openFile(top + QStringLiteral("/manifest.json"), manifestBytes.size(), time) ||
+        !writer.write(manifestBytes.constData(), manifestBytes.size()) || !writer.closeFile())
+        return writeFailed();
+    control.addBytesDone(manifestBytes.size());
+    for (const BundleFile& entry : manifest.files) {
+        if (!writer.openFile(top + u'/' + entry.path, entry.size, time))
+            return writeFailed();
+        const Result<QString> sha256 = VerifyJob::readHashed(bundle, entry, control, [&](const char* data, qint64 size) -> Status {
+            return writer.write(data, size) ? Status() : Status(writeFailed());
+        });
+        if (!sha256 && sha256.error().code == ErrorCode::Canceled)
+            return Error{ExportJob::tr("Canceled: nothing was saved."), {}, ErrorCode::Canceled};
+        if (!sha256)
+            return sha256.error();
+        if (!writer.closeFile())
+            return writeFailed();
+        if (*sha256 != entry.sha256)
+            return Error{ExportJob::tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was saved.").arg(entry.path),
+                         QStringLiteral("expected %1, found %2").arg(entry.sha256, *sha256)};
+        control.log(ExportJob::tr("%1: checksum OK").arg(entry.path));
+    }
+    return {};
+}
+
 } // namespace
 
 std::optional<ExportJob::Format> ExportJob::formatOf(const QString& path)
@@ -147,6 +197,23 @@ std::optional<ExportJob::Format> ExportJob::formatOf(const QString& path)
 QFuture<Result<qint64>> ExportJob::start(ExportRequest request, std::shared_ptr<JobControl> control)
 {
     return runInBackground([request = std::move(request), control] { return run(request, *control); });
+}
+
+Result<qint64> ExportJob::runToStream(const Backup& backup, int fd, JobControl& control)
+{
+    if (Status complete = backup.checkComplete(); !complete)
+        return complete.error();
+    QFile manifestFile(QDir(backup.path).filePath(QLatin1String(Manifest::FileName)));
+    if (!manifestFile.open(QIODevice::ReadOnly))
+        return Error{tr("The manifest of “%1” cannot be read.").arg(backup.name), manifestFile.errorString()};
+    const QByteArray manifestBytes = manifestFile.readAll();
+    const std::unique_ptr<TarWriter> writer = TarWriter::onStream(fd);
+    const QString destination = tr("the output stream");
+    if (Status written = writeBundle(backup, manifestBytes, *writer, destination, control); !written)
+        return written.error();
+    if (!writer->finish())
+        return Error{tr("Could not write “%1” (is the disk full?).").arg(destination), writer->errorString()};
+    return backup.manifest->filesTotalBytes() + manifestBytes.size();
 }
 
 Result<qint64> ExportJob::run(const ExportRequest& request, JobControl& control)
@@ -188,40 +255,11 @@ Result<qint64> ExportJob::run(const ExportRequest& request, JobControl& control)
             return Error{tr("Cannot write “%1”.").arg(part), zip->errorString()};
         writer = std::move(zip);
     }
-    auto writeFailed = [&] {
-        return Error{tr("Could not write “%1” (is the disk full?).").arg(request.destination), writer->errorString()};
-    };
-
-    control.setBytesTotal(total);
-    control.setPhase(tr("Saving %1…").arg(backup.name));
-    const QDateTime time = manifest.finished;
-    const QString top = backup.name;
-    if (!writer->openFolder(top, time))
-        return writeFailed();
-    if (!writer->openFile(top + QStringLiteral("/manifest.json"), manifestBytes.size(), time) ||
-        !writer->write(manifestBytes.constData(), manifestBytes.size()) || !writer->closeFile())
-        return writeFailed();
-    control.addBytesDone(manifestBytes.size());
-    for (const BundleFile& entry : manifest.files) {
-        if (!writer->openFile(top + u'/' + entry.path, entry.size, time))
-            return writeFailed();
-        const Result<QString> sha256 = VerifyJob::readHashed(bundle, entry, control, [&](const char* data, qint64 size) -> Status {
-            return writer->write(data, size) ? Status() : Status(writeFailed());
-        });
-        if (!sha256 && sha256.error().code == ErrorCode::Canceled)
-            return Error{tr("Canceled: nothing was saved."), {}, ErrorCode::Canceled};
-        if (!sha256)
-            return sha256.error();
-        if (!writer->closeFile())
-            return writeFailed();
-        if (*sha256 != entry.sha256)
-            return Error{tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was saved.").arg(entry.path),
-                         QStringLiteral("expected %1, found %2").arg(entry.sha256, *sha256)};
-        control.log(tr("%1: checksum OK").arg(entry.path));
-    }
+    if (Status written = writeBundle(backup, manifestBytes, *writer, request.destination, control); !written)
+        return written.error();
     control.setPhase(tr("Writing to disk…"));
     if (!writer->finish())
-        return writeFailed();
+        return Error{tr("Could not write “%1” (is the disk full?).").arg(request.destination), writer->errorString()};
     writer.reset();
     if (request.overwrite) { // the person chose to replace the file: rename(2) does it in one step
         if (std::rename(QFile::encodeName(part).constData(), QFile::encodeName(request.destination).constData()) != 0)

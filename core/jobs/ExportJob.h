@@ -34,6 +34,9 @@ public:
     static QFuture<Result<qint64>> start(ExportRequest request, std::shared_ptr<JobControl> control);
     // Blocking: for a worker thread. Returns the size of the file written.
     static Result<qint64> run(const ExportRequest& request, JobControl& control);
+    // The backup as a .tar on an open stream (stdout for `export NAME --to -`, piped over ssh).
+    // Nothing to rename or sync: the reader (import) checks every checksum as it arrives.
+    static Result<qint64> runToStream(const Backup& backup, int fd, JobControl& control);
 };
 
 } // namespace coffre

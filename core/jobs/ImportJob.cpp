@@ -14,6 +14,8 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+
+#include <unistd.h>
 #include <QUuid>
 #include <QtConcurrent>
 
@@ -50,29 +52,47 @@ QFuture<Result<Backup>> ImportJob::start(QString repository, QString file, std::
 
 Result<Backup> ImportJob::run(const QString& repository, const QString& file, JobControl& control)
 {
+    if (file == QLatin1String(StandardInput))
+        return runFromStream(repository, STDIN_FILENO, control);
     const QFileInfo input(file);
     if (!input.isFile() || !input.isReadable())
         return Error{tr("The file “%1” does not exist or cannot be read.").arg(file), {}};
+    return importFrom(repository, file, -1, control);
+}
+
+Result<Backup> ImportJob::runFromStream(const QString& repository, int fd, JobControl& control, qint64 expectedBytes)
+{
+    // libarchive reads a pipe through its /proc name like a file, without seeking.
+    return importFrom(repository, QStringLiteral("/proc/self/fd/%1").arg(fd), expectedBytes, control);
+}
+
+Result<Backup> ImportJob::importFrom(const QString& repository, const QString& file, qint64 streamBytes, JobControl& control)
+{
+    const bool fromStream = streamBytes >= 0;
+    const QFileInfo input(file);
     if (!QFileInfo(repository).isDir())
         return Error{tr("The repository folder “%1” does not exist.").arg(repository), {}};
     Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(repository);
     if (!lock)
         return lock.error();
     removeLeftovers(repository);
-    if (!DiskUsage::of(repository).hasRoomFor(input.size()))
+    if (!fromStream && !DiskUsage::of(repository).hasRoomFor(input.size()))
         return Error{tr("Not enough free space in %1 for %2.").arg(repository, humanSize(input.size())), {}};
 
     const QString staging = QDir(repository).filePath(QLatin1String(StagingPrefix) + QUuid::createUuid().toString(QUuid::Id128).left(12));
     const auto removeStaging = qScopeGuard([&staging] { QDir(staging).removeRecursively(); });
-    const QString fileName = input.fileName();
+    const QString fileName = fromStream ? tr("the input stream") : input.fileName();
     auto refuse = [&](const QString& why) -> Result<Backup> {
         return Error{tr("“%1” is not a Coffre backup that can be imported: %2 Nothing was added.").arg(fileName, why), {}};
     };
 
-    control.setBytesTotal(2 * input.size()); // extracting, then checking every checksum
+    control.setBytesTotal(2 * (fromStream ? streamBytes : input.size())); // extracting, then checking every checksum
     control.setPhase(tr("Reading %1…").arg(fileName));
-    // What an export holds is stored, not compressed: more than twice its size out is a bomb.
-    Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(file, staging, control, 2 * input.size() + (64 << 20));
+    // What an export holds is stored, not compressed: more than twice its size out is a bomb. A
+    // stream's size is unknown: it may not fill the disk.
+    const qint64 limit = fromStream ? DiskUsage::of(repository).availableBytes * 95 / 100 : 2 * input.size() + (64 << 20);
+    Result<SecureExtractor::Summary> extracted =
+        SecureExtractor::extract(file, staging, control, limit);
     if (!extracted)
         return Error{extracted.error().message + u' ' + tr("Nothing was added."), extracted.error().detail, extracted.error().code};
     if (!extracted->skippedLinks.isEmpty())
@@ -99,7 +119,7 @@ Result<Backup> ImportJob::run(const QString& repository, const QString& file, Jo
     makePrivate(QDir(staging).filePath(name));
     if (Status moved = renameNoReplace(QDir(staging).filePath(name), QDir(repository).filePath(name)); !moved)
         return moved.error();
-    control.log(tr("Imported %1 from %2.").arg(name, file));
+    control.log(tr("Imported %1 from %2.").arg(name, fileName));
     return Catalog::inspect(repository, name);
 }
 

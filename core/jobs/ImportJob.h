@@ -21,10 +21,18 @@ class ImportJob
 
 public:
     static constexpr auto StagingPrefix = ".importing-";
+    static constexpr auto StandardInput = "-"; // `import -`: the .tar stream of `export NAME --to -`
 
     static QFuture<Result<Backup>> start(QString repository, QString file, std::shared_ptr<JobControl> control);
     // Blocking: for a worker thread.
     static Result<Backup> run(const QString& repository, const QString& file, JobControl& control);
+    // The .tar of `export NAME --to -` read from an open pipe (stdin, ssh's stdout);
+    // `expectedBytes` (0: unknown) is only for the progress bar.
+    static Result<Backup> runFromStream(const QString& repository, int fd, JobControl& control, qint64 expectedBytes = 0);
+
+private:
+    // `streamBytes` < 0: `file` is a file; otherwise a stream of about that many bytes (0: unknown).
+    static Result<Backup> importFrom(const QString& repository, const QString& file, qint64 streamBytes, JobControl& control);
 };
 
 } // namespace coffre

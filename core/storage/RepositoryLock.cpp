@@ -30,7 +30,7 @@ Result<std::unique_ptr<RepositoryLock>> RepositoryLock::acquire(const QString& r
         const QList<QByteArray> fields = owner.trimmed().split(' ');
         return Error{tr("Another Coffre job is working on this repository (process %1 on %2). Wait for it to finish.")
                          .arg(QString::fromUtf8(fields.value(0)), QString::fromUtf8(fields.value(1))),
-                     repository};
+                     repository, ErrorCode::Busy};
     }
     // Who holds it, for the message others get; the kernel lock is what counts.
     const QByteArray owner = QByteArray::number(::getpid()) + ' ' + QSysInfo::machineHostName().toUtf8() + '\n';

@@ -1,0 +1,203 @@
+#include "ServerCommands.h"
+
+#include "CliJobRunner.h"
+#include "CliTarget.h"
+#include "remote/RemoteCli.h"
+#include "remote/RemoteTransfer.h"
+#include "util/Background.h"
+#include "util/HumanSize.h"
+
+#include <QJsonObject>
+#include <QProcess>
+
+#include <atomic>
+#include <csignal>
+#include <unistd.h>
+
+namespace coffre {
+namespace {
+
+std::atomic<bool> stopRequested{false};
+void onStopSignal(int)
+{
+    stopRequested = true;
+}
+
+// The command line without the options that only say where the server is: the rest is the
+// server's business. --server-profile becomes the server's --profile.
+QStringList serverSideArguments(const QStringList& arguments)
+{
+    QStringList kept;
+    QStringList ours;
+    for (const QCommandLineOption& option : ServerCommands::options())
+        ours << option.names();
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString& arg = arguments[i];
+        if (!arg.startsWith(QLatin1String("--")) || arg == u"--") {
+            kept << arg;
+            continue;
+        }
+        const QString name = arg.mid(2).section(u'=', 0, 0);
+        if (!ours.contains(name)) {
+            kept << arg;
+            continue;
+        }
+        if (!arg.contains(u'='))
+            ++i; // "--server HOST": HOST goes too
+    }
+    return kept;
+}
+
+} // namespace
+
+QList<QCommandLineOption> ServerCommands::options()
+{
+    return {
+        {QStringLiteral("server"), tr("Run the command on this server over ssh: user@host or a Host of ~/.ssh/config."),
+         QStringLiteral("DESTINATION")},
+        {QStringLiteral("server-profile"), tr("The profile on the server (default: its only one)."), QStringLiteral("NAME")},
+        {QStringLiteral("server-port"), tr("The server's SSH port."), QStringLiteral("PORT")},
+        {QStringLiteral("server-identity"), tr("The SSH key to use (default: ssh's own choice)."), QStringLiteral("FILE")},
+        {QStringLiteral("server-cli"), tr("coffre-cli's path on the server (default: coffre-cli)."), QStringLiteral("PATH")},
+        {QStringLiteral("ssh-config"), tr("An ssh configuration file instead of ~/.ssh/config."), QStringLiteral("FILE")},
+    };
+}
+
+SshDestination ServerCommands::destination(const QCommandLineParser& parser)
+{
+    SshDestination server;
+    server.host = parser.value(QStringLiteral("server"));
+    server.port = parser.value(QStringLiteral("server-port")).toInt();
+    server.identityFile = parser.value(QStringLiteral("server-identity"));
+    server.configFile = parser.value(QStringLiteral("ssh-config"));
+    if (parser.isSet(QStringLiteral("server-cli")))
+        server.remoteCli = parser.value(QStringLiteral("server-cli"));
+    server.remoteProfile = parser.value(QStringLiteral("server-profile"));
+    return server;
+}
+
+int ServerCommands::forward(const CliContext& cli, const QStringList& arguments)
+{
+    const SshDestination server = destination(cli.parser);
+    // Plain-words ssh failures (unknown host key, refused key…) and an old server, before anything runs.
+    if (const Result<ServerInfo> info = RemoteCli::connect(server); !info)
+        return cli.fail(info.error());
+    QStringList remote = serverSideArguments(arguments);
+    const bool person = !cli.json() && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
+    const bool streamIn = remote.contains(QStringLiteral("import")) && remote.contains(QStringLiteral("-"));
+    // With a person at a terminal, the server gets one too (OUI prompts, Ctrl-C through it).
+    // Otherwise the server's coffre-cli cancels when this one's pipe to it closes.
+    if (!person && !streamIn)
+        remote << QStringLiteral("--cancel-on-eof");
+    QStringList sshArguments = server.commandLine(remote);
+    if (person)
+        sshArguments.prepend(QStringLiteral("-t"));
+    cli.out.flush();
+    QProcess ssh;
+    ssh.setProcessChannelMode(QProcess::ForwardedChannels);
+    if (person || streamIn)
+        ssh.setInputChannelMode(QProcess::ForwardedInputChannel);
+    ssh.start(QStringLiteral("ssh"), sshArguments);
+    if (!ssh.waitForStarted(10000))
+        return cli.fail(Error{RemoteCli::tr("Could not start ssh: is the OpenSSH client installed?"), ssh.errorString()});
+    stopRequested = false;
+    struct sigaction action{};
+    action.sa_handler = onStopSignal;
+    struct sigaction previousTerm{}, previousHup{};
+    sigaction(SIGTERM, &action, &previousTerm);
+    sigaction(SIGHUP, &action, &previousHup);
+    while (!ssh.waitForFinished(100)) {
+        if (stopRequested.exchange(false))
+            ssh.closeWriteChannel(); // the server's coffre-cli cancels and cleans up
+    }
+    sigaction(SIGTERM, &previousTerm, nullptr);
+    sigaction(SIGHUP, &previousHup, nullptr);
+    cli.output.answeredElsewhere();
+    return ssh.exitStatus() == QProcess::NormalExit ? ssh.exitCode() : int(ExitFailure);
+}
+
+namespace {
+
+Result<Profile> localSide(const CliContext& cli)
+{
+    return CliTarget::resolve(cli.parser);
+}
+
+int runDownload(const CliContext& cli)
+{
+    if (!ServerCommands::isSet(cli.parser))
+        return cli.usage(ServerCommands::tr("download copies a backup from a server: give --server."));
+    const QStringList names = cli.parser.positionalArguments().mid(1);
+    if (names.size() != 1)
+        return cli.usage(ServerCommands::tr("Name one backup of the server."));
+    const Result<Profile> local = localSide(cli);
+    if (!local)
+        return cli.usage(local.error().message);
+    const SshDestination server = ServerCommands::destination(cli.parser);
+    if (const Result<ServerInfo> info = RemoteCli::connect(server); !info)
+        return cli.fail(info.error());
+    const Result<Backup> copied = runWithPassword<Backup>(
+        *local, false, CliJobRunner::stderrIsTerminal(), [&](const QString&, std::shared_ptr<JobControl> control) {
+            return runInBackground([server, name = names.first(), repository = local->repository, control] {
+                return RemoteTransfer::download(server, name, repository, *control);
+            });
+        });
+    if (!copied)
+        return cli.fail(copied.error());
+    if (cli.json())
+        return cli.succeed(QJsonObject{{QStringLiteral("name"), copied->name},
+                                       {QStringLiteral("size_bytes"), copied->sizeBytes},
+                                       {QStringLiteral("repository"), local->repository}});
+    cli.out << ServerCommands::tr("Downloaded %1 (%2) from %3 into %4; every checksum was verified.")
+                   .arg(copied->name, humanSize(copied->sizeBytes), server.displayName(), local->repository)
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+int runUpload(const CliContext& cli)
+{
+    if (!ServerCommands::isSet(cli.parser))
+        return cli.usage(ServerCommands::tr("upload copies a backup to a server: give --server."));
+    const QStringList names = cli.parser.positionalArguments().mid(1);
+    if (names.size() != 1)
+        return cli.usage(ServerCommands::tr("Name one local backup."));
+    const Result<Profile> local = localSide(cli);
+    if (!local)
+        return cli.usage(local.error().message);
+    const Result<Backup> backup = CliTarget::completeBackup(*local, names.first());
+    if (!backup)
+        return cli.fail(backup.error());
+    const SshDestination server = ServerCommands::destination(cli.parser);
+    if (const Result<ServerInfo> info = RemoteCli::connect(server); !info)
+        return cli.fail(info.error());
+    const Result<QString> sent = runWithPassword<QString>(
+        *local, false, CliJobRunner::stderrIsTerminal(), [&](const QString&, std::shared_ptr<JobControl> control) {
+            return runInBackground([server, b = *backup, control] { return RemoteTransfer::upload(server, b, *control); });
+        });
+    if (!sent)
+        return cli.fail(sent.error());
+    if (cli.json())
+        return cli.succeed(QJsonObject{{QStringLiteral("name"), *sent}, {QStringLiteral("server"), server.displayName()}});
+    cli.out << ServerCommands::tr("Uploaded %1 (%2) to %3; the server checked every checksum.")
+                   .arg(*sent, humanSize(backup->sizeBytes), server.displayName())
+            << Qt::endl;
+    return ExitSuccess;
+}
+
+} // namespace
+
+CliCommand ServerCommands::download()
+{
+    return {QStringLiteral("download"),
+            tr("Copy a backup of the server (--server) into the local repository (--profile or --repository)."),
+            QStringLiteral("NAME"), {}, runDownload};
+}
+
+CliCommand ServerCommands::upload()
+{
+    return {QStringLiteral("upload"),
+            tr("Copy a local backup (--profile or --repository) to the server's repository (--server)."), QStringLiteral("NAME"),
+            {}, runUpload};
+}
+
+} // namespace coffre

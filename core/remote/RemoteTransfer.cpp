@@ -1,0 +1,152 @@
+#include "RemoteTransfer.h"
+
+#include "RemoteCli.h"
+#include "jobs/ExportJob.h"
+#include "jobs/ImportJob.h"
+#include "jobs/JobControl.h"
+#include "util/Background.h"
+
+#include <QJsonObject>
+#include <QThread>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace coffre {
+namespace {
+
+// Both ends close-on-exec: no other child (a pg_dump of another job) may hold the pipe open,
+// or its reader would never see the end of the stream.
+struct Pipe
+{
+    int read = -1;
+    int write = -1;
+    Pipe()
+    {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) == 0) {
+            read = fds[0];
+            write = fds[1];
+        }
+    }
+    ~Pipe()
+    {
+        closeRead();
+        closeWrite();
+    }
+    bool ok() const { return read >= 0; }
+    int releaseRead() { return std::exchange(read, -1); }
+    int releaseWrite() { return std::exchange(write, -1); }
+    void closeRead()
+    {
+        if (read >= 0)
+            ::close(std::exchange(read, -1));
+    }
+    void closeWrite()
+    {
+        if (write >= 0)
+            ::close(std::exchange(write, -1));
+    }
+};
+
+// The first real failure: a side that only saw its stream cut says less than the other.
+Error firstCause(const Error& local, const Error& remote)
+{
+    if (remote.code == ErrorCode::Canceled || local.code == ErrorCode::Canceled)
+        return local.code == ErrorCode::Canceled ? local : remote;
+    return remote.message.isEmpty() ? local : remote;
+}
+
+} // namespace
+
+Result<Backup> RemoteTransfer::download(const SshDestination& server, const QString& name, const QString& repository,
+                                        JobControl& control)
+{
+    Pipe pipe;
+    if (!pipe.ok())
+        return Error{tr("Cannot open a pipe for the download."), QString::fromLocal8Bit(std::strerror(errno))};
+    // The import reads while ssh writes; it is the one that decides, after every checksum.
+    JobControl importControl;
+    QFuture<Result<Backup>> importing = runInBackground([&repository, &pipe, &importControl] {
+        return ImportJob::runFromStream(repository, pipe.read, importControl);
+    });
+    JobControl sshControl;
+    const Result<QJsonValue> sent = [&] {
+        // The import's progress is what the person sees; a cancel reaches both sides.
+        QFuture<Result<QJsonValue>> ssh = runInBackground([&, writeEnd = pipe.releaseWrite()] {
+            return RemoteCli::run(server, {QStringLiteral("export"), name, QStringLiteral("--to"), QStringLiteral("-")}, sshControl,
+                                  {-1, writeEnd});
+        });
+        qint64 shown = 0;
+        while (!ssh.isFinished() || !importing.isFinished()) {
+            QThread::msleep(50);
+            if (control.isCanceled()) {
+                importControl.cancel();
+                sshControl.cancel();
+            }
+            if (importing.isFinished())
+                pipe.closeRead(); // the import gave up: ssh's writes fail and it ends
+            control.setPhase(importControl.phase());
+            control.setBytesTotal(importControl.bytesTotal());
+            const qint64 done = importControl.bytesDone();
+            control.addBytesDone(done - shown);
+            shown = done;
+        }
+        return ssh.result();
+    }();
+    const Result<Backup> imported = importing.result();
+    for (const QString& line : importControl.logLines() + sshControl.logLines())
+        control.log(line);
+    if (imported && sent)
+        return imported;
+    if (control.isCanceled())
+        return Error{tr("The download was canceled: nothing was added."), {}, ErrorCode::Canceled};
+    return firstCause(imported ? Error{} : imported.error(), sent ? Error{} : sent.error());
+}
+
+Result<QString> RemoteTransfer::upload(const SshDestination& server, const Backup& backup, JobControl& control)
+{
+    Pipe pipe;
+    if (!pipe.ok())
+        return Error{tr("Cannot open a pipe for the upload."), QString::fromLocal8Bit(std::strerror(errno))};
+    JobControl exportControl;
+    QFuture<Result<qint64>> exporting = runInBackground([&backup, &pipe, &exportControl] {
+        Result<qint64> written = ExportJob::runToStream(backup, pipe.write, exportControl);
+        pipe.closeWrite(); // the end of the stream: the server's import finishes
+        return written;
+    });
+    JobControl sshControl;
+    QFuture<Result<QJsonValue>> ssh = runInBackground([&, readEnd = pipe.releaseRead()] {
+        return RemoteCli::run(server, {QStringLiteral("import"), QStringLiteral("-")}, sshControl, {readEnd, -1});
+    });
+    qint64 shown = 0;
+    while (!ssh.isFinished() || !exporting.isFinished()) {
+        QThread::msleep(50);
+        if (control.isCanceled()) {
+            exportControl.cancel();
+            sshControl.cancel();
+        }
+        if (ssh.isFinished() && !exporting.isFinished())
+            exportControl.cancel(); // the server stopped reading
+        control.setPhase(exportControl.phase());
+        control.setBytesTotal(exportControl.bytesTotal());
+        const qint64 done = exportControl.bytesDone();
+        control.addBytesDone(done - shown);
+        shown = done;
+    }
+    const Result<qint64> written = exporting.result();
+    const Result<QJsonValue> answer = ssh.result();
+    for (const QString& line : exportControl.logLines() + sshControl.logLines())
+        control.log(line);
+    if (control.isCanceled())
+        return Error{tr("The upload was canceled: nothing was added on %1.").arg(server.displayName()), {}, ErrorCode::Canceled};
+    if (written && answer)
+        return answer->toObject().value(QStringLiteral("name")).toString();
+    return firstCause(written ? Error{} : written.error(), answer ? Error{} : answer.error());
+}
+
+} // namespace coffre
