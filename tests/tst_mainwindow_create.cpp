@@ -315,6 +315,8 @@ private slots:
         QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("1000"));
         QTRY_VERIFY_WITH_TIMEOUT(!window.findChild<QAction*>(QStringLiteral("actionUndoRestore"))->isEnabled(), 5000);
         // Two finished rows: "Clear finished" shows.
+        // The restore's row no longer offers an Undo that has nothing left to put back.
+        QTRY_VERIFY(!window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobFollowUp")));
         auto* clear = window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobsClearFinished"));
         QVERIFY(clear->isVisible());
         window.jobsPanel()->grab().save(QDir::temp().filePath(QStringLiteral("coffre-jobs-cleanup.png")));

@@ -713,7 +713,8 @@ void MainWindow::cleanUpRestoreCopies()
         [shown](const RestoreCopies&) {
             return tr("Removed %n copy(ies) kept by the restore of %1 (%2 freed).", nullptr, int(shown.copies.size()))
                 .arg(shown.backup, humanSize(shown.totalBytes()));
-        });
+        },
+        [this](JobRow*, const RestoreCopies&) { m_jobs->removeFollowUps(); });
 }
 
 // A restore killed mid-swap left its journal: put the old state back before anything else.
