@@ -1,6 +1,8 @@
 #include "BackupFilterProxy.h"
 #include "BackupTableModel.h"
 #include "MainWindow.h"
+#include "ProfileDialog.h"
+#include "catalog/BackupDescription.h"
 #include "RepositoryStatusBar.h"
 #include "TestBundles.h"
 
@@ -14,12 +16,18 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QJsonDocument>
 
 using namespace coffre;
 
@@ -47,6 +55,37 @@ private:
         QHeaderView* header = table->horizontalHeader();
         const QPoint centre(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2);
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, centre);
+    }
+
+    // Answers the next message box: the button of `role` (or the standard `button`), after checking its text.
+    static void answerNextBox(QMessageBox::ButtonRole role, QString* text = nullptr, QMessageBox::StandardButton button = QMessageBox::NoButton)
+    {
+        QTimer::singleShot(0, [role, text, button] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            if (text)
+                *text = box->text();
+            for (QAbstractButton* candidate : box->buttons()) {
+                if (button != QMessageBox::NoButton ? box->standardButton(candidate) == button : box->buttonRole(candidate) == role) {
+                    candidate->click();
+                    return;
+                }
+            }
+            QFAIL("no such button");
+        });
+    }
+
+    // The letter after a single '&', lower case; none for "&&".
+    static QChar mnemonicOf(const QString& text)
+    {
+        for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+            if (text[i] == u'&') {
+                if (text[i + 1] != u'&')
+                    return text[i + 1].toLower();
+                ++i;
+            }
+        }
+        return {};
     }
 
 private slots:
@@ -248,6 +287,151 @@ private slots:
             QVERIFY2(!action->shortcut().isEmpty(), name);
         }
         QVERIFY(window.findChild<QAction*>(QStringLiteral("actionRefresh"))->isEnabled());
+    }
+
+    void deleteProfileKeepsItsBackups()
+    {
+        Profile old;
+        old.name = QStringLiteral("old-shop");
+        old.sources = {{QStringLiteral("backend"), QStringLiteral("/srv/old")}};
+        old.repository = m_home.filePath(QStringLiteral("old-backups"));
+        QDir().mkpath(old.repository);
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("backup_old");
+        const QString bundle = test::writeCompleteBundle(old.repository, spec);
+        QVERIFY(store().save(old).ok());
+
+        MainWindow window(store());
+        window.show();
+        window.selectProfile(old.name);
+        QCOMPARE(window.currentProfileName(), old.name);
+        QAction* remove = window.findChild<QAction*>(QStringLiteral("actionDeleteProfile"));
+        QVERIFY(remove && remove->isEnabled());
+
+        QString asked;
+        answerNextBox(QMessageBox::RejectRole, &asked, QMessageBox::Cancel);
+        remove->trigger();
+        QVERIFY2(asked.contains(QStringLiteral("“old-shop”")) && asked.contains(QStringLiteral("not deleted")) &&
+                     asked.contains(old.repository),
+                 qPrintable(asked));
+        QVERIFY(store().names().contains(old.name));
+
+        answerNextBox(QMessageBox::DestructiveRole);
+        remove->trigger();
+        QVERIFY(!store().names().contains(old.name));
+        QVERIFY(store().names().contains(QStringLiteral("shop")));
+        QVERIFY(window.currentProfileName() != old.name);
+        QCOMPARE(window.findChild<QComboBox*>(QStringLiteral("profileBox"))->findText(old.name), -1);
+        QVERIFY(QFileInfo::exists(bundle + QStringLiteral("/manifest.json")) || QDir(bundle).exists());
+    }
+
+    void savingOffersToCreateAMissingBackupFolder()
+    {
+        Profile profile;
+        profile.name = QStringLiteral("new-shop");
+        profile.sources = {{QStringLiteral("backend"), QStringLiteral("/srv/backend")}};
+        for (const bool create : {false, true}) {
+            profile.repository = m_home.filePath(create ? QStringLiteral("made/by/dialog") : QStringLiteral("not-made"));
+            ProfileDialog dialog(profile, true);
+            dialog.show();
+            QString asked;
+            answerNextBox(QMessageBox::YesRole, &asked, create ? QMessageBox::Yes : QMessageBox::No);
+            dialog.accept();
+            QCOMPARE(dialog.result(), int(QDialog::Accepted)); // No keeps the profile as it is
+            QVERIFY2(asked.contains(profile.repository), qPrintable(asked));
+            QCOMPARE(QFileInfo(profile.repository).isDir(), create);
+            if (create) { // 0700
+                const QFileDevice::Permissions mode = QFile::permissions(profile.repository);
+                QVERIFY(mode.testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+                QVERIFY(!(mode & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                  QFileDevice::WriteOther | QFileDevice::ExeOther)));
+            }
+        }
+        // An existing folder: no question (a box would block this call).
+        ProfileDialog dialog(profile, true);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    }
+
+    void pastedDatabaseUrlFillsTheFields()
+    {
+        Profile profile;
+        profile.name = QStringLiteral("url-shop");
+        profile.repository = m_repository;
+        ProfileDialog dialog(profile, true);
+        dialog.show();
+        auto* url = dialog.findChild<QLineEdit*>(QStringLiteral("urlEdit"));
+        QTest::keyClicks(url, QStringLiteral("postgres://ops:p%40ss@[::1]:6543/shop?sslmode=require"));
+        QTest::mouseClick(dialog.findChild<QPushButton*>(QStringLiteral("fillFromUrlButton")), Qt::LeftButton);
+        QCOMPARE(dialog.profile().database.host, QStringLiteral("::1"));
+        QCOMPARE(dialog.profile().database.port, 6543);
+        QCOMPARE(dialog.profile().database.user, QStringLiteral("ops"));
+        QCOMPARE(dialog.profile().database.dbname, QStringLiteral("shop"));
+        QCOMPARE(dialog.profile().database.sslmode, QStringLiteral("require"));
+        // The password goes where typed passwords go (session or keychain), never into the profile file.
+        QCOMPARE(dialog.password(), QStringLiteral("p@ss"));
+        QVERIFY(url->text().isEmpty());
+        const QString json = QString::fromUtf8(QJsonDocument(ProfileStore::toJson(dialog.profile())).toJson());
+        QVERIFY2(!json.contains(QStringLiteral("p@ss")) && !json.contains(QStringLiteral("p%40ss")), qPrintable(json));
+
+        QTest::keyClicks(url, QStringLiteral("mysql://x@y/z"));
+        QTest::keyClick(url, Qt::Key_Return);
+        QVERIFY(!dialog.findChild<QLabel*>(QStringLiteral("errorLabel"))->text().isEmpty());
+        QCOMPARE(dialog.profile().database.dbname, QStringLiteral("shop")); // a refused URL changes nothing
+    }
+
+    // A '&' in a label shows as is unless the label has a buddy; two items of one menu on one letter.
+    void noLiteralAmpersandsNorSharedMnemonics()
+    {
+        MainWindow window(store());
+        Profile profile;
+        profile.repository = m_repository;
+        ProfileDialog dialog(profile, true);
+        for (QWidget* top : {static_cast<QWidget*>(&window), static_cast<QWidget*>(&dialog)}) {
+            for (const QLabel* label : top->findChildren<QLabel*>()) {
+                if (label->textFormat() == Qt::RichText || Qt::mightBeRichText(label->text()))
+                    continue;
+                QVERIFY2(mnemonicOf(label->text()).isNull() || label->buddy(), qPrintable(label->text()));
+            }
+        }
+        for (const QMenu* menu : window.menuBar()->findChildren<QMenu*>()) {
+            QSet<QChar> letters;
+            for (const QAction* action : menu->actions()) {
+                const QChar letter = mnemonicOf(action->text());
+                if (letter.isNull())
+                    continue;
+                QVERIFY2(!letters.contains(letter), qPrintable(menu->title() + QStringLiteral(": ") + action->text()));
+                letters.insert(letter);
+            }
+        }
+        // The profile dialog's tabs against the fields of its Database page and its buttons.
+        QSet<QChar> letters;
+        const QTabWidget* tabs = dialog.findChild<QTabWidget*>();
+        for (int i = 0; i < tabs->count(); ++i)
+            letters.insert(mnemonicOf(tabs->tabText(i)));
+        for (const QLabel* label : tabs->widget(0)->findChildren<QLabel*>()) {
+            const QChar letter = mnemonicOf(label->text());
+            QVERIFY2(letter.isNull() || !letters.contains(letter), qPrintable(label->text()));
+            letters.insert(letter);
+        }
+        for (const QAbstractButton* button : dialog.findChildren<QAbstractButton*>()) {
+            if (!tabs->isAncestorOf(button)) // Save and Cancel
+                QVERIFY2(mnemonicOf(button->text()).isNull() || !letters.contains(mnemonicOf(button->text())), qPrintable(button->text()));
+        }
+    }
+
+    void durationsInTheLocalesFormat()
+    {
+        auto manifest = std::make_shared<Manifest>();
+        manifest->durationMs = 12345;
+        Backup backup;
+        backup.name = QStringLiteral("b");
+        backup.manifest = manifest;
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::French, QLocale::France));
+        const QString text = BackupDescription::text(backup);
+        QLocale::setDefault(before);
+        QVERIFY2(text.contains(QStringLiteral("12,3 s")), qPrintable(text));
     }
 };
 

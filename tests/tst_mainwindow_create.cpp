@@ -1,3 +1,4 @@
+#include "CleanupDialog.h"
 #include "CreateDialog.h"
 #include "JobsPanel.h"
 #include "MainWindow.h"
@@ -19,6 +20,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -248,6 +250,76 @@ private slots:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("10"));
         QTRY_VERIFY_WITH_TIMEOUT(!undo->isEnabled(), 5000);
+    }
+
+    // The copies a restore kept, listed with their sizes, then removed by a job of the panel.
+    void cleanupRemovesTheCopiesOfTheLastRestore()
+    {
+        MainWindow window(store());
+        window.selectProfile(QStringLiteral("shop"));
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
+        window.resize(1100, 600);
+        window.show();
+        QTRY_VERIFY(window.backupModel()->rowCount() > 0);
+        const Profile profile = store().load(QStringLiteral("shop")).value();
+        RestoreRequest request;
+        request.profile = profile;
+        request.backup = window.backupModel()->backupAt(0);
+        request.sources = {QStringLiteral("backend")};
+        window.startRestore(request);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        // For a look at the finished restore's row and its Undo button.
+        window.jobsPanel()->grab().save(QDir::temp().filePath(QStringLiteral("coffre-jobs-restore.png")));
+
+        const QFileInfo source(profile.sources.first().path);
+        const QStringList kept =
+            QDir(source.path()).entryList({source.fileName() + QStringLiteral(".before_restore_*")}, QDir::Dirs);
+        QCOMPARE(kept.size(), 1);
+        const QString keptFolder = source.path() + u'/' + kept.first();
+        const QString keptDatabase = QStringLiteral("window_src_before_restore_") + kept.first().section(QStringLiteral("before_restore_"), 1);
+        const QString countKept = QStringLiteral("select count(*) from pg_database where datname = '%1'").arg(keptDatabase);
+        QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), countKept), QStringLiteral("1"));
+
+        QAction* cleanup = window.findChild<QAction*>(QStringLiteral("actionCleanupRestore"));
+        QTRY_VERIFY(cleanup->isEnabled());
+        QStringList listed;
+        for (const bool confirm : {false, true}) { // Cancel first: nothing goes
+            QTimer::singleShot(0, [&listed, confirm] {
+                auto* dialog = qobject_cast<CleanupDialog*>(QApplication::activeModalWidget());
+                QVERIFY(dialog);
+                QTRY_VERIFY_WITH_TIMEOUT(dialog->isLoaded(), 15000);
+                listed.clear();
+                auto* list = dialog->findChild<QTreeWidget*>(QStringLiteral("cleanupList"));
+                for (int i = 0; i < list->topLevelItemCount(); ++i)
+                    listed << list->topLevelItem(i)->text(0) + QStringLiteral(" | ") + list->topLevelItem(i)->text(2);
+                if (confirm)
+                    QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("cleanupRemoveButton")), Qt::LeftButton);
+                else
+                    dialog->reject();
+            });
+            cleanup->trigger();
+            if (!confirm)
+                QVERIFY(QFileInfo::exists(keptFolder));
+        }
+        QCOMPARE(listed.size(), 2);
+        QVERIFY2(listed.filter(keptFolder + QStringLiteral(" | ")).size() == 1, qPrintable(listed.join(u'\n')));
+        QVERIFY2(listed.filter(keptDatabase + QStringLiteral(" | ")).size() == 1, qPrintable(listed.join(u'\n')));
+        QVERIFY2(listed.filter(QStringLiteral("unknown")).isEmpty(), qPrintable(listed.join(u'\n'))); // every size measured
+
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QVERIFY(!QFileInfo::exists(keptFolder));
+        QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), countKept), QStringLiteral("0"));
+        QVERIFY(QFileInfo(source.filePath()).isDir()); // the live folder stays
+        QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("1000"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.findChild<QAction*>(QStringLiteral("actionUndoRestore"))->isEnabled(), 5000);
+        // Two finished rows: "Clear finished" shows.
+        // The restore's row no longer offers an Undo that has nothing left to put back.
+        QTRY_VERIFY(!window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobFollowUp")));
+        auto* clear = window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobsClearFinished"));
+        QVERIFY(clear->isVisible());
+        window.jobsPanel()->grab().save(QDir::temp().filePath(QStringLiteral("coffre-jobs-cleanup.png")));
     }
 
     void cancelFromThePanel()

@@ -343,7 +343,7 @@ void BrowseDialog::compareWithCurrent()
     m_busy = true;
     updateButtons();
     if (m_tabs->indexOf(m_changesTab) < 0)
-        m_tabs->addTab(m_changesTab, tr("&Changes"));
+        m_tabs->addTab(m_changesTab, tr("C&hanges"));
     m_tabs->setCurrentWidget(m_changesTab);
     m_changes->clear();
     m_changesStatus->setText(tr("Comparing with the folders as they are now…"));

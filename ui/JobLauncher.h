@@ -38,6 +38,7 @@ public:
     void cancelAll();
     void rememberPassword(const QString& profile, const QString& password) { m_passwords.insert(profile, password); }
     QString sessionPassword(const QString& profile) const { return m_passwords.value(profile); }
+    void forgetPassword(const QString& profile) { m_passwords.remove(profile); }
 
     template<typename T>
     void launch(const QString& title, const Profile& profile, bool needsPassword, Start<T> start, Describe<T> describe,

@@ -82,7 +82,7 @@ void JobRow::finish(bool ok, const QString& message, const QString& detail)
     m_detail = detail;
     m_bar->setRange(0, 100);
     m_bar->setValue(ok ? 100 : m_bar->value());
-    m_bar->setVisible(ok);
+    m_bar->hide(); // the outcome says it; a full bar only pushed the rows' buttons out of line
     m_cancel->hide();
     m_log->setVisible(!ok);
     m_dismiss->show();
@@ -97,6 +97,18 @@ void JobRow::addFollowUp(const QString& text, const std::function<void()>& actio
     button->setObjectName(QStringLiteral("jobFollowUp"));
     connect(button, &QPushButton::clicked, this, action);
     m_buttons->insertWidget(m_buttons->indexOf(m_dismiss), button);
+}
+
+void JobRow::removeFollowUps()
+{
+    for (QPushButton* button : findChildren<QPushButton*>(QStringLiteral("jobFollowUp")))
+        button->deleteLater();
+}
+
+void JobsPanel::removeFollowUps()
+{
+    for (JobRow* row : findChildren<JobRow*>(Qt::FindDirectChildrenOnly))
+        row->removeFollowUps();
 }
 
 void JobRow::showLog()

@@ -31,6 +31,7 @@ public:
     void finish(bool ok, const QString& message, const QString& detail = {});
     // A button for what may follow this job (Undo after a restore), shown beside Dismiss.
     void addFollowUp(const QString& text, const std::function<void()>& action);
+    void removeFollowUps();
     bool isRunning() const { return m_running; }
     JobControl* control() const { return m_control.get(); }
 
@@ -66,6 +67,8 @@ public:
     explicit JobsPanel(QWidget* parent = nullptr);
     JobRow* addJob(const QString& title, std::shared_ptr<JobControl> control);
     int runningCount() const;
+    // What finished rows offered no longer applies (Undo, once the copies it needs are removed).
+    void removeFollowUps();
     void clearFinished();
 
 private:

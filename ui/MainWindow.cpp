@@ -3,10 +3,12 @@
 #include "BackupFilterProxy.h"
 #include "BackupTableModel.h"
 #include "BrowseDialog.h"
+#include "CleanupDialog.h"
 #include "CreateDialog.h"
 #include "JobLauncher.h"
 #include "JobsPanel.h"
 #include "ProfileDialog.h"
+#include "ProfileQuestions.h"
 #include "RepositoryStatusBar.h"
 #include "RestoreDialog.h"
 #include "Version.h"
@@ -105,7 +107,7 @@ void MainWindow::createActions()
          QStringLiteral("document-open"), QStyle::SP_DirOpenIcon);
     make(m_importAction, QStringLiteral("actionImport"), tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I),
          QStringLiteral("document-import"), QStyle::SP_DialogOpenButton);
-    make(m_refreshAction, QStringLiteral("actionRefresh"), tr("Re&fresh"), QKeySequence::Refresh,
+    make(m_refreshAction, QStringLiteral("actionRefresh"), tr("&Refresh"), QKeySequence::Refresh,
          QStringLiteral("view-refresh"), QStyle::SP_BrowserReload);
     make(m_newProfileAction, QStringLiteral("actionNewProfile"), tr("&New profile…"),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), QStringLiteral("list-add"), QStyle::SP_FileIcon);
@@ -121,6 +123,13 @@ void MainWindow::createActions()
         action->setPriority(QAction::LowPriority);
     make(m_undoRestoreAction, QStringLiteral("actionUndoRestore"), tr("&Undo last restore…"),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QStringLiteral("edit-undo"), QStyle::SP_ArrowBack);
+    m_cleanupRestoreAction = new QAction(tr("C&lean up before-restore copies…"), this);
+    m_cleanupRestoreAction->setObjectName(QStringLiteral("actionCleanupRestore"));
+    m_cleanupRestoreAction->setStatusTip(tr("Remove for good what the last restore kept aside, to free space; this ends Undo."));
+    m_deleteProfileAction = new QAction(tr("&Delete profile…"), this);
+    m_deleteProfileAction->setObjectName(QStringLiteral("actionDeleteProfile"));
+    connect(m_cleanupRestoreAction, &QAction::triggered, this, &MainWindow::cleanUpRestoreCopies);
+    connect(m_deleteProfileAction, &QAction::triggered, this, &MainWindow::deleteProfile);
     connect(m_restoreAction, &QAction::triggered, this, &MainWindow::showRestoreDialog);
     connect(m_undoRestoreAction, &QAction::triggered, this, &MainWindow::undoLastRestore);
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
@@ -146,14 +155,14 @@ void MainWindow::createActions()
 void MainWindow::createMenus()
 {
     QMenu* backups = menuBar()->addMenu(tr("&Backups"));
-    backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_browseAction, m_downloadAction, m_importAction,
-                         m_deleteAction});
+    backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_cleanupRestoreAction, m_browseAction,
+                         m_downloadAction, m_importAction, m_deleteAction});
     backups->addSeparator();
     backups->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addActions({m_refreshAction, m_filterAction});
     QMenu* profile = menuBar()->addMenu(tr("&Profile"));
-    profile->addActions({m_newProfileAction, m_editProfileAction});
+    profile->addActions({m_newProfileAction, m_editProfileAction, m_deleteProfileAction});
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Coffre"), this, &MainWindow::showAbout);
 }
@@ -342,6 +351,8 @@ void MainWindow::updateActions()
 {
     const bool hasProfile = !currentProfileName().isEmpty();
     m_editProfileAction->setEnabled(hasProfile);
+    m_deleteProfileAction->setEnabled(hasProfile && m_launcher->running() == 0);
+    m_cleanupRestoreAction->setEnabled(hasProfile && m_launcher->running() == 0);
     m_refreshAction->setEnabled(hasProfile);
     // One job at a time: the repository lock would refuse a second one anyway.
     const bool idle = m_launcher->running() == 0;
@@ -371,6 +382,25 @@ void MainWindow::editProfile()
         return;
     }
     runProfileDialog(*profile, false);
+}
+
+// Backups stay on disk; the profile's file and its keychain entry go.
+void MainWindow::deleteProfile()
+{
+    const QString name = currentProfileName();
+    const Result<Profile> profile = currentProfile(); // a damaged file can be deleted too
+    if (name.isEmpty() || !ProfileQuestions::confirmDeletion(this, name, profile ? profile->repository : QString()))
+        return;
+    if (const Status removed = m_profiles.remove(name); !removed) {
+        QMessageBox::warning(this, tr("Delete profile"), removed.error().message);
+        return;
+    }
+    m_launcher->forgetPassword(name);
+    PasswordVault::remove(name, this, [this](const Status& removed) {
+        if (!removed)
+            statusBar()->showMessage(removed.error().message, 10000);
+    });
+    reloadProfiles({});
 }
 
 bool MainWindow::runProfileDialog(const Profile& profile, bool isNew)
@@ -662,6 +692,29 @@ void MainWindow::undoLastRestore()
             return runInBackground([profile, password, control] { return RestoreJob::undo(profile, password, *control); });
         },
         [](const RestoreJournal& journal) { return tr("The restore of %1 was undone.").arg(journal.backup); });
+}
+
+// The dialog's Remove is the confirmation; the job removes the copies only if no restore came since.
+void MainWindow::cleanUpRestoreCopies()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile)
+        return;
+    CleanupDialog dialog(*profile, m_launcher->sessionPassword(profile->name), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const RestoreCopies shown = dialog.copies();
+    const bool database = std::any_of(shown.copies.begin(), shown.copies.end(), [](const auto& copy) { return copy.database; });
+    m_launcher->launch<RestoreCopies>(
+        tr("Cleanup of the copies kept by the restore of %1").arg(shown.backup), *profile, database,
+        [profile = *profile, stamp = shown.stamp](const QString& password, std::shared_ptr<JobControl> control) {
+            return runInBackground([profile, stamp, password, control] { return RestoreCleanup::run(profile, stamp, password, *control); });
+        },
+        [shown](const RestoreCopies&) {
+            return tr("Removed %n copy(ies) kept by the restore of %1 (%2 freed).", nullptr, int(shown.copies.size()))
+                .arg(shown.backup, humanSize(shown.totalBytes()));
+        },
+        [this](JobRow*, const RestoreCopies&) { m_jobs->removeFollowUps(); });
 }
 
 // A restore killed mid-swap left its journal: put the old state back before anything else.

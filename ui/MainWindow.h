@@ -80,6 +80,7 @@ private:
     void onScanFailed(const Error& error);
     void newProfile();
     void editProfile();
+    void deleteProfile();
     bool runProfileDialog(const Profile& profile, bool isNew);
     void updateEmptyState();
     void updateActions();
@@ -91,6 +92,7 @@ private:
     void chooseImportFile();
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
+    void cleanUpRestoreCopies();
     void recoverInterruptedRestore();
     const Backup* selectedBackup() const;
     Result<Profile> currentProfile() const;
@@ -125,6 +127,8 @@ private:
     QAction* m_filterAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_undoRestoreAction = nullptr;
+    QAction* m_cleanupRestoreAction = nullptr;
+    QAction* m_deleteProfileAction = nullptr;
 };
 
 } // namespace coffre

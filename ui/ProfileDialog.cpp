@@ -1,6 +1,8 @@
 #include "ProfileDialog.h"
 
+#include "ProfileQuestions.h"
 #include "postgres/ConnectionTester.h"
+#include "profile/DatabaseUrl.h"
 #include "profile/ProfileStore.h"
 #include "util/HumanSize.h"
 
@@ -48,7 +50,7 @@ ProfileDialog::ProfileDialog(const Profile& profile, bool isNew, QWidget* parent
 
     auto* tabs = new QTabWidget;
     tabs->addTab(createDatabasePage(profile), tr("&Database"));
-    tabs->addTab(createSourcesPage(profile), tr("&Source folders"));
+    tabs->addTab(createSourcesPage(profile), tr("S&ource folders"));
     tabs->addTab(createBackupsPage(profile), tr("&Backups"));
 
     m_error = new QLabel;
@@ -108,11 +110,25 @@ QWidget* ProfileDialog::createDatabasePage(const Profile& profile)
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_url = new QLineEdit;
+    m_url->setObjectName(QStringLiteral("urlEdit"));
+    m_url->setPlaceholderText(tr("optional: paste postgresql://user:password@host:5432/database"));
+    auto* fill = new QPushButton(tr("Fill &in"));
+    fill->setObjectName(QStringLiteral("fillFromUrlButton"));
+    connect(fill, &QPushButton::clicked, this, &ProfileDialog::fillFromUrl);
+    connect(m_url, &QLineEdit::returnPressed, this, &ProfileDialog::fillFromUrl);
+    auto* urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_url);
+    urlRow->addWidget(fill);
+
     auto* page = new QWidget;
     auto* form = new QFormLayout(page);
+    auto* urlLabel = new QLabel(tr("DATABASE_U&RL:"));
+    urlLabel->setBuddy(m_url); // a row holding a layout gets no buddy: the '&' would show as is
+    form->addRow(urlLabel, urlRow);
     form->addRow(tr("&Host:"), m_host);
     form->addRow(tr("&Port:"), m_port);
-    form->addRow(tr("Data&base:"), m_dbname);
+    form->addRow(tr("Dat&abase:"), m_dbname);
     form->addRow(tr("&User:"), m_user);
     form->addRow(tr("SS&L mode:"), m_sslmode);
     form->addRow(tr("Ser&vice:"), m_service);
@@ -120,6 +136,26 @@ QWidget* ProfileDialog::createDatabasePage(const Profile& profile)
     form->addRow(QString(), m_remember);
     form->addRow(m_testButton, m_testResult);
     return page;
+}
+
+// A pasted URL replaces the connection fields; its password goes to the password field, which
+// the window hands to the session or the keychain, and the URL field is emptied.
+void ProfileDialog::fillFromUrl()
+{
+    const Result<DatabaseUrl> url = DatabaseUrl::parse(m_url->text());
+    if (!url) {
+        m_error->setText(url.error().message);
+        return;
+    }
+    m_error->clear();
+    m_host->setText(url->host);
+    m_port->setValue(url->port);
+    m_user->setText(url->user);
+    m_dbname->setText(url->dbname);
+    m_sslmode->setCurrentIndex(qMax(0, m_sslmode->findData(url->sslmode)));
+    if (!url->password.isEmpty())
+        m_password->setText(url->password);
+    m_url->clear();
 }
 
 QWidget* ProfileDialog::createSourcesPage(const Profile& profile)
@@ -169,7 +205,10 @@ QWidget* ProfileDialog::createBackupsPage(const Profile& profile)
     repositoryRow->addWidget(browse);
     auto* page = new QWidget;
     auto* form = new QFormLayout(page);
-    form->addRow(tr("Backup &folder:"), repositoryRow);
+    auto* repositoryLabel = new QLabel(tr("Backup &folder:"));
+    repositoryLabel->setObjectName(QStringLiteral("repositoryLabel"));
+    repositoryLabel->setBuddy(m_repository); // a row holding a layout gets no buddy: the '&' would show as is
+    form->addRow(repositoryLabel, repositoryRow);
     form->addRow(tr("After a restore, &run:"), m_postRestore);
     return page;
 }
@@ -232,6 +271,8 @@ void ProfileDialog::accept()
         m_error->setText(valid.error().message);
         return;
     }
+    if (!ProfileQuestions::offerToCreateRepository(this, profile().repository))
+        return;
     QDialog::accept();
 }
 

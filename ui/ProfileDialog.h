@@ -43,11 +43,13 @@ private:
     QWidget* createDatabasePage(const Profile& profile);
     QWidget* createSourcesPage(const Profile& profile);
     QWidget* createBackupsPage(const Profile& profile);
+    void fillFromUrl();
     void addSourceRow(const SourceRoot& source);
     void chooseSourceFolder();
     void onConnectionTested();
 
     QLineEdit* m_name;
+    QLineEdit* m_url;
     QLineEdit* m_host;
     QSpinBox* m_port;
     QLineEdit* m_dbname;

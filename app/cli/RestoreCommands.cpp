@@ -3,6 +3,7 @@
 #include "CliJobRunner.h"
 #include "CliTarget.h"
 #include "catalog/Catalog.h"
+#include "jobs/RestoreCleanup.h"
 #include "jobs/RestoreJob.h"
 #include "jobs/VerifyJob.h"
 #include "postgres/DatabaseAdmin.h"
@@ -258,25 +259,6 @@ int runUndo(const CliContext& cli)
     return ExitSuccess;
 }
 
-// The first mount point at or below `path` (from /proc/self/mountinfo), or nothing.
-QString mountInside(const QString& path)
-{
-    QFile mounts(QStringLiteral("/proc/self/mountinfo"));
-    if (!mounts.open(QIODevice::ReadOnly))
-        return {};
-    const QString root = QDir::cleanPath(path);
-    for (const QByteArray& line : mounts.readAll().split('\n')) {
-        // "36 35 98:0 /mnt1 /mnt/parent rw,... - ext3 ...": the fifth field is the mount point,
-        // with spaces and other characters escaped as \ooo.
-        QByteArray point = line.split(' ').value(4);
-        point.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-        const QString mounted = QFile::decodeName(point);
-        if (!mounted.isEmpty() && (mounted == root || mounted.startsWith(root + u'/')))
-            return mounted;
-    }
-    return {};
-}
-
 int runCleanup(const CliContext& cli)
 {
     const Result<Profile> target = CliTarget::resolve(cli.parser);
@@ -286,51 +268,22 @@ int runCleanup(const CliContext& cli)
     const Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(target->repository);
     if (!lock)
         return cli.fail(lock.error());
-    const QString journalPath = QDir(target->repository).filePath(QLatin1String(RestoreJournal::LastFile));
-    const Result<RestoreJournal> journal = RestoreJournal::read(journalPath);
-    if (!journal)
-        return cli.fail(Error{RestoreCommands::tr("There are no before-restore copies to remove."), {}});
-    QStringList folders, databases;
-    QList<quint32> oids; // each copy is dropped only if it is still the database the journal recorded
-    for (const RestoreJournal::Folder& folder : journal->folders) {
-        for (const QString& path : {folder.before, folder.path + QStringLiteral(".undone_") + journal->stamp})
-            if (QFileInfo::exists(path))
-                folders << path;
-    }
-    if (!journal->database.isEmpty()) {
-        databases << journal->databaseBefore
-                  << (journal->databaseUndone.isEmpty() ? journal->database + QStringLiteral("_undone_") + journal->stamp
-                                                        : journal->databaseUndone);
-        oids << journal->databaseOid << journal->restoredOid;
-    }
-    // A mount point inside a copy (public/uploads on a share that could not be carried back) would
-    // have its files deleted through it: refuse, before anything is removed.
-    for (const QString& path : folders) {
-        if (const QString mount = mountInside(path); !mount.isEmpty())
-            return cli.fail(Error{RestoreCommands::tr("“%1” holds a mounted file system (%2): unmount it or move it out first. "
-                                                      "Nothing was removed.")
-                                      .arg(path, mount),
-                                  {}});
-    }
-    const QString summary = RestoreCommands::tr("This removes for good, and ends Undo:\n  %1")
-                                .arg((folders + databases).join(QStringLiteral("\n  ")));
+    const Result<RestoreCopies> copies = RestoreCleanup::find(target->repository);
+    if (!copies)
+        return cli.fail(Error{copies.error().message, {}});
+    QStringList names;
+    for (const RestoreCopies::Copy& copy : copies->copies)
+        names << copy.name;
+    const QString summary = RestoreCommands::tr("This removes for good, and ends Undo:\n  %1").arg(names.join(QStringLiteral("\n  ")));
+    // A mount point inside a copy is refused before the question: nothing to agree to.
+    if (const Status unmounted = RestoreCleanup::checkNoMounts(*copies); !unmounted)
+        return cli.fail(unmounted.error());
     if (const int confirmed = confirm(cli, [&summary] { return summary; }); confirmed != ExitSuccess)
         return confirmed;
-    for (const QString& path : folders)
-        QDir(path).removeRecursively();
-    if (!databases.isEmpty()) {
-        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(target->database, CliPassword::fromKeychainIfKept(*target));
-        if (!admin)
-            return cli.fail(admin.error());
-        for (qsizetype i = 0; i < databases.size(); ++i) {
-            if (databases[i] == journal->database)
-                continue; // never the live database, whatever a journal says
-            if (Status dropped = admin.value().dropCreated(databases[i], oids[i]); !dropped)
-                return cli.fail(dropped.error());
-        }
-    }
-    QFile::remove(journalPath);
-    cli.out << RestoreCommands::tr("Removed the before-restore copies of %1.").arg(journal->stamp) << Qt::endl;
+    JobControl control;
+    if (Status removed = RestoreCleanup::remove(*copies, *target, CliPassword::fromKeychainIfKept(*target), control); !removed)
+        return cli.fail(removed.error());
+    cli.out << RestoreCommands::tr("Removed the before-restore copies of %1.").arg(copies->stamp) << Qt::endl;
     return ExitSuccess;
 }
 

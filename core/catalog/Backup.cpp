@@ -17,6 +17,19 @@ QString statusToString(BackupStatus status)
     return {};
 }
 
+QString statusDisplayName(BackupStatus status)
+{
+    switch (status) {
+    case BackupStatus::Complete:
+        return QCoreApplication::translate("Backup", "complete");
+    case BackupStatus::Incomplete:
+        return QCoreApplication::translate("Backup", "incomplete");
+    case BackupStatus::Damaged:
+        return QCoreApplication::translate("Backup", "damaged");
+    }
+    return {};
+}
+
 std::optional<BackupKind> Backup::kind() const
 {
     if (manifest)
@@ -28,7 +41,7 @@ Status Backup::checkComplete() const
 {
     if (status == BackupStatus::Complete && manifest)
         return {};
-    return Error{QCoreApplication::translate("Backup", "The backup “%1” is %2: %3").arg(name, statusToString(status), problem), {}};
+    return Error{QCoreApplication::translate("Backup", "The backup “%1” is %2: %3").arg(name, statusDisplayName(status), problem), {}};
 }
 
 QStringList Backup::components() const

@@ -19,7 +19,8 @@ enum class BackupStatus {
     Damaged,    // manifest unreadable or invalid, or a listed file missing or of the wrong size
 };
 
-QString statusToString(BackupStatus status); // "complete", "incomplete", "damaged"
+QString statusToString(BackupStatus status); // "complete", "incomplete", "damaged": the format's and the JSON output's words
+QString statusDisplayName(BackupStatus status); // the same, translated, for people
 
 // One entry of a repository as the catalog sees it.
 struct Backup

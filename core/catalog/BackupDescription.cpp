@@ -2,11 +2,13 @@
 
 #include "util/HumanSize.h"
 
+#include <QLocale>
+
 namespace coffre {
 
 QString BackupDescription::text(const Backup& backup)
 {
-    QString out = backup.name + u'\n' + tr("  status: %1").arg(statusToString(backup.status));
+    QString out = backup.name + u'\n' + tr("  status: %1").arg(statusDisplayName(backup.status));
     if (!backup.problem.isEmpty())
         out += QStringLiteral(" (%1)").arg(backup.problem);
     out += u'\n' + tr("  size: %1").arg(humanSize(backup.sizeBytes)) + u'\n';
@@ -14,9 +16,9 @@ QString BackupDescription::text(const Backup& backup)
         return out;
     const Manifest& m = *backup.manifest;
     out += tr("  kind: %1, made on %2 by Coffre %3 on %4 (profile %5), in %6 s")
-               .arg(kindToString(m.kind), m.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), m.coffreVersion,
+               .arg(kindDisplayName(m.kind), m.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), m.coffreVersion,
                     m.host, m.profile)
-               .arg(double(m.durationMs) / 1000.0, 0, 'f', 1) +
+               .arg(QLocale().toString(double(m.durationMs) / 1000.0, 'f', 1)) +
            u'\n';
     if (!m.note.isEmpty())
         out += tr("  note: %1").arg(m.note) + u'\n';

@@ -1,5 +1,7 @@
 #include "Manifest.h"
 
+#include <QCoreApplication>
+
 namespace coffre {
 
 QString kindToString(BackupKind kind)
@@ -11,6 +13,19 @@ QString kindToString(BackupKind kind)
         return QStringLiteral("scheduled");
     case BackupKind::Safety:
         return QStringLiteral("safety");
+    }
+    return {};
+}
+
+QString kindDisplayName(BackupKind kind)
+{
+    switch (kind) {
+    case BackupKind::Manual:
+        return QCoreApplication::translate("Manifest", "manual");
+    case BackupKind::Scheduled:
+        return QCoreApplication::translate("Manifest", "scheduled");
+    case BackupKind::Safety:
+        return QCoreApplication::translate("Manifest", "safety copy");
     }
     return {};
 }

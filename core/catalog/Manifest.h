@@ -13,6 +13,7 @@ enum class BackupKind { Manual, Scheduled, Safety };
 
 QString kindToString(BackupKind kind);               // "manual", "scheduled", "safety" (the format's words)
 std::optional<BackupKind> kindFromString(const QString& text);
+QString kindDisplayName(BackupKind kind);            // the same, translated, for people
 
 struct TableRowCount
 {

@@ -545,7 +545,7 @@ private:
 Result<RestoreOutcome> RestoreJob::run(const RestoreRequest& request, JobControl& control)
 {
     if (!request.backup.manifest || request.backup.status != BackupStatus::Complete)
-        return Error{tr("Only a complete backup can be restored (“%1” is %2).").arg(request.backup.name, statusToString(request.backup.status)), {}};
+        return Error{tr("Only a complete backup can be restored (“%1” is %2).").arg(request.backup.name, statusDisplayName(request.backup.status)), {}};
     Result<RestoreOutcome> result = RestoreRun(request, control).execute();
     if (!result)
         control.log(result.error().toLogString());
