@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DatabaseTarget.h"
+#include "remote/SshDestination.h"
 
 #include <QList>
 #include <QString>
@@ -26,6 +27,11 @@ struct Profile
     QString repository;                // folder holding the backups
     QStringList postRestoreCommands;   // run in order, with the first source root as working folder
     bool passwordInKeychain = false;   // a hint only: the password itself is in the OS keychain
+    // Set: the application runs on that server, whose coffre-cli holds the real profile
+    // (database, folders, repository); the fields above then stay empty here.
+    SshDestination server;
+
+    bool isOnServer() const { return !server.isEmpty(); }
 
     // From seed 000: build output and dependencies are rebuilt, .env.local is a developer's own.
     static QStringList defaultExclusions();

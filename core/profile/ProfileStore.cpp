@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QSet>
 #include <QStandardPaths>
@@ -87,6 +88,8 @@ Status ProfileStore::validate(const Profile& profile)
 {
     if (!BundleNames::isValidName(profile.name))
         return Error{tr("A profile name uses only letters, digits, '-', '_' and '.', and does not start with '.'."), {}};
+    if (profile.isOnServer())
+        return validateServer(profile.server);
     if (profile.repository.isEmpty())
         return Error{tr("Choose the folder where backups are kept."), {}};
     if (!QDir::isAbsolutePath(profile.repository))
@@ -104,6 +107,20 @@ Status ProfileStore::validate(const Profile& profile)
             return Error{tr("The source folder “%1” must be an absolute path.").arg(source.path), {}};
     }
     return checkRepositoryOutsideSources(profile);
+}
+
+Status ProfileStore::validateServer(const SshDestination& server)
+{
+    // ssh would take "-oProxyCommand=…" for an option; a space would split the destination.
+    if (server.host.startsWith(u'-') || server.host.contains(QRegularExpression(QStringLiteral("\\s"))))
+        return Error{tr("“%1” is not an SSH destination: give user@host or a Host of ~/.ssh/config.").arg(server.host), {}};
+    if (server.port < 0 || server.port > 65535)
+        return Error{tr("The SSH port must be between 1 and 65535."), {}};
+    if (server.remoteCli.isEmpty())
+        return Error{tr("Give the path of coffre-cli on the server (coffre-cli when it is on the PATH)."), {}};
+    if (!server.remoteProfile.isEmpty() && !BundleNames::isValidName(server.remoteProfile))
+        return Error{tr("“%1” is not a profile name.").arg(server.remoteProfile), {}};
+    return {};
 }
 
 Status ProfileStore::checkRepositoryOutsideSources(const Profile& profile)
@@ -135,6 +152,14 @@ QJsonObject ProfileStore::toJson(const Profile& p)
                          {QStringLiteral("host"), db.host},         {QStringLiteral("port"), db.port},
                          {QStringLiteral("dbname"), db.dbname},     {QStringLiteral("user"), db.user},
                          {QStringLiteral("sslmode"), db.sslmode}};
+    if (p.isOnServer())
+        return {{QStringLiteral("name"), p.name},
+                {QStringLiteral("server"), QJsonObject{{QStringLiteral("host"), p.server.host},
+                                                       {QStringLiteral("port"), p.server.port},
+                                                       {QStringLiteral("identity_file"), p.server.identityFile},
+                                                       {QStringLiteral("ssh_config"), p.server.configFile},
+                                                       {QStringLiteral("coffre_cli"), p.server.remoteCli},
+                                                       {QStringLiteral("profile"), p.server.remoteProfile}}}};
     return {{QStringLiteral("name"), p.name},
             {QStringLiteral("database"), database},
             {QStringLiteral("sources"), sources},
@@ -148,6 +173,21 @@ Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
 {
     Profile p;
     p.name = o.value(QLatin1String("name")).toString();
+    if (o.contains(QLatin1String("server"))) {
+        const QJsonObject server = o.value(QLatin1String("server")).toObject();
+        p.server.host = server.value(QLatin1String("host")).toString();
+        p.server.port = server.value(QLatin1String("port")).toInt();
+        p.server.identityFile = server.value(QLatin1String("identity_file")).toString();
+        p.server.configFile = server.value(QLatin1String("ssh_config")).toString();
+        p.server.remoteCli = server.value(QLatin1String("coffre_cli")).toString(QStringLiteral("coffre-cli"));
+        p.server.remoteProfile = server.value(QLatin1String("profile")).toString();
+        p.exclusions.clear();
+        if (p.server.host.isEmpty())
+            return Error{tr("The profile “%1” names a server without its address.").arg(p.name), {}};
+        if (Status valid = validate(p); !valid)
+            return valid.error();
+        return p;
+    }
     const QJsonObject db = o.value(QLatin1String("database")).toObject();
     p.database.conninfo = db.value(QLatin1String("conninfo")).toString();
     p.database.service = db.value(QLatin1String("service")).toString();

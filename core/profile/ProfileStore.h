@@ -30,6 +30,7 @@ public:
     static Status validate(const Profile& profile);
     // A backup folder inside a source folder would back up the backups: refused at save and at create.
     static Status checkRepositoryOutsideSources(const Profile& profile);
+    static Status validateServer(const SshDestination& server);
 
 private:
     QString pathOf(const QString& name) const;
