@@ -10,6 +10,7 @@
 #include "storage/RepositoryLock.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
+#include "util/RemoveTree.h"
 
 #include <QDir>
 #include <QFile>
@@ -261,11 +262,13 @@ int runCleanup(const CliContext& cli)
     const Result<RestoreJournal> journal = RestoreJournal::read(journalPath);
     if (!journal)
         return cli.fail(Error{RestoreCommands::tr("There are no before-restore copies to remove."), {}});
+    if (Status mine = journal->belongsTo(target->name); !mine)
+        return cli.fail(mine.error());
     QStringList folders, databases;
     QList<quint32> oids; // each copy is dropped only if it is still the database the journal recorded
     for (const RestoreJournal::Folder& folder : journal->folders) {
         for (const QString& path : {folder.before, folder.path + QStringLiteral(".undone_") + journal->stamp})
-            if (QFileInfo::exists(path))
+            if (QFileInfo::exists(path) || QFileInfo(path).isSymLink()) // a link is removed as a link (removeTree)
                 folders << path;
     }
     if (!journal->database.isEmpty()) {
@@ -287,8 +290,10 @@ int runCleanup(const CliContext& cli)
                                 .arg((folders + databases).join(QStringLiteral("\n  ")));
     if (const int confirmed = confirm(cli, [&summary] { return summary; }); confirmed != ExitSuccess)
         return confirmed;
-    for (const QString& path : folders)
-        QDir(path).removeRecursively();
+    for (const QString& path : folders) {
+        if (Status removed = removeTree(path); !removed)
+            return cli.fail(removed.error());
+    }
     if (!databases.isEmpty()) {
         Result<DatabaseAdmin> admin = DatabaseAdmin::connect(target->database, CliPassword::fromKeychainIfKept(*target));
         if (!admin)
