@@ -88,9 +88,9 @@ Status RestoreJournal::belongsTo(const QString& profileName) const
     if (profile.isEmpty() || profile == profileName)
         return {};
     return Error{QCoreApplication::translate("RestoreJournal",
-                                             "The last restore in this repository was made with the profile “%1”, which "
-                                             "shares the repository with “%2”: it can only be undone, put back or cleaned "
-                                             "up with “%1”. Nothing was changed.")
+                                             "The restore journal in this repository was written by the profile “%1”, "
+                                             "which shares the repository with “%2”: only “%1” can undo, put back or clean "
+                                             "up that restore. Nothing was changed.")
                      .arg(profile, profileName),
                  {}};
 }
