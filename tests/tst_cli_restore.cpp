@@ -1,5 +1,7 @@
 #include "PgFixture.h"
 
+#include "jobs/RestoreJournal.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -193,8 +195,33 @@ private slots:
             qInfo("not root: the mount-point case of cleanup-restore is not checked");
         }
 
+        // The journal of another profile sharing this repository: refused, naming it, nothing removed.
+        const QString journalPath = m_repository + QStringLiteral("/.coffre-last-restore.json");
+        Result<RestoreJournal> journal = RestoreJournal::read(journalPath);
+        QVERIFY(journal);
+        RestoreJournal foreign = journal.value();
+        foreign.profile = QStringLiteral("prod");
+        QVERIFY(foreign.write(journalPath).ok());
+        for (const QStringList& command : {QStringList{QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")},
+                                           QStringList{QStringLiteral("undo-restore")}}) {
+            run = cli(command);
+            QCOMPARE(run.status, 1);
+            QVERIFY2(run.err.contains(QStringLiteral("profile “prod”")), qPrintable(run.err));
+        }
+        QCOMPARE(QDir(m_home.path()).entryList({QStringLiteral("app.undone_*")}, QDir::Dirs), copies);
+        QVERIFY(journal.value().write(journalPath).ok());
+
+        // A copy that became a link to elsewhere: the link goes, never what it points to.
+        const QString copy = m_home.filePath(copies.first());
+        const QString elsewhere = m_home.filePath(QStringLiteral("elsewhere"));
+        QVERIFY(QDir().rename(copy, elsewhere));
+        QVERIFY(QFile::link(elsewhere, copy));
+
         run = cli({QStringLiteral("cleanup-restore"), QStringLiteral("--confirm"), QStringLiteral("OUI")});
         QVERIFY2(run.status == 0, qPrintable(run.err));
+        QVERIFY(!QFileInfo(copy).isSymLink());
+        QVERIFY(QFileInfo::exists(elsewhere + QStringLiteral("/.env")));
+        QVERIFY(QDir(elsewhere).removeRecursively());
         QCOMPARE(test::sqlScalar(QStringLiteral("postgres"),
                                  QStringLiteral("select count(*) from pg_database where datname like 'cli_restore_%'")),
                  QStringLiteral("0"));

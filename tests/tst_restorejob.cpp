@@ -17,7 +17,9 @@
 #include <QTest>
 
 #include <functional>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace coffre;
 
@@ -810,6 +812,170 @@ private slots:
         QCOMPARE(test::sqlScalar(
                      db, QStringLiteral("select nspowner::regrole::text from pg_namespace where nspname = 'public'")),
                  QStringLiteral("postgres"));
+    }
+
+    // Run as root (the tests are), a restore gives files their archived owners back, by number.
+    void restoredFilesGetTheirArchivedOwnersBack()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only root can give files away");
+        const Fixture f = makeFixture(QStringLiteral("owners"), QStringLiteral("postgres"), [](Profile& profile) {
+            const QString root = profile.sources[0].path;
+            writeFile(root + QStringLiteral("/uploads/owned.txt"), "web server's\n");
+            QCOMPARE(::chown(QFile::encodeName(root + QStringLiteral("/uploads/owned.txt")).constData(), 1234, 1234), 0);
+            QCOMPARE(::chown(QFile::encodeName(root + QStringLiteral("/uploads")).constData(), 1234, 1235), 0);
+        });
+        const QString root = f.profile.sources[0].path;
+        QVERIFY(QFile::remove(root + QStringLiteral("/uploads/owned.txt")));
+        RestoreRequest request = everything(f);
+        request.database = false;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        struct stat st;
+        QCOMPARE(::lstat(QFile::encodeName(root + QStringLiteral("/uploads/owned.txt")).constData(), &st), 0);
+        QCOMPARE(st.st_uid, uid_t(1234));
+        QCOMPARE(st.st_gid, gid_t(1234));
+        QCOMPARE(::lstat(QFile::encodeName(root + QStringLiteral("/uploads")).constData(), &st), 0);
+        QCOMPARE(st.st_uid, uid_t(1234));
+        QCOMPARE(st.st_gid, gid_t(1235));
+        QCOMPARE(::lstat(QFile::encodeName(root + QStringLiteral("/package.json")).constData(), &st), 0);
+        QCOMPARE(st.st_uid, uid_t(0));
+    }
+
+    // Two profiles on one repository: the journal of one is never undone, put back or cleaned
+    // up by the other, and the refusal names the profile that wrote it.
+    void anotherProfilesJournalIsLeftAlone()
+    {
+        const Fixture f = makeFixture(QStringLiteral("shared"));
+        damage(f);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const QString root = f.profile.sources[0].path;
+        const QMap<QString, QByteArray> restored = tree(root);
+        Profile other = f.profile;
+        other.name = QStringLiteral("shared-staging");
+
+        const Result<RestoreJournal> refused = RestoreJob::undo(other, {}, control);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("“shared”")), qPrintable(refused.error().message));
+        QCOMPARE(tree(root), restored);
+        QCOMPARE(contentOf(f.profile.database.dbname), f.content);
+
+        // An interrupted restore of the other profile: recovery leaves its journal for that profile.
+        RestoreJournal interrupted = outcome->journal;
+        interrupted.state = QStringLiteral("swapping");
+        const QString inProgress = f.profile.repository + QStringLiteral("/.coffre-restore.json");
+        QVERIFY(interrupted.write(inProgress).ok());
+        const QString report = RestoreJob::recover(other, {});
+        QVERIFY2(report.contains(QStringLiteral("“shared”")), qPrintable(report));
+        QVERIFY(QFileInfo::exists(inProgress));
+        QCOMPARE(tree(root), restored);
+        QVERIFY(QFile::remove(inProgress));
+
+        const Result<RestoreJournal> undone = RestoreJob::undo(f.profile, {}, control);
+        QVERIFY2(undone.ok(), qPrintable(undone.error().toLogString()));
+        QCOMPARE(readFile(root + QStringLiteral("/.env")), QByteArray("SECRET=changed\n"));
+    }
+
+    // An undo that fails halfway (a folder cannot be moved aside) records what is left; once the
+    // obstacle is gone, a second undo finishes, and the database is not swapped twice.
+    void undoStoppedHalfwayIsFinishedByASecondUndo()
+    {
+        const Fixture f = makeFixture(QStringLiteral("retry"));
+        damage(f);
+        const QString root = f.profile.sources[0].path;
+        const QMap<QString, QByteArray> current = tree(root);
+        const QString changed = contentOf(f.profile.database.dbname);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        // Where undo puts the restored tree aside, a folder that is not empty: the rename fails, even as root.
+        const QString aside = root + QStringLiteral(".undone_") + outcome->journal.stamp;
+        writeFile(aside + QStringLiteral("/obstacle.txt"), "in the way\n");
+
+        const Result<RestoreJournal> failed = RestoreJob::undo(f.profile, {}, control);
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error().message.contains(QStringLiteral("stopped halfway")), qPrintable(failed.error().message));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed); // the database went back
+        const Result<RestoreJournal> left = RestoreJournal::read(f.profile.repository + QStringLiteral("/.coffre-last-restore.json"));
+        QVERIFY(left);
+        QCOMPARE(left->state, QStringLiteral("undoing"));
+        QVERIFY(left->databaseReverted);
+        QVERIFY(!left->folders.first().reverted);
+        QVERIFY(Catalog::scan(f.profile.repository)->restoreUndoable);
+
+        QVERIFY(QDir(aside).removeRecursively());
+        const Result<RestoreJournal> finished = RestoreJob::undo(f.profile, {}, control);
+        QVERIFY2(finished.ok(), qPrintable(finished.error().toLogString()));
+        QCOMPARE(tree(root), current);
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(contentOf(finished->databaseUndone), f.content); // the restored one, aside
+        QCOMPARE(readFile(aside + QStringLiteral("/.env")), QByteArray("SECRET=original\n"));
+        const Result<RestoreJournal> again = RestoreJob::undo(f.profile, {}, control);
+        QVERIFY(!again.ok());
+        QVERIFY2(again.error().message.contains(QStringLiteral("already undone")), qPrintable(again.error().message));
+    }
+
+    // An excluded folder that is a mount point (an uploads share) cannot be renamed into the
+    // restored tree: the restore succeeds, and says so in its warnings, not only in the log.
+    void whatCouldNotBeCarriedIsAWarning()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting needs root");
+        const Fixture f = makeFixture(QStringLiteral("carrybusy"), QStringLiteral("postgres"), [](Profile& profile) {
+            profile.exclusions = {QStringLiteral("uploads")};
+            writeFile(profile.sources[0].path + QStringLiteral("/uploads/old.jpg"), "old\n");
+        });
+        const QString mountPoint = f.profile.sources[0].path + QStringLiteral("/uploads");
+        if (::mount("tmpfs", QFile::encodeName(mountPoint).constData(), "tmpfs", 0, "size=1m") != 0)
+            QSKIP("tmpfs cannot be mounted here");
+        QString mounted = mountPoint; // where it is after the swap: in the before-restore copy
+        const auto unmount = qScopeGuard([&] { ::umount(QFile::encodeName(mounted).constData()); });
+        writeFile(mountPoint + QStringLiteral("/photo.jpg"), "precious\n");
+        RestoreRequest request = everything(f);
+        request.database = false;
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error().toLogString()));
+        const RestoreJournal::Folder& folder = outcome->journal.folders.first();
+        mounted = folder.before + QStringLiteral("/uploads");
+        QCOMPARE(readFile(mounted + QStringLiteral("/photo.jpg")), QByteArray("precious\n"));
+        QCOMPARE(outcome->warnings.size(), 1);
+        QVERIFY2(outcome->warnings.first().contains(QStringLiteral("“uploads” could not be carried")) &&
+                     outcome->warnings.first().contains(folder.before),
+                 qPrintable(outcome->warnings.first()));
+        QVERIFY(folder.movedBack.isEmpty());
+    }
+
+    // Without CREATEDB the database is restored in place before the folders are swapped: when a
+    // folder cannot be swapped, the error says the database was restored, the folders not, and
+    // where the database's previous state is.
+    void inPlaceRestoreWhoseFolderSwapFailsSaysWhatWasRestored()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting needs root");
+        const Fixture f = makeFixture(QStringLiteral("inplacefail"), QStringLiteral("coffre_pw"));
+        damage(f);
+        const QString root = f.profile.sources[0].path;
+        // A mount point cannot be renamed (EBUSY): the folder swap fails after the database was restored.
+        if (::mount("tmpfs", QFile::encodeName(root).constData(), "tmpfs", 0, "size=1m") != 0)
+            QSKIP("tmpfs cannot be mounted here");
+        const auto unmount = qScopeGuard([&] { ::umount(QFile::encodeName(root).constData()); });
+        RestoreRequest request = everything(f);
+        request.password = QStringLiteral("right-secret");
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY(!outcome.ok());
+        const QString message = outcome.error().message;
+        QVERIFY2(message.contains(QStringLiteral("The database was restored (in place, from before_changes), but the folders were not")),
+                 qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("The folders (%1) are as they were before the restore.").arg(root)), qPrintable(message));
+        QVERIFY2(message.contains(QRegularExpression(QStringLiteral("safety backup safety_before_restore_\\d{8}_\\d{6}"))),
+                 qPrintable(message));
+        QCOMPARE(contentOf(f.profile.database.dbname), f.content);
+        QCOMPARE(leftovers(f), QStringList());
     }
 
     void killedWhileStagingIsCleanedOnNextStart()

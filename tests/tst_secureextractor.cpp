@@ -9,6 +9,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace coffre;
 
@@ -67,6 +69,43 @@ private slots:
         QFile file(target + QStringLiteral("/copy.ts"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("hello\n"));
+    }
+
+    // Archived owners only when asked (a restore) and only as root: an import or an extraction
+    // of an archive from elsewhere must not hand files to the archive's uids.
+    void ownersComeBackOnlyWhenAsked()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only root can give files away");
+        QTemporaryDir scratch;
+        const QString tar = scratch.filePath(QStringLiteral("owned.tar"));
+        archive* out = archive_write_new();
+        archive_write_set_format_pax_restricted(out);
+        QCOMPARE(archive_write_open_filename(out, QFile::encodeName(tar).constData()), ARCHIVE_OK);
+        archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, "owned.txt");
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0640);
+        archive_entry_set_size(entry, 2);
+        archive_entry_set_uid(entry, 1234);
+        archive_entry_set_gid(entry, 1234);
+        QCOMPARE(archive_write_header(out, entry), ARCHIVE_OK);
+        QCOMPARE(archive_write_data(out, "x\n", 2), la_ssize_t(2));
+        archive_entry_free(entry);
+        archive_write_close(out);
+        archive_write_free(out);
+
+        JobControl control;
+        struct stat st;
+        const QString mine = scratch.filePath(QStringLiteral("mine"));
+        QVERIFY(SecureExtractor::extract(tar, mine, control).ok());
+        QCOMPARE(::lstat(QFile::encodeName(mine + QStringLiteral("/owned.txt")).constData(), &st), 0);
+        QCOMPARE(st.st_uid, uid_t(0));
+        const QString archived = scratch.filePath(QStringLiteral("archived"));
+        QVERIFY(SecureExtractor::extract(tar, archived, control, 0, {}, SecureExtractor::Owners::Archived).ok());
+        QCOMPARE(::lstat(QFile::encodeName(archived + QStringLiteral("/owned.txt")).constData(), &st), 0);
+        QCOMPARE(st.st_uid, uid_t(1234));
+        QCOMPARE(st.st_gid, gid_t(1234));
     }
 
     void refusesHostileArchives_data()

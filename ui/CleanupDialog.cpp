@@ -39,7 +39,7 @@ CleanupDialog::CleanupDialog(const Profile& profile, const QString& password, QW
 
     connect(&m_watcher, &QFutureWatcherBase::finished, this, [this] { showCopies(m_watcher.result()); });
     m_watcher.setFuture(runInBackground([profile, password]() -> Result<RestoreCopies> {
-        Result<RestoreCopies> found = RestoreCleanup::find(profile.repository);
+        Result<RestoreCopies> found = RestoreCleanup::find(profile);
         if (found)
             RestoreCleanup::measure(found.value(), profile, password);
         return found;

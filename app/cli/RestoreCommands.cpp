@@ -11,6 +11,7 @@
 #include "storage/RepositoryLock.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
+#include "util/RemoveTree.h"
 
 #include <QDir>
 #include <QFile>
@@ -268,7 +269,7 @@ int runCleanup(const CliContext& cli)
     const Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(target->repository);
     if (!lock)
         return cli.fail(lock.error());
-    const Result<RestoreCopies> copies = RestoreCleanup::find(target->repository);
+    const Result<RestoreCopies> copies = RestoreCleanup::find(*target);
     if (!copies)
         return cli.fail(Error{copies.error().message, {}});
     QStringList names;

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace coffre {
 namespace {
@@ -51,7 +52,8 @@ bool SecureExtractor::isSafeLinkTarget(const QByteArray& entryPath, const QByteA
 }
 
 Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archivePath, const QString& target,
-                                                          JobControl& control, qint64 maxBytes, const EntryFilter& wanted)
+                                                          JobControl& control, qint64 maxBytes, const EntryFilter& wanted,
+                                                          Owners owners)
 {
     const QByteArray root = QFile::encodeName(QDir::cleanPath(target));
     if (::mkdir(root.constData(), 0700) != 0)
@@ -69,8 +71,12 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
         return refuse(tr("The archive “%1” cannot be opened.").arg(QFileInfo(archivePath).fileName()),
                       QString::fromUtf8(archive_error_string(in.get())));
     WritePtr out(archive_write_disk_new(), &archive_write_free);
+    // By number (no name lookup: the ids are this server's own). Without it, a root-run restore
+    // leaves the web server's files owned by root, and the application cannot write its own files.
+    const bool restoreOwners = owners == Owners::Archived && ::geteuid() == 0;
     archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                  ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_NO_OVERWRITE);
+                                                  ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_NO_OVERWRITE |
+                                                  (restoreOwners ? ARCHIVE_EXTRACT_OWNER : 0));
 
     const QString name = QFileInfo(archivePath).fileName();
     Summary summary;
@@ -87,8 +93,12 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
             return Error{tr("Canceled."), {}, ErrorCode::Canceled};
 
         const QByteArray path = archive_entry_pathname(entry) ? QByteArray(archive_entry_pathname(entry)) : QByteArray();
-        if (archive_entry_filetype(entry) == AE_IFDIR && components(path).isEmpty() && !path.startsWith('/'))
-            continue; // "./": the root itself, which is the target
+        if (archive_entry_filetype(entry) == AE_IFDIR && components(path).isEmpty() && !path.startsWith('/')) {
+            // "./": the root itself, which is the target; its owner too, as for every entry.
+            if (restoreOwners && ::lchown(root.constData(), uid_t(archive_entry_uid(entry)), gid_t(archive_entry_gid(entry))) != 0)
+                return refuse(tr("Could not give “%1” its owner back.").arg(target), QString::fromLocal8Bit(std::strerror(errno)));
+            continue;
+        }
         if (!isSafeEntryPath(path))
             return refuse(tr("The archive “%1” holds an entry that would be written outside its folder (“%2”): it is refused.")
                               .arg(name, QString::fromUtf8(path)));

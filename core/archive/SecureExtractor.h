@@ -30,10 +30,15 @@ public:
     // Given a path without "./" ("src/app.js"), whether to extract that entry.
     using EntryFilter = std::function<bool(const QByteArray& path)>;
 
+    // Who owns what comes out. Archived: the owners the archive records (by number), only when
+    // running as root (anyone else cannot give files away); a restore wants them back. Imports and
+    // extractions keep Mine: an archive from elsewhere must not hand files to its own uids.
+    enum class Owners { Mine, Archived };
+
     // `maxBytes` (when > 0) caps what may be written: an archive that says it holds more is a bomb.
     // `wanted`, when given, picks the entries to extract; the others are read past, never written.
     static Result<Summary> extract(const QString& archivePath, const QString& target, JobControl& control,
-                                   qint64 maxBytes = 0, const EntryFilter& wanted = {});
+                                   qint64 maxBytes = 0, const EntryFilter& wanted = {}, Owners owners = Owners::Mine);
 
     // The checks, public for the tests: a relative path that stays inside its root.
     static bool isSafeEntryPath(const QByteArray& path);

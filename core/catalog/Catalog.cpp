@@ -95,7 +95,7 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
               [](const Backup& a, const Backup& b) { return a.created > b.created; });
     scan.disk = DiskUsage::of(scan.repository);
     const Result<RestoreJournal> last = RestoreJournal::read(QDir(folder).filePath(QLatin1String(RestoreJournal::LastFile)));
-    scan.restoreUndoable = last && last->state == u"done";
+    scan.restoreUndoable = last && (last->state == u"done" || last->state == u"undoing"); // undoing: an undo stopped halfway
     if (scan.restoreUndoable)
         scan.lastRestore = *last;
     scan.restoreInterrupted = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::InProgressFile)));

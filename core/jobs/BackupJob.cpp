@@ -18,6 +18,7 @@
 #include "util/Background.h"
 #include "util/ChildProcess.h"
 #include "util/HumanSize.h"
+#include "util/SyncTree.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -346,6 +347,11 @@ private:
             sums += file.sha256.toLatin1() + "  " + file.path.toUtf8() + '\n';
         if (Status written = addSmallFile(QLatin1String(RestoreInstructions::ChecksumsFileName), sums); !written)
             return written;
+        // Every part and folder entry on disk before the manifest says the bundle is complete
+        // (the writers fsync their files; `sources/` and the bundle's own entry need it too).
+        if (Status synced = syncTree(m_bundleDir); !synced)
+            return synced;
+        // Writes the manifest beside, fsyncs it, renames it, and fsyncs the bundle folder.
         return ManifestWriter::writeToBundle(m, m_bundleDir);
     }
 

@@ -4,6 +4,7 @@
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
 #include "storage/RepositoryLock.h"
+#include "util/RemoveTree.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -40,8 +41,10 @@ Status DeleteJob::run(const QString& repository, const QStringList& names, JobCo
         const QString hidden = QDir(repository).filePath(QStringLiteral(".deleting-") + name);
         if (std::rename(QFile::encodeName(folder).constData(), QFile::encodeName(hidden).constData()) != 0)
             return Error{tr("Could not delete “%1”.").arg(name), QString::fromLocal8Bit(std::strerror(errno))};
-        if (!QDir(hidden).removeRecursively())
-            return Error{tr("“%1” was removed from the list but some of its files could not be deleted (in %2).").arg(name, hidden), {}};
+        // Never through a link: one put in the folder's place since the check goes alone.
+        if (Status removed = removeTree(hidden); !removed)
+            return Error{tr("“%1” was removed from the list but some of its files could not be deleted (in %2).").arg(name, hidden),
+                         removed.error().toLogString()};
     }
     return {};
 }

@@ -10,6 +10,7 @@
 #include "util/Background.h"
 #include "util/HumanSize.h"
 #include "util/RenameNoReplace.h"
+#include "util/SyncTree.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -117,8 +118,13 @@ Result<Backup> ImportJob::importFrom(const QString& repository, const QString& f
         return verified.error(); // "… Nothing was changed."
 
     makePrivate(QDir(staging).filePath(name));
+    // On disk before it appears in the repository as a complete backup (DECISIONS 29).
+    if (Status synced = syncTree(QDir(staging).filePath(name)); !synced)
+        return synced.error();
     if (Status moved = renameNoReplace(QDir(staging).filePath(name), QDir(repository).filePath(name)); !moved)
         return moved.error();
+    if (Status synced = syncFolder(repository); !synced) // in place already: said, not failed
+        control.log(synced.error().toLogString());
     control.log(tr("Imported %1 from %2.").arg(name, fileName));
     return Catalog::inspect(repository, name);
 }

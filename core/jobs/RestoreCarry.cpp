@@ -87,27 +87,35 @@ Status RestoreCarry::plan(RestoreJournal::Folder& folder, JobControl& control)
     return {};
 }
 
-void RestoreCarry::carry(RestoreJournal::Folder& folder, JobControl& control)
+QStringList RestoreCarry::carry(RestoreJournal::Folder& folder, JobControl& control)
 {
-    QStringList made, moved;
+    QStringList made, moved, failed;
     for (const QString& dir : folder.createdDirs) {
         struct stat st;
-        const mode_t mode = ::stat(native(folder.before, dir).constData(), &st) == 0 ? (st.st_mode & 07777) : 0700;
+        const bool known = ::stat(native(folder.before, dir).constData(), &st) == 0;
+        const mode_t mode = known ? (st.st_mode & 07777) : 0700;
         if (::mkdir(native(folder.path, dir).constData(), 0700) != 0) {
             control.log(tr("Could not make the folder “%1” in “%2”.").arg(dir, folder.path));
-            continue;
+            continue; // what goes in it fails below, and is reported there
         }
+        if (known && ::geteuid() == 0) // its owner too, as the restored tree's (SecureExtractor)
+            ::lchown(native(folder.path, dir).constData(), st.st_uid, st.st_gid);
         ::chmod(native(folder.path, dir).constData(), mode); // as it was, whatever the umask
         made << dir;
     }
     for (const QString& path : folder.movedBack) {
-        if (Status done = renameNoReplace(folder.before + u'/' + path, folder.path + u'/' + path); done)
+        if (Status done = renameNoReplace(folder.before + u'/' + path, folder.path + u'/' + path); done) {
             moved << path;
-        else
+        } else {
             control.log(done.error().toLogString());
+            const QString why = done.error().detail.isEmpty() ? done.error().message : done.error().detail;
+            failed << tr("“%1” could not be carried into the restored folder %2 (%3): it is still in %4.")
+                          .arg(path, folder.path, why, folder.before);
+        }
     }
     folder.createdDirs = made;
     folder.movedBack = moved;
+    return failed;
 }
 
 void RestoreCarry::carryBack(const RestoreJournal::Folder& folder, JobControl& control)

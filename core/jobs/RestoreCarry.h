@@ -26,8 +26,10 @@ public:
     // restored tree lacks to hold them. Fails when the old tree cannot be read.
     static Status plan(RestoreJournal::Folder& folder, JobControl& control);
     // Moves what plan() listed. A path the restored tree has already keeps the restored one
-    // (the old one stays in `before`, logged). Leaves in the lists only what was done.
-    static void carry(RestoreJournal::Folder& folder, JobControl& control);
+    // (the old one stays in `before`, logged). Leaves in the lists only what was done, and
+    // returns, for people to read, what could not be carried (a mount point: EBUSY): the
+    // application may miss it, so it must not end as a log line only.
+    static QStringList carry(RestoreJournal::Folder& folder, JobControl& control);
     // Puts back what carry() moved and removes the folders it made (when empty again). Also
     // right after a crash mid-carry: only a path gone from `before` and present in the
     // restored tree is moved back.

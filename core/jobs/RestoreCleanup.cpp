@@ -1,5 +1,7 @@
 #include "RestoreCleanup.h"
 
+#include "util/RemoveTree.h"
+
 #include "RestoreJournal.h"
 #include "postgres/DatabaseAdmin.h"
 #include "storage/RepositoryLock.h"
@@ -27,18 +29,20 @@ qint64 RestoreCopies::totalBytes() const
     return total;
 }
 
-Result<RestoreCopies> RestoreCleanup::find(const QString& repository)
+Result<RestoreCopies> RestoreCleanup::find(const Profile& profile)
 {
-    const Result<RestoreJournal> journal = RestoreJournal::read(journalPath(repository));
+    const Result<RestoreJournal> journal = RestoreJournal::read(journalPath(profile.repository));
     if (!journal)
         return Error{tr("There are no before-restore copies to remove."), journal.error().toLogString()};
+    if (Status mine = journal->belongsTo(profile.name); !mine)
+        return mine.error();
     RestoreCopies found;
     found.stamp = journal->stamp;
     found.backup = journal->backup;
     found.liveDatabase = journal->database;
     for (const RestoreJournal::Folder& folder : journal->folders) {
         for (const QString& path : {folder.before, folder.path + QStringLiteral(".undone_") + journal->stamp})
-            if (QFileInfo::exists(path))
+            if (QFileInfo::exists(path) || QFileInfo(path).isSymLink()) // a link is removed as a link (removeTree)
                 found.copies.append({path, false, 0, -1});
     }
     if (!journal->database.isEmpty()) {
@@ -114,8 +118,8 @@ Status RestoreCleanup::remove(const RestoreCopies& copies, const Profile& profil
         control.setPhase(tr("Removing %1").arg(copy.name));
         control.log(tr("Removing %1").arg(copy.name));
         if (!copy.database) {
-            if (!QDir(copy.name).removeRecursively())
-                return Error{tr("“%1” could not be removed entirely.").arg(copy.name), {}};
+            if (Status removed = removeTree(copy.name); !removed)
+                return removed;
             continue;
         }
         if (copy.name == copies.liveDatabase)
@@ -138,7 +142,7 @@ Result<RestoreCopies> RestoreCleanup::run(const Profile& profile, const QString&
     const Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
     if (!lock)
         return lock.error();
-    Result<RestoreCopies> copies = find(profile.repository);
+    Result<RestoreCopies> copies = find(profile);
     if (!copies)
         return copies;
     if (copies->stamp != stamp)

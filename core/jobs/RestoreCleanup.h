@@ -40,7 +40,8 @@ class RestoreCleanup
 public:
     // From the last-restore journal; folders that are gone already are left out. An error when
     // no restore left a journal.
-    static Result<RestoreCopies> find(const QString& repository);
+    // The copies of the profile's last restore; another profile's journal is refused.
+    static Result<RestoreCopies> find(const Profile& profile);
     // Sizes of the folders, and of the databases when the server answers; databases that no
     // longer exist are left out then. Blocking I/O: call it on a worker thread.
     static void measure(RestoreCopies& copies, const Profile& profile, const QString& password);

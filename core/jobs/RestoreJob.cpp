@@ -18,6 +18,8 @@
 #include "util/Background.h"
 #include "util/ChildProcess.h"
 #include "util/HumanSize.h"
+#include "util/RemoveTree.h"
+#include "util/SyncTree.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -44,7 +46,7 @@ void removeStaging(const QString& path)
 {
     const QFileInfo info(path);
     if (!path.isEmpty() && info.isAbsolute() && info.fileName().startsWith(u'.') && info.fileName().contains(QLatin1String(".restoring_")))
-        QDir(path).removeRecursively();
+        removeTree(path);
 }
 
 // A restore killed after making its staging folder in the repository and before writing its
@@ -59,7 +61,7 @@ void removeOrphanStaging(const QString& repository)
         return;
     const QDir folder(repository);
     for (const QString& name : folder.entryList({QStringLiteral(".restore-*")}, QDir::Dirs | QDir::Hidden | QDir::NoSymLinks))
-        QDir(folder.filePath(name)).removeRecursively();
+        removeTree(folder.filePath(name));
 }
 
 const SourceRoot* findRoot(const Profile& profile, const QString& label)
@@ -80,7 +82,7 @@ public:
     ~RestoreRun()
     {
         if (!m_stagingDir.isEmpty())
-            QDir(m_stagingDir).removeRecursively();
+            removeTree(m_stagingDir);
         for (const RestoreJournal::Folder& folder : m_journal.folders)
             removeStaging(folder.staging);
         if (!m_swapped && m_createdDatabase && m_admin)
@@ -396,8 +398,8 @@ private:
             m_control.setPhase(RestoreJob::tr("Extracting “%1”…").arg(m_parts[i]->label));
             const QString archive = QDir(m_request.backup.path).filePath(m_parts[i]->archive);
             // The manifest says how many bytes the tree holds: more is a forged archive.
-            Result<SecureExtractor::Summary> extracted =
-                SecureExtractor::extract(archive, folder.staging, m_control, m_parts[i]->bytes + 1);
+            Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(
+                archive, folder.staging, m_control, m_parts[i]->bytes + 1, {}, SecureExtractor::Owners::Archived);
             if (!extracted)
                 return extracted.error();
             if (!extracted->skippedLinks.isEmpty())
@@ -407,6 +409,9 @@ private:
             const QFileInfo original(folder.path);
             QFile::setPermissions(folder.staging, original.exists() ? original.permissions()
                                                                     : QFile::Permissions(0x7755));
+            // On disk before the swap makes it the live tree: a power cut must not leave empty files in place.
+            if (Status synced = syncTree(folder.staging); !synced)
+                return synced;
         }
         return {};
     }
@@ -475,11 +480,11 @@ private:
         plan.state = QStringLiteral("swapping");
         if (Status written = plan.write(m_journalPath); !written)
             return written;
-        Status swapped = RestoreSwap::apply(plan, m_admin, m_control, m_journalPath);
+        Status swapped = RestoreSwap::apply(plan, m_admin, m_control, m_journalPath, m_outcome.warnings);
         if (!swapped) {
             // apply put back what it had swapped; when even that failed, the journal stays for the next start.
             m_keepJournal = swapped.error().code == RestoreSwap::RollbackFailed;
-            return swapped;
+            return m_outcome.safetyBackup.isEmpty() ? swapped : inPlaceButFoldersFailed(plan, swapped.error());
         }
         m_swapped = true;
         plan.state = QStringLiteral("done");
@@ -487,6 +492,23 @@ private:
         QFile::remove(m_journalPath);
         m_journal = plan;
         return {};
+    }
+
+    // The database cannot be put back by a rename after an in-place restore: say exactly what
+    // changed, what did not, and where the database's previous state is.
+    Error inPlaceButFoldersFailed(const RestoreJournal& plan, const Error& swapError) const
+    {
+        QStringList paths;
+        for (const RestoreJournal::Folder& folder : plan.folders)
+            paths << folder.path;
+        const QString folders = swapError.code == RestoreSwap::RollbackFailed
+                                    ? RestoreJob::tr("Putting the folders back failed too: see the message above; Coffre tries again at its next start.")
+                                    : RestoreJob::tr("The folders (%1) are as they were before the restore.").arg(paths.join(QStringLiteral(", ")));
+        return Error{RestoreJob::tr("The database was restored (in place, from %1), but the folders were not: %2 %3 The database "
+                                    "and the folders no longer match. The database's state before the restore is in the safety "
+                                    "backup %4.")
+                         .arg(m_request.backup.name, swapError.message, folders, m_outcome.safetyBackup),
+                     swapError.detail, swapError.code};
     }
 
     void runPostRestoreCommands()
@@ -582,14 +604,16 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
     Result<RestoreJournal> journal = RestoreJournal::read(path);
     if (!journal)
         return journal.error();
+    if (Status mine = journal->belongsTo(profile.name); !mine)
+        return mine.error();
     if (journal->state == u"undone")
         return Error{tr("The last restore (%1) was already undone.").arg(journal->backup), {}};
     for (const RestoreJournal::Folder& folder : journal->folders) {
-        if (folder.hadOriginal && !QFileInfo::exists(folder.before))
+        if (!folder.reverted && folder.hadOriginal && !QFileInfo::exists(folder.before))
             return Error{tr("The copy “%1” is gone: the restore can no longer be undone.").arg(folder.before), {}};
     }
     std::optional<DatabaseAdmin> admin;
-    if (!journal->database.isEmpty()) {
+    if (!journal->database.isEmpty() && !journal->databaseReverted) {
         Result<DatabaseAdmin> connected = DatabaseAdmin::connect(profile.database, password);
         if (!connected)
             return connected.error();
@@ -604,11 +628,17 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
         }
     }
     RestoreJournal undone = *journal;
-    if (Status reverted = RestoreSwap::revert(undone, admin, control); !reverted)
-        return reverted.error();
+    const Status reverted = RestoreSwap::revert(undone, admin, control);
     // Kept, marked undone: cleanup-restore still finds the copies it names (…undone_<stamp>).
-    undone.state = QStringLiteral("undone");
-    undone.write(path);
+    // Stopped halfway: what was put back is marked, and the rest stays to undo on a retry.
+    undone.state = reverted ? QStringLiteral("undone") : QStringLiteral("undoing");
+    const Status written = undone.write(path);
+    if (!reverted)
+        return Error{tr("The undo stopped halfway: %1 What is still to undo is recorded: run Undo again once this is fixed.")
+                         .arg(reverted.error().message),
+                     reverted.error().detail};
+    if (!written)
+        return written.error();
     return undone;
 }
 
@@ -627,6 +657,8 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
     Result<RestoreJournal> journal = RestoreJournal::read(path);
     if (!journal)
         return journal.error().message;
+    if (Status mine = journal->belongsTo(profile.name); !mine)
+        return mine.error().message;
     JobControl control;
     std::optional<DatabaseAdmin> admin;
     if (!journal->database.isEmpty()) {
@@ -648,7 +680,7 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
             control.log(dropped.error().toLogString());
     }
     if (!journal->stamp.isEmpty())
-        QDir(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp)).removeRecursively();
+        removeTree(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp));
     if (!reverted)
         return tr("A restore of %1 was interrupted; putting the previous state back failed: %2").arg(journal->backup, reverted.error().message);
     if (journal->state == u"staging") {

@@ -30,7 +30,8 @@ QJsonObject RestoreJournal::toJson() const
                                        {QStringLiteral("exclusions"), QJsonArray::fromStringList(f.exclusions)},
                                        {QStringLiteral("moved_back"), QJsonArray::fromStringList(f.movedBack)},
                                        {QStringLiteral("created_dirs"), QJsonArray::fromStringList(f.createdDirs)},
-                                       {QStringLiteral("had_original"), f.hadOriginal}});
+                                       {QStringLiteral("had_original"), f.hadOriginal},
+                                       {QStringLiteral("reverted"), f.reverted}});
     return {{QStringLiteral("stamp"), stamp},
             {QStringLiteral("backup"), backup},
             {QStringLiteral("profile"), profile},
@@ -42,6 +43,7 @@ QJsonObject RestoreJournal::toJson() const
             {QStringLiteral("database_oid"), qint64(databaseOid)},
             {QStringLiteral("restored_oid"), qint64(restoredOid)},
             {QStringLiteral("server_pid"), serverPid},
+            {QStringLiteral("database_reverted"), databaseReverted},
             {QStringLiteral("folders"), folderArray}};
 }
 
@@ -65,6 +67,7 @@ Result<RestoreJournal> RestoreJournal::read(const QString& path)
     j.databaseOid = quint32(o[QStringLiteral("database_oid")].toInteger());
     j.restoredOid = quint32(o[QStringLiteral("restored_oid")].toInteger());
     j.serverPid = o[QStringLiteral("server_pid")].toInteger();
+    j.databaseReverted = o[QStringLiteral("database_reverted")].toBool();
     for (const QJsonValue& v : o[QStringLiteral("folders")].toArray()) {
         Folder f;
         f.path = v[QStringLiteral("path")].toString();
@@ -74,9 +77,22 @@ Result<RestoreJournal> RestoreJournal::read(const QString& path)
         f.movedBack = strings(v[QStringLiteral("moved_back")]);
         f.createdDirs = strings(v[QStringLiteral("created_dirs")]);
         f.hadOriginal = v[QStringLiteral("had_original")].toBool(true);
+        f.reverted = v[QStringLiteral("reverted")].toBool();
         j.folders.append(f);
     }
     return j;
+}
+
+Status RestoreJournal::belongsTo(const QString& profileName) const
+{
+    if (profile.isEmpty() || profile == profileName)
+        return {};
+    return Error{QCoreApplication::translate("RestoreJournal",
+                                             "The restore journal in this repository was written by the profile “%1”, "
+                                             "which shares the repository with “%2”: only “%1” can undo, put back or clean "
+                                             "up that restore. Nothing was changed.")
+                     .arg(profile, profileName),
+                 {}};
 }
 
 Status RestoreJournal::write(const QString& path) const

@@ -22,12 +22,13 @@ struct RestoreJournal
         QStringList movedBack;   // relative paths carried from `before` into the restored tree (listed before moving)
         QStringList createdDirs; // folders made in the restored tree to hold them, parents first
         bool hadOriginal = true;
+        bool reverted = false;   // put back by an undo that may have stopped halfway: a retry skips it
     };
 
     QString stamp;               // YYYYMMDD_HHMMSS
     QString backup;
-    QString profile;
-    QString state;               // "swapping" while swaps happen, "done" after
+    QString profile;             // whose restore: another profile sharing the repository leaves it alone
+    QString state;               // "swapping" while swaps happen, "done" after; "undoing" when an undo stopped halfway
     QString database;            // the target database, empty when not restored in place
     QString databaseBefore;      // <db>_before_restore_<stamp> (DatabaseNames: fits 63 bytes)
     QString databaseRestored;    // the temporary name the restore was made under
@@ -40,10 +41,16 @@ struct RestoreJournal
     // The server process of the restore's own connection: a restore killed during CREATE DATABASE
     // leaves it running, and the database appears after the recovery looked. Recovery ends it first.
     qint64 serverPid = 0;
+    bool databaseReverted = false; // the database was put back by an undo that stopped halfway
     QList<Folder> folders;
 
     static constexpr auto InProgressFile = ".coffre-restore.json";
     static constexpr auto LastFile = ".coffre-last-restore.json";
+
+    // Refuses a journal another profile wrote (names on a shared repository): its paths and
+    // databases are that profile's, and this one's connection may reach another server.
+    // A journal of an older Coffre, without profile, belongs to anyone.
+    Status belongsTo(const QString& profileName) const;
 
     QJsonObject toJson() const;
     static Result<RestoreJournal> read(const QString& path);

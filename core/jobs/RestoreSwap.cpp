@@ -3,6 +3,7 @@
 #include "JobControl.h"
 #include "RestoreCarry.h"
 #include "postgres/DatabaseNames.h"
+#include "util/SyncTree.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -60,7 +61,7 @@ Status RestoreSwap::isRecorded(DatabaseAdmin& admin, const QString& name, quint3
 }
 
 Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control,
-                          const QString& journalPath)
+                          const QString& journalPath, QStringList& warnings)
 {
     if (!journal.database.isEmpty()) {
         control.setPhase(tr("Putting the restored database in place…"));
@@ -82,11 +83,14 @@ Status RestoreSwap::apply(RestoreJournal& journal, std::optional<DatabaseAdmin>&
             // What backups leave out (dependencies, local settings, uploads, logs) comes along, so
             // the application still runs; listed in the journal before anything moves.
             swappedCount = i + 1;
-            swapped = RestoreCarry::plan(folder, control);
+            // The renames on disk: the journal about to say "done" must not outlive them.
+            swapped = syncFolder(QFileInfo(folder.path).absolutePath());
+            if (swapped)
+                swapped = RestoreCarry::plan(folder, control);
             if (swapped) // the carry is undone from this list: without it written, no carry
                 swapped = journal.write(journalPath);
             if (swapped) {
-                RestoreCarry::carry(folder, control);
+                warnings += RestoreCarry::carry(folder, control);
                 journal.write(journalPath);
             }
         }
@@ -111,14 +115,19 @@ Status RestoreSwap::revert(RestoreJournal& journal, std::optional<DatabaseAdmin>
 {
     Status result;
     for (qsizetype i = journal.folders.size() - 1; i >= 0; --i) {
-        if (Status reverted = revertFolder(journal.folders[i], journal.stamp, control); !reverted) {
+        RestoreJournal::Folder& folder = journal.folders[i];
+        if (folder.reverted)
+            continue; // an earlier undo that stopped halfway did this one
+        if (Status reverted = revertFolder(folder, journal.stamp, control); !reverted) {
             control.log(reverted.error().toLogString());
             result = reverted;
+        } else {
+            folder.reverted = true;
         }
     }
     if (!journal.database.isEmpty() && admin && admin->exists(journal.database))
         admin->setAllowConnections(journal.database, true); // a swap cut short may have left it closed
-    if (!journal.database.isEmpty() && admin && admin->exists(journal.databaseBefore)) {
+    if (!journal.database.isEmpty() && !journal.databaseReverted && admin && admin->exists(journal.databaseBefore)) {
         control.setPhase(tr("Putting the previous database back…"));
         // The live name holds the database the restore created, the kept name the one it replaced.
         Status swapped = isRecorded(*admin, journal.database, journal.restoredOid);
@@ -132,6 +141,8 @@ Status RestoreSwap::revert(RestoreJournal& journal, std::optional<DatabaseAdmin>
             swapped = admin->swap(journal.database, journal.databaseUndone, journal.databaseBefore);
         if (!swapped)
             result = swapped;
+        else
+            journal.databaseReverted = true;
     }
     return result;
 }

@@ -24,9 +24,10 @@ public:
     // Database first (one transaction), then each folder with what its exclusions kept out
     // carried over (RestoreCarry), the journal at `journalPath` rewritten after each step. On
     // failure, what was swapped is put back; if that fails too, the error's code is
-    // RollbackFailed and the journal on disk says what is where.
+    // RollbackFailed and the journal on disk says what is where. What could not be carried
+    // over is added to `warnings`.
     static Status apply(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control,
-                        const QString& journalPath);
+                        const QString& journalPath, QStringList& warnings);
     // Puts the pre-restore state back, keeping the restored state beside it under "undone" names
     // (the database's in journal.databaseUndone).
     static Status revert(RestoreJournal& journal, std::optional<DatabaseAdmin>& admin, JobControl& control);

@@ -1,5 +1,7 @@
 #include "AtomicFile.h"
 
+#include "SyncTree.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -16,15 +18,6 @@ namespace {
 Error writeError(const QString& path, const QString& detail)
 {
     return Error{AtomicFile::tr("Could not write “%1”.").arg(QFileInfo(path).fileName()), path + QStringLiteral(": ") + detail};
-}
-
-void syncFolder(const QString& dir)
-{
-    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
 }
 
 } // namespace
@@ -48,8 +41,9 @@ Status AtomicFile::write(const QString& path, const QByteArray& content, QFileDe
         QFile::remove(temporary);
         return writeError(path, reason);
     }
-    syncFolder(QFileInfo(path).absolutePath());
-    return {};
+    // The rename is durable only once the folder is: a manifest that vanishes after a power cut
+    // would make a complete bundle incomplete again.
+    return syncFolder(QFileInfo(path).absolutePath());
 }
 
 } // namespace coffre
