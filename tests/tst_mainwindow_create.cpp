@@ -162,7 +162,8 @@ private slots:
         const auto reset = qScopeGuard([] {
             test::execSql(QStringLiteral("window_src"), {QStringLiteral("alter database window_src reset work_mem")});
         });
-        RestoreDialog dialog(makeProfile(QStringLiteral("shop")), backup, QString());
+        const Profile shop = makeProfile(QStringLiteral("shop"));
+        RestoreDialog dialog(BackupSite::forProfile(shop), shop, backup, QString());
         dialog.show();
         auto* confirm = dialog.findChild<QLineEdit*>(QStringLiteral("confirmEdit"));
         auto* restore = dialog.findChild<QPushButton*>(QStringLiteral("restoreButton"));

@@ -282,12 +282,15 @@ void MainWindow::onProfileChosen()
     m_catalogError.clear();
     m_model->setBackups({});
     const QString name = currentProfileName();
+    m_site.reset();
     if (name.isEmpty()) {
         m_catalog.setRepository({});
         m_statusInfo->showNoRepository();
     } else if (const Result<Profile> profile = m_profiles.load(name)) {
         QSettings().setValue(LastProfileKey, name);
-        m_catalog.setRepository(profile->repository);
+        m_site = BackupSite::forProfile(*profile);
+        m_target = *profile; // until a server's scan says what its own profile holds
+        m_catalog.setSite(m_site);
     } else {
         m_catalog.setRepository({});
         m_catalogError = profile.error().message;
@@ -300,6 +303,11 @@ void MainWindow::onProfileChosen()
 void MainWindow::onScanned(const RepositoryScan& scan)
 {
     m_catalogError.clear();
+    m_target = scan.targetProfile;
+    m_target.name = currentProfileName(); // passwords and journals go by the name shown here
+    m_repositoryShown = m_site && m_site->watchedFolder().isEmpty()
+                            ? tr("%1 on %2").arg(scan.repository, m_site->placeName())
+                            : scan.repository;
     m_model->setBackups(scan.backups);
     m_statusInfo->showScan(scan);
     m_lastRestore = scan.restoreUndoable ? std::optional(scan.lastRestore) : std::nullopt;
@@ -317,7 +325,7 @@ void MainWindow::onScanFailed(const Error& error)
 {
     m_catalogError = error.message;
     m_model->setBackups({});
-    m_statusInfo->showError(m_catalog.repository(), error.message);
+    m_statusInfo->showError(m_site ? m_site->placeName() : QString(), error.message);
     updateEmptyState();
     emit catalogShown();
 }
@@ -335,7 +343,7 @@ void MainWindow::updateEmptyState()
         text = tr("<h3>No backups yet</h3><p>Backups of this profile will be kept in <tt>%1</tt>.</p><p>Press "
                   "<b>Create backup</b> (%2) to make the first one, or schedule <tt>coffre-cli create --profile "
                   "%3</tt> with cron.</p>")
-                   .arg(m_catalog.repository().toHtmlEscaped(),
+                   .arg(m_repositoryShown.toHtmlEscaped(),
                         QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText),
                         currentProfileName().toHtmlEscaped());
     } else if (m_proxy->rowCount() == 0) {
@@ -352,7 +360,7 @@ void MainWindow::updateActions()
     const bool hasProfile = !currentProfileName().isEmpty();
     m_editProfileAction->setEnabled(hasProfile);
     m_deleteProfileAction->setEnabled(hasProfile && m_launcher->running() == 0);
-    m_cleanupRestoreAction->setEnabled(hasProfile && m_launcher->running() == 0);
+    m_cleanupRestoreAction->setEnabled(hasProfile && m_launcher->running() == 0 && can(BackupSite::Feature::CleanupCopies));
     m_refreshAction->setEnabled(hasProfile);
     // One job at a time: the repository lock would refuse a second one anyway.
     const bool idle = m_launcher->running() == 0;
@@ -362,9 +370,9 @@ void MainWindow::updateActions()
     m_undoRestoreAction->setEnabled(idle && m_lastRestore.has_value());
     m_deleteAction->setEnabled(idle && !m_table->selectionModel()->selectedRows().isEmpty());
     const bool complete = selected && selected->status == BackupStatus::Complete;
-    m_browseAction->setEnabled(complete); // reads only: fine while a job runs
-    m_downloadAction->setEnabled(complete);
-    m_importAction->setEnabled(hasProfile && idle);
+    m_browseAction->setEnabled(complete && can(BackupSite::Feature::Browse)); // reads only: fine while a job runs
+    m_downloadAction->setEnabled(complete && (can(BackupSite::Feature::ExportToFile) || can(BackupSite::Feature::CopyToDesktop)));
+    m_importAction->setEnabled(hasProfile && idle && can(BackupSite::Feature::ImportFile));
 }
 
 void MainWindow::newProfile()
@@ -440,6 +448,11 @@ void MainWindow::showAbout()
                            .arg(QLatin1String(Version)));
 }
 
+bool MainWindow::can(BackupSite::Feature feature) const
+{
+    return m_site && m_site->supports(feature);
+}
+
 Result<Profile> MainWindow::currentProfile() const
 {
     return m_profiles.load(currentProfileName());
@@ -452,7 +465,7 @@ void MainWindow::showCreateDialog()
         QMessageBox::warning(this, tr("Create backup"), profile.error().message);
         return;
     }
-    CreateDialog dialog(*profile, this);
+    CreateDialog dialog(m_target, this);
     if (dialog.exec() == QDialog::Accepted)
         startBackup(dialog.request());
 }
@@ -460,12 +473,14 @@ void MainWindow::showCreateDialog()
 void MainWindow::startBackup(BackupRequest request)
 {
     const Profile profile = request.profile;
+    if (!m_site)
+        return;
     m_launcher->launch<Backup>(
-        tr("Backup of “%1”").arg(profile.name), profile, request.includeDatabase,
-        [request](const QString& password, std::shared_ptr<JobControl> control) {
+        tr("Backup of “%1”").arg(profile.name), profile, request.includeDatabase && m_site->asksForPassword(),
+        [request, site = m_site](const QString& password, std::shared_ptr<JobControl> control) {
             BackupRequest withPassword = request;
             withPassword.password = password;
-            return BackupJob::start(withPassword, control);
+            return site->create(withPassword, control);
         },
         [](const Backup& backup) { return tr("%1 created: %2.").arg(backup.name, humanSize(backup.sizeBytes)); });
 }
@@ -482,7 +497,7 @@ void MainWindow::deleteSelected()
 {
     const QList<Backup> backups = selectedBackups();
     const Result<Profile> profile = currentProfile();
-    if (backups.isEmpty() || !profile)
+    if (backups.isEmpty() || !profile || !m_site)
         return;
     QStringList names;
     qint64 bytes = 0;
@@ -505,12 +520,7 @@ void MainWindow::deleteSelected()
         return;
     m_launcher->launch<bool>(
         tr("Deleting %n backup(s)", nullptr, int(names.size())), *profile, false,
-        [repository = profile->repository, names](const QString&, std::shared_ptr<JobControl> control) {
-            return runInBackground([repository, names, control]() -> Result<bool> {
-                const Status deleted = DeleteJob::run(repository, names, *control);
-                return deleted ? Result<bool>(true) : Result<bool>(deleted.error());
-            });
-        },
+        [names, site = m_site](const QString&, std::shared_ptr<JobControl> control) { return site->remove(names, control); },
         [names, bytes](const bool&) { return tr("Deleted %1 (%2).").arg(names.join(QStringLiteral(", ")), humanSize(bytes)); });
 }
 
@@ -519,6 +529,13 @@ void MainWindow::downloadSelected()
     const Backup* backup = selectedBackup();
     if (!backup || backup->status != BackupStatus::Complete)
         return;
+    if (can(BackupSite::Feature::CopyToDesktop)) {
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Download %1 from %2 into…").arg(backup->name, m_site->placeName()), QDir::homePath());
+        if (!folder.isEmpty())
+            startCopyToDesktop(backup->name, folder);
+        return;
+    }
     QString folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
     if (folder.isEmpty() || !QFileInfo(folder).isDir())
         folder = QDir::homePath();
@@ -547,6 +564,21 @@ void MainWindow::startExport(const Backup& backup, const QString& file, bool ove
         [request](const QString&, std::shared_ptr<JobControl> control) { return ExportJob::start(request, control); },
         [request](const qint64& bytes) {
             return tr("%1 saved to %2 (%3); every checksum was verified.").arg(request.backup.name, request.destination, humanSize(bytes));
+        });
+}
+
+void MainWindow::startCopyToDesktop(const QString& name, const QString& folder)
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile || !m_site)
+        return;
+    m_launcher->launch<Backup>(
+        tr("Download of %1 from %2").arg(name, m_site->placeName()), *profile, false,
+        [site = m_site, name, folder](const QString&, std::shared_ptr<JobControl> control) {
+            return site->copyToDesktop(name, folder, control);
+        },
+        [folder](const Backup& backup) {
+            return tr("%1 copied into %2 (%3); every checksum was verified.").arg(backup.name, folder, humanSize(backup.sizeBytes));
         });
 }
 
@@ -597,7 +629,7 @@ void MainWindow::showRestoreDialog()
     const Backup* backup = selectedBackup();
     if (!profile || !backup || backup->status != BackupStatus::Complete)
         return;
-    RestoreDialog dialog(*profile, *backup, m_launcher->sessionPassword(profile->name), this);
+    RestoreDialog dialog(m_site, m_target, *backup, m_launcher->sessionPassword(profile->name), this);
     if (dialog.exec() == QDialog::Accepted)
         startRestore(dialog.request());
 }
@@ -614,9 +646,9 @@ void MainWindow::showDialogForScreenshot(const QString& name)
         if (auto* browse = qobject_cast<BrowseDialog*>(dialog)) // a file open, as someone reading it would have it
             connect(browse, &BrowseDialog::filesLoaded, browse, [browse] { browse->selectFirstFile(); });
     } else if (name == u"restore" && m_model->rowCount() > 0) {
-        dialog = new RestoreDialog(*profile, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
+        dialog = new RestoreDialog(m_site, m_target, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
     } else if (name == u"create") {
-        dialog = new CreateDialog(*profile, this);
+        dialog = new CreateDialog(m_target, this);
     }
     if (!dialog)
         return;
@@ -630,12 +662,14 @@ void MainWindow::showDialogForScreenshot(const QString& name)
 void MainWindow::startRestore(RestoreRequest request)
 {
     const Profile profile = request.profile;
+    if (!m_site)
+        return;
     m_launcher->launch<RestoreOutcome>(
-        tr("Restore of %1").arg(request.backup.name), profile, request.database,
-        [request](const QString& password, std::shared_ptr<JobControl> control) {
+        tr("Restore of %1").arg(request.backup.name), profile, request.database && m_site->asksForPassword(),
+        [request, site = m_site](const QString& password, std::shared_ptr<JobControl> control) {
             RestoreRequest withPassword = request;
             withPassword.password = password;
-            return RestoreJob::start(withPassword, control);
+            return site->restore(withPassword, control);
         },
         [](const RestoreOutcome& outcome) {
             QString text = outcome.databaseInspection.isEmpty()
@@ -665,7 +699,7 @@ void MainWindow::startRestore(RestoreRequest request)
 void MainWindow::undoLastRestore()
 {
     const Result<Profile> profile = currentProfile();
-    if (!profile)
+    if (!profile || !m_site)
         return;
     // Say which restore, and what goes back: a click on an old row's Undo must not surprise.
     const RestoreJournal last = m_lastRestore.value_or(RestoreJournal());
@@ -687,10 +721,8 @@ void MainWindow::undoLastRestore()
     if (box.clickedButton() != static_cast<QAbstractButton*>(undo))
         return;
     m_launcher->launch<RestoreJournal>(
-        tr("Undo of the last restore"), *profile, !profile->database.isEmpty(),
-        [profile = *profile](const QString& password, std::shared_ptr<JobControl> control) {
-            return runInBackground([profile, password, control] { return RestoreJob::undo(profile, password, *control); });
-        },
+        tr("Undo of the last restore"), *profile, !profile->database.isEmpty() && m_site->asksForPassword(),
+        [site = m_site](const QString& password, std::shared_ptr<JobControl> control) { return site->undo(password, control); },
         [](const RestoreJournal& journal) { return tr("The restore of %1 was undone.").arg(journal.backup); });
 }
 
@@ -721,7 +753,7 @@ void MainWindow::cleanUpRestoreCopies()
 void MainWindow::recoverInterruptedRestore()
 {
     const Result<Profile> profile = currentProfile();
-    if (!profile)
+    if (!profile || !m_site)
         return;
     auto* watcher = new QFutureWatcher<QString>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
@@ -730,9 +762,7 @@ void MainWindow::recoverInterruptedRestore()
             QMessageBox::warning(this, tr("Interrupted restore"), watcher->result());
         m_catalog.refresh();
     });
-    watcher->setFuture(runInBackground([profile = *profile, password = m_launcher->sessionPassword(profile->name)] {
-        return RestoreJob::recover(profile, password);
-    }));
+    watcher->setFuture(m_site->recover(m_launcher->sessionPassword(profile->name)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

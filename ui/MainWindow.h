@@ -4,6 +4,7 @@
 #include "jobs/BackupJob.h"
 #include "jobs/RestoreJob.h"
 #include "profile/ProfileStore.h"
+#include "site/BackupSite.h"
 
 #include <QSet>
 #include <QMainWindow>
@@ -89,6 +90,8 @@ private:
     void showRestoreDialog();
     void deleteSelected();
     void downloadSelected();
+    void startCopyToDesktop(const QString& name, const QString& folder);
+    bool can(BackupSite::Feature feature) const;
     void chooseImportFile();
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
@@ -99,6 +102,9 @@ private:
 
     ProfileStore m_profiles;
     CatalogWatcher m_catalog;
+    std::shared_ptr<const BackupSite> m_site; // where the current profile's backups are and its jobs run
+    Profile m_target;                         // that profile as the jobs see it there (a server's own)
+    QString m_repositoryShown;                // "/srv/backups on deploy@web1"
     JobLauncher* m_launcher = nullptr;
     bool m_closeWhenIdle = false;
     std::optional<RestoreJournal> m_lastRestore; // what Undo would put back, from the last scan

@@ -18,45 +18,10 @@
 #include <QtConcurrent>
 
 namespace coffre {
-namespace {
 
-// What the restore would replace, in words, measured now (runs on a worker).
-QString describeTargets(const Profile& profile, const QString& password, const QStringList& labels, bool database,
-                        const QStringList& kept, const std::optional<DatabaseSettingsPart>& settings)
-{
-    QStringList lines;
-    if (database) {
-        Result<DatabaseAdmin> admin = DatabaseAdmin::connect(profile.database, password);
-        const QString name = PgConnection::databaseNameOf(profile.database, password);
-        if (!admin)
-            lines << RestoreDialog::tr("Database %1: cannot be reached now (%2)").arg(name, admin.error().message);
-        else if (!admin.value().exists(name))
-            lines << RestoreDialog::tr("Database “%1” on %2: does not exist yet; it will be created.").arg(name, profile.database.displayName());
-        else
-            lines << RestoreDialog::tr("Database “%1” on %2: %3, %n other session(s) open (they will be ended)", nullptr,
-                                       admin.value().otherSessions(name))
-                         .arg(name, profile.database.displayName(), humanSize(admin.value().sizeOf(name)));
-        if (admin && admin.value().exists(name)) {
-            if (const QString changes = DatabaseSettings::changeSummary(admin.value().connection(), name, settings);
-                !changes.isEmpty())
-                lines << changes;
-        }
-    }
-    for (const SourceRoot& root : profile.sources) {
-        if (!labels.contains(root.label))
-            continue;
-        lines << (QFileInfo::exists(root.path) ? RestoreDialog::tr("Folder %1: %2").arg(root.path, humanSize(folderBytes(root.path)))
-                                               : RestoreDialog::tr("Folder %1: does not exist yet").arg(root.path));
-    }
-    if (!kept.isEmpty())
-        lines << RestoreDialog::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
-    return lines.join(u'\n');
-}
-
-} // namespace
-
-RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const QString& password, QWidget* parent)
-    : QDialog(parent), m_profile(profile), m_backup(backup), m_password(password)
+RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profile& profile, const Backup& backup,
+                             const QString& password, QWidget* parent)
+    : QDialog(parent), m_site(std::move(site)), m_profile(profile), m_backup(backup), m_password(password)
 {
     setWindowTitle(tr("Restore %1").arg(backup.name));
     const Manifest& m = *backup.manifest;
@@ -152,13 +117,7 @@ RestoreDialog::RestoreDialog(const Profile& profile, const Backup& backup, const
 void RestoreDialog::loadSummary()
 {
     const RestoreRequest r = request();
-    m_summaryWatcher.setFuture(
-        runInBackground([profile = m_profile, password = m_password, labels = r.sources,
-                         database = r.database && r.asDatabase.isEmpty(), kept = RestoreJob::keptFromCurrent(r),
-                         settings = m_backup.manifest->database ? m_backup.manifest->database->settings
-                                                                : std::optional<DatabaseSettingsPart>()] {
-            return describeTargets(profile, password, labels, database, kept, settings);
-        }));
+    m_summaryWatcher.setFuture(m_site->previewRestore(r, m_password));
 }
 
 RestoreRequest RestoreDialog::request() const

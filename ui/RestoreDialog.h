@@ -1,6 +1,7 @@
 #pragma once
 
 #include "jobs/RestoreJob.h"
+#include "site/BackupSite.h"
 
 #include <QDialog>
 #include <QFutureWatcher>
@@ -20,7 +21,9 @@ class RestoreDialog : public QDialog
     Q_OBJECT
 
 public:
-    RestoreDialog(const Profile& profile, const Backup& backup, const QString& password, QWidget* parent = nullptr);
+    // `profile` as the site's jobs see it (a server's own, for a server profile).
+    RestoreDialog(std::shared_ptr<const BackupSite> site, const Profile& profile, const Backup& backup, const QString& password,
+                  QWidget* parent = nullptr);
     RestoreRequest request() const; // without the password
     bool isSummaryLoaded() const { return m_summaryLoaded; }
 
@@ -31,6 +34,7 @@ private:
     void updateState();
     void loadSummary();
 
+    std::shared_ptr<const BackupSite> m_site;
     Profile m_profile;
     Backup m_backup;
     QString m_password;

@@ -60,7 +60,8 @@ QList<QCommandLineOption> Cli::globalOptions()
                {QStringLiteral("progress"),
                 tr("With json: stream progress as JSON lines on stdout, then one result or error line (the desktop's protocol)."),
                 QStringLiteral("json")},
-               {QStringLiteral("cancel-on-eof"), tr("Cancel the job when standard input closes (how the desktop cancels over ssh).")}};
+               {QStringLiteral("cancel-on-eof"), tr("Cancel the job when standard input closes (how the desktop cancels over ssh).")},
+               {QStringLiteral("password-stdin"), tr("Read the database password from the first line of standard input.")}};
 }
 
 Cli::Cli(QList<CliCommand> commands) : m_commands(std::move(commands)), m_out(stdout), m_err(stderr) {}
@@ -162,6 +163,8 @@ int Cli::run(const QStringList& arguments)
     CliOutput output(mode, m_out, m_err);
     CliJobRunner::setOutput(&output);
     CliJobRunner::setCancelOnEndOfInput(parser.isSet(QStringLiteral("cancel-on-eof")));
+    if (parser.isSet(QStringLiteral("password-stdin")) && !ServerCommands::isSet(parser))
+        CliPassword::readFromStdin();
     const CliContext context{parser, output.text(), m_err, output};
     // On a server, every command but the two that move backups between the sides runs there.
     const bool onServer = ServerCommands::isSet(parser) && command->name != u"download" && command->name != u"upload";

@@ -146,6 +146,29 @@ QString CliPassword::fromKeychain(const QString& profile)
     return password;
 }
 
+namespace {
+QString& givenPassword()
+{
+    static QString password;
+    return password;
+}
+} // namespace
+
+const QString& CliPassword::given()
+{
+    return givenPassword();
+}
+
+void CliPassword::readFromStdin()
+{
+    // Byte by byte: what follows the line stays unread (its end is the cancel, --cancel-on-eof).
+    QByteArray line;
+    char c;
+    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+        line += c;
+    givenPassword() = QString::fromUtf8(line);
+}
+
 QString CliPassword::askOnTerminal(const QString& prompt)
 {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);

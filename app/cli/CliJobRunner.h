@@ -54,8 +54,13 @@ public:
     static QString fromKeychain(const QString& profile);
     static QString fromKeychainIfKept(const Profile& profile)
     {
+        if (!given().isEmpty())
+            return given();
         return profile.passwordInKeychain ? fromKeychain(profile.name) : QString();
     }
+    // --password-stdin: the first line of standard input (a desktop driving this server).
+    static void readFromStdin();
+    static const QString& given();
     static QString askOnTerminal(const QString& prompt); // empty when there is no terminal
 };
 

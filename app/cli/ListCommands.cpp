@@ -4,7 +4,7 @@
 #include "TextTable.h"
 #include "catalog/BackupDescription.h"
 #include "catalog/Catalog.h"
-#include "catalog/ManifestWriter.h"
+#include "catalog/ScanJson.h"
 #include "profile/ProfileStore.h"
 #include "util/HumanSize.h"
 
@@ -16,23 +16,6 @@
 
 namespace coffre {
 namespace {
-
-QJsonObject backupToJson(const Backup& backup)
-{
-    const std::optional<BackupKind> kind = backup.kind();
-    QJsonObject o{{QStringLiteral("name"), backup.name},
-                  {QStringLiteral("created"), backup.created.toUTC().toString(Qt::ISODate)},
-                  {QStringLiteral("size_bytes"), backup.sizeBytes},
-                  {QStringLiteral("kind"), kind ? QJsonValue(kindToString(*kind)) : QJsonValue()},
-                  {QStringLiteral("components"), QJsonArray::fromStringList(backup.components())},
-                  {QStringLiteral("status"), statusToString(backup.status)},
-                  {QStringLiteral("path"), backup.path}};
-    if (!backup.problem.isEmpty())
-        o.insert(QStringLiteral("problem"), backup.problem);
-    if (backup.manifest && !backup.manifest->note.isEmpty())
-        o.insert(QStringLiteral("note"), backup.manifest->note);
-    return o;
-}
 
 int runList(const CliContext& cli)
 {
@@ -46,7 +29,7 @@ int runList(const CliContext& cli)
     if (cli.json()) {
         QJsonArray array;
         for (const Backup& backup : scan->backups)
-            array.append(backupToJson(backup));
+            array.append(ScanJson::backupToJson(backup, false));
         return cli.succeed(array);
     }
     if (scan->backups.isEmpty()) {
@@ -104,6 +87,22 @@ int runProfiles(const CliContext& cli)
     return ExitSuccess;
 }
 
+// The whole scan with every manifest, the disk and the last restore: what a desktop lists from a server.
+int runScan(const CliContext& cli)
+{
+    const Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    if (!cli.json())
+        return cli.usage(ListCommands::tr("scan answers in JSON only: give --json (list is for people)."));
+    const Result<RepositoryScan> scan = Catalog::scan(target->repository);
+    if (!scan)
+        return cli.fail(scan.error());
+    QJsonObject o = ScanJson::toJson(*scan);
+    o.insert(QStringLiteral("profile"), ProfileStore::toJson(*target));
+    return cli.succeed(o);
+}
+
 // Everything the manifest says, for people or (with --json) as the manifest itself.
 int runInfo(const CliContext& cli)
 {
@@ -117,10 +116,7 @@ int runInfo(const CliContext& cli)
         return cli.fail(Error{ListCommands::tr("There is no backup named “%1” in %2.").arg(names.first(), target->repository), {}, ErrorCode::NotFound});
     const Backup backup = Catalog::inspect(target->repository, names.first());
     if (cli.json()) {
-        QJsonObject o = backupToJson(backup);
-        if (backup.manifest)
-            o.insert(QStringLiteral("manifest"), QJsonDocument::fromJson(ManifestWriter::toJson(*backup.manifest)).object());
-        return cli.succeed(o);
+        return cli.succeed(ScanJson::backupToJson(backup, true));
     }
     cli.out << BackupDescription::text(backup);
     return ExitSuccess;
@@ -132,6 +128,12 @@ CliCommand ListCommands::info()
 {
     return {QStringLiteral("info"), tr("Everything a backup's manifest says: versions, tables, folders, checksums."), QStringLiteral("NAME"),
             {}, runInfo};
+}
+
+CliCommand ListCommands::scan()
+{
+    return {QStringLiteral("scan"), tr("The repository as a desktop lists it: every backup with its manifest (JSON only)."),
+            QString(), {}, runScan};
 }
 
 CliCommand ListCommands::profiles()

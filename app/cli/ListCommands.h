@@ -12,6 +12,7 @@ class ListCommands
 public:
     static CliCommand profiles();
     static CliCommand list();
+    static CliCommand scan();
     static CliCommand info();
 };
 

@@ -5,6 +5,7 @@
 #include "catalog/Catalog.h"
 #include "jobs/RestoreCleanup.h"
 #include "jobs/RestoreJob.h"
+#include "jobs/RestorePreview.h"
 #include "jobs/VerifyJob.h"
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseSettings.h"
@@ -68,31 +69,12 @@ QString describeTarget(const RestoreRequest& request)
 {
     QStringList lines{RestoreCommands::tr("Restoring %1 (%2) will replace:").arg(request.backup.name,
                                                                                  request.backup.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))};
-    if (request.database) {
-        if (!request.asDatabase.isEmpty())
-            lines << RestoreCommands::tr("  nothing in the database: it goes into a new database “%1”").arg(request.asDatabase);
-        else
-            lines << RestoreCommands::tr("  the database %1").arg(request.profile.database.displayName());
-        if (request.asDatabase.isEmpty()) {
-            // Without a password at hand (it is asked later), the comparison is left out.
-            const QString password = CliPassword::fromKeychainIfKept(request.profile);
-            const QString name = PgConnection::databaseNameOf(request.profile.database, password);
-            Result<DatabaseAdmin> admin = DatabaseAdmin::connect(request.profile.database, password);
-            if (admin && !name.isEmpty() && admin.value().exists(name)) {
-                const QString changes = DatabaseSettings::changeSummary(admin.value().connection(), name,
-                                                                        request.backup.manifest->database->settings);
-                if (!changes.isEmpty())
-                    lines << QStringLiteral("  ") + changes;
-            }
-        }
-    }
-    for (const QString& label : request.sources) {
-        for (const SourceRoot& root : request.profile.sources)
-            if (root.label == label)
-                lines << RestoreCommands::tr("  the folder %1").arg(root.path);
-    }
-    if (const QStringList kept = RestoreJob::keptFromCurrent(request); !kept.isEmpty())
-        lines << RestoreCommands::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
+    if (!request.asDatabase.isEmpty())
+        lines << RestoreCommands::tr("  nothing in the database: it goes into a new database “%1”").arg(request.asDatabase);
+    // Without a password at hand (it is asked later), the database is said to be out of reach.
+    const QString preview = RestorePreview::describe(request, CliPassword::fromKeychainIfKept(request.profile));
+    for (const QString& line : preview.split(u'\n', Qt::SkipEmptyParts))
+        lines << QStringLiteral("  ") + line;
     lines << RestoreCommands::tr("What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.");
     return lines.join(u'\n');
 }
@@ -184,6 +166,10 @@ int runRestore(const CliContext& cli)
             return ExitSuccess;
         }
     }
+    if (cli.parser.isSet(QStringLiteral("preview")))
+        return cli.json() ? cli.succeed(QJsonObject{{QStringLiteral("preview"),
+                                                     RestorePreview::describe(request, CliPassword::fromKeychainIfKept(*target))}})
+                          : (cli.out << describeTarget(request) << Qt::endl, int(ExitSuccess));
     if (const int confirmed = confirm(cli, [&request] { return describeTarget(request); }); confirmed != ExitSuccess)
         return confirmed;
 
@@ -304,6 +290,7 @@ CliCommand RestoreCommands::restore()
                     {QStringLiteral("as-database"), tr("Restore the database under this new name, for inspection."), QStringLiteral("NAME")},
                     {QStringLiteral("latest"), tr("Restore the newest complete backup.")},
                     {QStringLiteral("if-empty"), tr("Restore only when the database has no tables (for a start-up script).")},
+                    {QStringLiteral("preview"), tr("Only say what the restore would replace; change nothing.")},
                     confirmOption()};
             },
             runRestore};

@@ -4,6 +4,7 @@
 #include "Result.h"
 #include "storage/DiskUsage.h"
 #include "jobs/RestoreJournal.h"
+#include "profile/Profile.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -20,6 +21,7 @@ struct RepositoryScan
     bool restoreUndoable = false;    // the last restore's journal is there: Undo can run
     RestoreJournal lastRestore;      // what Undo would put back, when restoreUndoable
     bool restoreInterrupted = false; // a restore died mid-swap: its journal asks for recovery
+    Profile targetProfile;           // the profile as the jobs see it where they run (BackupSite::scan)
 };
 
 // Scans a local repository folder. Blocking file I/O: call it from a worker thread

@@ -1,5 +1,6 @@
 #include "CatalogWatcher.h"
 
+#include "site/BackupSite.h"
 #include "util/Background.h"
 
 #include <QtConcurrent>
@@ -29,10 +30,17 @@ CatalogWatcher::~CatalogWatcher()
 
 void CatalogWatcher::setRepository(const QString& repository)
 {
+    Profile local;
+    local.repository = repository;
+    setSite(repository.isEmpty() ? nullptr : BackupSite::forProfile(local));
+}
+
+void CatalogWatcher::setSite(std::shared_ptr<const BackupSite> site)
+{
     if (!m_fsWatcher.directories().isEmpty())
         m_fsWatcher.removePaths(m_fsWatcher.directories());
-    m_repository = repository;
-    if (m_repository.isEmpty()) {
+    m_site = std::move(site);
+    if (!m_site) {
         m_poll.stop();
         return;
     }
@@ -48,20 +56,20 @@ void CatalogWatcher::refresh()
 
 void CatalogWatcher::startScan()
 {
-    if (m_repository.isEmpty())
+    if (!m_site)
         return;
     if (m_scan.isRunning()) {
         m_rescanPending = true; // the running scan may have missed this change
         return;
     }
-    m_scannedRepository = m_repository;
-    m_scan.setFuture(runInBackground([repository = m_repository] { return Catalog::scan(repository); }));
+    m_scannedSite = m_site;
+    m_scan.setFuture(runInBackground([site = m_site] { return site->scan(); }));
 }
 
 void CatalogWatcher::onScanFinished()
 {
     const Result<RepositoryScan> result = m_scan.result();
-    const bool stale = m_scannedRepository != m_repository; // the user switched profiles meanwhile
+    const bool stale = m_scannedSite != m_site; // the user switched profiles meanwhile
     if (m_rescanPending) {
         m_rescanPending = false;
         startScan();
@@ -80,6 +88,8 @@ void CatalogWatcher::onScanFinished()
 // manifest are watched too, because the manifest is written last and turns them complete.
 void CatalogWatcher::watchFolders(const RepositoryScan& scan)
 {
+    if (m_site->watchedFolder().isEmpty())
+        return; // nothing here to watch: the poll and refresh() keep the list current
     QStringList wanted{scan.repository};
     for (const Backup& backup : scan.backups) {
         if (backup.status == BackupStatus::Incomplete)

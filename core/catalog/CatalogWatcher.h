@@ -7,11 +7,16 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 namespace coffre {
 
-// Keeps an up-to-date RepositoryScan of one repository folder: scans on a worker thread,
+class BackupSite;
+
+// Keeps an up-to-date RepositoryScan of one site's repository: scans on a worker thread,
 // rescans when the folder changes (a backup written by a cron run of coffre-cli shows up
-// on its own), and polls slowly as a fallback for file systems without change notification.
+// on its own), and polls slowly as a fallback for file systems without change notification
+// and for sites with no folder to watch (a server).
 class CatalogWatcher : public QObject
 {
     Q_OBJECT
@@ -20,8 +25,9 @@ public:
     explicit CatalogWatcher(QObject* parent = nullptr);
     ~CatalogWatcher() override;
 
-    void setRepository(const QString& repository);
-    QString repository() const { return m_repository; }
+    void setSite(std::shared_ptr<const BackupSite> site);
+    void setRepository(const QString& repository); // a local folder: setSite(LocalSite)
+    std::shared_ptr<const BackupSite> site() const { return m_site; }
     bool isScanning() const { return m_scan.isRunning(); }
 
 public slots:
@@ -36,8 +42,8 @@ private:
     void onScanFinished();
     void watchFolders(const RepositoryScan& scan);
 
-    QString m_repository;
-    QString m_scannedRepository;
+    std::shared_ptr<const BackupSite> m_site;
+    std::shared_ptr<const BackupSite> m_scannedSite;
     QFileSystemWatcher m_fsWatcher;
     QTimer m_debounce;
     QTimer m_poll;

@@ -55,6 +55,11 @@ Result<RestoreJournal> RestoreJournal::read(const QString& path)
     const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
     if (o.isEmpty())
         return Error{QCoreApplication::translate("RestoreJournal", "The restore journal is unreadable."), path};
+    return fromJson(o);
+}
+
+RestoreJournal RestoreJournal::fromJson(const QJsonObject& o)
+{
     RestoreJournal j;
     j.stamp = o[QStringLiteral("stamp")].toString();
     j.backup = o[QStringLiteral("backup")].toString();

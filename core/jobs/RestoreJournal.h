@@ -53,6 +53,7 @@ struct RestoreJournal
     Status belongsTo(const QString& profileName) const;
 
     QJsonObject toJson() const;
+    static RestoreJournal fromJson(const QJsonObject& o);
     static Result<RestoreJournal> read(const QString& path);
     Status write(const QString& path) const;
 };

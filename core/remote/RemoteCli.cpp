@@ -85,9 +85,12 @@ Error RemoteCli::describeFailure(const SshDestination& server, int exitCode, con
 }
 
 Result<QJsonValue> RemoteCli::run(const SshDestination& server, const QStringList& arguments, JobControl& control,
-                                  RemoteStreams streams)
+                                  RemoteStreams streams, const QString& password)
 {
     QStringList remoteArguments = arguments;
+    const bool sendPassword = !password.isEmpty() && streams.stdinFd < 0;
+    if (sendPassword)
+        remoteArguments << QStringLiteral("--password-stdin");
     if (streams.stdoutFd < 0)
         remoteArguments << QStringLiteral("--progress=json");
     if (streams.stdinFd < 0)
@@ -115,6 +118,8 @@ Result<QJsonValue> RemoteCli::run(const SshDestination& server, const QStringLis
             ::close(fd);
     if (!started)
         return Error{tr("Could not start ssh: is the OpenSSH client installed?"), ssh.errorString()};
+    if (sendPassword)
+        ssh.write(password.toUtf8() + '\n'); // the stdin stays open: its end is the cancel
 
     ProgressRelay relay(control);
     QByteArray pending, stderrText;

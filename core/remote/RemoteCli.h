@@ -43,8 +43,9 @@ class RemoteCli
     Q_DECLARE_TR_FUNCTIONS(RemoteCli)
 
 public:
+    // A `password` (the database's, typed on this desktop) goes on the command's standard input.
     static Result<QJsonValue> run(const SshDestination& server, const QStringList& arguments, JobControl& control,
-                                  RemoteStreams streams = {});
+                                  RemoteStreams streams = {}, const QString& password = {});
     // Connects (or reuses the shared connection) and checks the protocol version.
     static Result<ServerInfo> connect(const SshDestination& server);
 

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "RestoreJob.h"
+
+#include <QCoreApplication>
+
+namespace coffre {
+
+// What a restore would replace, in words, measured now: the database's size and open sessions
+// and the settings that would change, each folder and its size, what is kept from the current
+// folders. Shown before OUI in the window and at the terminal, and sent to a desktop by a
+// server (`restore NAME --preview`). Blocking: for a worker thread.
+class RestorePreview
+{
+    Q_DECLARE_TR_FUNCTIONS(RestorePreview)
+
+public:
+    static QString describe(const RestoreRequest& request, const QString& password);
+};
+
+} // namespace coffre
