@@ -56,6 +56,8 @@ public:
     void startRestore(RestoreRequest request);
     // Download… ends here, once the file is chosen (and its replacement agreed to).
     void startExport(const Backup& backup, const QString& file, bool overwrite);
+    // Download… of a server's backup ends here, once the local folder is chosen.
+    void startCopyToDesktop(const QString& name, const QString& folder);
     // Import… ends here.
     void startImport(const QString& file);
     // Opens the selected backup's Browse dialog (not modal); null when the selection is not one complete backup.
@@ -90,7 +92,6 @@ private:
     void showRestoreDialog();
     void deleteSelected();
     void downloadSelected();
-    void startCopyToDesktop(const QString& name, const QString& folder);
     bool can(BackupSite::Feature feature) const;
     void chooseImportFile();
     QList<Backup> selectedBackups() const;

@@ -1,0 +1,188 @@
+#include "PgFixture.h"
+#include "JobsPanel.h"
+#include "MainWindow.h"
+#include "BackupTableModel.h"
+#include "RestoreDialog.h"
+#include "profile/ProfileStore.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace coffre;
+
+// The real window on a server profile: the application's database and folders are on the
+// other side of a real OpenSSH server (tests/ssh-fixture), whose coffre-cli is this build's.
+class TestMainWindowServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home;
+    QString m_sshBase = qEnvironmentVariable("COFFRE_TEST_SSH_BASE");
+    QString m_serverTree, m_serverRepository;
+
+    ProfileStore desktopProfiles() const { return ProfileStore(m_home.filePath(QStringLiteral("desktop-profiles"))); }
+
+    static void answerNextBox(QMessageBox::ButtonRole role, QString* text = nullptr)
+    {
+        QTimer::singleShot(0, [role, text] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            if (text)
+                *text = box->text();
+            for (QAbstractButton* candidate : box->buttons())
+                if (box->buttonRole(candidate) == role) {
+                    candidate->click();
+                    return;
+                }
+        });
+    }
+
+    static QMap<QString, QByteArray> filesOf(const QString& folder)
+    {
+        QMap<QString, QByteArray> hashes;
+        QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            if (file.open(QIODevice::ReadOnly))
+                hashes.insert(QDir(folder).relativeFilePath(file.fileName()),
+                              QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex());
+        }
+        return hashes;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!test::hasFixture() || m_sshBase.isEmpty())
+            QSKIP("PGHOST or COFFRE_TEST_SSH_BASE is not set: run through ctest, which starts the fixtures");
+        QVERIFY(test::recreateDatabase(QStringLiteral("win_srv")));
+        QVERIFY(test::execSql(QStringLiteral("win_srv"), {QStringLiteral("create table t as select generate_series(1, 5000) id")}));
+        m_serverTree = m_home.filePath(QStringLiteral("server/app"));
+        m_serverRepository = m_home.filePath(QStringLiteral("server/backups"));
+        QVERIFY(QDir().mkpath(m_serverTree));
+        QVERIFY(QDir().mkpath(m_serverRepository));
+        QFile index(m_serverTree + QStringLiteral("/index.js"));
+        QVERIFY(index.open(QIODevice::WriteOnly));
+        index.write("v1\n");
+        index.close();
+
+        Profile web; // the server's own profile
+        web.name = QStringLiteral("winweb");
+        web.database = test::fixtureDatabase(QStringLiteral("win_srv"));
+        web.sources = {{QStringLiteral("app"), m_serverTree}};
+        web.repository = m_serverRepository;
+        QVERIFY(ProfileStore(m_sshBase + QStringLiteral("/server/config/coffre/profiles")).save(web));
+
+        Profile prod; // the desktop's: only where the server is
+        prod.name = QStringLiteral("prod");
+        prod.server.host = QStringLiteral("coffre-test");
+        prod.server.configFile = m_sshBase + QStringLiteral("/ssh_config");
+        prod.server.remoteCli = QStringLiteral(COFFRE_CLI);
+        prod.server.remoteProfile = QStringLiteral("winweb");
+        QVERIFY(desktopProfiles().save(prod));
+    }
+
+    void createRestoreUndoDownloadDeleteOnTheServer()
+    {
+        MainWindow window(desktopProfiles());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
+        window.selectProfile(QStringLiteral("prod"));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
+        QCOMPARE(window.backupModel()->rowCount(), 0);
+        // What is local only is not offered for a server's backups (yet).
+        QVERIFY(!window.findChild<QAction*>(QStringLiteral("actionImport"))->isEnabled());
+
+        // Create: the server's coffre-cli makes it, the list shows it.
+        BackupRequest request;
+        request.profile = *desktopProfiles().load(QStringLiteral("prod"));
+        request.name = QStringLiteral("from_window");
+        window.startBackup(request);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QVERIFY(QFileInfo::exists(m_serverRepository + QStringLiteral("/from_window/manifest.json")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
+        QCOMPARE(window.backupModel()->backupAt(0).name, QStringLiteral("from_window"));
+        QVERIFY(window.backupModel()->backupAt(0).manifest); // the manifest came with the list
+
+        // Restore: the dialog says what will be replaced on the server; OUI goes with the request.
+        QVERIFY(test::execSql(QStringLiteral("win_srv"), {QStringLiteral("delete from t where id > 10")}));
+        window.backupTable()->selectRow(0);
+        QString summary;
+        QTimer::singleShot(0, [&summary] {
+            auto* dialog = qobject_cast<RestoreDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QSignalSpy loaded(dialog, &RestoreDialog::summaryLoaded);
+            QVERIFY(dialog->isSummaryLoaded() || loaded.wait(20000));
+            summary = dialog->findChild<QLabel*>(QStringLiteral("summaryLabel"))->text();
+            QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("confirmEdit")), QStringLiteral("OUI"));
+            QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("restoreButton")), Qt::LeftButton);
+        });
+        window.findChild<QAction*>(QStringLiteral("actionRestore"))->trigger();
+        QVERIFY2(summary.contains(m_serverTree), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("win_srv")), qPrintable(summary));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(test::sqlScalar(QStringLiteral("win_srv"), QStringLiteral("select count(*) from t")), QStringLiteral("5000"));
+
+        // Undo, from the server's last-restore journal that the list brought back.
+        QAction* undo = window.findChild<QAction*>(QStringLiteral("actionUndoRestore"));
+        QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 20000);
+        answerNextBox(QMessageBox::AcceptRole);
+        undo->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(test::sqlScalar(QStringLiteral("win_srv"), QStringLiteral("select count(*) from t")), QStringLiteral("10"));
+
+        // Download to this computer: every byte equal.
+        const QString desktopFolder = m_home.filePath(QStringLiteral("desktop copies"));
+        QVERIFY(QDir().mkpath(desktopFolder));
+        window.startCopyToDesktop(QStringLiteral("from_window"), desktopFolder);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(filesOf(desktopFolder + QStringLiteral("/from_window")), filesOf(m_serverRepository + QStringLiteral("/from_window")));
+
+        // Delete on the server.
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
+        window.backupTable()->selectRow(0);
+        answerNextBox(QMessageBox::DestructiveRole);
+        window.findChild<QAction*>(QStringLiteral("actionDelete"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 5, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QVERIFY(!QFileInfo::exists(m_serverRepository + QStringLiteral("/from_window")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 0, 20000);
+    }
+
+    void anUnreachableServerIsSaidInTheList()
+    {
+        Profile away = *desktopProfiles().load(QStringLiteral("prod"));
+        away.name = QStringLiteral("away");
+        away.server.port = 1; // nothing listens there
+        away.server.configFile.clear();
+        away.server.host = QStringLiteral("root@127.0.0.1");
+        QVERIFY(desktopProfiles().save(away));
+        MainWindow window(desktopProfiles());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.selectProfile(QStringLiteral("away"));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
+        auto* empty = window.findChild<QLabel*>(QStringLiteral("emptyStateLabel"));
+        QVERIFY2(empty->text().contains(QStringLiteral("Cannot reach")), qPrintable(empty->text()));
+    }
+};
+
+QTEST_MAIN(TestMainWindowServer)
+#include "tst_mainwindow_server.moc"
