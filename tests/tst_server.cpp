@@ -152,6 +152,28 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(list.out).array().first()[QStringLiteral("name")].toString(), QStringLiteral("first"));
     }
 
+    // A server has no window: its profile is saved from the command line, here over ssh.
+    void aProfileIsSavedOnTheServerFromTheDesktop()
+    {
+        QStringList arguments = server().mid(0, 6); // without --server-profile
+        const test::CliRun saved = cli(arguments + QStringList{QStringLiteral("--db"), QStringLiteral("dbname=srv_db"), QStringLiteral("--source"),
+                                                               QStringLiteral("app=") + m_serverTree, QStringLiteral("--repository"),
+                                                               m_serverRepository, QStringLiteral("save-profile"), QStringLiteral("saved")});
+        QVERIFY2(saved.status == 0, qPrintable(saved.err + QString::fromUtf8(saved.out)));
+        const Result<Profile> profile =
+            ProfileStore(m_sshBase + QStringLiteral("/server/config/coffre/profiles")).load(QStringLiteral("saved"));
+        QVERIFY(profile);
+        QCOMPARE(profile->repository, m_serverRepository);
+        QCOMPARE(profile->sources.value(0).path, m_serverTree);
+        const test::CliRun again = cli(arguments + QStringList{QStringLiteral("--repository"), m_serverRepository,
+                                                               QStringLiteral("save-profile"), QStringLiteral("saved")});
+        QCOMPARE(again.status, 1); // never replaced without --force
+        arguments << QStringLiteral("--server-profile") << QStringLiteral("saved");
+        const test::CliRun list = cli(arguments + QStringList{QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.status, 0);
+        QCOMPARE(QJsonDocument::fromJson(list.out).array().first()[QStringLiteral("name")].toString(), QStringLiteral("first"));
+    }
+
     void downloadAndUploadKeepEveryByte()
     {
         const test::CliRun down = cli(server() + QStringList{QStringLiteral("--repository"), m_localRepository,

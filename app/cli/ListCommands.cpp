@@ -87,6 +87,31 @@ int runProfiles(const CliContext& cli)
     return ExitSuccess;
 }
 
+// A profile made from the ad-hoc options: how a server gets its profile without a window.
+int runSaveProfile(const CliContext& cli)
+{
+    const QStringList names = cli.parser.positionalArguments().mid(1);
+    if (names.size() != 1)
+        return cli.usage(ListCommands::tr("Name the profile to save."));
+    if (cli.parser.isSet(QStringLiteral("profile")))
+        return cli.usage(ListCommands::tr("save-profile takes --repository, --db, --source and --exclude, not --profile."));
+    Result<Profile> target = CliTarget::resolve(cli.parser);
+    if (!target)
+        return cli.usage(target.error().message);
+    Profile profile = *target;
+    profile.name = names.first();
+    ProfileStore store;
+    const bool replacing = store.names().contains(profile.name);
+    if (replacing && !cli.parser.isSet(QStringLiteral("force")))
+        return cli.fail(Error{ListCommands::tr("A profile named “%1” exists already: give --force to replace it.").arg(profile.name), {}});
+    if (const Status saved = store.save(profile); !saved)
+        return cli.fail(saved.error());
+    if (cli.json())
+        return cli.succeed(ProfileStore::toJson(profile));
+    cli.out << ListCommands::tr("Saved the profile “%1” in %2.").arg(profile.name, store.folder()) << Qt::endl;
+    return ExitSuccess;
+}
+
 // The whole scan with every manifest, the disk and the last restore: what a desktop lists from a server.
 int runScan(const CliContext& cli)
 {
@@ -128,6 +153,14 @@ CliCommand ListCommands::info()
 {
     return {QStringLiteral("info"), tr("Everything a backup's manifest says: versions, tables, folders, checksums."), QStringLiteral("NAME"),
             {}, runInfo};
+}
+
+CliCommand ListCommands::saveProfile()
+{
+    return {QStringLiteral("save-profile"),
+            tr("Save --repository, --db, --source and --exclude as a profile (how a server gets one)."), QStringLiteral("NAME"),
+            [] { return QList<QCommandLineOption>{{QStringLiteral("force"), tr("Replace a profile of that name.")}}; },
+            runSaveProfile};
 }
 
 CliCommand ListCommands::scan()

@@ -13,6 +13,7 @@ public:
     static CliCommand profiles();
     static CliCommand list();
     static CliCommand scan();
+    static CliCommand saveProfile();
     static CliCommand info();
 };
 

@@ -25,7 +25,7 @@ int main(int argc, char* argv[])
     // Quiet for cron: what a job does goes to its log; QT_LOGGING_RULES="coffre.*=true" shows it.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("coffre.*.info=false"));
-    Cli cli({ListCommands::profiles(), ListCommands::list(), ListCommands::scan(), ListCommands::info(), CreateCommand::command(), RestoreCommands::restore(),
+    Cli cli({ListCommands::profiles(), ListCommands::saveProfile(), ListCommands::list(), ListCommands::scan(), ListCommands::info(), CreateCommand::command(), RestoreCommands::restore(),
              RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
              TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),

@@ -1,5 +1,7 @@
 #include "SecureExtractor.h"
 
+#include "util/Sha256.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -7,6 +9,7 @@
 #include <archive_entry.h>
 
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,7 +56,7 @@ bool SecureExtractor::isSafeLinkTarget(const QByteArray& entryPath, const QByteA
 
 Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archivePath, const QString& target,
                                                           JobControl& control, qint64 maxBytes, const EntryFilter& wanted,
-                                                          Owners owners)
+                                                          Owners owners, Hashing hashing)
 {
     const QByteArray root = QFile::encodeName(QDir::cleanPath(target));
     if (::mkdir(root.constData(), 0700) != 0)
@@ -130,6 +133,9 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
         qint64 written = 0;
         size_t size = 0;
         la_int64_t offset = 0;
+        std::optional<Sha256> hash;
+        if (hashing == Hashing::Files && type == AE_IFREG && !hardlink)
+            hash.emplace();
         while (true) {
             const int read = archive_read_data_block(in.get(), &block, &size, &offset);
             if (read == ARCHIVE_EOF)
@@ -139,6 +145,10 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
             if (archive_write_data_block(out.get(), block, size, offset) < ARCHIVE_WARN)
                 return refuse(tr("Could not write “%1” while extracting (is the disk full?).").arg(QString::fromUtf8(path)),
                               QString::fromUtf8(archive_error_string(out.get())));
+            if (hash && offset != written)
+                hash.reset(); // a sparse entry: its holes are not in the blocks; the caller reads the file instead
+            if (hash)
+                hash->add(static_cast<const char*>(block), qint64(size));
             summary.bytes += qint64(size);
             written += qint64(size);
             control.addBytesDone(qint64(size));
@@ -156,6 +166,8 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
                           QString::fromUtf8(archive_error_string(out.get())));
         if (type != AE_IFDIR)
             summary.files++;
+        if (hash)
+            summary.sha256.insert(path, hash->hex());
     }
     // Coffre's archives always start with their root folder ("./"): an archive with no entry at all
     // is one libarchive could not make sense of (a volume header with a negative size reads as "empty").

@@ -25,6 +25,9 @@ public:
         qint64 files = 0;
         qint64 bytes = 0;
         QStringList skippedLinks; // symlinks that pointed outside the folder: never created
+        // With Hashing::Files: each regular file's SHA-256 (hex) by its path in the archive,
+        // taken as it was written, so nothing needs reading twice (an import checks them all).
+        QHash<QByteArray, QString> sha256;
     };
 
     // Given a path without "./" ("src/app.js"), whether to extract that entry.
@@ -34,11 +37,13 @@ public:
     // running as root (anyone else cannot give files away); a restore wants them back. Imports and
     // extractions keep Mine: an archive from elsewhere must not hand files to its own uids.
     enum class Owners { Mine, Archived };
+    enum class Hashing { None, Files };
 
     // `maxBytes` (when > 0) caps what may be written: an archive that says it holds more is a bomb.
     // `wanted`, when given, picks the entries to extract; the others are read past, never written.
     static Result<Summary> extract(const QString& archivePath, const QString& target, JobControl& control,
-                                   qint64 maxBytes = 0, const EntryFilter& wanted = {}, Owners owners = Owners::Mine);
+                                   qint64 maxBytes = 0, const EntryFilter& wanted = {}, Owners owners = Owners::Mine,
+                                   Hashing hashing = Hashing::None);
 
     // The checks, public for the tests: a relative path that stays inside its root.
     static bool isSafeEntryPath(const QByteArray& path);

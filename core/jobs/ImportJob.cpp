@@ -51,6 +51,30 @@ QFuture<Result<Backup>> ImportJob::start(QString repository, QString file, std::
     return runInBackground([repository, file, control] { return run(repository, file, *control); });
 }
 
+// Every file against the manifest, from the checksums taken while extracting: the stream of a
+// download is read once. A file without one (never, from Coffre's exports) is read again.
+Status ImportJob::checkHashes(const Backup& staged, const QByteArray& top, const QHash<QByteArray, QString>& taken,
+                              JobControl& control)
+{
+    control.setPhase(tr("Checking the backup's files…"));
+    for (const BundleFile& entry : staged.manifest->files) {
+        QString sha256 = taken.value(top + '/' + entry.path.toUtf8());
+        if (sha256.isEmpty()) {
+            const Result<QString> read = VerifyJob::readHashed(staged.path, entry, control);
+            if (!read)
+                return read.error();
+            sha256 = *read;
+        } else if (QFileInfo(QDir(staged.path).filePath(entry.path)).size() != entry.size) {
+            return Error{tr("The file “%1” is damaged: its size does not match the manifest. Nothing was added.").arg(entry.path), {}};
+        }
+        if (sha256 != entry.sha256)
+            return Error{tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was added.").arg(entry.path),
+                         QStringLiteral("expected %1, found %2").arg(entry.sha256, sha256)};
+        control.log(tr("%1: checksum OK").arg(entry.path));
+    }
+    return {};
+}
+
 Result<Backup> ImportJob::run(const QString& repository, const QString& file, JobControl& control)
 {
     if (file == QLatin1String(StandardInput))
@@ -87,13 +111,13 @@ Result<Backup> ImportJob::importFrom(const QString& repository, const QString& f
         return Error{tr("“%1” is not a Coffre backup that can be imported: %2 Nothing was added.").arg(fileName, why), {}};
     };
 
-    control.setBytesTotal(2 * (fromStream ? streamBytes : input.size())); // extracting, then checking every checksum
+    control.setBytesTotal(fromStream ? streamBytes : input.size()); // checksums are taken while extracting
     control.setPhase(tr("Reading %1…").arg(fileName));
     // What an export holds is stored, not compressed: more than twice its size out is a bomb. A
     // stream's size is unknown: it may not fill the disk.
     const qint64 limit = fromStream ? DiskUsage::of(repository).availableBytes * 95 / 100 : 2 * input.size() + (64 << 20);
     Result<SecureExtractor::Summary> extracted =
-        SecureExtractor::extract(file, staging, control, limit);
+        SecureExtractor::extract(file, staging, control, limit, {}, SecureExtractor::Owners::Mine, SecureExtractor::Hashing::Files);
     if (!extracted)
         return Error{extracted.error().message + u' ' + tr("Nothing was added."), extracted.error().detail, extracted.error().code};
     if (!extracted->skippedLinks.isEmpty())
@@ -114,7 +138,7 @@ Result<Backup> ImportJob::importFrom(const QString& repository, const QString& f
         return refuse(tr("its folder “%1” and its manifest (“%2”) name different backups.").arg(name, staged.manifest->name));
     if (QFileInfo::exists(QDir(repository).filePath(name)))
         return Error{tr("A backup named “%1” is already in %2: nothing was added.").arg(name, repository), {}};
-    if (Status verified = VerifyJob::run(staged, control); !verified)
+    if (Status verified = checkHashes(staged, name.toUtf8(), extracted->sha256, control); !verified)
         return verified.error(); // "… Nothing was changed."
 
     makePrivate(QDir(staging).filePath(name));

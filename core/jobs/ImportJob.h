@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QFuture>
+#include <QHash>
 
 #include <memory>
 
@@ -31,6 +32,8 @@ public:
     static Result<Backup> runFromStream(const QString& repository, int fd, JobControl& control, qint64 expectedBytes = 0);
 
 private:
+    static Status checkHashes(const Backup& staged, const QByteArray& top, const QHash<QByteArray, QString>& taken,
+                              JobControl& control);
     // `streamBytes` < 0: `file` is a file; otherwise a stream of about that many bytes (0: unknown).
     static Result<Backup> importFrom(const QString& repository, const QString& file, qint64 streamBytes, JobControl& control);
 };

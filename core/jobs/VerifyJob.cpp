@@ -30,6 +30,17 @@ Status VerifyJob::run(const Backup& backup, JobControl& control)
 
 Result<QString> VerifyJob::readHashed(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk)
 {
+    return read(bundle, entry, control, onChunk, true);
+}
+
+Result<QString> VerifyJob::readOnly(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk)
+{
+    return read(bundle, entry, control, onChunk, false);
+}
+
+Result<QString> VerifyJob::read(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk,
+                                bool hashed)
+{
     QFile file(QDir(bundle).filePath(entry.path));
     if (!file.open(QIODevice::ReadOnly))
         return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
@@ -45,8 +56,9 @@ Result<QString> VerifyJob::readHashed(const QString& bundle, const BundleFile& e
         if (got < 0)
             return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
         if (got == 0)
-            return hash.hex();
-        hash.add(buffer.constData(), got);
+            return hashed ? hash.hex() : QString();
+        if (hashed)
+            hash.add(buffer.constData(), got);
         if (onChunk) {
             if (Status passed = onChunk(buffer.constData(), got); !passed)
                 return passed.error();

@@ -25,6 +25,12 @@ public:
     using ChunkSink = std::function<Status(const char* data, qint64 size)>;
     static Result<QString> readHashed(const QString& bundle, const BundleFile& entry, JobControl& control,
                                       const ChunkSink& onChunk = {});
+    // The same read, unhashed (returns nothing useful): for a stream whose reader checks every checksum.
+    static Result<QString> readOnly(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk);
+
+private:
+    static Result<QString> read(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk,
+                                bool hashed);
 };
 
 } // namespace coffre

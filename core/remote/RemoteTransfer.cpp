@@ -31,6 +31,7 @@ struct Pipe
         if (::pipe2(fds, O_CLOEXEC) == 0) {
             read = fds[0];
             write = fds[1];
+            ::fcntl(write, F_SETPIPE_SZ, 1 << 20); // fewer wake-ups than 64 kB at a time; best effort
         }
     }
     ~Pipe()
