@@ -80,7 +80,7 @@ int ServerCommands::forward(const CliContext& cli, const QStringList& arguments)
 {
     const SshDestination server = destination(cli.parser);
     // Plain-words ssh failures (unknown host key, refused key…) and an old server, before anything runs.
-    if (const Result<ServerInfo> info = RemoteCli::connect(server); !info)
+    if (const Result<ServerCliInfo> info = RemoteCli::connect(server); !info)
         return cli.fail(info.error());
     QStringList remote = serverSideArguments(arguments);
     const bool person = !cli.json() && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
@@ -134,7 +134,7 @@ int runDownload(const CliContext& cli)
     if (!local)
         return cli.usage(local.error().message);
     const SshDestination server = ServerCommands::destination(cli.parser);
-    if (const Result<ServerInfo> info = RemoteCli::connect(server); !info)
+    if (const Result<ServerCliInfo> info = RemoteCli::connect(server); !info)
         return cli.fail(info.error());
     const Result<Backup> copied = runWithPassword<Backup>(
         *local, false, CliJobRunner::stderrIsTerminal(), [&](const QString&, std::shared_ptr<JobControl> control) {
@@ -168,7 +168,7 @@ int runUpload(const CliContext& cli)
     if (!backup)
         return cli.fail(backup.error());
     const SshDestination server = ServerCommands::destination(cli.parser);
-    if (const Result<ServerInfo> info = RemoteCli::connect(server); !info)
+    if (const Result<ServerCliInfo> info = RemoteCli::connect(server); !info)
         return cli.fail(info.error());
     const Result<QString> sent = runWithPassword<QString>(
         *local, false, CliJobRunner::stderrIsTerminal(), [&](const QString&, std::shared_ptr<JobControl> control) {

@@ -186,7 +186,7 @@ Result<QJsonValue> RemoteCli::run(const SshDestination& server, const QStringLis
     return Error{message, said.contains(u'\n') ? said : QString()};
 }
 
-Result<ServerInfo> RemoteCli::connect(const SshDestination& server)
+Result<ServerCliInfo> RemoteCli::connect(const SshDestination& server)
 {
     JobControl control;
     const Result<QJsonValue> answer = run(server, {QStringLiteral("version")}, control);
@@ -201,7 +201,7 @@ Result<ServerInfo> RemoteCli::connect(const SshDestination& server)
         return answer.error();
     }
     const QJsonObject o = answer->toObject();
-    ServerInfo info{o.value(QStringLiteral("version")).toString(), o.value(QStringLiteral("protocol")).toInt()};
+    ServerCliInfo info{o.value(QStringLiteral("version")).toString(), o.value(QStringLiteral("protocol")).toInt()};
     const int oldestItSpeaks = o.value(QStringLiteral("oldest_protocol")).toInt(info.protocol);
     if (info.protocol < OldestServerProtocol || oldestItSpeaks > NewestServerProtocol)
         return Error{tr("The coffre-cli on %1 (version %2, protocol %3) does not speak this desktop's protocol (%4 to %5). "

@@ -17,7 +17,7 @@ inline constexpr int OldestServerProtocol = 1;
 inline constexpr int NewestServerProtocol = 1;
 
 // What `coffre-cli version --json` says on the server.
-struct ServerInfo
+struct ServerCliInfo
 {
     QString version;
     int protocol = 0;
@@ -47,7 +47,7 @@ public:
     static Result<QJsonValue> run(const SshDestination& server, const QStringList& arguments, JobControl& control,
                                   RemoteStreams streams = {}, const QString& password = {});
     // Connects (or reuses the shared connection) and checks the protocol version.
-    static Result<ServerInfo> connect(const SshDestination& server);
+    static Result<ServerCliInfo> connect(const SshDestination& server);
 
     // ssh's exit status 255 and its stderr, in plain words (unreachable, refused key, unknown or
     // changed host key), or a missing coffre-cli (127). Empty code: not an ssh failure.
