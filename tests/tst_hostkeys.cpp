@@ -177,6 +177,8 @@ private slots:
         }
         QVERIFY2(tested.last().at(1).toString().contains(QStringLiteral("Connected")),
                  qPrintable(tested.last().at(1).toString()));
+        if (const QString folder = qEnvironmentVariable("COFFRE_SCREENSHOT_DIR"); !folder.isEmpty())
+            widget.grab().save(QDir(folder).filePath(QStringLiteral("server-connected.png")));
     }
 
     void changedKeyIsNeverOffered()

@@ -7,12 +7,14 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QVBoxLayout>
 
 namespace coffre {
 namespace {
@@ -39,7 +41,7 @@ ServerSettingsWidget::ServerSettingsWidget(const SshDestination& server, QWidget
     m_identityFile = new QLineEdit(server.identityFile);
     m_identityFile->setObjectName(QStringLiteral("sshKeyEdit"));
     m_identityFile->setPlaceholderText(tr("optional: ssh's own choice (agent, ~/.ssh/config)"));
-    auto* browse = new QPushButton(tr("C&hoose…"));
+    auto* browse = new QPushButton(tr("Choose a &file…"));
     browse->setObjectName(QStringLiteral("sshKeyBrowseButton"));
     connect(browse, &QPushButton::clicked, this, &ServerSettingsWidget::chooseIdentityFile);
     m_remoteProfile = new QLineEdit(server.remoteProfile);
@@ -61,14 +63,18 @@ ServerSettingsWidget::ServerSettingsWidget(const SshDestination& server, QWidget
     keyRow->addWidget(browse);
     auto* keyLabel = new QLabel(tr("SSH &key file:"));
     keyLabel->setBuddy(m_identityFile); // a row holding a layout gets no buddy: the '&' would show as is
-    auto* form = new QFormLayout(this);
-    form->setContentsMargins({});
+    auto* box = new QGroupBox(tr("The server"));
+    auto* form = new QFormLayout(box);
     form->addRow(tr("SSH &destination:"), m_host);
     form->addRow(tr("SSH p&ort:"), m_port);
     form->addRow(keyLabel, keyRow);
     form->addRow(tr("Profile on the ser&ver:"), m_remoteProfile);
     form->addRow(tr("coffre-cli &path on the server:"), m_remoteCli);
     form->addRow(m_testButton, m_testResult);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins({});
+    layout->addWidget(box);
+    layout->addStretch();
     connect(&m_connect, &QFutureWatcherBase::finished, this, &ServerSettingsWidget::onConnected);
     connect(&m_scan, &QFutureWatcherBase::finished, this, &ServerSettingsWidget::onScanned);
 }
@@ -161,14 +167,20 @@ bool ServerSettingsWidget::askToTrust(const HostKeyScan& scan)
     QStringList fingerprints;
     for (const HostKey& key : scan.keys)
         fingerprints << key.fingerprintSentence();
-    QMessageBox box(QMessageBox::Question, tr("Unknown server"),
-                    tr("The authenticity of %1 (%2) cannot be established yet.")
-                        .arg(destination().displayName(), scan.place.knownHostsName()),
+    // Rich text: a fingerprint or a command must not wrap, as it is read character by character.
+    const QString place = tr("The authenticity of %1 (%2) cannot be established yet.")
+                              .arg(destination().displayName(), scan.place.knownHostsName());
+    QMessageBox box(QMessageBox::Question, tr("Unknown server"), place.toHtmlEscaped(),
                     QMessageBox::Yes | QMessageBox::No, this);
     box.setObjectName(QStringLiteral("trustHostBox"));
-    box.setInformativeText(fingerprints.join(u'\n') + QStringLiteral("\n\n") +
-                           tr("Compare with the fingerprint the server's administrator gives you "
-                              "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server). Trust this server?"));
+    box.setTextFormat(Qt::RichText);
+    const QString pre = QStringLiteral("<p style=\"white-space:pre\">%1</p>");
+    box.setInformativeText(pre.arg(fingerprints.join(u'\n').toHtmlEscaped()) +
+                           QStringLiteral("<p>%1</p>")
+                               .arg(tr("Compare with the fingerprint the server's administrator gives you, or with "
+                                       "what this prints on the server:")) +
+                           pre.arg(QStringLiteral("<code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>")) +
+                           QStringLiteral("<p>%1</p>").arg(tr("Trust this server?")));
     box.setDefaultButton(QMessageBox::No); // trusting is a decision, never a reflex
     return box.exec() == QMessageBox::Yes;
 }
