@@ -1,6 +1,7 @@
 #include "ProfileDialog.h"
 
 #include "ProfileQuestions.h"
+#include "ServerSettingsWidget.h"
 #include "postgres/ConnectionTester.h"
 #include "profile/DatabaseUrl.h"
 #include "profile/ProfileStore.h"
@@ -19,7 +20,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -53,6 +56,25 @@ ProfileDialog::ProfileDialog(const Profile& profile, bool isNew, QWidget* parent
     tabs->addTab(createSourcesPage(profile), tr("S&ource folders"));
     tabs->addTab(createBackupsPage(profile), tr("&Backups"));
 
+    m_onThisComputer = new QRadioButton(tr("This &computer"));
+    m_onThisComputer->setObjectName(QStringLiteral("onThisComputerRadio"));
+    m_onServer = new QRadioButton(tr("A s&erver, over SSH"));
+    m_onServer->setObjectName(QStringLiteral("onServerRadio"));
+    (profile.isOnServer() ? m_onServer : m_onThisComputer)->setChecked(true);
+    m_server = new ServerSettingsWidget(profile.server);
+    m_place = new QStackedWidget;
+    m_place->addWidget(tabs);
+    m_place->addWidget(m_server);
+    m_place->setCurrentWidget(profile.isOnServer() ? static_cast<QWidget*>(m_server) : tabs);
+    connect(m_onServer, &QRadioButton::toggled, this, [this, tabs](bool onServer) {
+        m_place->setCurrentWidget(onServer ? static_cast<QWidget*>(m_server) : tabs);
+        m_error->clear();
+    });
+    auto* placeRow = new QHBoxLayout;
+    placeRow->addWidget(m_onThisComputer);
+    placeRow->addWidget(m_onServer);
+    placeRow->addStretch();
+
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("errorLabel"));
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
@@ -64,9 +86,10 @@ ProfileDialog::ProfileDialog(const Profile& profile, bool isNew, QWidget* parent
 
     auto* nameRow = new QFormLayout;
     nameRow->addRow(tr("Profile &name:"), m_name);
+    nameRow->addRow(tr("The application runs on:"), placeRow);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(nameRow);
-    layout->addWidget(tabs);
+    layout->addWidget(m_place);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     connect(&m_test, &QFutureWatcherBase::finished, this, &ProfileDialog::onConnectionTested);
@@ -228,10 +251,20 @@ void ProfileDialog::chooseSourceFolder()
         addSourceRow({QFileInfo(dir).fileName(), dir});
 }
 
+bool ProfileDialog::isOnServer() const
+{
+    return m_onServer->isChecked();
+}
+
 Profile ProfileDialog::profile() const
 {
     Profile p;
     p.name = m_name->text().trimmed();
+    if (isOnServer()) { // the server's coffre-cli holds the rest
+        p.server = m_server->destination();
+        p.exclusions.clear();
+        return p;
+    }
     p.database.conninfo = m_conninfo;
     p.database.host = m_host->text().trimmed();
     p.database.port = m_port->value();
@@ -254,14 +287,15 @@ Profile ProfileDialog::profile() const
     return p;
 }
 
+// A server's database password stays on the server: nothing to keep here.
 QString ProfileDialog::password() const
 {
-    return m_password->text();
+    return isOnServer() ? QString() : m_password->text();
 }
 
 bool ProfileDialog::rememberPassword() const
 {
-    return m_remember->isChecked();
+    return !isOnServer() && m_remember->isChecked();
 }
 
 void ProfileDialog::accept()
@@ -271,7 +305,7 @@ void ProfileDialog::accept()
         m_error->setText(valid.error().message);
         return;
     }
-    if (!ProfileQuestions::offerToCreateRepository(this, profile().repository))
+    if (!isOnServer() && !ProfileQuestions::offerToCreateRepository(this, profile().repository))
         return;
     QDialog::accept();
 }

@@ -12,14 +12,20 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QRadioButton;
 class QSpinBox;
+class QStackedWidget;
 class QTableWidget;
 
 namespace coffre {
 
+class ServerSettingsWidget;
+
 // Creates or edits one profile. "Test connection" runs on a worker thread and says the server
 // version or, in plain words, why it failed. The password typed here is handed back to the
 // caller (for the keychain or the session), never written into the profile.
+// The application runs on this computer (database, folders, backups here) or on a server,
+// whose coffre-cli holds those: then only the way there is kept (ServerSettingsWidget).
 class ProfileDialog : public QDialog
 {
     Q_OBJECT
@@ -43,12 +49,17 @@ private:
     QWidget* createDatabasePage(const Profile& profile);
     QWidget* createSourcesPage(const Profile& profile);
     QWidget* createBackupsPage(const Profile& profile);
+    bool isOnServer() const;
     void fillFromUrl();
     void addSourceRow(const SourceRoot& source);
     void chooseSourceFolder();
     void onConnectionTested();
 
     QLineEdit* m_name;
+    QRadioButton* m_onThisComputer;
+    QRadioButton* m_onServer;
+    QStackedWidget* m_place; // the local tabs, or the server's settings
+    ServerSettingsWidget* m_server;
     QLineEdit* m_url;
     QLineEdit* m_host;
     QSpinBox* m_port;
