@@ -2,6 +2,7 @@
 // it until the tree is shown (target: under 2 s), then one filter over all of it.
 // Usage: browse-open [ENTRIES]   (the tree and the backup are made in a temporary folder first)
 #include "BrowseDialog.h"
+#include "site/BackupSite.h"
 #include "FileTreeModel.h"
 #include "TestBundles.h"
 
@@ -48,7 +49,7 @@ int main(int argc, char* argv[])
     profile.repository = work.filePath(QStringLiteral("repo"));
     for (int run = 1; run <= 3; ++run) {
         clock.restart();
-        BrowseDialog dialog(profile, backup);
+        BrowseDialog dialog(BackupSite::forProfile(profile)->browser(backup), backup);
         QSignalSpy loaded(&dialog, &BrowseDialog::filesLoaded);
         dialog.show();
         if (!loaded.wait(60000))

@@ -2,6 +2,7 @@
 #include "JobsPanel.h"
 #include "MainWindow.h"
 #include "BackupTableModel.h"
+#include "BrowseDialog.h"
 #include "RestoreDialog.h"
 #include "profile/ProfileStore.h"
 
@@ -12,6 +13,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QTreeWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -117,6 +120,35 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
         QCOMPARE(window.backupModel()->backupAt(0).name, QStringLiteral("from_window"));
         QVERIFY(window.backupModel()->backupAt(0).manifest); // the manifest came with the list
+
+        // Browse: files, a preview, the database's objects and a comparison, all read on the server.
+        {
+            QFile changed(m_serverTree + QStringLiteral("/index.js"));
+            QVERIFY(changed.open(QIODevice::WriteOnly));
+            changed.write("v2, changed since the backup\n");
+        }
+        window.backupTable()->selectRow(0);
+        BrowseDialog* browse = window.showBrowseDialog();
+        QVERIFY(browse);
+        QSignalSpy files(browse, &BrowseDialog::filesLoaded);
+        QSignalSpy database(browse, &BrowseDialog::databaseLoaded);
+        QSignalSpy previewed(browse, &BrowseDialog::previewShown);
+        QSignalSpy compared(browse, &BrowseDialog::compareFinished);
+        QTRY_COMPARE_WITH_TIMEOUT(files.size(), 1, 20000);
+        QVERIFY(files.first().first().toBool());
+        browse->selectFirstFile();
+        QTRY_COMPARE_WITH_TIMEOUT(previewed.size(), 1, 20000);
+        QCOMPARE(previewed.first().first().toString(), QStringLiteral("app/index.js"));
+        QCOMPARE(browse->findChild<QPlainTextEdit*>(QStringLiteral("previewText"))->toPlainText(), QStringLiteral("v1\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(database.size(), 1, 20000);
+        QVERIFY(database.first().first().toBool());
+        QVERIFY(!browse->findChild<QPushButton*>(QStringLiteral("extractButton"))->isEnabled()); // Download instead
+        browse->compareWithCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(compared.size(), 1, 20000);
+        QVERIFY(compared.first().first().toBool());
+        QTreeWidget* changes = browse->findChild<QTreeWidget*>(QStringLiteral("changesTree"));
+        QVERIFY(!changes->findItems(QStringLiteral("app/index.js"), Qt::MatchRecursive | Qt::MatchContains, 0).isEmpty());
+        browse->close();
 
         // Restore: the dialog says what will be replaced on the server; OUI goes with the request.
         QVERIFY(test::execSql(QStringLiteral("win_srv"), {QStringLiteral("delete from t where id > 10")}));

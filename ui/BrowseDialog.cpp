@@ -30,8 +30,8 @@
 
 namespace coffre {
 
-BrowseDialog::BrowseDialog(const Profile& profile, const Backup& backup, QWidget* parent)
-    : QDialog(parent), m_profile(profile), m_backup(backup), m_control(std::make_shared<JobControl>())
+BrowseDialog::BrowseDialog(std::shared_ptr<const BackupBrowser> browser, const Backup& backup, QWidget* parent)
+    : QDialog(parent), m_browser(std::move(browser)), m_backup(backup), m_control(std::make_shared<JobControl>())
 {
     setObjectName(QStringLiteral("browseDialog"));
     setWindowTitle(tr("Browse %1").arg(backup.name));
@@ -186,8 +186,8 @@ void BrowseDialog::loadFiles()
     m_busy = true;
     using SharedTree = std::shared_ptr<const FileTree>;
     inBackground<Result<SharedTree>>(
-        [backup = m_backup](JobControl& control) -> Result<SharedTree> {
-            Result<FileTree> tree = BackupFiles::load(backup, control);
+        [browser = m_browser](JobControl& control) -> Result<SharedTree> {
+            Result<FileTree> tree = browser->files(control);
             if (!tree)
                 return tree.error();
             return SharedTree(std::make_shared<const FileTree>(std::move(tree).value()));
@@ -218,7 +218,7 @@ void BrowseDialog::loadDatabase()
     const DatabasePart& db = *m_backup.manifest->database;
     m_databaseStatus->setText(tr("Reading the dump's table of contents…"));
     inBackground<Result<QList<DumpObject>>>(
-        [backup = m_backup](JobControl& control) { return DumpContents::list(backup, control); },
+        [browser = m_browser](JobControl& control) { return browser->databaseObjects(control); },
         [this, db](const Result<QList<DumpObject>>& objects) {
             if (!objects) {
                 m_databaseStatus->setText(objects.error().message);
@@ -293,7 +293,7 @@ void BrowseDialog::showPreview()
     }
     const QString path = m_model->pathAt(rows.first());
     m_preview->setPlainText(tr("Reading %1…").arg(path));
-    inBackground<Result<FilePreview>>([backup = m_backup, path](JobControl&) { return BackupFiles::preview(backup, path); },
+    inBackground<Result<FilePreview>>([browser = m_browser, path](JobControl&) { return browser->preview(path); },
                                       [this, generation, path](const Result<FilePreview>& preview) {
                                           if (generation != m_previewGeneration)
                                               return; // another file was chosen meanwhile
@@ -327,7 +327,7 @@ void BrowseDialog::extractTo(const QStringList& paths, const QString& folder)
     updateButtons();
     m_filesStatus->setText(tr("Extracting…"));
     inBackground<Result<QStringList>>(
-        [backup = m_backup, paths, folder](JobControl& control) { return SelectionExtractor::run(backup, paths, folder, control); },
+        [browser = m_browser, paths, folder](JobControl& control) { return browser->extract(paths, folder, control); },
         [this, folder](const Result<QStringList>& created) {
             m_busy = false;
             updateButtons();
@@ -348,7 +348,7 @@ void BrowseDialog::compareWithCurrent()
     m_changes->clear();
     m_changesStatus->setText(tr("Comparing with the folders as they are now…"));
     inBackground<Result<TreeChanges>>(
-        [backup = m_backup, roots = m_profile.sources](JobControl& control) { return TreeComparison::run(backup, roots, control); },
+        [browser = m_browser](JobControl& control) { return browser->compare(control); },
         [this](const Result<TreeChanges>& changes) {
             m_busy = false;
             updateButtons();
@@ -385,7 +385,7 @@ void BrowseDialog::showChanges(const TreeChanges& changes)
 void BrowseDialog::updateButtons()
 {
     const bool loaded = m_model->tree() != nullptr;
-    m_extractButton->setEnabled(loaded && !m_busy && m_tree->selectionModel()->hasSelection());
+    m_extractButton->setEnabled(loaded && !m_busy && m_tree->selectionModel()->hasSelection() && m_browser->canExtract());
     m_compareButton->setEnabled(loaded && !m_busy);
 }
 

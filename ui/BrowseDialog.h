@@ -5,7 +5,7 @@
 #include "browse/TreeComparison.h"
 #include "catalog/Backup.h"
 #include "jobs/JobControl.h"
-#include "profile/Profile.h"
+#include "site/BackupBrowser.h"
 
 #include <QDialog>
 #include <QFutureWatcher>
@@ -35,7 +35,8 @@ class BrowseDialog : public QDialog
     Q_OBJECT
 
 public:
-    BrowseDialog(const Profile& profile, const Backup& backup, QWidget* parent = nullptr);
+    // `browser` reads the backup where it is (this computer, or a server).
+    BrowseDialog(std::shared_ptr<const BackupBrowser> browser, const Backup& backup, QWidget* parent = nullptr);
     ~BrowseDialog() override;
 
     FileTreeModel* fileModel() const { return m_model; }
@@ -70,7 +71,7 @@ private:
     template<typename T>
     void inBackground(std::function<T(JobControl&)> work, std::function<void(const T&)> done);
 
-    Profile m_profile;
+    std::shared_ptr<const BackupBrowser> m_browser;
     Backup m_backup;
     std::shared_ptr<JobControl> m_control; // canceled when the dialog closes
     int m_previewGeneration = 0;

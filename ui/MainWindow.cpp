@@ -607,9 +607,9 @@ BrowseDialog* MainWindow::showBrowseDialog()
 {
     const Result<Profile> profile = currentProfile();
     const Backup* backup = selectedBackup();
-    if (!profile || !backup || backup->status != BackupStatus::Complete)
+    if (!profile || !backup || backup->status != BackupStatus::Complete || !can(BackupSite::Feature::Browse))
         return nullptr;
-    auto* dialog = new BrowseDialog(*profile, *backup, this);
+    auto* dialog = new BrowseDialog(m_site->browser(*backup), *backup, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

@@ -70,11 +70,44 @@ QString typeLetter(ArchiveEntry::Type type)
     return QStringLiteral("-");
 }
 
+QJsonObject entryToJson(const QString& path, const FileTree::Node& node)
+{
+    return {{QStringLiteral("path"), path},
+            {QStringLiteral("type"), typeLetter(node.type)},
+            {QStringLiteral("size"), node.size},
+            {QStringLiteral("modified"), node.modified},
+            {QStringLiteral("link"), node.linkTarget}};
+}
+
+// Every entry under each source root: what a desktop's Browse builds its tree from.
+int printTree(const CliContext& cli, const FileTree& tree)
+{
+    QJsonObject roots;
+    for (const int top : tree.node(tree.rootIndex()).children) {
+        QJsonArray entries;
+        QList<int> pending = tree.node(top).children;
+        while (!pending.isEmpty()) {
+            const int index = pending.takeLast();
+            const FileTree::Node& node = tree.node(index);
+            entries.append(entryToJson(tree.pathOf(index).section(u'/', 1), node));
+            pending += node.children;
+        }
+        roots.insert(tree.node(top).name, entries);
+    }
+    return cli.succeed(QJsonObject{{QStringLiteral("roots"), roots}});
+}
+
 int printFile(const CliContext& cli, const Backup& backup, const QString& path)
 {
     const Result<FilePreview> preview = BackupFiles::preview(backup, path);
     if (!preview)
         return cli.fail(preview.error());
+    if (cli.json())
+        return cli.succeed(QJsonObject{{QStringLiteral("path"), path},
+                                       {QStringLiteral("size"), preview->size},
+                                       {QStringLiteral("binary"), preview->binary},
+                                       {QStringLiteral("bytes_base64"),
+                                        preview->binary ? QString() : QString::fromLatin1(preview->bytes.toBase64())}});
     if (preview->binary) {
         cli.err << BrowseCommands::tr("“%1” is a binary file (%2): use extract to get it.").arg(path, humanSize(preview->size)) << Qt::endl;
         return ExitSuccess;
@@ -95,6 +128,16 @@ int printDatabase(const CliContext& cli, const Chosen& chosen)
     });
     if (!objects)
         return cli.fail(objects.error());
+    if (cli.json()) {
+        QJsonArray array;
+        for (const DumpObject& object : *objects)
+            array.append(QJsonObject{{QStringLiteral("type"), object.type},
+                                     {QStringLiteral("schema"), object.schema},
+                                     {QStringLiteral("name"), object.name},
+                                     {QStringLiteral("owner"), object.owner},
+                                     {QStringLiteral("rows"), object.rows}});
+        return cli.succeed(array);
+    }
     TextTable table({BrowseCommands::tr("TYPE"), BrowseCommands::tr("SCHEMA"), BrowseCommands::tr("NAME"), BrowseCommands::tr("OWNER"),
                      BrowseCommands::tr("ROWS")});
     for (const DumpObject& object : *objects)
@@ -117,6 +160,11 @@ int runBrowse(const CliContext& cli)
     });
     if (!tree)
         return cli.fail(tree.error());
+    if (cli.parser.isSet(QStringLiteral("tree"))) {
+        if (!cli.json())
+            return cli.usage(BrowseCommands::tr("--tree answers in JSON only: give --json."));
+        return printTree(cli, *tree);
+    }
     const QString path = cli.parser.value(QStringLiteral("path"));
     const int index = tree->find(path);
     if (index < 0)
@@ -124,6 +172,14 @@ int runBrowse(const CliContext& cli)
     const FileTree::Node& node = tree->node(index);
     if (node.type == ArchiveEntry::Type::File)
         return printFile(cli, chosen.backup, path);
+    if (cli.json() && node.type != ArchiveEntry::Type::Directory)
+        return cli.succeed(entryToJson(path, node));
+    if (cli.json()) {
+        QJsonArray entries;
+        for (const int child : node.children)
+            entries.append(entryToJson(tree->pathOf(child), tree->node(child)));
+        return cli.succeed(QJsonObject{{QStringLiteral("path"), path}, {QStringLiteral("entries"), entries}});
+    }
     if (node.type == ArchiveEntry::Type::Symlink) {
         cli.out << path << QStringLiteral(" -> ") << node.linkTarget << Qt::endl;
         return ExitSuccess;
@@ -215,7 +271,8 @@ CliCommand BrowseCommands::browse()
                                                      "(backend/src). Without it: the sources."),
                                                   QStringLiteral("PATH")},
                                                  {QStringLiteral("database"),
-                                                  tr("List the objects of the backup's database dump instead (tables with their rows).")}};
+                                                  tr("List the objects of the backup's database dump instead (tables with their rows).")},
+                                                 {QStringLiteral("tree"), tr("With --json: every entry of every source, for a desktop's Browse.")}};
             },
             runBrowse};
 }

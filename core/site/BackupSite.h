@@ -1,5 +1,6 @@
 #pragma once
 
+#include "BackupBrowser.h"
 #include "Result.h"
 #include "catalog/Catalog.h"
 #include "jobs/BackupJob.h"
@@ -51,6 +52,8 @@ public:
     virtual QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const = 0;
     // A restore killed mid-swap is put back; returns what people should read (empty: nothing).
     virtual QFuture<QString> recover(QString password) const = 0;
+    // Browse: what the dialog reads from `backup` (a complete one).
+    virtual std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const = 0;
     // CopyToDesktop: the backup `name` into the local folder `folder`, every checksum verified.
     virtual QFuture<Result<Backup>> copyToDesktop(QString name, QString folder, std::shared_ptr<JobControl> control) const;
 };

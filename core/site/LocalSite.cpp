@@ -1,10 +1,39 @@
 #include "LocalSite.h"
 
+#include "browse/SelectionExtractor.h"
 #include "jobs/DeleteJob.h"
 #include "jobs/RestorePreview.h"
 #include "util/Background.h"
 
 namespace coffre {
+namespace {
+
+// The bundle's own files, read in place.
+class LocalBrowser : public BackupBrowser
+{
+public:
+    LocalBrowser(Backup backup, QList<SourceRoot> roots) : m_backup(std::move(backup)), m_roots(std::move(roots)) {}
+    Result<FileTree> files(JobControl& control) const override { return BackupFiles::load(m_backup, control); }
+    Result<FilePreview> preview(const QString& path) const override { return BackupFiles::preview(m_backup, path); }
+    Result<QList<DumpObject>> databaseObjects(JobControl& control) const override { return DumpContents::list(m_backup, control); }
+    Result<TreeChanges> compare(JobControl& control) const override { return TreeComparison::run(m_backup, m_roots, control); }
+    bool canExtract() const override { return true; }
+    Result<QStringList> extract(const QStringList& paths, const QString& folder, JobControl& control) const override
+    {
+        return SelectionExtractor::run(m_backup, paths, folder, control);
+    }
+
+private:
+    Backup m_backup;
+    QList<SourceRoot> m_roots;
+};
+
+} // namespace
+
+std::shared_ptr<const BackupBrowser> LocalSite::browser(const Backup& backup) const
+{
+    return std::make_shared<LocalBrowser>(backup, m_profile.sources);
+}
 
 bool LocalSite::supports(Feature feature) const
 {

@@ -25,6 +25,7 @@ public:
     QFuture<Result<RestoreJournal>> undo(QString password, std::shared_ptr<JobControl> control) const override;
     QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const override;
     QFuture<QString> recover(QString password) const override;
+    std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const override;
 
 private:
     Profile m_profile;

@@ -10,10 +10,113 @@
 #include <QJsonObject>
 
 namespace coffre {
+namespace {
+
+// The server's coffre-cli reads the backup there; what comes back is what the dialog shows.
+class ServerBrowser : public BackupBrowser
+{
+public:
+    ServerBrowser(SshDestination server, QString name) : m_server(std::move(server)), m_name(std::move(name)) {}
+
+    Result<FileTree> files(JobControl& control) const override
+    {
+        const Result<QJsonValue> answer = ask({QStringLiteral("--tree")}, control);
+        if (!answer)
+            return answer.error();
+        FileTree tree;
+        const QJsonObject roots = answer->toObject().value(QStringLiteral("roots")).toObject();
+        for (auto root = roots.begin(); root != roots.end(); ++root) {
+            QList<ArchiveEntry> entries;
+            for (const QJsonValue& e : root.value().toArray()) {
+                const QString type = e[QStringLiteral("type")].toString();
+                entries.append({e[QStringLiteral("path")].toString(),
+                                type == u"d"   ? ArchiveEntry::Type::Directory
+                                : type == u"l" ? ArchiveEntry::Type::Symlink
+                                : type == u"-" ? ArchiveEntry::Type::File
+                                               : ArchiveEntry::Type::Other,
+                                e[QStringLiteral("size")].toInteger(), e[QStringLiteral("modified")].toInteger(),
+                                e[QStringLiteral("link")].toString()});
+            }
+            tree.add(root.key(), entries);
+        }
+        tree.finish();
+        return tree;
+    }
+
+    Result<FilePreview> preview(const QString& path) const override
+    {
+        JobControl control;
+        const Result<QJsonValue> answer = ask({QStringLiteral("--path"), path}, control);
+        if (!answer)
+            return answer.error();
+        const QJsonObject o = answer->toObject();
+        FilePreview preview;
+        preview.size = o.value(QStringLiteral("size")).toInteger();
+        preview.binary = o.value(QStringLiteral("binary")).toBool();
+        preview.bytes = QByteArray::fromBase64(o.value(QStringLiteral("bytes_base64")).toString().toLatin1());
+        return preview;
+    }
+
+    Result<QList<DumpObject>> databaseObjects(JobControl& control) const override
+    {
+        const Result<QJsonValue> answer = ask({QStringLiteral("--database")}, control);
+        if (!answer)
+            return answer.error();
+        QList<DumpObject> objects;
+        for (const QJsonValue& o : answer->toArray())
+            objects.append({o[QStringLiteral("type")].toString(), o[QStringLiteral("schema")].toString(),
+                            o[QStringLiteral("name")].toString(), o[QStringLiteral("owner")].toString(),
+                            o[QStringLiteral("rows")].toInteger(-1)});
+        return objects;
+    }
+
+    Result<TreeChanges> compare(JobControl& control) const override
+    {
+        const Result<QJsonValue> answer = RemoteCli::run(m_server, {QStringLiteral("diff"), m_name}, control);
+        if (!answer)
+            return answer.error();
+        const QJsonObject o = answer->toObject();
+        auto strings = [&o](const char* key) {
+            QStringList list;
+            for (const QJsonValue& v : o.value(QLatin1String(key)).toArray())
+                list << v.toString();
+            return list;
+        };
+        TreeChanges changes;
+        changes.added = strings("added");
+        changes.removed = strings("removed");
+        changes.changed = strings("changed");
+        changes.missingRoots = strings("missingFolders");
+        changes.unchanged = o.value(QStringLiteral("unchanged")).toInteger();
+        return changes;
+    }
+
+    bool canExtract() const override { return false; } // Download copies the whole backup instead
+    Result<QStringList> extract(const QStringList&, const QString&, JobControl&) const override
+    {
+        return Error{ServerSite::tr("Files are extracted from a backup on this computer: download it first."), {}};
+    }
+
+private:
+    Result<QJsonValue> ask(const QStringList& options, JobControl& control) const
+    {
+        return RemoteCli::run(m_server, QStringList{QStringLiteral("browse"), m_name} + options, control);
+    }
+
+    SshDestination m_server;
+    QString m_name;
+};
+
+} // namespace
+
+std::shared_ptr<const BackupBrowser> ServerSite::browser(const Backup& backup) const
+{
+    return std::make_shared<ServerBrowser>(m_server, backup.name);
+}
 
 bool ServerSite::supports(Feature feature) const
 {
-    return feature == Feature::CopyToDesktop;
+    return feature == Feature::CopyToDesktop || feature == Feature::Browse;
 }
 
 Result<RepositoryScan> ServerSite::scan() const

@@ -28,6 +28,7 @@ public:
     QFuture<Result<RestoreJournal>> undo(QString password, std::shared_ptr<JobControl> control) const override;
     QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const override;
     QFuture<QString> recover(QString password) const override;
+    std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const override;
     QFuture<Result<Backup>> copyToDesktop(QString name, QString folder, std::shared_ptr<JobControl> control) const override;
 
     // The restore's command line: which parts, under which name; OUI is sent with it.
