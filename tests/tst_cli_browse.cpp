@@ -10,6 +10,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace coffre;
 
 class TestCliBrowse : public QObject
@@ -85,6 +89,31 @@ private slots:
         QCOMPARE(again.status, 1);
         QVERIFY(again.err.contains(QStringLiteral("already exists")));
         QCOMPARE(cli({QStringLiteral("extract"), QStringLiteral("b1"), QStringLiteral("backend/src/app.js")}).status, 2);
+    }
+
+    // "caf\xe9.jpg" shows as "caf\uFFFD.jpg" in Browse (no QString holds it); chosen by that
+    // name, it comes out with its own bytes.
+    void aNameThatIsNotUtf8ComesOutByteExact()
+    {
+        const QByteArray tree = QFile::encodeName(path(QStringLiteral("latin1")));
+        QVERIFY(::mkdir(tree.constData(), 0700) == 0 && ::mkdir((tree + "/up").constData(), 0700) == 0);
+        const QByteArray raw = "caf\xe9.jpg";
+        const int fd = ::open((tree + "/up/" + raw).constData(), O_WRONLY | O_CREAT, 0600);
+        QVERIFY(fd >= 0 && ::write(fd, "jpeg", 4) == 4);
+        ::close(fd);
+        QVERIFY(cli({QStringLiteral("create"), QStringLiteral("--source"), QStringLiteral("app=") + QFile::decodeName(tree),
+                     QStringLiteral("--name"), QStringLiteral("latin1")})
+                    .status == 0);
+        const QString shown = QStringLiteral("app/up/caf\uFFFD.jpg");
+        QVERIFY(cli({QStringLiteral("browse"), QStringLiteral("latin1"), QStringLiteral("--path"), QStringLiteral("app/up")})
+                    .out.contains(QString(shown).section(u'/', -1).toUtf8()));
+        const QString out = path(QStringLiteral("latin1-out"));
+        QDir().mkpath(out);
+        const test::CliRun run = cli({QStringLiteral("extract"), QStringLiteral("latin1"), shown, QStringLiteral("--to"), out});
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        struct stat st;
+        QVERIFY(::stat((QFile::encodeName(out) + '/' + raw).constData(), &st) == 0);
+        QCOMPARE(qint64(st.st_size), qint64(4));
     }
 
     void diffNamesTheChanges()

@@ -11,8 +11,41 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <dirent.h>
+#include <sys/stat.h>
 
 namespace coffre {
+namespace {
+
+// The bytes of `relative` ("up/caf\uFFFD.jpg", as Browse names it) under `root`, found by
+// reading each folder's raw names; empty when it is not there.
+QByteArray rawPathUnder(const QByteArray& root, const QString& relative)
+{
+    QByteArray found;
+    for (const QString& part : relative.split(u'/', Qt::SkipEmptyParts)) {
+        const QByteArray folder = found.isEmpty() ? root : root + '/' + found;
+        QByteArray match = QFile::encodeName(part);
+        struct stat st;
+        if (::lstat((folder + '/' + match).constData(), &st) != 0) {
+            match.clear();
+            if (DIR* dir = ::opendir(folder.constData())) {
+                while (const dirent* entry = ::readdir(dir)) {
+                    if (QString::fromUtf8(entry->d_name) == part) {
+                        match = entry->d_name;
+                        break;
+                    }
+                }
+                ::closedir(dir);
+            }
+            if (match.isEmpty())
+                return {};
+        }
+        found = found.isEmpty() ? match : found + '/' + match;
+    }
+    return found;
+}
+
+} // namespace
 
 Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringList& paths, const QString& destination,
                                             JobControl& control)
@@ -59,15 +92,18 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
     int archiveNumber = 0;
     for (auto it = byArchive.cbegin(); it != byArchive.cend(); ++it) {
         const QList<BackupFiles::Location>& chosen = it.value();
-        QSet<QByteArray> exact;
-        QList<QByteArray> prefixes;
+        // Names as Browse shows them: a name that is not UTF-8 reads as "caf\uFFFD.jpg" there, and
+        // is matched the same way here; what is written keeps the archive's bytes.
+        QSet<QString> exact;
+        QStringList prefixes;
         for (const BackupFiles::Location& where : chosen) {
-            exact.insert(where.pathInArchive.toUtf8());
-            prefixes.append(where.pathInArchive.toUtf8() + '/');
+            exact.insert(where.pathInArchive);
+            prefixes.append(where.pathInArchive + u'/');
         }
-        auto wanted = [&](const QByteArray& path) {
+        auto wanted = [&](const QByteArray& raw) {
+            const QString path = QString::fromUtf8(raw);
             return exact.contains(path) ||
-                   std::any_of(prefixes.cbegin(), prefixes.cend(), [&path](const QByteArray& p) { return path.startsWith(p); });
+                   std::any_of(prefixes.cbegin(), prefixes.cend(), [&path](const QString& p) { return path.startsWith(p); });
         };
         const QString out = QDir(staging).filePath(QString::number(archiveNumber++));
         control.setPhase(tr("Extracting from %1…").arg(chosen.first().label));
@@ -75,8 +111,7 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
         if (!extracted)
             return extracted.error();
         for (const BackupFiles::Location& where : chosen) {
-            const QString from = QDir(out).filePath(where.pathInArchive);
-            if (!QFileInfo::exists(from) && !QFileInfo(from).isSymLink())
+            if (rawPathUnder(QFile::encodeName(out), where.pathInArchive).isEmpty())
                 return Error{tr("“%1/%2” is not in the backup “%3”: nothing was extracted.").arg(where.label, where.pathInArchive, backup.name), {}};
         }
         for (const BackupFiles::Location& where : chosen)
@@ -89,14 +124,16 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
     archiveNumber = 0;
     for (auto it = byArchive.cbegin(); it != byArchive.cend(); ++it, ++archiveNumber) {
         for (const BackupFiles::Location& where : it.value()) {
-            const QString from = QDir(QDir(staging).filePath(QString::number(archiveNumber))).filePath(where.pathInArchive);
-            const QString to = QDir(destination).filePath(QFileInfo(where.pathInArchive).fileName());
+            const QByteArray root = QFile::encodeName(QDir(staging).filePath(QString::number(archiveNumber)));
+            const QByteArray relative = rawPathUnder(root, where.pathInArchive);
+            const QByteArray from = root + '/' + relative;
+            const QByteArray to = QFile::encodeName(destination) + '/' + relative.mid(relative.lastIndexOf('/') + 1);
             if (Status renamed = renameNoReplace(from, to); !renamed) {
                 for (const QString& done : moved)
                     QFileInfo(done).isDir() ? QDir(done).removeRecursively() : QFile::remove(done);
                 return renamed.error();
             }
-            moved.append(to);
+            moved.append(QFile::decodeName(to));
         }
     }
     return created;

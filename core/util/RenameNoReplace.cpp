@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 
 namespace coffre {
 
@@ -19,11 +20,16 @@ struct Text
 
 Status renameNoReplace(const QString& from, const QString& to)
 {
-    const QByteArray source = QFile::encodeName(from);
-    const QByteArray target = QFile::encodeName(to);
+    return renameNoReplace(QFile::encodeName(from), QFile::encodeName(to));
+}
+
+Status renameNoReplace(const QByteArray& source, const QByteArray& target)
+{
+    const QString from = QFile::decodeName(source), to = QFile::decodeName(target);
     int result = ::renameat2(AT_FDCWD, source.constData(), AT_FDCWD, target.constData(), RENAME_NOREPLACE);
     if (result != 0 && errno == EINVAL) { // not supported here (some network file systems)
-        if (QFileInfo::exists(to) || QFileInfo(to).isSymLink())
+        struct stat st;
+        if (::lstat(target.constData(), &st) == 0)
             errno = EEXIST;
         else
             result = std::rename(source.constData(), target.constData());
