@@ -106,8 +106,7 @@ private slots:
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
         QCOMPARE(window.backupModel()->rowCount(), 0);
-        // What is local only is not offered for a server's backups (yet).
-        QVERIFY(!window.findChild<QAction*>(QStringLiteral("actionImport"))->isEnabled());
+        QVERIFY(window.findChild<QAction*>(QStringLiteral("actionImport"))->isEnabled()); // Import… uploads
 
         // Create: the server's coffre-cli makes it, the list shows it.
         BackupRequest request;
@@ -187,15 +186,28 @@ private slots:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(filesOf(desktopFolder + QStringLiteral("/from_window")), filesOf(m_serverRepository + QStringLiteral("/from_window")));
 
+        // Upload it back under the same name: refused while the server has it; after a delete there, every byte.
+        window.startUpload(desktopFolder + QStringLiteral("/from_window"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 5, 60000);
+        QVERIFY(!finished.last().at(0).toBool());
+        QVERIFY2(finished.last().at(1).toString().contains(QStringLiteral("already")), qPrintable(finished.last().at(1).toString()));
+        const QMap<QString, QByteArray> original = filesOf(m_serverRepository + QStringLiteral("/from_window"));
+
         // Delete on the server.
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
         window.backupTable()->selectRow(0);
         answerNextBox(QMessageBox::DestructiveRole);
         window.findChild<QAction*>(QStringLiteral("actionDelete"))->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 5, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 6, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QVERIFY(!QFileInfo::exists(m_serverRepository + QStringLiteral("/from_window")));
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 0, 20000);
+
+        window.startUpload(desktopFolder + QStringLiteral("/from_window"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 7, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(filesOf(m_serverRepository + QStringLiteral("/from_window")), original);
+        QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
     }
 
     void anUnreachableServerIsSaidInTheList()

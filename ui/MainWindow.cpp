@@ -372,7 +372,8 @@ void MainWindow::updateActions()
     const bool complete = selected && selected->status == BackupStatus::Complete;
     m_browseAction->setEnabled(complete && can(BackupSite::Feature::Browse)); // reads only: fine while a job runs
     m_downloadAction->setEnabled(complete && (can(BackupSite::Feature::ExportToFile) || can(BackupSite::Feature::CopyToDesktop)));
-    m_importAction->setEnabled(hasProfile && idle && can(BackupSite::Feature::ImportFile));
+    m_importAction->setEnabled(hasProfile && idle &&
+                               (can(BackupSite::Feature::ImportFile) || can(BackupSite::Feature::UploadFromDesktop)));
 }
 
 void MainWindow::newProfile()
@@ -584,10 +585,36 @@ void MainWindow::startCopyToDesktop(const QString& name, const QString& folder)
 
 void MainWindow::chooseImportFile()
 {
+    if (can(BackupSite::Feature::UploadFromDesktop)) {
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Upload a backup folder of this computer to %1").arg(m_site->placeName()), QDir::homePath());
+        if (!folder.isEmpty())
+            startUpload(folder);
+        return;
+    }
     const QString file = QFileDialog::getOpenFileName(this, tr("Import a backup"), QDir::homePath(),
                                                       tr("Coffre backups (*.zip *.tar)"));
     if (!file.isEmpty())
         startImport(file);
+}
+
+void MainWindow::startUpload(const QString& folder)
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile || !m_site)
+        return;
+    const QFileInfo info(folder);
+    const Backup backup = Catalog::inspect(info.absolutePath(), info.fileName());
+    if (Status complete = backup.checkComplete(); !complete) {
+        QMessageBox::warning(this, tr("Upload"), tr("%1 is not a complete backup: %2").arg(folder, complete.error().message));
+        return;
+    }
+    m_launcher->launch<QString>(
+        tr("Upload of %1 to %2").arg(backup.name, m_site->placeName()), *profile, false,
+        [site = m_site, backup](const QString&, std::shared_ptr<JobControl> control) { return site->upload(backup, control); },
+        [where = m_site->placeName()](const QString& name) {
+            return tr("%1 uploaded to %2; the server checked every checksum.").arg(name, where);
+        });
 }
 
 void MainWindow::startImport(const QString& file)

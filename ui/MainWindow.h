@@ -58,6 +58,8 @@ public:
     void startExport(const Backup& backup, const QString& file, bool overwrite);
     // Download… of a server's backup ends here, once the local folder is chosen.
     void startCopyToDesktop(const QString& name, const QString& folder);
+    // Import… of a server profile ends here: a backup folder of this computer, sent there.
+    void startUpload(const QString& folder);
     // Import… ends here.
     void startImport(const QString& file);
     // Opens the selected backup's Browse dialog (not modal); null when the selection is not one complete backup.

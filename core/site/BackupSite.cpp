@@ -23,3 +23,14 @@ QFuture<Result<Backup>> BackupSite::copyToDesktop(QString, QString, std::shared_
 }
 
 } // namespace coffre
+
+namespace coffre {
+
+QFuture<Result<QString>> BackupSite::upload(Backup, std::shared_ptr<JobControl>) const
+{
+    return runInBackground([]() -> Result<QString> {
+        return Error{QCoreApplication::translate("BackupSite", "These backups are on this computer already."), {}};
+    });
+}
+
+} // namespace coffre

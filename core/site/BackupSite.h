@@ -31,6 +31,7 @@ public:
         ImportFile,    // Import… adds a .zip/.tar
         CopyToDesktop, // Download… copies the backup into a folder of this computer
         CleanupCopies, // before-restore copies removed from the window
+        UploadFromDesktop, // Import… sends a backup folder of this computer there
     };
     virtual bool supports(Feature feature) const = 0;
 
@@ -56,6 +57,8 @@ public:
     virtual std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const = 0;
     // CopyToDesktop: the backup `name` into the local folder `folder`, every checksum verified.
     virtual QFuture<Result<Backup>> copyToDesktop(QString name, QString folder, std::shared_ptr<JobControl> control) const;
+    // UploadFromDesktop: a complete backup of this computer into the site's repository; its name there.
+    virtual QFuture<Result<QString>> upload(Backup backup, std::shared_ptr<JobControl> control) const;
 };
 
 } // namespace coffre

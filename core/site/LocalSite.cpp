@@ -37,7 +37,8 @@ std::shared_ptr<const BackupBrowser> LocalSite::browser(const Backup& backup) co
 
 bool LocalSite::supports(Feature feature) const
 {
-    return feature != Feature::CopyToDesktop; // it is on the desktop already
+    // It is on the desktop already.
+    return feature != Feature::CopyToDesktop && feature != Feature::UploadFromDesktop;
 }
 
 QString LocalSite::placeName() const

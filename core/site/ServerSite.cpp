@@ -116,7 +116,7 @@ std::shared_ptr<const BackupBrowser> ServerSite::browser(const Backup& backup) c
 
 bool ServerSite::supports(Feature feature) const
 {
-    return feature == Feature::CopyToDesktop || feature == Feature::Browse;
+    return feature == Feature::CopyToDesktop || feature == Feature::Browse || feature == Feature::UploadFromDesktop;
 }
 
 Result<RepositoryScan> ServerSite::scan() const
@@ -249,6 +249,11 @@ QFuture<Result<Backup>> ServerSite::copyToDesktop(QString name, QString folder, 
 {
     return runInBackground(
         [server = m_server, name, folder, control] { return RemoteTransfer::download(server, name, folder, *control); });
+}
+
+QFuture<Result<QString>> ServerSite::upload(Backup backup, std::shared_ptr<JobControl> control) const
+{
+    return runInBackground([server = m_server, backup, control] { return RemoteTransfer::upload(server, backup, *control); });
 }
 
 } // namespace coffre

@@ -30,6 +30,7 @@ public:
     QFuture<QString> recover(QString password) const override;
     std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const override;
     QFuture<Result<Backup>> copyToDesktop(QString name, QString folder, std::shared_ptr<JobControl> control) const override;
+    QFuture<Result<QString>> upload(Backup backup, std::shared_ptr<JobControl> control) const override;
 
     // The restore's command line: which parts, under which name; OUI is sent with it.
     static QStringList restoreArguments(const RestoreRequest& request);
