@@ -25,6 +25,18 @@
         <source>The backup “%1” is %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>BackupDescription</name>
@@ -150,6 +162,13 @@
     </message>
 </context>
 <context>
+    <name>BackupSite</name>
+    <message>
+        <source>These backups are on this computer already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BrowseCommands</name>
     <message>
         <source>Name the backup.</source>
@@ -216,10 +235,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Print the changes as a JSON object.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>SCHEMA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -237,6 +252,14 @@
     </message>
     <message>
         <source>List the objects of the backup&apos;s database dump instead (tables with their rows).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--tree answers in JSON only: give --json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --json: every entry of every source, for a desktop&apos;s Browse.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -310,6 +333,30 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Show this help.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Print the version, and with --json the protocol a desktop checks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer with one JSON document (errors too: {&quot;error&quot;: {code, message}}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With json: stream progress as JSON lines on stdout, then one result or error line (the desktop&apos;s protocol).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the job when standard input closes (how the desktop cancels over ssh).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the database password from the first line of standard input.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--progress takes the word json.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CliJobRunner</name>
@@ -319,6 +366,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Password for %1: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Standard input closed: canceling.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -404,10 +455,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Mark the backup as scheduled (for cron jobs).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Print the new backup as a JSON object.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -597,6 +644,33 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>DatabaseUrl</name>
+    <message>
+        <source>“%1” is not a port number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A database URL starts with postgres:// or postgresql://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A URL with several hosts is not supported: keep one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The IPv6 address in brackets is not closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected text after the IPv6 address: “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not an SSL mode PostgreSQL knows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Decompressor</name>
     <message>
         <source>Cannot read “%1”.</source>
@@ -762,6 +836,53 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Could not move “%1” to “%2”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the output stream</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HostKeys</name>
+    <message>
+        <source>Could not start %1: is the OpenSSH client installed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 did not answer in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ssh-keygen did not recognise a host key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 key fingerprint is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SSH settings of %1 could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 did not show its host key: check the host name, the port and the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a host key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host key could not be saved in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ImportJob</name>
@@ -820,13 +941,29 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Imported %1 from %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Checking the backup&apos;s files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its size does not match the manifest. Nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checksum OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the input stream</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListCommands</name>
-    <message>
-        <source>Print JSON for scripts instead of a table.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>No backups in %1.</source>
         <translation type="unfinished"></translation>
@@ -900,6 +1037,60 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Everything a backup&apos;s manifest says: versions, tables, folders, checksums.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the profile to save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save-profile takes --repository, --db, --source and --exclude, not --profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A profile named “%1” exists already: give --force to replace it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the profile “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scan answers in JSON only: give --json (list is for people).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save --repository, --db, --source and --exclude as a profile (how a server gets one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace a profile of that name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The repository as a desktop lists it: every backup with its manifest (JSON only).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LocalSite</name>
+    <message>
+        <source>this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Manifest</name>
+    <message>
+        <source>manual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>safety copy</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1103,6 +1294,45 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>ProfileQuestions</name>
+    <message>
+        <source>Delete the profile “%1”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its backups are not deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its backups are not deleted: they stay in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A database password kept in the system keychain for it is removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup folder %1 does not exist. Create it now (readable by you only)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ProfileStore</name>
     <message>
         <source>“%1” is not a valid profile name.</source>
@@ -1164,6 +1394,26 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The backup folder “%1” is inside the source folder “%2”: each backup would hold the ones before it. Choose a backup folder outside it.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“%1” is not an SSH destination: give user@host or a Host of ~/.ssh/config.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SSH port must be between 1 and 65535.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the path of coffre-cli on the server (coffre-cli when it is on the PATH).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a profile name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile “%1” names a server without its address.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ProgressMeter</name>
@@ -1197,6 +1447,87 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
             <numerusform>%n file found</numerusform>
             <numerusform>%n files found</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteCli</name>
+    <message>
+        <source>Could not start ssh: is the OpenSSH client installed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server %1 answered something Coffre does not understand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coffre-cli is not installed on %1 (or not as “%2”). Install the coffre-cli package there, or give its path in the server settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host key of %1 has CHANGED since the last connection. This may be an attack, or a reinstalled server: check with its administrator. Coffre refuses to connect; once verified, remove the old key with: ssh-keygen -R %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 refused the connection: the SSH key was not accepted. Check the user name and that your public key is in the server&apos;s ~/.ssh/authorized_keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach %1 over SSH: check the host name, the port and the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command failed on %1 (exit status %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coffre-cli on %1 is too old to be driven from this desktop (it needs protocol %2). Update the coffre-cli package on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coffre-cli on %1 (version %2, protocol %3) does not speak this desktop&apos;s protocol (%4 to %5). Install the same Coffre version on both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host key of %1 is not known yet: verify its fingerprint before connecting (in the window: Profile › Edit profile… › Test connection; in a terminal: ssh %2 once).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RemoteTransfer</name>
+    <message>
+        <source>Cannot open a pipe for the download.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The download was canceled: nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open a pipe for the upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The upload was canceled: nothing was added on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RemoveTree</name>
+    <message>
+        <source>“%1” is a mounted file system: it was not deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not delete “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is a mounted file system: nothing in it was deleted, and “%2”, which holds it, stays.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1243,6 +1574,29 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Could not make the folder “%1” in “%2”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“%1” could not be carried into the restored folder %2 (%3): it is still in %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreCleanup</name>
+    <message>
+        <source>There are no before-restore copies to remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” holds a mounted file system (%2): unmount it or move it out first. Nothing was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another restore was made since the list was shown: nothing was removed. Look at the list again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreCommands</name>
@@ -1279,14 +1633,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>  the database %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>  the folder %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1320,10 +1666,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There are no before-restore copies to remove.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1376,10 +1718,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Kept from the current folder (not in backups): %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Type OUI (yes, in French) to go on: </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1388,7 +1726,7 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” holds a mounted file system (%2): unmount it or move it out first. Nothing was removed.</source>
+        <source>Only say what the restore would replace; change nothing.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1565,6 +1903,22 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The restore can no longer be undone: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Putting the folders back failed too: see the message above; Coffre tries again at its next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folders (%1) are as they were before the restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database was restored (in place, from %1), but the folders were not: %2 %3 The database and the folders no longer match. The database&apos;s state before the restore is in the safety backup %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The undo stopped halfway: %1 What is still to undo is recorded: run Undo again once this is fixed.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1574,6 +1928,40 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The restore journal is unreadable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore journal in this repository was written by the profile “%1”, which shares the repository with “%2”: only “%1” can undo, put back or clean up that restore. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestorePreview</name>
+    <message>
+        <source>Database %1: cannot be reached now (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database “%1” on %2: does not exist yet; it will be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
+        <translation>
+            <numerusform>Database “%1” on %2: %3, %n other session open (it will be ended)</numerusform>
+            <numerusform>Database “%1” on %2: %3, %n other sessions open (they will be ended)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder %1: does not exist yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept from the current folder (not in backups): %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1658,6 +2046,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Could not finish extracting “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Could not give “%1” its owner back.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SelectionExtractor</name>
@@ -1695,6 +2087,76 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>ServerCommands</name>
+    <message>
+        <source>Run the command on this server over ssh: user@host or a Host of ~/.ssh/config.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile on the server (default: its only one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s SSH port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SSH key to use (default: ssh&apos;s own choice).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coffre-cli&apos;s path on the server (default: coffre-cli).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An ssh configuration file instead of ~/.ssh/config.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>download copies a backup from a server: give --server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name one backup of the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloaded %1 (%2) from %3 into %4; every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>upload copies a backup to a server: give --server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name one local backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploaded %1 (%2) to %3; the server checked every checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a backup of the server (--server) into the local repository (--profile or --repository).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a local backup (--profile or --repository) to the server&apos;s repository (--server).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerSite</name>
+    <message>
+        <source>Files are extracted from a backup on this computer: download it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is on %1 cannot be measured now: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SourceTreeScanner</name>
     <message>
         <source>The source folder “%1” cannot be opened.</source>
@@ -1702,6 +2164,13 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncTree</name>
+    <message>
+        <source>Could not make sure “%1” is written to disk.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1732,15 +2201,27 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The file to write; .zip or .tar decides the format.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Replace the file if it exists.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Add an exported backup (.zip or .tar) to the repository, after checking it.</source>
+        <source>--to - writes the backup itself on stdout: it cannot be combined with --json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--to - writes a .tar on stdout: send it to a file or a pipe, not to the terminal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import - reads a .tar from stdin: pipe it in (e.g. from export NAME --to -).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file to write; .zip or .tar decides the format; - writes a .tar on stdout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add an exported backup (.zip or .tar; - reads a .tar from stdin) to the repository, after checking it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2008,10 +2489,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         </translation>
     </message>
     <message>
-        <source>&amp;Changes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Comparing with the folders as they are now…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2033,6 +2510,57 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Changed (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;hanges</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::CleanupDialog</name>
+    <message>
+        <source>Looking for the copies kept by the last restore…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clean up before-restore copies — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove for good</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last restore left no copies.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore of %1 (%2) kept what it replaced. Removing these copies frees %3 and ends Undo for that restore: they cannot be brought back.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2177,10 +2705,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>&amp;Browse</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Re&amp;fresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2448,6 +2972,73 @@ Password for %2:</source>
         <source>This restore is no longer the last one of the profile shown: only the last restore of a profile can be undone.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;lean up before-restore copies…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove for good what the last restore kept aside, to free space; this ends Undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download %1 from %2 into…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download of %1 from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 copied into %2 (%3); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload a backup folder of this computer to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a complete backup: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload of %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 uploaded to %2; the server checked every checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleanup of the copies kept by the restore of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n copy(ies) kept by the restore of %1 (%2 freed).</source>
+        <translation>
+            <numerusform>Removed %n copy kept by the restore of %1 (%2 freed).</numerusform>
+            <numerusform>Removed %n copies kept by the restore of %1 (%2 freed).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>coffre::ProfileDialog</name>
@@ -2465,10 +3056,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>&amp;Database</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Source folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2517,10 +3104,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>&amp;Port:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Data&amp;base:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2587,6 +3170,38 @@ Password for %2:</source>
         <source>Connected: PostgreSQL %1, database “%2” (%3) as “%4”.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>S&amp;ource folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This &amp;computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A s&amp;erver, over SSH</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The application runs on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional: paste postgresql://user:password@host:5432/database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill &amp;in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DATABASE_U&amp;RL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dat&amp;abase:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>coffre::RepositoryStatusBar</name>
@@ -2612,29 +3227,6 @@ Password for %2:</source>
 </context>
 <context>
     <name>coffre::RestoreDialog</name>
-    <message>
-        <source>Database %1: cannot be reached now (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Database “%1” on %2: does not exist yet; it will be created.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
-        <translation>
-            <numerusform>Database “%1” on %2: %3, %n other session open (it will be ended)</numerusform>
-            <numerusform>Database “%1” on %2: %3, %n other sessions open (they will be ended)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Folder %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Folder %1: does not exist yet</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Restore %1</source>
         <translation type="unfinished"></translation>
@@ -2686,11 +3278,98 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Kept from the current folder (not in backups): %1</source>
+        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::ServerSettingsWidget</name>
+    <message>
+        <source>user@host, or a Host of ~/.ssh/config</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <source>default (22, or as in ~/.ssh/config)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional: ssh&apos;s own choice (agent, ~/.ssh/config)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a &amp;file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional: the only profile there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSH &amp;key file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSH &amp;destination:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSH p&amp;ort:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile on the ser&amp;ver:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coffre-cli &amp;path on the server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSH key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the SSH destination first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected: coffre-cli %1 on %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the host key of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected: the host key of %1 was not trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The authenticity of %1 (%2) cannot be established yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare with the fingerprint the server&apos;s administrator gives you, or with what this prints on the server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust this server?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

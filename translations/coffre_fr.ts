@@ -25,6 +25,18 @@
         <source>The backup “%1” is %2: %3</source>
         <translation>La sauvegarde «&#xa0;%1&#xa0;» est %2&#xa0;: %3</translation>
     </message>
+    <message>
+        <source>complete</source>
+        <translation>complète</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>incomplète</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>endommagée</translation>
+    </message>
 </context>
 <context>
     <name>BackupDescription</name>
@@ -150,6 +162,13 @@
     </message>
 </context>
 <context>
+    <name>BackupSite</name>
+    <message>
+        <source>These backups are on this computer already.</source>
+        <translation>Ces sauvegardes sont déjà sur cet ordinateur.</translation>
+    </message>
+</context>
+<context>
     <name>BrowseCommands</name>
     <message>
         <source>Name the backup.</source>
@@ -216,10 +235,6 @@
         <translation>Fichiers ajoutés, supprimés et modifiés dans les dossiers sources depuis une sauvegarde.</translation>
     </message>
     <message>
-        <source>Print the changes as a JSON object.</source>
-        <translation>Afficher les changements sous forme d’objet JSON.</translation>
-    </message>
-    <message>
         <source>SCHEMA</source>
         <translation>SCHÉMA</translation>
     </message>
@@ -238,6 +253,14 @@
     <message>
         <source>List the objects of the backup&apos;s database dump instead (tables with their rows).</source>
         <translation>Lister plutôt les objets du dump de la base de données (les tables avec leurs lignes).</translation>
+    </message>
+    <message>
+        <source>--tree answers in JSON only: give --json.</source>
+        <translation>--tree ne répond qu’en JSON&#xa0;: ajoutez --json.</translation>
+    </message>
+    <message>
+        <source>With --json: every entry of every source, for a desktop&apos;s Browse.</source>
+        <translation>Avec --json&#xa0;: chaque entrée de chaque source, pour l’exploration depuis un poste.</translation>
     </message>
 </context>
 <context>
@@ -320,6 +343,30 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Show this help.</source>
         <translation>Afficher cette aide.</translation>
     </message>
+    <message>
+        <source>Print the version, and with --json the protocol a desktop checks.</source>
+        <translation>Affiche la version, et avec --json le protocole que vérifie un poste.</translation>
+    </message>
+    <message>
+        <source>Answer with one JSON document (errors too: {&quot;error&quot;: {code, message}}).</source>
+        <translation>Répond par un document JSON (les erreurs aussi&#xa0;: {&quot;error&quot;: {code, message}}).</translation>
+    </message>
+    <message>
+        <source>With json: stream progress as JSON lines on stdout, then one result or error line (the desktop&apos;s protocol).</source>
+        <translation>Avec json&#xa0;: la progression en lignes JSON sur la sortie standard, puis une ligne de résultat ou d’erreur (le protocole du poste).</translation>
+    </message>
+    <message>
+        <source>Cancel the job when standard input closes (how the desktop cancels over ssh).</source>
+        <translation>Annule la tâche quand l’entrée standard se ferme (ainsi le poste annule par ssh).</translation>
+    </message>
+    <message>
+        <source>Read the database password from the first line of standard input.</source>
+        <translation>Lit le mot de passe de la base sur la première ligne de l’entrée standard.</translation>
+    </message>
+    <message>
+        <source>--progress takes the word json.</source>
+        <translation>--progress prend le mot json.</translation>
+    </message>
 </context>
 <context>
     <name>CliJobRunner</name>
@@ -330,6 +377,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Password for %1: </source>
         <translation>Mot de passe pour %1&#xa0;: </translation>
+    </message>
+    <message>
+        <source>Standard input closed: canceling.</source>
+        <translation>Entrée standard fermée&#xa0;: annulation.</translation>
     </message>
 </context>
 <context>
@@ -415,10 +466,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Mark the backup as scheduled (for cron jobs).</source>
         <translation>Marquer la sauvegarde comme planifiée (pour les tâches cron).</translation>
-    </message>
-    <message>
-        <source>Print the new backup as a JSON object.</source>
-        <translation>Afficher la nouvelle sauvegarde sous forme d’objet JSON.</translation>
     </message>
     <message>
         <source>--no-db and --no-sources together leave nothing to back up.</source>
@@ -607,6 +654,33 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>DatabaseUrl</name>
+    <message>
+        <source>“%1” is not a port number.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un numéro de port.</translation>
+    </message>
+    <message>
+        <source>A database URL starts with postgres:// or postgresql://.</source>
+        <translation>Une URL de base de données commence par postgres:// ou postgresql://.</translation>
+    </message>
+    <message>
+        <source>A URL with several hosts is not supported: keep one.</source>
+        <translation>Une URL à plusieurs hôtes n’est pas prise en charge&#xa0;: gardez-en un.</translation>
+    </message>
+    <message>
+        <source>The IPv6 address in brackets is not closed.</source>
+        <translation>L’adresse IPv6 entre crochets n’est pas fermée.</translation>
+    </message>
+    <message>
+        <source>Unexpected text after the IPv6 address: “%1”.</source>
+        <translation>Texte inattendu après l’adresse IPv6&#xa0;: «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” is not an SSL mode PostgreSQL knows.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un mode SSL connu de PostgreSQL.</translation>
+    </message>
+</context>
+<context>
     <name>Decompressor</name>
     <message>
         <source>Cannot read “%1”.</source>
@@ -772,6 +846,53 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Could not move “%1” to “%2”.</source>
         <translation>Impossible de déplacer «&#xa0;%1&#xa0;» vers «&#xa0;%2&#xa0;».</translation>
     </message>
+    <message>
+        <source>the output stream</source>
+        <translation>le flux de sortie</translation>
+    </message>
+</context>
+<context>
+    <name>HostKeys</name>
+    <message>
+        <source>Could not start %1: is the OpenSSH client installed?</source>
+        <translation>Impossible de lancer %1&#xa0;: le client OpenSSH est-il installé&#xa0;?</translation>
+    </message>
+    <message>
+        <source>%1 did not answer in time.</source>
+        <translation>%1 n’a pas répondu à temps.</translation>
+    </message>
+    <message>
+        <source>%1 failed.</source>
+        <translation>%1 a échoué.</translation>
+    </message>
+    <message>
+        <source>ssh-keygen did not recognise a host key.</source>
+        <translation>ssh-keygen n’a reconnu aucune clé d’hôte.</translation>
+    </message>
+    <message>
+        <source>%1 key fingerprint is %2.</source>
+        <translation>L’empreinte de la clé %1 est %2.</translation>
+    </message>
+    <message>
+        <source>The SSH settings of %1 could not be read.</source>
+        <translation>Les réglages SSH de %1 n’ont pas pu être lus.</translation>
+    </message>
+    <message>
+        <source>%1 did not show its host key: check the host name, the port and the network.</source>
+        <translation>%1 n’a pas montré sa clé d’hôte&#xa0;: vérifiez le nom d’hôte, le port et le réseau.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a host key.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une clé d’hôte.</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be created.</source>
+        <translation>Le dossier %1 n’a pas pu être créé.</translation>
+    </message>
+    <message>
+        <source>The host key could not be saved in %1.</source>
+        <translation>La clé d’hôte n’a pas pu être enregistrée dans %1.</translation>
+    </message>
 </context>
 <context>
     <name>ImportJob</name>
@@ -830,13 +951,29 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Imported %1 from %2.</source>
         <translation>%1 importée depuis %2.</translation>
     </message>
+    <message>
+        <source>Checking the backup&apos;s files…</source>
+        <translation>Vérification des fichiers de la sauvegarde…</translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its size does not match the manifest. Nothing was added.</source>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa taille ne correspond pas au manifeste. Rien n’a été ajouté.</translation>
+    </message>
+    <message>
+        <source>The file “%1” is damaged: its checksum does not match the manifest. Nothing was added.</source>
+        <translation>Le fichier «&#xa0;%1&#xa0;» est endommagé&#xa0;: sa somme de contrôle ne correspond pas au manifeste. Rien n’a été ajouté.</translation>
+    </message>
+    <message>
+        <source>%1: checksum OK</source>
+        <translation>%1&#xa0;: somme de contrôle correcte</translation>
+    </message>
+    <message>
+        <source>the input stream</source>
+        <translation>le flux d’entrée</translation>
+    </message>
 </context>
 <context>
     <name>ListCommands</name>
-    <message>
-        <source>Print JSON for scripts instead of a table.</source>
-        <translation>Afficher du JSON pour les scripts au lieu d’un tableau.</translation>
-    </message>
     <message>
         <source>No backups in %1.</source>
         <translation>Aucune sauvegarde dans %1.</translation>
@@ -911,6 +1048,60 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Everything a backup&apos;s manifest says: versions, tables, folders, checksums.</source>
         <translation>Tout ce que dit le manifeste d’une sauvegarde&#xa0;: versions, tables, dossiers, sommes de contrôle.</translation>
+    </message>
+    <message>
+        <source>Name the profile to save.</source>
+        <translation>Nommez le profil à enregistrer.</translation>
+    </message>
+    <message>
+        <source>save-profile takes --repository, --db, --source and --exclude, not --profile.</source>
+        <translation>save-profile prend --repository, --db, --source et --exclude, pas --profile.</translation>
+    </message>
+    <message>
+        <source>A profile named “%1” exists already: give --force to replace it.</source>
+        <translation>Un profil nommé «&#xa0;%1&#xa0;» existe déjà&#xa0;: ajoutez --force pour le remplacer.</translation>
+    </message>
+    <message>
+        <source>Saved the profile “%1” in %2.</source>
+        <translation>Profil «&#xa0;%1&#xa0;» enregistré dans %2.</translation>
+    </message>
+    <message>
+        <source>scan answers in JSON only: give --json (list is for people).</source>
+        <translation>scan ne répond qu’en JSON&#xa0;: ajoutez --json (list est fait pour les personnes).</translation>
+    </message>
+    <message>
+        <source>Save --repository, --db, --source and --exclude as a profile (how a server gets one).</source>
+        <translation>Enregistre --repository, --db, --source et --exclude comme profil (ainsi un serveur en reçoit un).</translation>
+    </message>
+    <message>
+        <source>Replace a profile of that name.</source>
+        <translation>Remplace un profil de ce nom.</translation>
+    </message>
+    <message>
+        <source>The repository as a desktop lists it: every backup with its manifest (JSON only).</source>
+        <translation>Le dépôt tel qu’un poste le liste&#xa0;: chaque sauvegarde avec son manifeste (JSON seulement).</translation>
+    </message>
+</context>
+<context>
+    <name>LocalSite</name>
+    <message>
+        <source>this computer</source>
+        <translation>cet ordinateur</translation>
+    </message>
+</context>
+<context>
+    <name>Manifest</name>
+    <message>
+        <source>manual</source>
+        <translation>manuelle</translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation>planifiée</translation>
+    </message>
+    <message>
+        <source>safety copy</source>
+        <translation>copie de sécurité</translation>
     </message>
 </context>
 <context>
@@ -1113,6 +1304,45 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>ProfileQuestions</name>
+    <message>
+        <source>Delete the profile “%1”?</source>
+        <translation>Supprimer le profil «&#xa0;%1&#xa0;»&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Its backups are not deleted.</source>
+        <translation>Ses sauvegardes ne sont pas supprimées.</translation>
+    </message>
+    <message>
+        <source>Its backups are not deleted: they stay in %1.</source>
+        <translation>Ses sauvegardes ne sont pas supprimées&#xa0;: elles restent dans %1.</translation>
+    </message>
+    <message>
+        <source>A database password kept in the system keychain for it is removed.</source>
+        <translation>Le mot de passe de base de données gardé pour lui dans le trousseau du système est supprimé.</translation>
+    </message>
+    <message>
+        <source>Delete profile</source>
+        <translation>Supprimer le profil</translation>
+    </message>
+    <message>
+        <source>&amp;Delete profile</source>
+        <translation>&amp;Supprimer le profil</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>Dossier des sauvegardes</translation>
+    </message>
+    <message>
+        <source>The backup folder %1 does not exist. Create it now (readable by you only)?</source>
+        <translation>Le dossier des sauvegardes %1 n’existe pas. Le créer maintenant (lisible par vous seul)&#xa0;?</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be created.</source>
+        <translation>Le dossier %1 n’a pas pu être créé.</translation>
+    </message>
+</context>
+<context>
     <name>ProfileStore</name>
     <message>
         <source>“%1” is not a valid profile name.</source>
@@ -1174,6 +1404,26 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The backup folder “%1” is inside the source folder “%2”: each backup would hold the ones before it. Choose a backup folder outside it.</source>
         <translation>Le dossier de sauvegarde «&#xa0;%1&#xa0;» est dans le dossier source «&#xa0;%2&#xa0;»&#xa0;: chaque sauvegarde contiendrait les précédentes. Choisissez un dossier de sauvegarde en dehors.</translation>
     </message>
+    <message>
+        <source>“%1” is not an SSH destination: give user@host or a Host of ~/.ssh/config.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une destination SSH&#xa0;: donnez utilisateur@hôte ou un Host de ~/.ssh/config.</translation>
+    </message>
+    <message>
+        <source>The SSH port must be between 1 and 65535.</source>
+        <translation>Le port SSH doit être compris entre 1 et 65535.</translation>
+    </message>
+    <message>
+        <source>Give the path of coffre-cli on the server (coffre-cli when it is on the PATH).</source>
+        <translation>Donnez le chemin de coffre-cli sur le serveur (coffre-cli s’il est dans le PATH).</translation>
+    </message>
+    <message>
+        <source>“%1” is not a profile name.</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de profil.</translation>
+    </message>
+    <message>
+        <source>The profile “%1” names a server without its address.</source>
+        <translation>Le profil «&#xa0;%1&#xa0;» désigne un serveur sans son adresse.</translation>
+    </message>
 </context>
 <context>
     <name>ProgressMeter</name>
@@ -1207,6 +1457,87 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
             <numerusform>%n fichier trouvé</numerusform>
             <numerusform>%n fichiers trouvés</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteCli</name>
+    <message>
+        <source>Could not start ssh: is the OpenSSH client installed?</source>
+        <translation>Impossible de lancer ssh&#xa0;: le client OpenSSH est-il installé&#xa0;?</translation>
+    </message>
+    <message>
+        <source>The server %1 answered something Coffre does not understand.</source>
+        <translation>Le serveur %1 a répondu quelque chose que Coffre ne comprend pas.</translation>
+    </message>
+    <message>
+        <source>coffre-cli is not installed on %1 (or not as “%2”). Install the coffre-cli package there, or give its path in the server settings.</source>
+        <translation>coffre-cli n’est pas installé sur %1 (ou pas sous «&#xa0;%2&#xa0;»). Installez-y le paquet coffre-cli, ou donnez son chemin dans les réglages du serveur.</translation>
+    </message>
+    <message>
+        <source>The host key of %1 has CHANGED since the last connection. This may be an attack, or a reinstalled server: check with its administrator. Coffre refuses to connect; once verified, remove the old key with: ssh-keygen -R %2</source>
+        <translation>La clé d’hôte de %1 a CHANGÉ depuis la dernière connexion. C’est peut-être une attaque, ou un serveur réinstallé&#xa0;: vérifiez auprès de son administrateur. Coffre refuse de se connecter&#xa0;; une fois vérifié, retirez l’ancienne clé avec&#xa0;: ssh-keygen -R %2</translation>
+    </message>
+    <message>
+        <source>The host key of %1 is not known yet: verify its fingerprint before connecting (in the window: Profile › Edit profile… › Test connection; in a terminal: ssh %2 once).</source>
+        <translation>La clé d’hôte de %1 n’est pas encore connue&#xa0;: vérifiez son empreinte avant de vous connecter (dans la fenêtre&#xa0;: Profil › Modifier le profil… › Tester la connexion&#xa0;; dans un terminal&#xa0;: ssh %2 une fois).</translation>
+    </message>
+    <message>
+        <source>%1 refused the connection: the SSH key was not accepted. Check the user name and that your public key is in the server&apos;s ~/.ssh/authorized_keys.</source>
+        <translation>%1 a refusé la connexion&#xa0;: la clé SSH n’a pas été acceptée. Vérifiez le nom d’utilisateur et que votre clé publique figure dans ~/.ssh/authorized_keys sur le serveur.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1 over SSH: check the host name, the port and the network.</source>
+        <translation>Impossible de joindre %1 par SSH&#xa0;: vérifiez le nom d’hôte, le port et le réseau.</translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>The command failed on %1 (exit status %2).</source>
+        <translation>La commande a échoué sur %1 (code de sortie %2).</translation>
+    </message>
+    <message>
+        <source>The coffre-cli on %1 is too old to be driven from this desktop (it needs protocol %2). Update the coffre-cli package on the server.</source>
+        <translation>Le coffre-cli de %1 est trop ancien pour être piloté depuis ce poste (il faut le protocole %2). Mettez à jour le paquet coffre-cli sur le serveur.</translation>
+    </message>
+    <message>
+        <source>The coffre-cli on %1 (version %2, protocol %3) does not speak this desktop&apos;s protocol (%4 to %5). Install the same Coffre version on both.</source>
+        <translation>Le coffre-cli de %1 (version %2, protocole %3) ne parle pas le protocole de ce poste (%4 à %5). Installez la même version de Coffre des deux côtés.</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteTransfer</name>
+    <message>
+        <source>Cannot open a pipe for the download.</source>
+        <translation>Impossible d’ouvrir un tube pour le téléchargement.</translation>
+    </message>
+    <message>
+        <source>The download was canceled: nothing was added.</source>
+        <translation>Le téléchargement a été annulé&#xa0;: rien n’a été ajouté.</translation>
+    </message>
+    <message>
+        <source>Cannot open a pipe for the upload.</source>
+        <translation>Impossible d’ouvrir un tube pour l’envoi.</translation>
+    </message>
+    <message>
+        <source>The upload was canceled: nothing was added on %1.</source>
+        <translation>L’envoi a été annulé&#xa0;: rien n’a été ajouté sur %1.</translation>
+    </message>
+</context>
+<context>
+    <name>RemoveTree</name>
+    <message>
+        <source>“%1” is a mounted file system: it was not deleted.</source>
+        <translation>«&#xa0;%1&#xa0;» est un système de fichiers monté&#xa0;: il n’a pas été supprimé.</translation>
+    </message>
+    <message>
+        <source>Could not delete “%1”.</source>
+        <translation>Impossible de supprimer «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” is a mounted file system: nothing in it was deleted, and “%2”, which holds it, stays.</source>
+        <translation>«&#xa0;%1&#xa0;» est un système de fichiers monté&#xa0;: rien n’y a été supprimé, et «&#xa0;%2&#xa0;», qui le contient, reste.</translation>
     </message>
 </context>
 <context>
@@ -1253,6 +1584,29 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Could not make the folder “%1” in “%2”.</source>
         <translation>Impossible de créer le dossier «&#xa0;%1&#xa0;» dans «&#xa0;%2&#xa0;».</translation>
     </message>
+    <message>
+        <source>“%1” could not be carried into the restored folder %2 (%3): it is still in %4.</source>
+        <translation>«&#xa0;%1&#xa0;» n’a pas pu être reporté dans le dossier restauré %2 (%3)&#xa0;: il est toujours dans %4.</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreCleanup</name>
+    <message>
+        <source>There are no before-restore copies to remove.</source>
+        <translation>Aucune copie de sécurité (before_restore) à supprimer.</translation>
+    </message>
+    <message>
+        <source>“%1” holds a mounted file system (%2): unmount it or move it out first. Nothing was removed.</source>
+        <translation>«&#xa0;%1&#xa0;» contient un système de fichiers monté (%2)&#xa0;: démontez-le ou sortez-le d’abord. Rien n’a été supprimé.</translation>
+    </message>
+    <message>
+        <source>Removing %1</source>
+        <translation>Suppression de %1</translation>
+    </message>
+    <message>
+        <source>Another restore was made since the list was shown: nothing was removed. Look at the list again.</source>
+        <translation>Une autre restauration a eu lieu depuis l’affichage de la liste&#xa0;: rien n’a été supprimé. Regardez la liste à nouveau.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreCommands</name>
@@ -1289,14 +1643,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>  rien dans la base de données&#xa0;: restauration dans une nouvelle base «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
-        <source>  the database %1</source>
-        <translation>  la base de données %1</translation>
-    </message>
-    <message>
-        <source>  the folder %1</source>
-        <translation>  le dossier %1</translation>
-    </message>
-    <message>
         <source>What is there now is kept beside it (…before_restore_…), and can be put back with undo-restore.</source>
         <translation>L’existant est conservé à côté (…before_restore_…) et peut être remis en place avec undo-restore.</translation>
     </message>
@@ -1331,10 +1677,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.</source>
         <translation>La restauration de %1 (%2) a été annulée&#xa0;: l’état précédent est rétabli&#xa0;; l’état restauré est conservé sous …undone_%2.</translation>
-    </message>
-    <message>
-        <source>There are no before-restore copies to remove.</source>
-        <translation>Aucune copie de sécurité (before_restore) à supprimer.</translation>
     </message>
     <message>
         <source>This removes for good, and ends Undo:
@@ -1387,10 +1729,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Supprimer définitivement les copies de sécurité (before_restore) de la dernière restauration.</translation>
     </message>
     <message>
-        <source>Kept from the current folder (not in backups): %1</source>
-        <translation>Conservé du dossier actuel (absent des sauvegardes)&#xa0;: %1</translation>
-    </message>
-    <message>
         <source>Type OUI (yes, in French) to go on: </source>
         <translation>Tapez OUI pour continuer&#xa0;: </translation>
     </message>
@@ -1399,8 +1737,8 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>La base de données a été restaurée sur place&#xa0;; son état précédent se trouve dans la sauvegarde %1.</translation>
     </message>
     <message>
-        <source>“%1” holds a mounted file system (%2): unmount it or move it out first. Nothing was removed.</source>
-        <translation>«&#xa0;%1&#xa0;» contient un système de fichiers monté (%2)&#xa0;: démontez-le ou sortez-le d’abord. Rien n’a été supprimé.</translation>
+        <source>Only say what the restore would replace; change nothing.</source>
+        <translation>Dit seulement ce que la restauration remplacerait&#xa0;; ne change rien.</translation>
     </message>
 </context>
 <context>
@@ -1576,6 +1914,22 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The restore can no longer be undone: %1</source>
         <translation>La restauration ne peut plus être annulée&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Putting the folders back failed too: see the message above; Coffre tries again at its next start.</source>
+        <translation>La remise en place des dossiers a échoué aussi&#xa0;: voir le message ci-dessus&#xa0;; Coffre réessaie à son prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>The folders (%1) are as they were before the restore.</source>
+        <translation>Les dossiers (%1) sont tels qu’avant la restauration.</translation>
+    </message>
+    <message>
+        <source>The database was restored (in place, from %1), but the folders were not: %2 %3 The database and the folders no longer match. The database&apos;s state before the restore is in the safety backup %4.</source>
+        <translation>La base de données a été restaurée (sur place, depuis %1), mais pas les dossiers&#xa0;: %2 %3 La base et les dossiers ne correspondent plus. L’état de la base avant la restauration est dans la sauvegarde de sécurité %4.</translation>
+    </message>
+    <message>
+        <source>The undo stopped halfway: %1 What is still to undo is recorded: run Undo again once this is fixed.</source>
+        <translation>L’annulation s’est arrêtée à mi-chemin&#xa0;: %1 Ce qui reste à annuler est noté&#xa0;: relancez Annuler une fois le problème réglé.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1586,6 +1940,40 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The restore journal is unreadable.</source>
         <translation>Le journal de restauration est illisible.</translation>
+    </message>
+    <message>
+        <source>The restore journal in this repository was written by the profile “%1”, which shares the repository with “%2”: only “%1” can undo, put back or clean up that restore. Nothing was changed.</source>
+        <translation>Le journal de restauration de ce dépôt a été écrit par le profil «&#xa0;%1&#xa0;», qui partage le dépôt avec «&#xa0;%2&#xa0;»&#xa0;: seul «&#xa0;%1&#xa0;» peut annuler, remettre en place ou nettoyer cette restauration. Rien n’a été modifié.</translation>
+    </message>
+</context>
+<context>
+    <name>RestorePreview</name>
+    <message>
+        <source>Database %1: cannot be reached now (%2)</source>
+        <translation>Base de données %1&#xa0;: injoignable pour le moment (%2)</translation>
+    </message>
+    <message>
+        <source>Database “%1” on %2: does not exist yet; it will be created.</source>
+        <translation>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: n’existe pas encore&#xa0;; elle sera créée.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
+        <translation>
+            <numerusform>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, %n autre session ouverte (elle sera fermée)</numerusform>
+            <numerusform>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, %n autres sessions ouvertes (elles seront fermées)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder %1: %2</source>
+        <translation>Dossier %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Folder %1: does not exist yet</source>
+        <translation>Dossier %1&#xa0;: n’existe pas encore</translation>
+    </message>
+    <message>
+        <source>Kept from the current folder (not in backups): %1</source>
+        <translation>Conservé du dossier actuel (absent des sauvegardes)&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -1669,6 +2057,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Could not finish extracting “%1”.</source>
         <translation>Impossible de terminer l’extraction de «&#xa0;%1&#xa0;».</translation>
     </message>
+    <message>
+        <source>Could not give “%1” its owner back.</source>
+        <translation>Impossible de rendre à «&#xa0;%1&#xa0;» son propriétaire.</translation>
+    </message>
 </context>
 <context>
     <name>SelectionExtractor</name>
@@ -1706,6 +2098,76 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>ServerCommands</name>
+    <message>
+        <source>Run the command on this server over ssh: user@host or a Host of ~/.ssh/config.</source>
+        <translation>Exécute la commande sur ce serveur par ssh&#xa0;: utilisateur@hôte ou un Host de ~/.ssh/config.</translation>
+    </message>
+    <message>
+        <source>The profile on the server (default: its only one).</source>
+        <translation>Le profil sur le serveur (par défaut&#xa0;: son seul profil).</translation>
+    </message>
+    <message>
+        <source>The server&apos;s SSH port.</source>
+        <translation>Le port SSH du serveur.</translation>
+    </message>
+    <message>
+        <source>The SSH key to use (default: ssh&apos;s own choice).</source>
+        <translation>La clé SSH à utiliser (par défaut&#xa0;: celle que choisit ssh).</translation>
+    </message>
+    <message>
+        <source>coffre-cli&apos;s path on the server (default: coffre-cli).</source>
+        <translation>Le chemin de coffre-cli sur le serveur (par défaut&#xa0;: coffre-cli).</translation>
+    </message>
+    <message>
+        <source>An ssh configuration file instead of ~/.ssh/config.</source>
+        <translation>Un fichier de configuration ssh à la place de ~/.ssh/config.</translation>
+    </message>
+    <message>
+        <source>download copies a backup from a server: give --server.</source>
+        <translation>download copie une sauvegarde depuis un serveur&#xa0;: ajoutez --server.</translation>
+    </message>
+    <message>
+        <source>Name one backup of the server.</source>
+        <translation>Nommez une sauvegarde du serveur.</translation>
+    </message>
+    <message>
+        <source>Downloaded %1 (%2) from %3 into %4; every checksum was verified.</source>
+        <translation>%1 (%2) téléchargée de %3 dans %4&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>upload copies a backup to a server: give --server.</source>
+        <translation>upload copie une sauvegarde vers un serveur&#xa0;: ajoutez --server.</translation>
+    </message>
+    <message>
+        <source>Name one local backup.</source>
+        <translation>Nommez une sauvegarde locale.</translation>
+    </message>
+    <message>
+        <source>Uploaded %1 (%2) to %3; the server checked every checksum.</source>
+        <translation>%1 (%2) envoyée sur %3&#xa0;; le serveur a vérifié toutes les sommes de contrôle.</translation>
+    </message>
+    <message>
+        <source>Copy a backup of the server (--server) into the local repository (--profile or --repository).</source>
+        <translation>Copie une sauvegarde du serveur (--server) dans le dépôt local (--profile ou --repository).</translation>
+    </message>
+    <message>
+        <source>Copy a local backup (--profile or --repository) to the server&apos;s repository (--server).</source>
+        <translation>Copie une sauvegarde locale (--profile ou --repository) dans le dépôt du serveur (--server).</translation>
+    </message>
+</context>
+<context>
+    <name>ServerSite</name>
+    <message>
+        <source>Files are extracted from a backup on this computer: download it first.</source>
+        <translation>Les fichiers s’extraient d’une sauvegarde présente sur cet ordinateur&#xa0;: téléchargez-la d’abord.</translation>
+    </message>
+    <message>
+        <source>What is on %1 cannot be measured now: %2</source>
+        <translation>Ce qui se trouve sur %1 ne peut pas être mesuré pour le moment&#xa0;: %2</translation>
+    </message>
+</context>
+<context>
     <name>SourceTreeScanner</name>
     <message>
         <source>The source folder “%1” cannot be opened.</source>
@@ -1714,6 +2176,13 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
         <translation>Le dossier source «&#xa0;%1&#xa0;» ne peut pas être lu entièrement.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncTree</name>
+    <message>
+        <source>Could not make sure “%1” is written to disk.</source>
+        <translation>Impossible de s’assurer que «&#xa0;%1&#xa0;» est écrit sur le disque.</translation>
     </message>
 </context>
 <context>
@@ -1743,16 +2212,28 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Enregistrer une sauvegarde en un seul fichier .zip ou .tar (pour la transmettre ou la copier ailleurs).</translation>
     </message>
     <message>
-        <source>The file to write; .zip or .tar decides the format.</source>
-        <translation>Le fichier à écrire&#xa0;; .zip ou .tar décide du format.</translation>
-    </message>
-    <message>
         <source>Replace the file if it exists.</source>
         <translation>Remplacer le fichier s’il existe.</translation>
     </message>
     <message>
-        <source>Add an exported backup (.zip or .tar) to the repository, after checking it.</source>
-        <translation>Ajouter une sauvegarde exportée (.zip ou .tar) au dépôt, après l’avoir vérifiée.</translation>
+        <source>--to - writes the backup itself on stdout: it cannot be combined with --json.</source>
+        <translation>--to - écrit la sauvegarde elle-même sur la sortie standard&#xa0;: impossible de le combiner avec --json.</translation>
+    </message>
+    <message>
+        <source>--to - writes a .tar on stdout: send it to a file or a pipe, not to the terminal.</source>
+        <translation>--to - écrit un .tar sur la sortie standard&#xa0;: envoyez-le dans un fichier ou un tube, pas dans le terminal.</translation>
+    </message>
+    <message>
+        <source>import - reads a .tar from stdin: pipe it in (e.g. from export NAME --to -).</source>
+        <translation>import - lit un .tar sur l’entrée standard&#xa0;: envoyez-le par un tube (par exemple depuis export NOM --to -).</translation>
+    </message>
+    <message>
+        <source>The file to write; .zip or .tar decides the format; - writes a .tar on stdout.</source>
+        <translation>Le fichier à écrire&#xa0;; .zip ou .tar décide du format&#xa0;; - écrit un .tar sur la sortie standard.</translation>
+    </message>
+    <message>
+        <source>Add an exported backup (.zip or .tar; - reads a .tar from stdin) to the repository, after checking it.</source>
+        <translation>Ajoute au dépôt une sauvegarde exportée (.zip ou .tar&#xa0;; - lit un .tar sur l’entrée standard), après l’avoir vérifiée.</translation>
     </message>
 </context>
 <context>
@@ -2020,10 +2501,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         </translation>
     </message>
     <message>
-        <source>&amp;Changes</source>
-        <translation>&amp;Modifications</translation>
-    </message>
-    <message>
         <source>Comparing with the folders as they are now…</source>
         <translation>Comparaison avec les dossiers tels qu’ils sont maintenant…</translation>
     </message>
@@ -2046,6 +2523,57 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Changed (%1)</source>
         <translation>Modifiés (%1)</translation>
+    </message>
+    <message>
+        <source>C&amp;hanges</source>
+        <translation>&amp;Modifications</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::CleanupDialog</name>
+    <message>
+        <source>Looking for the copies kept by the last restore…</source>
+        <translation>Recherche des copies gardées par la dernière restauration…</translation>
+    </message>
+    <message>
+        <source>Clean up before-restore copies — %1</source>
+        <translation>Nettoyer les copies d’avant restauration — %1</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copie</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>&amp;Remove for good</source>
+        <translation>&amp;Supprimer définitivement</translation>
+    </message>
+    <message>
+        <source>The last restore left no copies.</source>
+        <translation>La dernière restauration n’a laissé aucune copie.</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>base de données</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>dossier</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnue</translation>
+    </message>
+    <message>
+        <source>The restore of %1 (%2) kept what it replaced. Removing these copies frees %3 and ends Undo for that restore: they cannot be brought back.</source>
+        <translation>La restauration de %1 (%2) a gardé ce qu’elle a remplacé. Supprimer ces copies libère %3 et met fin à l’annulation de cette restauration&#xa0;: elles ne pourront pas être récupérées.</translation>
     </message>
 </context>
 <context>
@@ -2192,10 +2720,6 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>&amp;Browse</source>
         <translation>Parc&amp;ourir</translation>
-    </message>
-    <message>
-        <source>Re&amp;fresh</source>
-        <translation>Act&amp;ualiser</translation>
     </message>
     <message>
         <source>&amp;New profile…</source>
@@ -2462,6 +2986,73 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>This restore is no longer the last one of the profile shown: only the last restore of a profile can be undone.</source>
         <translation>Cette restauration n’est plus la dernière du profil affiché&#xa0;: seule la dernière restauration d’un profil peut être annulée.</translation>
     </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>Act&amp;ualiser</translation>
+    </message>
+    <message>
+        <source>C&amp;lean up before-restore copies…</source>
+        <translation>&amp;Nettoyer les copies d’avant restauration…</translation>
+    </message>
+    <message>
+        <source>Remove for good what the last restore kept aside, to free space; this ends Undo.</source>
+        <translation>Supprime définitivement ce que la dernière restauration a mis de côté, pour libérer de la place&#xa0;; l’annulation n’est alors plus possible.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete profile…</source>
+        <translation>&amp;Supprimer le profil…</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+    <message>
+        <source>Delete profile</source>
+        <translation>Supprimer le profil</translation>
+    </message>
+    <message>
+        <source>Download %1 from %2 into…</source>
+        <translation>Télécharger %1 depuis %2 dans…</translation>
+    </message>
+    <message>
+        <source>Download of %1 from %2</source>
+        <translation>Téléchargement de %1 depuis %2</translation>
+    </message>
+    <message>
+        <source>%1 copied into %2 (%3); every checksum was verified.</source>
+        <translation>%1 copiée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>Upload a backup folder of this computer to %1</source>
+        <translation>Envoyer sur %1 un dossier de sauvegarde de cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>Envoi</translation>
+    </message>
+    <message>
+        <source>%1 is not a complete backup: %2</source>
+        <translation>%1 n’est pas une sauvegarde complète&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Upload of %1 to %2</source>
+        <translation>Envoi de %1 sur %2</translation>
+    </message>
+    <message>
+        <source>%1 uploaded to %2; the server checked every checksum.</source>
+        <translation>%1 envoyée sur %2&#xa0;; le serveur a vérifié toutes les sommes de contrôle.</translation>
+    </message>
+    <message>
+        <source>Cleanup of the copies kept by the restore of %1</source>
+        <translation>Nettoyage des copies gardées par la restauration de %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n copy(ies) kept by the restore of %1 (%2 freed).</source>
+        <translation>
+            <numerusform>%n copie gardée par la restauration de %1 supprimée (%2 libérés).</numerusform>
+            <numerusform>%n copies gardées par la restauration de %1 supprimées (%2 libérés).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>coffre::ProfileDialog</name>
@@ -2480,10 +3071,6 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>&amp;Database</source>
         <translation>&amp;Base de données</translation>
-    </message>
-    <message>
-        <source>&amp;Source folders</source>
-        <translation>Dossiers &amp;sources</translation>
     </message>
     <message>
         <source>&amp;Backups</source>
@@ -2532,10 +3119,6 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>&amp;Port:</source>
         <translation>&amp;Port&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Data&amp;base:</source>
-        <translation>Base de &amp;données&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;User:</source>
@@ -2601,6 +3184,38 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>Connected: PostgreSQL %1, database “%2” (%3) as “%4”.</source>
         <translation>Connecté&#xa0;: PostgreSQL %1, base de données «&#xa0;%2&#xa0;» (%3) en tant que «&#xa0;%4&#xa0;».</translation>
     </message>
+    <message>
+        <source>S&amp;ource folders</source>
+        <translation>Dossiers &amp;sources</translation>
+    </message>
+    <message>
+        <source>This &amp;computer</source>
+        <translation>Cet &amp;ordinateur</translation>
+    </message>
+    <message>
+        <source>A s&amp;erver, over SSH</source>
+        <translation>Un s&amp;erveur, par SSH</translation>
+    </message>
+    <message>
+        <source>The application runs on:</source>
+        <translation>L’application tourne sur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>optional: paste postgresql://user:password@host:5432/database</source>
+        <translation>facultatif&#xa0;: collez postgresql://utilisateur:motdepasse@hôte:5432/base</translation>
+    </message>
+    <message>
+        <source>Fill &amp;in</source>
+        <translation>&amp;Remplir</translation>
+    </message>
+    <message>
+        <source>DATABASE_U&amp;RL:</source>
+        <translation>DATABASE_U&amp;RL&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Dat&amp;abase:</source>
+        <translation>Base de &amp;données&#xa0;:</translation>
+    </message>
 </context>
 <context>
     <name>coffre::RepositoryStatusBar</name>
@@ -2626,29 +3241,6 @@ Mot de passe pour %2&#xa0;:</translation>
 </context>
 <context>
     <name>coffre::RestoreDialog</name>
-    <message>
-        <source>Database %1: cannot be reached now (%2)</source>
-        <translation>Base de données %1&#xa0;: injoignable pour le moment (%2)</translation>
-    </message>
-    <message>
-        <source>Database “%1” on %2: does not exist yet; it will be created.</source>
-        <translation>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: n’existe pas encore&#xa0;; elle sera créée.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Database “%1” on %2: %3, %n other session(s) open (they will be ended)</source>
-        <translation>
-            <numerusform>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, %n autre session ouverte (elle sera fermée)</numerusform>
-            <numerusform>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, %n autres sessions ouvertes (elles seront fermées)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Folder %1: %2</source>
-        <translation>Dossier %1&#xa0;: %2</translation>
-    </message>
-    <message>
-        <source>Folder %1: does not exist yet</source>
-        <translation>Dossier %1&#xa0;: n’existe pas encore</translation>
-    </message>
     <message>
         <source>Restore %1</source>
         <translation>Restaurer %1</translation>
@@ -2700,12 +3292,99 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Ce qui sera remplacé</translation>
     </message>
     <message>
-        <source>Kept from the current folder (not in backups): %1</source>
-        <translation>Conservé du dossier actuel (absent des sauvegardes)&#xa0;: %1</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
         <translation>&lt;b&gt;La base de données et les dossiers actuels seront remplacés par ceux de la sauvegarde.&lt;/b&gt; Les sessions ouvertes sur la base de données seront fermées. Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
+    </message>
+</context>
+<context>
+    <name>coffre::ServerSettingsWidget</name>
+    <message>
+        <source>user@host, or a Host of ~/.ssh/config</source>
+        <translation>utilisateur@hôte, ou un Host de ~/.ssh/config</translation>
+    </message>
+    <message>
+        <source>default (22, or as in ~/.ssh/config)</source>
+        <translation>par défaut (22, ou selon ~/.ssh/config)</translation>
+    </message>
+    <message>
+        <source>optional: ssh&apos;s own choice (agent, ~/.ssh/config)</source>
+        <translation>facultatif&#xa0;: le choix de ssh (agent, ~/.ssh/config)</translation>
+    </message>
+    <message>
+        <source>Choose a &amp;file…</source>
+        <translation>Choisir un &amp;fichier…</translation>
+    </message>
+    <message>
+        <source>optional: the only profile there</source>
+        <translation>facultatif&#xa0;: son seul profil</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Tester la connexion</translation>
+    </message>
+    <message>
+        <source>SSH &amp;key file:</source>
+        <translation>Fichier de &amp;clé SSH&#xa0;:</translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation>Le serveur</translation>
+    </message>
+    <message>
+        <source>SSH &amp;destination:</source>
+        <translation>&amp;Destination SSH&#xa0;:</translation>
+    </message>
+    <message>
+        <source>SSH p&amp;ort:</source>
+        <translation>P&amp;ort SSH&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Profile on the ser&amp;ver:</source>
+        <translation>Profil sur le ser&amp;veur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>coffre-cli &amp;path on the server:</source>
+        <translation>Che&amp;min de coffre-cli sur le serveur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>SSH key file</source>
+        <translation>Fichier de clé SSH</translation>
+    </message>
+    <message>
+        <source>Give the SSH destination first.</source>
+        <translation>Donnez d’abord la destination SSH.</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Connected: coffre-cli %1 on %2.</source>
+        <translation>Connecté&#xa0;: coffre-cli %1 sur %2.</translation>
+    </message>
+    <message>
+        <source>Reading the host key of %1…</source>
+        <translation>Lecture de la clé d’hôte de %1…</translation>
+    </message>
+    <message>
+        <source>Not connected: the host key of %1 was not trusted.</source>
+        <translation>Non connecté&#xa0;: la clé d’hôte de %1 n’a pas été approuvée.</translation>
+    </message>
+    <message>
+        <source>The authenticity of %1 (%2) cannot be established yet.</source>
+        <translation>L’authenticité de %1 (%2) ne peut pas encore être établie.</translation>
+    </message>
+    <message>
+        <source>Unknown server</source>
+        <translation>Serveur inconnu</translation>
+    </message>
+    <message>
+        <source>Compare with the fingerprint the server&apos;s administrator gives you, or with what this prints on the server:</source>
+        <translation>Comparez avec l’empreinte que vous donne l’administrateur du serveur, ou avec ce qu’affiche cette commande sur le serveur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Trust this server?</source>
+        <translation>Faire confiance à ce serveur&#xa0;?</translation>
     </message>
 </context>
 <context>

@@ -309,7 +309,9 @@ void MainWindow::onScanned(const RepositoryScan& scan)
                             ? tr("%1 on %2").arg(scan.repository, m_site->placeName())
                             : scan.repository;
     m_model->setBackups(scan.backups);
-    m_statusInfo->showScan(scan);
+    RepositoryScan shown = scan;
+    shown.repository = m_repositoryShown; // a server's folder says which server
+    m_statusInfo->showScan(shown);
     m_lastRestore = scan.restoreUndoable ? std::optional(scan.lastRestore) : std::nullopt;
     updateActions();
     // Once per profile and session: a failed recovery is reported, not retried in a loop.
@@ -676,6 +678,8 @@ void MainWindow::showDialogForScreenshot(const QString& name)
         dialog = new RestoreDialog(m_site, m_target, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
     } else if (name == u"create") {
         dialog = new CreateDialog(m_target, this);
+    } else if (name == u"profile") {
+        dialog = new ProfileDialog(*profile, false, this);
     }
     if (!dialog)
         return;

@@ -50,7 +50,7 @@ public:
     // Starts a backup of the current profile with the session's or the keychain's password.
     // The Create dialog ends here; tests and the GUI benchmark call it directly.
     void startBackup(BackupRequest request);
-    // Opens a dialog without waiting for it (for --screenshot-dialog): "create" or "restore" (newest backup).
+    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest backup), "browse" or "profile".
     void showDialogForScreenshot(const QString& name);
     // The Restore dialog ends here.
     void startRestore(RestoreRequest request);

@@ -47,7 +47,7 @@ int main(int argc, char* argv[])
                                               QApplication::translate("main", "Save a picture of the window and quit."),
                                               QStringLiteral("file"));
     const QCommandLineOption dialogOption(QStringLiteral("screenshot-dialog"),
-                                          QApplication::translate("main", "With --screenshot: picture this dialog (create, restore, browse)."),
+                                          QApplication::translate("main", "With --screenshot: picture this dialog (create, restore, browse, profile)."),
                                           QStringLiteral("name"));
     parser.addOptions({profileOption, screenshotOption, dialogOption});
     parser.process(app);

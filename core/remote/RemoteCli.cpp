@@ -73,8 +73,10 @@ Error RemoteCli::describeFailure(const SshDestination& server, int exitCode, con
                          .arg(where, server.host),
                      text, ErrorCode::HostKeyChanged};
     if (has("Host key verification failed") || (has("No ") && has("host key is known")))
-        return Error{tr("The host key of %1 is not known yet: verify its fingerprint before connecting.").arg(where), text,
-                     ErrorCode::HostKeyUnknown};
+        return Error{tr("The host key of %1 is not known yet: verify its fingerprint before connecting (in the window: Profile › "
+                        "Edit profile… › Test connection; in a terminal: ssh %2 once).")
+                         .arg(where, server.host),
+                     text, ErrorCode::HostKeyUnknown};
     if (has("Permission denied") || has("Too many authentication failures") || has("no mutual signature"))
         return Error{tr("%1 refused the connection: the SSH key was not accepted. Check the user name and that your public "
                         "key is in the server's ~/.ssh/authorized_keys.")

@@ -182,7 +182,7 @@ QFuture<QString> ServerSite::previewRestore(RestoreRequest request, QString pass
         const Result<QJsonValue> answer = RemoteCli::run(server, arguments, control, {}, password);
         if (!answer)
             return tr("What is on %1 cannot be measured now: %2").arg(server.displayName(), answer.error().message);
-        return answer->toObject().value(QStringLiteral("preview")).toString();
+        return tr("On %1:").arg(server.displayName()) + u'\n' + answer->toObject().value(QStringLiteral("preview")).toString();
     });
 }
 
