@@ -292,7 +292,7 @@ private slots:
         QVERIFY(test::recreateDatabase(QStringLiteral("create_big")));
         QVERIFY(test::execSql(QStringLiteral("create_big"), {
             QStringLiteral("create table blobs (id serial primary key, body text)"),
-            QStringLiteral("insert into blobs (body) select repeat(md5(i::text), 40) from generate_series(1, 150000) i"),
+            QStringLiteral("insert into blobs (body) select repeat(md5(i::text), 40) from generate_series(1, 500000) i"),
         }));
         const QString repository = m_work.filePath(QStringLiteral("repo-cancel"));
         BackupRequest request;

@@ -1,6 +1,7 @@
 #include "PgFixture.h"
 #include "TestBundles.h"
 #include "profile/ProfileStore.h"
+#include "remote/SshDestination.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -119,6 +120,31 @@ private slots:
         const QJsonObject o = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(o.value(QStringLiteral("protocol")).toInt(), 1);
         QVERIFY(!o.value(QStringLiteral("version")).toString().isEmpty());
+    }
+
+    void wordsReachTheServersShellAsOneWord()
+    {
+        QCOMPARE(SshDestination::shellQuote(QStringLiteral("backup_1")), QStringLiteral("backup_1"));
+        QCOMPARE(SshDestination::shellQuote(QStringLiteral("x\n")), QStringLiteral("'x\n'")); // a newline ends a shell command
+        QCOMPARE(SshDestination::shellQuote(QStringLiteral("it's; rm -rf /")), QStringLiteral("'it'\\''s; rm -rf /'"));
+        QCOMPARE(SshDestination::shellQuote(QString()), QStringLiteral("''"));
+    }
+
+    // The password goes on ssh's stdin, never in argv: and a command given one does not wait forever.
+    void aPasswordFromStdinReachesTheServer()
+    {
+        QProcess desktop;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        desktop.setProcessEnvironment(env);
+        desktop.start(QStringLiteral(COFFRE_CLI), server() + QStringList{QStringLiteral("--password-stdin"), QStringLiteral("list"),
+                                                                          QStringLiteral("--json")});
+        QVERIFY(desktop.waitForStarted());
+        desktop.write("not-needed-here\n");
+        desktop.closeWriteChannel();
+        QVERIFY2(desktop.waitForFinished(30000), "coffre-cli --server --password-stdin hung");
+        QCOMPARE(desktop.exitCode(), 0);
+        QVERIFY(QJsonDocument::fromJson(desktop.readAllStandardOutput()).isArray());
     }
 
     void errorsHaveStableCodes()

@@ -163,8 +163,8 @@ int Cli::run(const QStringList& arguments)
     CliOutput output(mode, m_out, m_err);
     CliJobRunner::setOutput(&output);
     CliJobRunner::setCancelOnEndOfInput(parser.isSet(QStringLiteral("cancel-on-eof")));
-    if (parser.isSet(QStringLiteral("password-stdin")) && !ServerCommands::isSet(parser))
-        CliPassword::readFromStdin();
+    if (parser.isSet(QStringLiteral("password-stdin")))
+        CliPassword::readFromStdin(); // on a server, forward() sends it on ssh's stdin
     const CliContext context{parser, output.text(), m_err, output};
     // On a server, every command but the two that move backups between the sides runs there.
     const bool onServer = ServerCommands::isSet(parser) && command->name != u"download" && command->name != u"upload";

@@ -33,11 +33,16 @@ QStringList serverSideArguments(const QStringList& arguments)
         ours << option.names();
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString& arg = arguments[i];
-        if (!arg.startsWith(QLatin1String("--")) || arg == u"--") {
+        if (arg == u"--") { // what follows is arguments, never options
+            kept << arguments.mid(i);
+            break;
+        }
+        if (!arg.startsWith(u'-')) {
             kept << arg;
             continue;
         }
-        const QString name = arg.mid(2).section(u'=', 0, 0);
+        // "-server HOST" is "--server HOST" too (single-dash words are long options).
+        const QString name = arg.mid(arg.startsWith(QLatin1String("--")) ? 2 : 1).section(u'=', 0, 0);
         if (!ours.contains(name)) {
             kept << arg;
             continue;
@@ -83,12 +88,14 @@ int ServerCommands::forward(const CliContext& cli, const QStringList& arguments)
     if (const Result<ServerCliInfo> info = RemoteCli::connect(server); !info)
         return cli.fail(info.error());
     QStringList remote = serverSideArguments(arguments);
-    const bool person = !cli.json() && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
-    const bool streamIn = remote.contains(QStringLiteral("import")) && remote.contains(QStringLiteral("-"));
+    const bool password = cli.parser.isSet(QStringLiteral("password-stdin")); // read already: sent on ssh's stdin
+    const bool person = !cli.json() && !password && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
+    const bool streamIn = !password && remote.contains(QStringLiteral("import")) && remote.contains(QStringLiteral("-"));
     // With a person at a terminal, the server gets one too (OUI prompts, Ctrl-C through it).
-    // Otherwise the server's coffre-cli cancels when this one's pipe to it closes.
+    // Otherwise the server's coffre-cli cancels when this one's pipe to it closes. First, where
+    // a "--" cannot turn it into an argument.
     if (!person && !streamIn)
-        remote << QStringLiteral("--cancel-on-eof");
+        remote.prepend(QStringLiteral("--cancel-on-eof"));
     QStringList sshArguments = server.commandLine(remote);
     if (person)
         sshArguments.prepend(QStringLiteral("-t"));
@@ -100,6 +107,8 @@ int ServerCommands::forward(const CliContext& cli, const QStringList& arguments)
     ssh.start(QStringLiteral("ssh"), sshArguments);
     if (!ssh.waitForStarted(10000))
         return cli.fail(Error{RemoteCli::tr("Could not start ssh: is the OpenSSH client installed?"), ssh.errorString()});
+    if (password)
+        ssh.write(CliPassword::given().toUtf8() + '\n'); // the pipe stays open: its end is the cancel
     stopRequested = false;
     struct sigaction action{};
     action.sa_handler = onStopSignal;

@@ -5,6 +5,8 @@
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include <csignal>
+
 #include <cstdio>
 
 using namespace coffre;
@@ -32,6 +34,9 @@ static void saveScreenshotWhenShown(MainWindow& window, const QString& file, con
 
 int main(int argc, char* argv[])
 {
+    // An upload's pipe to ssh may close under a write (the link dropped): that write must fail,
+    // and the job say so, instead of the signal closing the window.
+    std::signal(SIGPIPE, SIG_IGN);
     QApplication app(argc, argv);
     setUpApplication(app);
     QApplication::setApplicationDisplayName(QStringLiteral("Coffre"));

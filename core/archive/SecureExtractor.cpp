@@ -109,6 +109,9 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
             continue; // libarchive reads past the data of an entry left unread
         const mode_t type = archive_entry_filetype(entry);
         const char* hardlink = archive_entry_hardlink(entry);
+        if (hardlink && hashing == Hashing::Files) // it could rewrite a file already hashed; exports never hold one
+            return refuse(tr("The archive “%1” holds a hard link (“%2”), which a backup never has: it is refused.")
+                              .arg(name, QString::fromUtf8(path)));
         if (hardlink) {
             if (!isSafeEntryPath(hardlink))
                 return refuse(tr("The archive “%1” holds a link that points outside its folder (“%2”): it is refused.")

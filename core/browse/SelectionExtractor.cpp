@@ -27,18 +27,18 @@ QByteArray rawPathUnder(const QByteArray& root, const QString& relative)
         QByteArray match = QFile::encodeName(part);
         struct stat st;
         if (::lstat((folder + '/' + match).constData(), &st) != 0) {
-            match.clear();
+            // Two names that differ only in bytes that are not UTF-8 read the same: which one was
+            // meant cannot be told, so neither is given.
+            QList<QByteArray> candidates;
             if (DIR* dir = ::opendir(folder.constData())) {
-                while (const dirent* entry = ::readdir(dir)) {
-                    if (QString::fromUtf8(entry->d_name) == part) {
-                        match = entry->d_name;
-                        break;
-                    }
-                }
+                while (const dirent* entry = ::readdir(dir))
+                    if (QString::fromUtf8(entry->d_name) == part)
+                        candidates << QByteArray(entry->d_name);
                 ::closedir(dir);
             }
-            if (match.isEmpty())
+            if (candidates.size() != 1)
                 return {};
+            match = candidates.first();
         }
         found = found.isEmpty() ? match : found + '/' + match;
     }

@@ -48,6 +48,10 @@ public:
     static std::unique_ptr<TarWriter> onStream(int fd) { return std::unique_ptr<TarWriter>(new TarWriter(fd, false)); }
     ~TarWriter() override
     {
+        // Unfinished (a failure, a cancel): no end-of-archive marker, so that a stream cut here
+        // never reads as a whole .tar; freeing would write one.
+        if (!m_finished)
+            archive_write_fail(m_archive.get());
         if (m_fd >= 0 && m_ownsFile)
             ::close(m_fd);
     }
@@ -58,6 +62,7 @@ public:
     bool closeFile() override { return archive_write_finish_entry(m_archive.get()) == ARCHIVE_OK; }
     bool finish() override
     {
+        m_finished = true;
         return archive_write_close(m_archive.get()) == ARCHIVE_OK && (!m_ownsFile || ::fsync(m_fd) == 0);
     }
     QString errorString() const override
@@ -89,6 +94,7 @@ private:
     int m_fd = -1;
     bool m_ownsFile = true;
     bool m_open = false;
+    bool m_finished = false;
 };
 
 class ZipWriter : public EntryWriter

@@ -115,7 +115,9 @@ Result<Backup> ImportJob::importFrom(const QString& repository, const QString& f
     control.setPhase(tr("Reading %1…").arg(fileName));
     // What an export holds is stored, not compressed: more than twice its size out is a bomb. A
     // stream's size is unknown: it may not fill the disk.
-    const qint64 limit = fromStream ? DiskUsage::of(repository).availableBytes * 95 / 100 : 2 * input.size() + (64 << 20);
+    const DiskUsage disk = DiskUsage::of(repository);
+    const qint64 streamLimit = disk.valid ? std::max<qint64>(1, disk.availableBytes * 95 / 100) : 0; // 0: no limit known
+    const qint64 limit = fromStream ? streamLimit : 2 * input.size() + (64 << 20);
     Result<SecureExtractor::Summary> extracted =
         SecureExtractor::extract(file, staging, control, limit, {}, SecureExtractor::Owners::Mine, SecureExtractor::Hashing::Files);
     if (!extracted)

@@ -169,10 +169,12 @@ Result<QJsonValue> RemoteCli::run(const SshDestination& server, const QStringLis
         }
     }
     readLines();
-    if (control.isCanceled())
-        return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+    // What the server did wins over the cancel: a restore that finished as Cancel was pressed
+    // has replaced the live data, and the window must say so (and offer Undo).
     if (answer)
         return *answer;
+    if (control.isCanceled())
+        return Error{tr("Canceled."), {}, ErrorCode::Canceled};
     const int exitCode = ssh.exitStatus() == QProcess::NormalExit ? ssh.exitCode() : -1;
     if (Error ssh = describeFailure(server, exitCode, stderrText); !ssh.code.isEmpty())
         return ssh;

@@ -70,6 +70,7 @@ Result<Backup> RemoteTransfer::download(const SshDestination& server, const QStr
     Pipe pipe;
     if (!pipe.ok())
         return Error{tr("Cannot open a pipe for the download."), QString::fromLocal8Bit(std::strerror(errno))};
+    bool importFailedFirst = false; // then its reason is the one to give, not the server's broken pipe
     // The import reads while ssh writes; it is the one that decides, after every checksum.
     JobControl importControl;
     QFuture<Result<Backup>> importing = runInBackground([&repository, &pipe, &importControl] {
@@ -89,8 +90,11 @@ Result<Backup> RemoteTransfer::download(const SshDestination& server, const QStr
                 importControl.cancel();
                 sshControl.cancel();
             }
-            if (importing.isFinished())
-                pipe.closeRead(); // the import gave up: ssh's writes fail and it ends
+            if (importing.isFinished() && !ssh.isFinished()) {
+                importFailedFirst = !importing.result().ok();
+                sshControl.cancel(); // the import is done or gave up: the server stops sending
+                pipe.closeRead();
+            }
             control.setPhase(importControl.phase());
             control.setBytesTotal(importControl.bytesTotal());
             const qint64 done = importControl.bytesDone();
@@ -102,11 +106,13 @@ Result<Backup> RemoteTransfer::download(const SshDestination& server, const QStr
     const Result<Backup> imported = importing.result();
     for (const QString& line : importControl.logLines() + sshControl.logLines())
         control.log(line);
-    if (imported && sent)
-        return imported;
+    if (imported)
+        return imported; // every checksum matched and it is in the repository, whatever ssh said after
     if (control.isCanceled())
         return Error{tr("The download was canceled: nothing was added."), {}, ErrorCode::Canceled};
-    return firstCause(imported ? Error{} : imported.error(), sent ? Error{} : sent.error());
+    if (importFailedFirst || sent)
+        return imported.error();
+    return firstCause(imported.error(), sent.error());
 }
 
 Result<QString> RemoteTransfer::upload(const SshDestination& server, const Backup& backup, JobControl& control)
@@ -143,10 +149,10 @@ Result<QString> RemoteTransfer::upload(const SshDestination& server, const Backu
     const Result<QJsonValue> answer = ssh.result();
     for (const QString& line : exportControl.logLines() + sshControl.logLines())
         control.log(line);
+    if (written && answer) // the server has it, even if Cancel came at the very end
+        return answer->toObject().value(QStringLiteral("name")).toString();
     if (control.isCanceled())
         return Error{tr("The upload was canceled: nothing was added on %1.").arg(server.displayName()), {}, ErrorCode::Canceled};
-    if (written && answer)
-        return answer->toObject().value(QStringLiteral("name")).toString();
     return firstCause(written ? Error{} : written.error(), answer ? Error{} : answer.error());
 }
 

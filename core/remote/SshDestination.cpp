@@ -5,13 +5,17 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace coffre {
 
 QString SshDestination::shellQuote(const QString& word)
 {
-    if (!word.isEmpty() && word.contains(QRegularExpression(QStringLiteral("^[A-Za-z0-9_./=:@%+,-]+$"))))
+    // Anchored at both ends of the string: "$" alone would also match before a final newline,
+    // which the server's shell takes as the end of the command.
+    static const QRegularExpression safe(QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_./=:@%+,-]+")));
+    if (safe.match(word).hasMatch())
         return word;
     QString quoted = word;
     quoted.replace(u'\'', QStringLiteral("'\\''"));
@@ -26,8 +30,13 @@ QString SshDestination::controlFolder()
     if (base.isEmpty() || base.size() > 30)
         base = QStringLiteral("/tmp");
     const QString folder = QDir(base).filePath(QStringLiteral("coffre-ssh-%1").arg(::getuid()));
-    QDir().mkpath(folder);
-    QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    const QByteArray path = QFile::encodeName(folder);
+    ::mkdir(path.constData(), 0700);
+    // In /tmp anyone could have made it first: a socket there must be ours alone, or ssh would
+    // hand our session (and a password on its stdin) to someone else's "master".
+    struct stat st;
+    if (::lstat(path.constData(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0)
+        return {};
     return folder;
 }
 
@@ -39,10 +48,12 @@ QStringList SshDestination::sshOptions() const
     options << QStringLiteral("-o") << QStringLiteral("BatchMode=yes")                 // no prompt nobody would see
             << QStringLiteral("-o") << QStringLiteral("ConnectTimeout=15")
             << QStringLiteral("-o") << QStringLiteral("ServerAliveInterval=15")        // a dead link ends the job
-            << QStringLiteral("-o") << QStringLiteral("ServerAliveCountMax=4")
-            << QStringLiteral("-o") << QStringLiteral("ControlMaster=auto")            // one connection per server
-            << QStringLiteral("-o") << QStringLiteral("ControlPath=%1/%C").arg(controlFolder())
-            << QStringLiteral("-o") << QStringLiteral("ControlPersist=300");
+            << QStringLiteral("-o") << QStringLiteral("ServerAliveCountMax=4");
+    if (const QString sockets = controlFolder(); !sockets.isEmpty()) // one connection per server
+        options << QStringLiteral("-o") << QStringLiteral("ControlMaster=auto") << QStringLiteral("-o")
+                << QStringLiteral("ControlPath=%1/%C").arg(sockets) << QStringLiteral("-o") << QStringLiteral("ControlPersist=300");
+    else
+        options << QStringLiteral("-o") << QStringLiteral("ControlMaster=no") << QStringLiteral("-o") << QStringLiteral("ControlPath=none");
     if (port > 0)
         options << QStringLiteral("-p") << QString::number(port);
     if (!identityFile.isEmpty())

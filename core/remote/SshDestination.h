@@ -30,7 +30,8 @@ struct SshDestination
 
     // One word for a POSIX shell: ssh hands the server's shell a single string.
     static QString shellQuote(const QString& word);
-    // The folder of the shared connections' sockets, private to the user.
+    // The folder of the shared connections' sockets, private to the user; empty when it cannot
+    // be made safe (then each request opens its own connection).
     static QString controlFolder();
 };
 
