@@ -2050,6 +2050,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Could not give “%1” its owner back.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The archive “%1” holds a hard link (“%2”), which a backup never has: it is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SelectionExtractor</name>
@@ -2153,6 +2157,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>What is on %1 cannot be measured now: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On %1:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3388,7 +3396,7 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore, browse).</source>
+        <source>With --screenshot: picture this dialog (create, restore, browse, profile).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2061,6 +2061,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>Could not give “%1” its owner back.</source>
         <translation>Impossible de rendre à «&#xa0;%1&#xa0;» son propriétaire.</translation>
     </message>
+    <message>
+        <source>The archive “%1” holds a hard link (“%2”), which a backup never has: it is refused.</source>
+        <translation>L’archive «&#xa0;%1&#xa0;» contient un lien physique («&#xa0;%2&#xa0;»), ce qu’une sauvegarde n’a jamais&#xa0;: elle est refusée.</translation>
+    </message>
 </context>
 <context>
     <name>SelectionExtractor</name>
@@ -2165,6 +2169,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>What is on %1 cannot be measured now: %2</source>
         <translation>Ce qui se trouve sur %1 ne peut pas être mesuré pour le moment&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>On %1:</source>
+        <translation>Sur %1&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -3402,8 +3410,8 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Enregistrer une capture de la fenêtre et quitter.</translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore, browse).</source>
-        <translation>Avec --screenshot&#xa0;: photographier cette boîte de dialogue (create, restore, browse).</translation>
+        <source>With --screenshot: picture this dialog (create, restore, browse, profile).</source>
+        <translation>Avec --screenshot&#xa0;: photographier cette boîte de dialogue (create, restore, browse, profile).</translation>
     </message>
 </context>
 </TS>
