@@ -1,4 +1,5 @@
 #include "PgFixture.h"
+#include "TestBundles.h"
 #include "JobsPanel.h"
 #include "MainWindow.h"
 #include "BackupTableModel.h"
@@ -8,8 +9,6 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QCryptographicHash>
-#include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -50,19 +49,6 @@ private:
                     return;
                 }
         });
-    }
-
-    static QMap<QString, QByteArray> filesOf(const QString& folder)
-    {
-        QMap<QString, QByteArray> hashes;
-        QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            QFile file(it.next());
-            if (file.open(QIODevice::ReadOnly))
-                hashes.insert(QDir(folder).relativeFilePath(file.fileName()),
-                              QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex());
-        }
-        return hashes;
     }
 
 private slots:
@@ -184,14 +170,14 @@ private slots:
         window.startCopyToDesktop(QStringLiteral("from_window"), desktopFolder);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
-        QCOMPARE(filesOf(desktopFolder + QStringLiteral("/from_window")), filesOf(m_serverRepository + QStringLiteral("/from_window")));
+        QCOMPARE(test::treeContents(desktopFolder + QStringLiteral("/from_window")), test::treeContents(m_serverRepository + QStringLiteral("/from_window")));
 
         // Upload it back under the same name: refused while the server has it; after a delete there, every byte.
         window.startUpload(desktopFolder + QStringLiteral("/from_window"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 5, 60000);
         QVERIFY(!finished.last().at(0).toBool());
         QVERIFY2(finished.last().at(1).toString().contains(QStringLiteral("already")), qPrintable(finished.last().at(1).toString()));
-        const QMap<QString, QByteArray> original = filesOf(m_serverRepository + QStringLiteral("/from_window"));
+        const QMap<QString, QByteArray> original = test::treeContents(m_serverRepository + QStringLiteral("/from_window"));
 
         // Delete on the server.
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
@@ -206,7 +192,7 @@ private slots:
         window.startUpload(desktopFolder + QStringLiteral("/from_window"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 7, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
-        QCOMPARE(filesOf(m_serverRepository + QStringLiteral("/from_window")), original);
+        QCOMPARE(test::treeContents(m_serverRepository + QStringLiteral("/from_window")), original);
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
     }
 

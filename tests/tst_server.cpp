@@ -3,9 +3,7 @@
 #include "profile/ProfileStore.h"
 #include "remote/SshDestination.h"
 
-#include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,20 +45,6 @@ private:
     {
         const QList<QByteArray> lines = out.trimmed().split('\n');
         return QJsonDocument::fromJson(lines.last()).object();
-    }
-
-    static QMap<QString, QByteArray> filesOf(const QString& folder)
-    {
-        QMap<QString, QByteArray> hashes;
-        QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            QFile file(it.next());
-            if (!file.open(QIODevice::ReadOnly))
-                return {};
-            hashes.insert(QDir(folder).relativeFilePath(file.fileName()),
-                          QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex());
-        }
-        return hashes;
     }
 
     static bool anyRunning(const QString& pattern)
@@ -205,21 +189,21 @@ private slots:
         const test::CliRun down = cli(server() + QStringList{QStringLiteral("--repository"), m_localRepository,
                                                               QStringLiteral("download"), QStringLiteral("first")});
         QVERIFY2(down.status == 0, qPrintable(down.err));
-        const QMap<QString, QByteArray> original = filesOf(m_serverRepository + QStringLiteral("/first"));
+        const QMap<QString, QByteArray> original = test::treeContents(m_serverRepository + QStringLiteral("/first"));
         QVERIFY(original.contains(QStringLiteral("database.dump.zst")) || original.size() > 3);
-        QCOMPARE(filesOf(m_localRepository + QStringLiteral("/first")), original);
+        QCOMPARE(test::treeContents(m_localRepository + QStringLiteral("/first")), original);
 
         QVERIFY(QDir(m_serverRepository + QStringLiteral("/first")).removeRecursively());
         const test::CliRun up = cli(server() + QStringList{QStringLiteral("--repository"), m_localRepository, QStringLiteral("upload"),
                                                             QStringLiteral("first"), QStringLiteral("--json")});
         QVERIFY2(up.status == 0, qPrintable(up.err + QString::fromUtf8(up.out)));
         QCOMPARE(QJsonDocument::fromJson(up.out).object()[QStringLiteral("name")].toString(), QStringLiteral("first"));
-        QCOMPARE(filesOf(m_serverRepository + QStringLiteral("/first")), original);
+        QCOMPARE(test::treeContents(m_serverRepository + QStringLiteral("/first")), original);
 
         const test::CliRun again = cli(server() + QStringList{QStringLiteral("--repository"), m_localRepository,
                                                                QStringLiteral("download"), QStringLiteral("first")});
         QCOMPARE(again.status, 1); // already there: refused, the local copy untouched
-        QCOMPARE(filesOf(m_localRepository + QStringLiteral("/first")), original);
+        QCOMPARE(test::treeContents(m_localRepository + QStringLiteral("/first")), original);
     }
 
     void restoreNeedsOuiAndCanBeUndone()

@@ -54,6 +54,16 @@ struct Pipe
     }
 };
 
+// What the side that reads or writes the stream has done is what the person follows.
+void relayProgress(const JobControl& from, JobControl& to, qint64& shown)
+{
+    to.setPhase(from.phase());
+    to.setBytesTotal(from.bytesTotal());
+    const qint64 done = from.bytesDone();
+    to.addBytesDone(done - shown);
+    shown = done;
+}
+
 // The first real failure: a side that only saw its stream cut says less than the other.
 Error firstCause(const Error& local, const Error& remote)
 {
@@ -95,11 +105,7 @@ Result<Backup> RemoteTransfer::download(const SshDestination& server, const QStr
                 sshControl.cancel(); // the import is done or gave up: the server stops sending
                 pipe.closeRead();
             }
-            control.setPhase(importControl.phase());
-            control.setBytesTotal(importControl.bytesTotal());
-            const qint64 done = importControl.bytesDone();
-            control.addBytesDone(done - shown);
-            shown = done;
+            relayProgress(importControl, control, shown);
         }
         return ssh.result();
     }();
@@ -139,11 +145,7 @@ Result<QString> RemoteTransfer::upload(const SshDestination& server, const Backu
         }
         if (ssh.isFinished() && !exporting.isFinished())
             exportControl.cancel(); // the server stopped reading
-        control.setPhase(exportControl.phase());
-        control.setBytesTotal(exportControl.bytesTotal());
-        const qint64 done = exportControl.bytesDone();
-        control.addBytesDone(done - shown);
-        shown = done;
+        relayProgress(exportControl, control, shown);
     }
     const Result<qint64> written = exporting.result();
     const Result<QJsonValue> answer = ssh.result();
