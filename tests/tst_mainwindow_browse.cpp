@@ -5,6 +5,7 @@
 #include "TestBundles.h"
 #include "BrowseDialog.h"
 #include "FileTreeModel.h"
+#include "BackupTransfers.h"
 #include "MainWindow.h"
 #include "BackupTableModel.h"
 #include "jobs/BackupJob.h"
@@ -171,7 +172,7 @@ private slots:
 
         QSignalSpy finished(&window, &MainWindow::jobFinished);
         const QString zip = path(QStringLiteral("b1.zip"));
-        window.startExport(original, zip, false);
+        window.transfers()->startExport(original, zip, false);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
         QVERIFY2(finished.first().first().toBool(), qPrintable(finished.first().last().toString()));
         QVERIFY(QFileInfo(zip).size() > 0);
@@ -180,7 +181,7 @@ private slots:
         QVERIFY(DeleteJob::run(m_profile.repository, {QStringLiteral("b1")}, control));
         QTRY_COMPARE(window.backupModel()->rowCount(), 0);
 
-        window.startImport(zip);
+        window.transfers()->startImport(zip);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
         QVERIFY2(finished.last().first().toBool(), qPrintable(finished.last().last().toString()));
         QTRY_COMPARE(window.backupModel()->rowCount(), 1);

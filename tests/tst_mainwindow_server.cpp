@@ -1,6 +1,7 @@
 #include "PgFixture.h"
 #include "TestBundles.h"
 #include "JobsPanel.h"
+#include "BackupTransfers.h"
 #include "MainWindow.h"
 #include "BackupTableModel.h"
 #include "BrowseDialog.h"
@@ -167,13 +168,13 @@ private slots:
         // Download to this computer: every byte equal.
         const QString desktopFolder = m_home.filePath(QStringLiteral("desktop copies"));
         QVERIFY(QDir().mkpath(desktopFolder));
-        window.startCopyToDesktop(QStringLiteral("from_window"), desktopFolder);
+        window.transfers()->startCopyToDesktop(QStringLiteral("from_window"), desktopFolder);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(test::treeContents(desktopFolder + QStringLiteral("/from_window")), test::treeContents(m_serverRepository + QStringLiteral("/from_window")));
 
         // Upload it back under the same name: refused while the server has it; after a delete there, every byte.
-        window.startUpload(desktopFolder + QStringLiteral("/from_window"));
+        window.transfers()->startUpload(desktopFolder + QStringLiteral("/from_window"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 5, 60000);
         QVERIFY(!finished.last().at(0).toBool());
         QVERIFY2(finished.last().at(1).toString().contains(QStringLiteral("already")), qPrintable(finished.last().at(1).toString()));
@@ -189,7 +190,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_serverRepository + QStringLiteral("/from_window")));
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 0, 20000);
 
-        window.startUpload(desktopFolder + QStringLiteral("/from_window"));
+        window.transfers()->startUpload(desktopFolder + QStringLiteral("/from_window"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 7, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(test::treeContents(m_serverRepository + QStringLiteral("/from_window")), original);

@@ -167,6 +167,14 @@
         <source>These backups are on this computer already.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Download copies this backup into a folder of this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import sends a backup folder of this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>BrowseCommands</name>
@@ -2370,6 +2378,77 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>coffre::BackupTransfers</name>
+    <message>
+        <source>Download %1 from %2 into…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zip archive (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tar archive (*.tar)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 saved to %2 (%3); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download of %1 from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 copied into %2 (%3); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload a backup folder of this computer to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre backups (*.zip *.tar)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a complete backup: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload of %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 uploaded to %2; the server checked every checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 imported (%2); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>coffre::BrowseDialog</name>
     <message>
         <source>Browse %1</source>
@@ -2913,42 +2992,6 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Zip archive (*.zip)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tar archive (*.tar)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Download %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Download of %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 saved to %2 (%3); every checksum was verified.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Import a backup</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Coffre backups (*.zip *.tar)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Import of %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 imported (%2); every checksum was verified.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Undo…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3002,38 +3045,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>Delete profile</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Download %1 from %2 into…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Download of %1 from %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 copied into %2 (%3); every checksum was verified.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Upload a backup folder of this computer to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Upload</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is not a complete backup: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Upload of %1 to %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 uploaded to %2; the server checked every checksum.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

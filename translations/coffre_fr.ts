@@ -167,6 +167,14 @@
         <source>These backups are on this computer already.</source>
         <translation>Ces sauvegardes sont déjà sur cet ordinateur.</translation>
     </message>
+    <message>
+        <source>Download copies this backup into a folder of this computer.</source>
+        <translation>Télécharger copie cette sauvegarde dans un dossier de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Import sends a backup folder of this computer.</source>
+        <translation>Importer envoie un dossier de sauvegarde de cet ordinateur.</translation>
+    </message>
 </context>
 <context>
     <name>BrowseCommands</name>
@@ -2381,6 +2389,77 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>coffre::BackupTransfers</name>
+    <message>
+        <source>Download %1 from %2 into…</source>
+        <translation>Télécharger %1 depuis %2 dans…</translation>
+    </message>
+    <message>
+        <source>Zip archive (*.zip)</source>
+        <translation>Archive zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>Tar archive (*.tar)</source>
+        <translation>Archive tar (*.tar)</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>Télécharger %1</translation>
+    </message>
+    <message>
+        <source>Download of %1</source>
+        <translation>Téléchargement de %1</translation>
+    </message>
+    <message>
+        <source>%1 saved to %2 (%3); every checksum was verified.</source>
+        <translation>%1 enregistrée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>Download of %1 from %2</source>
+        <translation>Téléchargement de %1 depuis %2</translation>
+    </message>
+    <message>
+        <source>%1 copied into %2 (%3); every checksum was verified.</source>
+        <translation>%1 copiée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+    <message>
+        <source>Upload a backup folder of this computer to %1</source>
+        <translation>Envoyer sur %1 un dossier de sauvegarde de cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Import a backup</source>
+        <translation>Importer une sauvegarde</translation>
+    </message>
+    <message>
+        <source>Coffre backups (*.zip *.tar)</source>
+        <translation>Sauvegardes Coffre (*.zip *.tar)</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>Envoi</translation>
+    </message>
+    <message>
+        <source>%1 is not a complete backup: %2</source>
+        <translation>%1 n’est pas une sauvegarde complète&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Upload of %1 to %2</source>
+        <translation>Envoi de %1 sur %2</translation>
+    </message>
+    <message>
+        <source>%1 uploaded to %2; the server checked every checksum.</source>
+        <translation>%1 envoyée sur %2&#xa0;; le serveur a vérifié toutes les sommes de contrôle.</translation>
+    </message>
+    <message>
+        <source>Import of %1</source>
+        <translation>Import de %1</translation>
+    </message>
+    <message>
+        <source>%1 imported (%2); every checksum was verified.</source>
+        <translation>%1 importée (%2)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+    </message>
+</context>
+<context>
     <name>coffre::BrowseDialog</name>
     <message>
         <source>Browse %1</source>
@@ -2927,42 +3006,6 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Voir le contenu de la sauvegarde sélectionnée&#xa0;: fichiers, base de données, détails.</translation>
     </message>
     <message>
-        <source>Zip archive (*.zip)</source>
-        <translation>Archive zip (*.zip)</translation>
-    </message>
-    <message>
-        <source>Tar archive (*.tar)</source>
-        <translation>Archive tar (*.tar)</translation>
-    </message>
-    <message>
-        <source>Download %1</source>
-        <translation>Télécharger %1</translation>
-    </message>
-    <message>
-        <source>Download of %1</source>
-        <translation>Téléchargement de %1</translation>
-    </message>
-    <message>
-        <source>%1 saved to %2 (%3); every checksum was verified.</source>
-        <translation>%1 enregistrée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
-    </message>
-    <message>
-        <source>Import a backup</source>
-        <translation>Importer une sauvegarde</translation>
-    </message>
-    <message>
-        <source>Coffre backups (*.zip *.tar)</source>
-        <translation>Sauvegardes Coffre (*.zip *.tar)</translation>
-    </message>
-    <message>
-        <source>Import of %1</source>
-        <translation>Import de %1</translation>
-    </message>
-    <message>
-        <source>%1 imported (%2); every checksum was verified.</source>
-        <translation>%1 importée (%2)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
-    </message>
-    <message>
         <source>&amp;Undo…</source>
         <translation>&amp;Annuler la restauration…</translation>
     </message>
@@ -3017,38 +3060,6 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>Delete profile</source>
         <translation>Supprimer le profil</translation>
-    </message>
-    <message>
-        <source>Download %1 from %2 into…</source>
-        <translation>Télécharger %1 depuis %2 dans…</translation>
-    </message>
-    <message>
-        <source>Download of %1 from %2</source>
-        <translation>Téléchargement de %1 depuis %2</translation>
-    </message>
-    <message>
-        <source>%1 copied into %2 (%3); every checksum was verified.</source>
-        <translation>%1 copiée dans %2 (%3)&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
-    </message>
-    <message>
-        <source>Upload a backup folder of this computer to %1</source>
-        <translation>Envoyer sur %1 un dossier de sauvegarde de cet ordinateur</translation>
-    </message>
-    <message>
-        <source>Upload</source>
-        <translation>Envoi</translation>
-    </message>
-    <message>
-        <source>%1 is not a complete backup: %2</source>
-        <translation>%1 n’est pas une sauvegarde complète&#xa0;: %2</translation>
-    </message>
-    <message>
-        <source>Upload of %1 to %2</source>
-        <translation>Envoi de %1 sur %2</translation>
-    </message>
-    <message>
-        <source>%1 uploaded to %2; the server checked every checksum.</source>
-        <translation>%1 envoyée sur %2&#xa0;; le serveur a vérifié toutes les sommes de contrôle.</translation>
     </message>
     <message>
         <source>Cleanup of the copies kept by the restore of %1</source>

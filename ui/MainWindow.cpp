@@ -5,6 +5,7 @@
 #include "BrowseDialog.h"
 #include "CleanupDialog.h"
 #include "CreateDialog.h"
+#include "BackupTransfers.h"
 #include "JobLauncher.h"
 #include "JobsPanel.h"
 #include "ProfileDialog.h"
@@ -12,9 +13,6 @@
 #include "RepositoryStatusBar.h"
 #include "RestoreDialog.h"
 #include "Version.h"
-#include "jobs/DeleteJob.h"
-#include "jobs/ExportJob.h"
-#include "jobs/ImportJob.h"
 #include "profile/PasswordVault.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
@@ -24,7 +22,6 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
-#include <QFileDialog>
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -34,7 +31,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -134,7 +130,7 @@ void MainWindow::createActions()
     connect(m_undoRestoreAction, &QAction::triggered, this, &MainWindow::undoLastRestore);
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
     connect(m_downloadAction, &QAction::triggered, this, &MainWindow::downloadSelected);
-    connect(m_importAction, &QAction::triggered, this, &MainWindow::chooseImportFile);
+    connect(m_importAction, &QAction::triggered, this, [this] { m_transfers->chooseImport(); });
     connect(m_browseAction, &QAction::triggered, this, &MainWindow::showBrowseDialog);
     m_downloadAction->setStatusTip(tr("Save the selected backup as one .zip or .tar file, to hand over or copy elsewhere."));
     m_importAction->setStatusTip(tr("Add a backup saved with Download… to this profile's repository."));
@@ -241,6 +237,7 @@ QWidget* MainWindow::createCentralArea()
     m_stack->addWidget(m_emptyLabel);
     m_jobs = new JobsPanel;
     m_launcher = new JobLauncher(m_jobs, this);
+    m_transfers = new BackupTransfers(m_launcher, this);
     connect(m_launcher, &JobLauncher::runningChanged, this, &MainWindow::updateActions);
     connect(m_launcher, &JobLauncher::finished, this, [this](bool ok, const QString& message) {
         m_catalog.refresh();
@@ -290,6 +287,7 @@ void MainWindow::onProfileChosen()
         QSettings().setValue(LastProfileKey, name);
         m_site = BackupSite::forProfile(*profile);
         m_target = *profile; // until a server's scan says what its own profile holds
+        m_transfers->setProfile(*profile, m_site);
         m_catalog.setSite(m_site);
     } else {
         m_catalog.setRepository({});
@@ -529,107 +527,8 @@ void MainWindow::deleteSelected()
 
 void MainWindow::downloadSelected()
 {
-    const Backup* backup = selectedBackup();
-    if (!backup || backup->status != BackupStatus::Complete)
-        return;
-    if (can(BackupSite::Feature::CopyToDesktop)) {
-        const QString folder = QFileDialog::getExistingDirectory(
-            this, tr("Download %1 from %2 into…").arg(backup->name, m_site->placeName()), QDir::homePath());
-        if (!folder.isEmpty())
-            startCopyToDesktop(backup->name, folder);
-        return;
-    }
-    QString folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
-    if (folder.isEmpty() || !QFileInfo(folder).isDir())
-        folder = QDir::homePath();
-    const QString zip = tr("Zip archive (*.zip)"), tar = tr("Tar archive (*.tar)");
-    QString chosenFilter = zip;
-    QString file = QFileDialog::getSaveFileName(this, tr("Download %1").arg(backup->name),
-                                                QDir(folder).filePath(backup->name + QStringLiteral(".zip")),
-                                                zip + QStringLiteral(";;") + tar, &chosenFilter);
-    if (file.isEmpty())
-        return;
-    // The save dialog asked before replacing the file it was given; a name we complete was not asked about.
-    const bool asked = ExportJob::formatOf(file).has_value();
-    if (!asked)
-        file += chosenFilter == tar ? QStringLiteral(".tar") : QStringLiteral(".zip");
-    startExport(*backup, file, asked);
-}
-
-void MainWindow::startExport(const Backup& backup, const QString& file, bool overwrite)
-{
-    const Result<Profile> profile = currentProfile();
-    if (!profile)
-        return;
-    const ExportRequest request{backup, file, overwrite};
-    m_launcher->launch<qint64>(
-        tr("Download of %1").arg(backup.name), *profile, false,
-        [request](const QString&, std::shared_ptr<JobControl> control) { return ExportJob::start(request, control); },
-        [request](const qint64& bytes) {
-            return tr("%1 saved to %2 (%3); every checksum was verified.").arg(request.backup.name, request.destination, humanSize(bytes));
-        });
-}
-
-void MainWindow::startCopyToDesktop(const QString& name, const QString& folder)
-{
-    const Result<Profile> profile = currentProfile();
-    if (!profile || !m_site)
-        return;
-    m_launcher->launch<Backup>(
-        tr("Download of %1 from %2").arg(name, m_site->placeName()), *profile, false,
-        [site = m_site, name, folder](const QString&, std::shared_ptr<JobControl> control) {
-            return site->copyToDesktop(name, folder, control);
-        },
-        [folder](const Backup& backup) {
-            return tr("%1 copied into %2 (%3); every checksum was verified.").arg(backup.name, folder, humanSize(backup.sizeBytes));
-        });
-}
-
-void MainWindow::chooseImportFile()
-{
-    if (can(BackupSite::Feature::UploadFromDesktop)) {
-        const QString folder = QFileDialog::getExistingDirectory(
-            this, tr("Upload a backup folder of this computer to %1").arg(m_site->placeName()), QDir::homePath());
-        if (!folder.isEmpty())
-            startUpload(folder);
-        return;
-    }
-    const QString file = QFileDialog::getOpenFileName(this, tr("Import a backup"), QDir::homePath(),
-                                                      tr("Coffre backups (*.zip *.tar)"));
-    if (!file.isEmpty())
-        startImport(file);
-}
-
-void MainWindow::startUpload(const QString& folder)
-{
-    const Result<Profile> profile = currentProfile();
-    if (!profile || !m_site)
-        return;
-    const QFileInfo info(folder);
-    const Backup backup = Catalog::inspect(info.absolutePath(), info.fileName());
-    if (Status complete = backup.checkComplete(); !complete) {
-        QMessageBox::warning(this, tr("Upload"), tr("%1 is not a complete backup: %2").arg(folder, complete.error().message));
-        return;
-    }
-    m_launcher->launch<QString>(
-        tr("Upload of %1 to %2").arg(backup.name, m_site->placeName()), *profile, false,
-        [site = m_site, backup](const QString&, std::shared_ptr<JobControl> control) { return site->upload(backup, control); },
-        [where = m_site->placeName()](const QString& name) {
-            return tr("%1 uploaded to %2; the server checked every checksum.").arg(name, where);
-        });
-}
-
-void MainWindow::startImport(const QString& file)
-{
-    const Result<Profile> profile = currentProfile();
-    if (!profile)
-        return;
-    m_launcher->launch<Backup>(
-        tr("Import of %1").arg(QFileInfo(file).fileName()), *profile, false,
-        [repository = profile->repository, file](const QString&, std::shared_ptr<JobControl> control) {
-            return ImportJob::start(repository, file, control);
-        },
-        [](const Backup& backup) { return tr("%1 imported (%2); every checksum was verified.").arg(backup.name, humanSize(backup.sizeBytes)); });
+    if (const Backup* backup = selectedBackup(); backup && backup->status == BackupStatus::Complete)
+        m_transfers->download(*backup);
 }
 
 BrowseDialog* MainWindow::showBrowseDialog()

@@ -21,6 +21,7 @@ class QTableView;
 namespace coffre {
 
 class BackupFilterProxy;
+class BackupTransfers;
 class BrowseDialog;
 class BackupTableModel;
 class JobLauncher;
@@ -54,14 +55,8 @@ public:
     void showDialogForScreenshot(const QString& name);
     // The Restore dialog ends here.
     void startRestore(RestoreRequest request);
-    // Download… ends here, once the file is chosen (and its replacement agreed to).
-    void startExport(const Backup& backup, const QString& file, bool overwrite);
-    // Download… of a server's backup ends here, once the local folder is chosen.
-    void startCopyToDesktop(const QString& name, const QString& folder);
-    // Import… of a server profile ends here: a backup folder of this computer, sent there.
-    void startUpload(const QString& folder);
-    // Import… ends here.
-    void startImport(const QString& file);
+    // Download… and Import…: what they start once the file or folder is chosen.
+    BackupTransfers* transfers() const { return m_transfers; }
     // Opens the selected backup's Browse dialog (not modal); null when the selection is not one complete backup.
     BrowseDialog* showBrowseDialog();
 
@@ -95,7 +90,6 @@ private:
     void deleteSelected();
     void downloadSelected();
     bool can(BackupSite::Feature feature) const;
-    void chooseImportFile();
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
     void cleanUpRestoreCopies();
@@ -109,6 +103,7 @@ private:
     Profile m_target;                         // that profile as the jobs see it there (a server's own)
     QString m_repositoryShown;                // "/srv/backups on deploy@web1"
     JobLauncher* m_launcher = nullptr;
+    BackupTransfers* m_transfers = nullptr;
     bool m_closeWhenIdle = false;
     std::optional<RestoreJournal> m_lastRestore; // what Undo would put back, from the last scan
     QSet<QString> m_recoveryTried; // profiles whose interrupted restore was tried this session

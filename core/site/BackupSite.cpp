@@ -33,4 +33,18 @@ QFuture<Result<QString>> BackupSite::upload(Backup, std::shared_ptr<JobControl>)
     });
 }
 
+QFuture<Result<qint64>> BackupSite::exportToFile(ExportRequest, std::shared_ptr<JobControl>) const
+{
+    return runInBackground([]() -> Result<qint64> {
+        return Error{QCoreApplication::translate("BackupSite", "Download copies this backup into a folder of this computer."), {}};
+    });
+}
+
+QFuture<Result<Backup>> BackupSite::importFile(QString, std::shared_ptr<JobControl>) const
+{
+    return runInBackground([]() -> Result<Backup> {
+        return Error{QCoreApplication::translate("BackupSite", "Import sends a backup folder of this computer."), {}};
+    });
+}
+
 } // namespace coffre

@@ -4,6 +4,7 @@
 #include "Result.h"
 #include "catalog/Catalog.h"
 #include "jobs/BackupJob.h"
+#include "jobs/ExportJob.h"
 #include "jobs/JobControl.h"
 #include "jobs/RestoreJob.h"
 #include "profile/Profile.h"
@@ -57,6 +58,9 @@ public:
     virtual std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const = 0;
     // CopyToDesktop: the backup `name` into the local folder `folder`, every checksum verified.
     virtual QFuture<Result<Backup>> copyToDesktop(QString name, QString folder, std::shared_ptr<JobControl> control) const;
+    // ExportToFile and ImportFile: a backup as one .zip/.tar, out and back in (checksums verified).
+    virtual QFuture<Result<qint64>> exportToFile(ExportRequest request, std::shared_ptr<JobControl> control) const;
+    virtual QFuture<Result<Backup>> importFile(QString file, std::shared_ptr<JobControl> control) const;
     // UploadFromDesktop: a complete backup of this computer into the site's repository; its name there.
     virtual QFuture<Result<QString>> upload(Backup backup, std::shared_ptr<JobControl> control) const;
 };

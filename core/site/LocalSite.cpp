@@ -2,6 +2,7 @@
 
 #include "browse/SelectionExtractor.h"
 #include "jobs/DeleteJob.h"
+#include "jobs/ImportJob.h"
 #include "jobs/RestorePreview.h"
 #include "util/Background.h"
 
@@ -85,6 +86,16 @@ QFuture<Result<bool>> LocalSite::remove(QStringList names, std::shared_ptr<JobCo
 QFuture<QString> LocalSite::recover(QString password) const
 {
     return runInBackground([profile = m_profile, password] { return RestoreJob::recover(profile, password); });
+}
+
+QFuture<Result<qint64>> LocalSite::exportToFile(ExportRequest request, std::shared_ptr<JobControl> control) const
+{
+    return ExportJob::start(std::move(request), std::move(control));
+}
+
+QFuture<Result<Backup>> LocalSite::importFile(QString file, std::shared_ptr<JobControl> control) const
+{
+    return ImportJob::start(m_profile.repository, std::move(file), std::move(control));
 }
 
 } // namespace coffre

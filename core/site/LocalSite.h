@@ -26,6 +26,8 @@ public:
     QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const override;
     QFuture<QString> recover(QString password) const override;
     std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const override;
+    QFuture<Result<qint64>> exportToFile(ExportRequest request, std::shared_ptr<JobControl> control) const override;
+    QFuture<Result<Backup>> importFile(QString file, std::shared_ptr<JobControl> control) const override;
 
 private:
     Profile m_profile;
