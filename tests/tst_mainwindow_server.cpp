@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QTreeWidget>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -50,6 +51,14 @@ private:
                     return;
                 }
         });
+    }
+
+    static bool anyRunning(const QString& pattern)
+    {
+        QProcess pgrep;
+        pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
+        pgrep.waitForFinished();
+        return pgrep.exitCode() == 0;
     }
 
 private slots:
@@ -195,6 +204,48 @@ private slots:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(test::treeContents(m_serverRepository + QStringLiteral("/from_window")), original);
         QTRY_COMPARE_WITH_TIMEOUT(window.backupModel()->rowCount(), 1, 20000);
+    }
+
+    // Cancel in the window reaches the server: its coffre-cli and pg_dump end, nothing is left there.
+    void cancelStopsTheServersJob()
+    {
+        QVERIFY(test::recreateDatabase(QStringLiteral("win_big")));
+        QVERIFY(test::execSql(QStringLiteral("win_big"),
+                              {QStringLiteral("create table blobs as select repeat(md5(i::text), 60) body from generate_series(1, 600000) i")}));
+        Profile big;
+        big.name = QStringLiteral("winbig");
+        big.database = test::fixtureDatabase(QStringLiteral("win_big"));
+        big.repository = m_serverRepository;
+        QVERIFY(ProfileStore(m_sshBase + QStringLiteral("/server/config/coffre/profiles")).save(big));
+        Profile desktop = *desktopProfiles().load(QStringLiteral("prod"));
+        desktop.name = QStringLiteral("prodbig");
+        desktop.server.remoteProfile = QStringLiteral("winbig");
+        QVERIFY(desktopProfiles().save(desktop));
+
+        MainWindow window(desktopProfiles());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
+        window.selectProfile(QStringLiteral("prodbig"));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
+        const int before = window.backupModel()->rowCount();
+        BackupRequest request;
+        request.profile = desktop;
+        request.name = QStringLiteral("canceled_in_window");
+        request.includeSources = false;
+        window.startBackup(request);
+        QTRY_VERIFY_WITH_TIMEOUT(anyRunning(QStringLiteral("pg_dump.*win_big")), 20000);
+        auto* cancel = window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobCancel"));
+        QVERIFY(cancel && cancel->isEnabled());
+        cancel->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY(!finished.first().at(0).toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(!anyRunning(QStringLiteral("coffre-cli.*canceled_in_window")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!anyRunning(QStringLiteral("pg_dump.*win_big")), 10000);
+        const QStringList left = QDir(m_serverRepository).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+        QVERIFY2(std::none_of(left.begin(), left.end(), [](const QString& e) { return e.contains(QStringLiteral("canceled_in_window")); }),
+                 qPrintable(left.join(u' ')));
+        QCOMPARE(window.backupModel()->rowCount(), before);
     }
 
     void anUnreachableServerIsSaidInTheList()
