@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QEventLoop>
 #include <QTimer>
 
 #include <algorithm>
@@ -51,7 +52,23 @@ void xdotool(const QString& arguments)
 }
 
 // The processes whose parent is this one (pg_dump, pg_restore, ...): none may outlive a job.
+int childProcessesNow();
+
+// Children still there after 3 s: a list refresh started as the job ended (an ssh on a server
+// profile) is not a leftover.
 int childProcesses()
+{
+    for (int waited = 0; waited < 3000; waited += 100) {
+        if (childProcessesNow() == 0)
+            return 0;
+        QEventLoop wait;
+        QTimer::singleShot(100, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+    return childProcessesNow();
+}
+
+int childProcessesNow()
 {
     int count = 0;
     const QString self = QString::number(::getpid());
@@ -229,7 +246,13 @@ int main(int argc, char* argv[])
     parser.addOptions({{QStringLiteral("repository"), QString(), QStringLiteral("DIR")},
                        {QStringLiteral("db"), QString(), QStringLiteral("CONNINFO")},
                        {QStringLiteral("source"), QString(), QStringLiteral("LABEL=PATH")},
-                       {QStringLiteral("cancel-after"), QString(), QStringLiteral("MS"), QStringLiteral("3000")}});
+                       {QStringLiteral("cancel-after"), QString(), QStringLiteral("MS"), QStringLiteral("3000")},
+                       // The same jobs on a server profile (bench/server.sh): --repository and --db then
+                       // name the server's repository and database, for the checks only.
+                       {QStringLiteral("server"), QString(), QStringLiteral("HOST")},
+                       {QStringLiteral("ssh-config"), QString(), QStringLiteral("FILE")},
+                       {QStringLiteral("server-cli"), QString(), QStringLiteral("PATH")},
+                       {QStringLiteral("server-profile"), QString(), QStringLiteral("NAME")}});
     parser.process(app);
     if (QGuiApplication::platformName() != u"xcb")
         std::fprintf(stderr, "warning: platform %s, not xcb: painting is not measured as a user sees it\n",
@@ -244,7 +267,17 @@ int main(int argc, char* argv[])
     profile.repository = parser.value(QStringLiteral("repository"));
     for (const QString& source : parser.values(QStringLiteral("source")))
         profile.sources.append({source.section(u'=', 0, 0), source.section(u'=', 1)});
-    if (Status saved = store.save(profile); !saved) {
+    Profile shown = profile; // what the window opens: this profile, or the server that has it
+    if (parser.isSet(QStringLiteral("server"))) {
+        shown = Profile();
+        shown.name = profile.name;
+        shown.server.host = parser.value(QStringLiteral("server"));
+        shown.server.configFile = parser.value(QStringLiteral("ssh-config"));
+        shown.server.remoteCli = parser.value(QStringLiteral("server-cli"));
+        shown.server.remoteProfile = parser.value(QStringLiteral("server-profile"));
+        shown.exclusions.clear();
+    }
+    if (Status saved = store.save(shown); !saved) {
         std::fprintf(stderr, "%s\n", qPrintable(saved.error().message));
         return 2;
     }
@@ -265,7 +298,8 @@ int main(int argc, char* argv[])
 
     QTimer::singleShot(1000, [&] {
         BackupRequest create;
-        create.profile = profile;
+        create.profile = shown;
+        create.includeDatabase = !profile.database.isEmpty();
         create.name = QStringLiteral("gui_bench");
         Outcome made = scenario.run([&] { window.startBackup(create); }, 0);
         report("create", made, prober, {});
@@ -282,8 +316,9 @@ int main(int argc, char* argv[])
         Result<DatabaseAdmin> connected = DatabaseAdmin::connect(profile.database, {});
         DatabaseAdmin* admin = connected ? &connected.value() : nullptr;
         RestoreRequest restore;
-        restore.profile = profile;
+        restore.profile = shown;
         restore.backup = Catalog::inspect(profile.repository, QStringLiteral("gui_bench"));
+        restore.sources.clear();
         restore.asDatabase = QStringLiteral("gui_bench_restored");
         if (admin)
             admin->drop(restore.asDatabase); // left by an interrupted run

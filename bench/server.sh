@@ -54,3 +54,8 @@ coffre_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a
 awk -v bytes="$bench_bytes" -v scp="$scp_s" -v coffre="$coffre_s" 'BEGIN {
   printf "download of the benchmark backup (%d MB): scp %.2f s (%.0f MB/s), coffre-cli download %.2f s (%.0f MB/s, checksums verified): %.0f %% of scp (target >= 80 %%)\n",
     bytes / 1e6, scp, bytes / 1e6 / scp, coffre, bytes / 1e6 / coffre, 100 * scp / coffre }'
+
+echo "The real window on the server profile under a real X server (Xvfb, xcb): create and restore on the server, each also canceled:"
+xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb QT_LOGGING_RULES="coffre.*.info=false" \
+  "$root/build/bench/gui-responsiveness" --repository "$OUT/server-repo" --db "host=$PGHOST port=$PGPORT user=postgres dbname=shop" \
+  --server coffre-test --ssh-config "$SSH_BASE/ssh_config" --server-cli "$cli" --server-profile bench
