@@ -85,6 +85,19 @@ private:
     }
 
 private slots:
+    // ssh looks a HostKeyAlias up bare, whatever the port (sshconnect.c, get_hostfile_hostname_ipaddr).
+    void knownHostsNames()
+    {
+        HostKeyPlace place;
+        place.host = QStringLiteral("web1");
+        place.port = 22;
+        QCOMPARE(place.knownHostsName(), QStringLiteral("web1"));
+        place.port = 2222;
+        QCOMPARE(place.knownHostsName(), QStringLiteral("[web1]:2222"));
+        place.isAlias = true;
+        QCOMPARE(place.knownHostsName(), QStringLiteral("web1"));
+    }
+
     void initTestCase()
     {
         if (m_sshBase.isEmpty())

@@ -54,7 +54,7 @@ QString HostKey::fingerprintSentence() const
 
 QString HostKeyPlace::knownHostsName() const
 {
-    return port == 22 ? host : QStringLiteral("[%1]:%2").arg(host).arg(port);
+    return port == 22 || isAlias ? host : QStringLiteral("[%1]:%2").arg(host).arg(port);
 }
 
 Result<HostKeyPlace> HostKeys::resolve(const SshDestination& destination)
@@ -86,6 +86,7 @@ Result<HostKeyPlace> HostKeys::resolve(const SshDestination& destination)
             place.knownHostsFile = value.section(u' ', 0, 0); // ssh adds new keys to the first one
     }
     place.host = alias.isEmpty() ? place.scannedHost : alias;
+    place.isAlias = !alias.isEmpty();
     if (place.scannedHost.isEmpty() || place.port <= 0 || place.knownHostsFile.isEmpty())
         return Error{tr("The SSH settings of %1 could not be read.").arg(destination.displayName()),
                      QString::fromUtf8(*options)};

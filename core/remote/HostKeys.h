@@ -24,6 +24,7 @@ struct HostKey
 struct HostKeyPlace
 {
     QString host;        // the HostKeyAlias when there is one: ssh checks the key under that name
+    bool isAlias = false; // then the name is written bare, whatever the port (ssh looks it up so)
     QString scannedHost; // the HostName ssh connects to
     int port = 22;
     QString knownHostsFile; // the first UserKnownHostsFile
