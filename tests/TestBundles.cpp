@@ -203,4 +203,9 @@ CliRun runCli(const QString& program, const QStringList& arguments, const QStrin
     return {process.exitCode(), process.readAllStandardOutput(), QString::fromUtf8(process.readAllStandardError())};
 }
 
+bool processRunning(const QString& pattern)
+{
+    return QProcess::execute(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern}) == 0;
+}
+
 } // namespace coffre::test

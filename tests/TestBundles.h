@@ -61,4 +61,7 @@ struct CliRun
 };
 CliRun runCli(const QString& program, const QStringList& arguments, const QString& configHome);
 
+// Whether a process whose command line matches `pattern` (pgrep -f) runs on this machine.
+bool processRunning(const QString& pattern);
+
 } // namespace coffre::test

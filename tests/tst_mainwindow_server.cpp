@@ -53,14 +53,6 @@ private:
         });
     }
 
-    static bool anyRunning(const QString& pattern)
-    {
-        QProcess pgrep;
-        pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
-        pgrep.waitForFinished();
-        return pgrep.exitCode() == 0;
-    }
-
 private slots:
     void initTestCase()
     {
@@ -234,14 +226,14 @@ private slots:
         request.name = QStringLiteral("canceled_in_window");
         request.includeSources = false;
         window.startBackup(request);
-        QTRY_VERIFY_WITH_TIMEOUT(anyRunning(QStringLiteral("pg_dump.*win_big")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::processRunning(QStringLiteral("pg_dump.*win_big")), 20000);
         auto* cancel = window.jobsPanel()->findChild<QPushButton*>(QStringLiteral("jobCancel"));
         QVERIFY(cancel && cancel->isEnabled());
         cancel->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
         QVERIFY(!finished.first().at(0).toBool());
-        QTRY_VERIFY_WITH_TIMEOUT(!anyRunning(QStringLiteral("coffre-cli.*canceled_in_window")), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(!anyRunning(QStringLiteral("pg_dump.*win_big")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!test::processRunning(QStringLiteral("coffre-cli.*canceled_in_window")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!test::processRunning(QStringLiteral("pg_dump.*win_big")), 10000);
         const QStringList left = QDir(m_serverRepository).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
         QVERIFY2(std::none_of(left.begin(), left.end(), [](const QString& e) { return e.contains(QStringLiteral("canceled_in_window")); }),
                  qPrintable(left.join(u' ')));

@@ -47,27 +47,6 @@ private:
         return QJsonDocument::fromJson(lines.last()).object();
     }
 
-    static bool anyRunning(const QString& pattern)
-    {
-        QProcess pgrep;
-        pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
-        pgrep.waitForFinished();
-        return pgrep.exitCode() == 0;
-    }
-
-    static bool noneRunning(const QString& pattern)
-    {
-        for (int i = 0; i < 100; ++i) {
-            QProcess pgrep;
-            pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern});
-            pgrep.waitForFinished();
-            if (pgrep.exitCode() == 1)
-                return true;
-            QTest::qWait(100);
-        }
-        return false;
-    }
-
 private slots:
     void initTestCase()
     {
@@ -258,7 +237,7 @@ private slots:
                                                                            QStringLiteral("--json")});
         QVERIFY(desktop.waitForStarted());
         // Until the server's pg_dump runs.
-        QTRY_VERIFY_WITH_TIMEOUT(anyRunning(QStringLiteral("pg_dump.*srv_big")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::processRunning(QStringLiteral("pg_dump.*srv_big")), 20000);
         if (dropConnection) {
             QProcess pkill;
             pkill.start(QStringLiteral("pkill"), {QStringLiteral("-KILL"), QStringLiteral("-P"), QString::number(desktop.processId()),
@@ -270,8 +249,9 @@ private slots:
         }
         QVERIFY(desktop.waitForFinished(30000));
         QVERIFY(desktop.exitCode() != 0);
-        QVERIFY2(noneRunning(QStringLiteral("coffre-cli.*create --name ") + name), "the server's coffre-cli still runs");
-        QVERIFY(noneRunning(QStringLiteral("pg_dump.*srv_big")));
+        QTRY_VERIFY2_WITH_TIMEOUT(!test::processRunning(QStringLiteral("coffre-cli.*create --name ") + name),
+                                  "the server's coffre-cli still runs", 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!test::processRunning(QStringLiteral("pg_dump.*srv_big")), 10000);
         QVERIFY(!QFileInfo::exists(m_serverRepository + u'/' + name + QStringLiteral("/manifest.json")));
         const QStringList left = QDir(m_serverRepository).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
         QVERIFY2(std::none_of(left.begin(), left.end(), [&name](const QString& entry) { return entry.contains(name); }),

@@ -2,6 +2,7 @@
 
 #include "CliJobRunner.h"
 #include "CliTarget.h"
+#include "catalog/ScanJson.h"
 #include "jobs/BackupJob.h"
 
 #include <QJsonArray>
@@ -24,15 +25,12 @@ QList<QCommandLineOption> createOptions()
     };
 }
 
+// The backup as list, info and scan describe it (a desktop reads its manifest back), and how long it took.
 QJsonObject toJson(const Backup& backup)
 {
-    return {{QStringLiteral("name"), backup.name},
-            {QStringLiteral("path"), backup.path},
-            {QStringLiteral("created"), backup.created.toUTC().toString(Qt::ISODate)},
-            {QStringLiteral("size_bytes"), backup.sizeBytes},
-            {QStringLiteral("duration_ms"), backup.manifest ? backup.manifest->durationMs : 0},
-            {QStringLiteral("components"), QJsonArray::fromStringList(backup.components())},
-            {QStringLiteral("status"), statusToString(backup.status)}};
+    QJsonObject o = ScanJson::backupToJson(backup, true);
+    o.insert(QStringLiteral("duration_ms"), backup.manifest ? backup.manifest->durationMs : 0);
+    return o;
 }
 
 int runCreate(const CliContext& cli)

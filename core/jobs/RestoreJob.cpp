@@ -22,7 +22,6 @@
 #include "util/SyncTree.h"
 
 #include <QDir>
-#include <QThread>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
@@ -653,11 +652,7 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
     // A journal under a held lock is a restore running right now (the window, or coffre-cli in a
     // terminal): only a journal whose owner is gone is an interrupted one.
     // A process just killed may hold it for a moment more (the kernel closes its files as it dies).
-    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
-    for (int waited = 0; !lock && lock.error().code == ErrorCode::Busy && waited < 3000; waited += 100) {
-        QThread::msleep(100);
-        lock = RepositoryLock::acquire(profile.repository);
-    }
+    Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository, 3000);
     if (!lock)
         return {};
     Result<RestoreJournal> journal = RestoreJournal::read(path);

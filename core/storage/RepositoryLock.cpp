@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QSysInfo>
+#include <QThread>
 
 #include <cerrno>
 #include <cstring>
@@ -12,7 +13,17 @@
 
 namespace coffre {
 
-Result<std::unique_ptr<RepositoryLock>> RepositoryLock::acquire(const QString& repository)
+Result<std::unique_ptr<RepositoryLock>> RepositoryLock::acquire(const QString& repository, int waitMs)
+{
+    Result<std::unique_ptr<RepositoryLock>> lock = tryOnce(repository);
+    for (int waited = 0; !lock && lock.error().code == ErrorCode::Busy && waited < waitMs; waited += 100) {
+        QThread::msleep(100);
+        lock = tryOnce(repository);
+    }
+    return lock;
+}
+
+Result<std::unique_ptr<RepositoryLock>> RepositoryLock::tryOnce(const QString& repository)
 {
     const QByteArray path = QFile::encodeName(QDir(repository).filePath(QStringLiteral(".coffre.lock")));
     const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -18,13 +18,15 @@ class RepositoryLock
     Q_DECLARE_TR_FUNCTIONS(RepositoryLock)
 
 public:
-    static Result<std::unique_ptr<RepositoryLock>> acquire(const QString& repository);
+    // `waitMs`: how long to wait while another process holds it (one just killed may, for a moment).
+    static Result<std::unique_ptr<RepositoryLock>> acquire(const QString& repository, int waitMs = 0);
     ~RepositoryLock();
 
     RepositoryLock(const RepositoryLock&) = delete;
     RepositoryLock& operator=(const RepositoryLock&) = delete;
 
 private:
+    static Result<std::unique_ptr<RepositoryLock>> tryOnce(const QString& repository);
     explicit RepositoryLock(int fd) : m_fd(fd) {}
     int m_fd;
 };
