@@ -375,7 +375,7 @@ Error S3Client::errorFor(const S3Response& response, const QString& what) const
                          .arg(where, m_bucket),
                      detail, QStringLiteral("access-denied")};
     if (code == QLatin1String("NoSuchBucket"))
-        return Error{tr("The bucket %1 does not exist at %2.").arg(m_bucket, where), detail, ErrorCode::NotFound};
+        return Error{tr("The bucket %1 does not exist at %2.").arg(m_bucket, where), detail, QStringLiteral("bucket-missing")};
     if (response.status == 404)
         return Error{tr("%1 is not in the bucket %2.").arg(what, m_bucket), detail, ErrorCode::NotFound};
     if (code == QLatin1String("RequestTimeTooSkewed"))
@@ -429,6 +429,41 @@ Result<QByteArray> S3Client::get(const QString& key)
     if (!response.ok())
         return errorFor(response, key);
     return response.body;
+}
+
+QList<Result<QByteArray>> S3Client::getAll(const QStringList& keys)
+{
+    QList<Result<QByteArray>> results;
+    std::vector<std::unique_ptr<S3Call>> calls;
+    qsizetype next = 0;
+    auto wake = [this] {
+        if (m_wake)
+            m_wake();
+    };
+    const int window = tuning.parallelParts * 2;
+    while (next < keys.size() && !canceled()) {
+        QList<S3Call*> running;
+        for (auto& call : calls)
+            if (!call->finished())
+                running.append(call.get());
+        while (running.size() < window && next < keys.size()) {
+            calls.push_back(std::make_unique<S3Call>(*this, S3Request{"GET", keys[next++]}, wake));
+            calls.back()->start();
+            running.append(calls.back().get());
+        }
+        waitFor(running, true);
+    }
+    QList<S3Call*> all;
+    for (auto& call : calls)
+        all.append(call.get());
+    waitFor(all);
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        if (i < qsizetype(calls.size()) && calls[i]->finished() && calls[i]->response().ok())
+            results.append(calls[i]->response().body);
+        else
+            results.append(errorFor(i < qsizetype(calls.size()) ? calls[i]->response() : S3Response{}, keys[i]));
+    }
+    return results;
 }
 
 Status S3Client::put(const QString& key, const QByteArray& body)

@@ -79,6 +79,8 @@ public:
     Result<ObjectListing> list(const QString& prefix, const QString& delimiter = {});
     Result<ObjectInfo> head(const QString& key);
     Result<QByteArray> get(const QString& key); // small objects only: held in memory
+    // Many small objects at once (manifests), `parallelParts` × 2 requests in flight.
+    QList<Result<QByteArray>> getAll(const QStringList& keys);
     Status put(const QString& key, const QByteArray& body);
     Result<UploadedObject> uploadFile(const QString& key, const QString& path);
     // The object's bytes as they arrive, from `offset`; a sink error stops the download.
