@@ -2,6 +2,7 @@
 
 #include "CliJobRunner.h"
 #include "CliTarget.h"
+#include "OffsiteCommands.h"
 #include "ServerCommands.h"
 #include "Version.h"
 
@@ -168,7 +169,9 @@ int Cli::run(const QStringList& arguments)
     const CliContext context{parser, output.text(), m_err, output};
     // On a server, every command but the two that move backups between the sides runs there.
     const bool onServer = ServerCommands::isSet(parser) && command->name != u"download" && command->name != u"upload";
-    const int status = onServer ? ServerCommands::forward(context, arguments) : command->run(context);
+    const int status = onServer                                          ? ServerCommands::forward(context, arguments)
+                       : OffsiteCommands::handles(parser, command->name) ? OffsiteCommands::run(context, *command)
+                                                                         : command->run(context);
     output.finish(status);
     CliJobRunner::setOutput(nullptr);
     m_out.flush();

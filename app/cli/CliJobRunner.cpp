@@ -1,5 +1,7 @@
 #include "CliJobRunner.h"
 
+#include "s3/AwsEnvironment.h"
+
 #include "CliOutput.h"
 #include "jobs/ProgressMeter.h"
 #include "profile/PasswordVault.h"
@@ -144,6 +146,28 @@ QString CliPassword::fromKeychain(const QString& profile)
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
     loop.exec();
     return password;
+}
+
+QString CliPassword::entryFromKeychain(const QString& entry)
+{
+    QString secret;
+    QEventLoop loop;
+    QObject context;
+    PasswordVault::readEntry(entry, &context, [&](Result<QString> result) {
+        if (result)
+            secret = *result;
+        loop.quit();
+    });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    return secret;
+}
+
+QString CliPassword::offsiteSecret(const s3::S3Location& location)
+{
+    if (location.accessKeyId.isEmpty() || s3::AwsEnvironment().resolve(location).ok())
+        return {};
+    return entryFromKeychain(PasswordVault::offsiteEntry(location.accessKeyId));
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include "Result.h"
 #include "jobs/JobControl.h"
 #include "profile/Profile.h"
+#include "s3/S3Location.h"
 
 #include <QCoreApplication>
 #include <QFuture>
@@ -52,6 +53,11 @@ class CliPassword
 
 public:
     static QString fromKeychain(const QString& profile);
+    // A keychain entry other than a profile's password (PasswordVault::offsiteEntry); quiet when absent.
+    static QString entryFromKeychain(const QString& entry);
+    // The secret of an off-site access key: nothing when the environment or ~/.aws has it
+    // (AwsEnvironment finds it there), else the keychain's.
+    static QString offsiteSecret(const s3::S3Location& location);
     static QString fromKeychainIfKept(const Profile& profile)
     {
         if (!given().isEmpty())

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
 
 namespace coffre {
 
@@ -13,7 +14,16 @@ QList<QCommandLineOption> CliTarget::options()
 {
     return {
         {QStringLiteral("profile"), tr("Work on the stored profile NAME."), QStringLiteral("NAME")},
-        {QStringLiteral("repository"), tr("The folder that holds the backups."), QStringLiteral("DIR")},
+        {QStringLiteral("repository"), tr("The folder that holds the backups; s3://BUCKET/FOLDER works on the off-site copies."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("offsite"), tr("Where off-site copies go: s3://BUCKET/FOLDER (keys from AWS_ACCESS_KEY_ID, "
+                                       "AWS_SECRET_ACCESS_KEY or ~/.aws/credentials)."),
+         QStringLiteral("URL")},
+        {QStringLiteral("s3-endpoint"), tr("The object storage's address for a MinIO, R2 or other S3 service (default: AWS, "
+                                           "or AWS_ENDPOINT_URL)."),
+         QStringLiteral("URL")},
+        {QStringLiteral("s3-region"), tr("The storage's region (default: AWS_REGION, else us-east-1)."), QStringLiteral("REGION")},
+        {QStringLiteral("s3-ca-file"), tr("PEM certificates to trust for a private storage server."), QStringLiteral("FILE")},
         {QStringLiteral("db"), tr("The database, as a libpq connection string or URI (no password: use ~/.pgpass)."),
          QStringLiteral("CONNINFO")},
         {QStringLiteral("source"), tr("A source folder to back up; repeatable."), QStringLiteral("LABEL=PATH")},
@@ -47,8 +57,27 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
         profile.name = QStringLiteral("ad-hoc");
     }
 
-    if (parser.isSet(QStringLiteral("repository")))
+    // An s3:// argument is object storage, never a folder named "s3:" here.
+    for (const QString& option : {QStringLiteral("repository"), QStringLiteral("offsite")}) {
+        const QString value = parser.value(option);
+        if (!parser.isSet(option) || (option == u"repository" && !s3::S3Location::looksLikeS3(value)))
+            continue;
+        const auto location = s3::S3Location::parse(value);
+        if (!location.ok())
+            return location.error();
+        if (location->bucket != profile.offsite.bucket || location->prefix != profile.offsite.prefix)
+            profile.offsite = *location;
+    }
+    if (parser.isSet(QStringLiteral("repository")) && !repositoryIsOffsite(parser))
         profile.repository = QDir(parser.value(QStringLiteral("repository"))).absolutePath();
+    if (parser.isSet(QStringLiteral("s3-endpoint")))
+        profile.offsite.endpoint = parser.value(QStringLiteral("s3-endpoint"));
+    if (parser.isSet(QStringLiteral("s3-region")))
+        profile.offsite.region = parser.value(QStringLiteral("s3-region"));
+    if (parser.isSet(QStringLiteral("s3-ca-file")))
+        profile.offsite.caFile = parser.value(QStringLiteral("s3-ca-file"));
+    if (repositoryIsOffsite(parser) && profile.repository.isEmpty())
+        profile.repository = fetchFolder();
     if (parser.isSet(QStringLiteral("db"))) {
         profile.database = DatabaseTarget();
         profile.database.conninfo = parser.value(QStringLiteral("db"));
@@ -70,6 +99,16 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
     if (profile.repository.isEmpty())
         return Error{tr("No repository: give --repository DIR or a --profile that has one."), {}};
     return profile;
+}
+
+bool CliTarget::repositoryIsOffsite(const QCommandLineParser& parser)
+{
+    return parser.isSet(QStringLiteral("repository")) && s3::S3Location::looksLikeS3(parser.value(QStringLiteral("repository")));
+}
+
+QString CliTarget::fetchFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/coffre/from-offsite");
 }
 
 Result<Backup> CliTarget::completeBackup(const Profile& profile, const QString& name)

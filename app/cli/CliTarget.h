@@ -19,6 +19,10 @@ public:
     static QList<QCommandLineOption> options();
     // Fails with a usage error (wrong name, nothing to work on) that the caller reports with exit status 2.
     static Result<Profile> resolve(const QCommandLineParser& parser);
+    // `--repository s3://…`: the commands act on the off-site copies (OffsiteCommands); the
+    // profile's local repository, or else fetchFolder(), is where backups are made and fetched.
+    static bool repositoryIsOffsite(const QCommandLineParser& parser);
+    static QString fetchFolder();
     // The complete backup `name` of the profile's repository, or why there is none.
     static Result<Backup> completeBackup(const Profile& profile, const QString& name);
 };

@@ -47,6 +47,11 @@ int runCreate(const CliContext& cli)
     request.plainSql = cli.parser.isSet(QStringLiteral("plain-sql"));
     request.gzip = cli.parser.isSet(QStringLiteral("gzip"));
     request.kind = cli.parser.isSet(QStringLiteral("scheduled")) ? BackupKind::Scheduled : BackupKind::Manual;
+    // A profile that copies off-site, or `--repository s3://…` (the backup then lives there only).
+    request.copyOffsite = !target->offsite.isEmpty() && (target->copyOffsite || CliTarget::repositoryIsOffsite(cli.parser));
+    request.keepLocalCopy = !CliTarget::repositoryIsOffsite(cli.parser);
+    if (request.copyOffsite)
+        request.offsiteSecret = CliPassword::offsiteSecret(target->offsite);
     if (cli.parser.isSet(QStringLiteral("no-db")) && cli.parser.isSet(QStringLiteral("no-sources")))
         return cli.usage(CreateCommand::tr("--no-db and --no-sources together leave nothing to back up."));
     const bool json = cli.json();

@@ -135,7 +135,7 @@ Result<Profile> localSide(const CliContext& cli)
 int runDownload(const CliContext& cli)
 {
     if (!ServerCommands::isSet(cli.parser))
-        return cli.usage(ServerCommands::tr("download copies a backup from a server: give --server."));
+        return cli.usage(ServerCommands::tr("download copies a backup from a server or from off-site: give --server or --offsite."));
     const QStringList names = cli.parser.positionalArguments().mid(1);
     if (names.size() != 1)
         return cli.usage(ServerCommands::tr("Name one backup of the server."));
@@ -166,7 +166,7 @@ int runDownload(const CliContext& cli)
 int runUpload(const CliContext& cli)
 {
     if (!ServerCommands::isSet(cli.parser))
-        return cli.usage(ServerCommands::tr("upload copies a backup to a server: give --server."));
+        return cli.usage(ServerCommands::tr("upload copies a backup to a server or off-site: give --server or --offsite."));
     const QStringList names = cli.parser.positionalArguments().mid(1);
     if (names.size() != 1)
         return cli.usage(ServerCommands::tr("Name one local backup."));
@@ -198,14 +198,19 @@ int runUpload(const CliContext& cli)
 CliCommand ServerCommands::download()
 {
     return {QStringLiteral("download"),
-            tr("Copy a backup of the server (--server) into the local repository (--profile or --repository)."),
-            QStringLiteral("NAME"), {}, runDownload};
+            tr("Copy a backup of the server (--server), or of the off-site storage (the profile's, or --offsite), into the local "
+               "repository (--profile or --repository)."),
+            QStringLiteral("NAME"),
+            [] { return QList<QCommandLineOption>{{QStringLiteral("to"), tr("Off-site only: fetch into this folder instead."), QStringLiteral("DIR")}}; },
+            runDownload};
 }
 
 CliCommand ServerCommands::upload()
 {
     return {QStringLiteral("upload"),
-            tr("Copy a local backup (--profile or --repository) to the server's repository (--server)."), QStringLiteral("NAME"),
+            tr("Copy a local backup (--profile or --repository) to the server's repository (--server), or off-site (the "
+               "profile's, or --offsite)."),
+            QStringLiteral("NAME"),
             {}, runUpload};
 }
 

@@ -1,5 +1,7 @@
 #include "BackupJob.h"
 
+#include "offsite/OffsiteCopy.h"
+
 #include "Version.h"
 #include "archive/CompressedFileWriter.h"
 #include "archive/TreeArchiver.h"
@@ -397,7 +399,12 @@ Result<Backup> BackupJob::run(const BackupRequest& request, JobControl& control)
 
 QFuture<Result<Backup>> BackupJob::start(BackupRequest request, std::shared_ptr<JobControl> control)
 {
-    return runInBackground([request = std::move(request), control] { return run(request, *control); });
+    return runInBackground([request = std::move(request), control]() -> Result<Backup> {
+        Result<Backup> made = run(request, *control);
+        if (!made.ok() || !request.copyOffsite)
+            return made;
+        return OffsiteCopy::afterCreate(*made, request, control);
+    });
 }
 
 } // namespace coffre

@@ -24,6 +24,11 @@ struct BackupRequest
     bool gzip = false;           // .tar.gz and pg_dump's own compression, for old tooling
     BackupKind kind = BackupKind::Manual;
     bool repositoryLocked = false; // the caller (a restore's safety copy) already holds the lock
+    // Then a verified copy goes to profile.offsite; without keepLocalCopy the bundle here is
+    // removed once that copy is complete (`--repository s3://…`: the backup lives off-site only).
+    bool copyOffsite = false;
+    bool keepLocalCopy = true;
+    QString offsiteSecret; // the off-site access key's secret, when the keychain has it
 };
 
 // Creates one bundle (DESIGN.md): pg_dump of the database in a snapshot exported by libpq,

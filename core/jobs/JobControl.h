@@ -16,6 +16,12 @@ class JobControl
 public:
     void addBytesDone(qint64 bytes) { m_bytesDone.fetch_add(bytes, std::memory_order_relaxed); }
     void setBytesTotal(qint64 bytes) { m_bytesTotal.store(bytes, std::memory_order_relaxed); }
+    // A job's next phase counts its own bytes (a backup, then its off-site copy).
+    void restartBytes(qint64 total)
+    {
+        m_bytesDone.store(0, std::memory_order_relaxed);
+        m_bytesTotal.store(total, std::memory_order_relaxed);
+    }
     qint64 bytesDone() const { return m_bytesDone.load(std::memory_order_relaxed); }
     qint64 bytesTotal() const { return m_bytesTotal.load(std::memory_order_relaxed); }
     // Files found while scanning, before any byte total is known: progress from the first second.

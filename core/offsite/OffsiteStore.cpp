@@ -250,7 +250,7 @@ Result<Backup> OffsiteStore::upload(const Backup& local)
     for (const BundleFile& file : manifest.files)
         total += file.size;
     if (m_control) {
-        m_control->setBytesTotal(total);
+        m_control->restartBytes(total);
         m_control->setPhase(tr("Copying off-site…"));
     }
     QStringList sent;
@@ -327,7 +327,7 @@ Result<Backup> OffsiteStore::download(const QString& name, const QString& reposi
     if (!lock.ok())
         return lock.error();
     if (m_control) {
-        m_control->setBytesTotal(remote->sizeBytes);
+        m_control->restartBytes(remote->sizeBytes);
         m_control->setPhase(tr("Fetching from off-site…"));
     }
     const QString staging = QDir(repository).filePath(QLatin1String(StagingPrefix) + QUuid::createUuid().toString(QUuid::Id128).left(12));
@@ -360,7 +360,7 @@ Status OffsiteStore::verify(const QString& name)
     if (!remote.ok())
         return remote.error();
     if (m_control) {
-        m_control->setBytesTotal(remote->sizeBytes);
+        m_control->restartBytes(remote->sizeBytes);
         m_control->setPhase(tr("Checking the off-site copy…"));
     }
     return fetchInto(*remote->manifest, name, QString());

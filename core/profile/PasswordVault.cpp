@@ -27,8 +27,18 @@ Error jobError(const QKeychain::Job* job)
 
 void PasswordVault::read(const QString& profile, QObject* context, ReadCallback done)
 {
+    readEntry(keyOf(profile), context, std::move(done));
+}
+
+void PasswordVault::write(const QString& profile, const QString& password, QObject* context, DoneCallback done)
+{
+    writeEntry(keyOf(profile), password, context, std::move(done));
+}
+
+void PasswordVault::readEntry(const QString& entry, QObject* context, ReadCallback done)
+{
     auto* job = new QKeychain::ReadPasswordJob(ServiceName);
-    job->setKey(keyOf(profile));
+    job->setKey(entry);
     QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job* finished) {
         auto* reader = static_cast<QKeychain::ReadPasswordJob*>(finished);
         if (reader->error() != QKeychain::NoError)
@@ -39,10 +49,10 @@ void PasswordVault::read(const QString& profile, QObject* context, ReadCallback 
     job->start();
 }
 
-void PasswordVault::write(const QString& profile, const QString& password, QObject* context, DoneCallback done)
+void PasswordVault::writeEntry(const QString& entry, const QString& password, QObject* context, DoneCallback done)
 {
     auto* job = new QKeychain::WritePasswordJob(ServiceName);
-    job->setKey(keyOf(profile));
+    job->setKey(entry);
     job->setTextData(password);
     QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job* finished) {
         done(finished->error() == QKeychain::NoError ? Status() : Status(jobError(finished)));

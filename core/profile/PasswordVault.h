@@ -24,6 +24,11 @@ public:
     static void read(const QString& profile, QObject* context, ReadCallback done);
     static void write(const QString& profile, const QString& password, QObject* context, DoneCallback done);
     static void remove(const QString& profile, QObject* context, DoneCallback done);
+
+    // Other secrets under their own entry: an off-site access key's secret (offsiteEntry).
+    static void readEntry(const QString& entry, QObject* context, ReadCallback done);
+    static void writeEntry(const QString& entry, const QString& secret, QObject* context, DoneCallback done);
+    static QString offsiteEntry(const QString& accessKeyId) { return QStringLiteral("s3/") + accessKeyId; }
 };
 
 } // namespace coffre

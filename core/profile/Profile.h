@@ -2,6 +2,7 @@
 
 #include "DatabaseTarget.h"
 #include "remote/SshDestination.h"
+#include "s3/S3Location.h"
 
 #include <QList>
 #include <QString>
@@ -30,6 +31,12 @@ struct Profile
     // Set: the application runs on that server, whose coffre-cli holds the real profile
     // (database, folders, repository); the fields above then stay empty here.
     SshDestination server;
+    // Off-site copies in object storage; with copyOffsite, each new backup is copied there
+    // (verified) as soon as it is complete.
+    s3::S3Location offsite;
+    bool copyOffsite = false;
+    // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup.
+    s3::S3Location documents;
 
     bool isOnServer() const { return !server.isEmpty(); }
 

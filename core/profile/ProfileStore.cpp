@@ -92,6 +92,8 @@ Status ProfileStore::validate(const Profile& profile)
         return validateServer(profile.server);
     if (profile.repository.isEmpty())
         return Error{tr("Choose the folder where backups are kept."), {}};
+    if (s3::S3Location::looksLikeS3(profile.repository))
+        return Error{tr("The backup folder is a folder of this computer; object storage (%1) goes in the off-site settings.").arg(profile.repository), {}};
     if (!QDir::isAbsolutePath(profile.repository))
         return Error{tr("The backup folder must be an absolute path."), profile.repository};
     if (profile.database.isEmpty() && profile.sources.isEmpty())
@@ -160,13 +162,21 @@ QJsonObject ProfileStore::toJson(const Profile& p)
                                                        {QStringLiteral("ssh_config"), p.server.configFile},
                                                        {QStringLiteral("coffre_cli"), p.server.remoteCli},
                                                        {QStringLiteral("profile"), p.server.remoteProfile}}}};
-    return {{QStringLiteral("name"), p.name},
+    QJsonObject object{{QStringLiteral("name"), p.name},
             {QStringLiteral("database"), database},
             {QStringLiteral("sources"), sources},
             {QStringLiteral("exclusions"), QJsonArray::fromStringList(p.exclusions)},
             {QStringLiteral("repository"), p.repository},
             {QStringLiteral("post_restore_commands"), QJsonArray::fromStringList(p.postRestoreCommands)},
             {QStringLiteral("password_in_keychain"), p.passwordInKeychain}};
+    if (!p.offsite.isEmpty()) {
+        QJsonObject offsite = p.offsite.toJson();
+        offsite.insert(QStringLiteral("copy_after_create"), p.copyOffsite);
+        object.insert(QStringLiteral("offsite"), offsite);
+    }
+    if (!p.documents.isEmpty())
+        object.insert(QStringLiteral("documents"), p.documents.toJson());
+    return object;
 }
 
 Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
@@ -203,6 +213,15 @@ Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
     p.repository = o.value(QLatin1String("repository")).toString();
     p.postRestoreCommands = toStringList(o.value(QLatin1String("post_restore_commands")));
     p.passwordInKeychain = o.value(QLatin1String("password_in_keychain")).toBool();
+    for (const auto& [key, location] : {std::pair{QLatin1String("offsite"), &p.offsite}, std::pair{QLatin1String("documents"), &p.documents}}) {
+        if (!o.contains(key))
+            continue;
+        const auto parsed = s3::S3Location::fromJson(o.value(key).toObject());
+        if (!parsed.ok())
+            return Error{tr("The profile “%1”: %2").arg(p.name, parsed.error().message), {}};
+        *location = *parsed;
+    }
+    p.copyOffsite = o.value(QLatin1String("offsite")).toObject().value(QLatin1String("copy_after_create")).toBool();
     if (Status valid = validate(p); !valid)
         return valid.error();
     return p;

@@ -40,4 +40,32 @@ Result<S3Location> S3Location::parse(const QString& url)
     return location;
 }
 
+QJsonObject S3Location::toJson() const
+{
+    static const char* const addressingNames[] = {"auto", "path", "virtual"};
+    return {{QStringLiteral("url"), url()},
+            {QStringLiteral("endpoint"), endpoint},
+            {QStringLiteral("region"), region},
+            {QStringLiteral("addressing"), QLatin1String(addressingNames[int(addressing)])},
+            {QStringLiteral("ca_file"), caFile},
+            {QStringLiteral("access_key_id"), accessKeyId},
+            {QStringLiteral("aws_profile"), awsProfile}};
+}
+
+Result<S3Location> S3Location::fromJson(const QJsonObject& object)
+{
+    auto parsed = parse(object.value(QLatin1String("url")).toString());
+    if (!parsed.ok())
+        return parsed;
+    S3Location* location = &parsed.value();
+    location->endpoint = object.value(QLatin1String("endpoint")).toString();
+    location->region = object.value(QLatin1String("region")).toString();
+    const QString addressing = object.value(QLatin1String("addressing")).toString();
+    location->addressing = addressing == u"path" ? Addressing::Path : addressing == u"virtual" ? Addressing::VirtualHost : Addressing::Auto;
+    location->caFile = object.value(QLatin1String("ca_file")).toString();
+    location->accessKeyId = object.value(QLatin1String("access_key_id")).toString();
+    location->awsProfile = object.value(QLatin1String("aws_profile")).toString();
+    return parsed;
+}
+
 } // namespace coffre::s3

@@ -4,6 +4,7 @@
 #include "SigV4.h"
 
 #include <QCoreApplication>
+#include <QJsonObject>
 #include <QString>
 #include <QUrl>
 
@@ -37,6 +38,10 @@ public:
     static Result<S3Location> parse(const QString& url);
     // Whether a repository argument means object storage, never a local folder ("s3:…", any case).
     static bool looksLikeS3(const QString& path);
+
+    // As a profile stores it: no secret, ever.
+    QJsonObject toJson() const;
+    static Result<S3Location> fromJson(const QJsonObject& object);
 
     bool operator==(const S3Location&) const = default;
 };
