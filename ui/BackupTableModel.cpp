@@ -52,7 +52,7 @@ void BackupTableModel::setBackups(const QList<Backup>& backups)
 bool BackupTableModel::sameRow(const Backup& a, const Backup& b) const
 {
     return a.created == b.created && a.sizeBytes == b.sizeBytes && a.status == b.status && a.problem == b.problem &&
-           a.components() == b.components() && a.kind() == b.kind();
+           a.components() == b.components() && a.kind() == b.kind() && a.here == b.here && a.offsite == b.offsite;
 }
 
 int BackupTableModel::rowCount(const QModelIndex& parent) const
@@ -76,11 +76,13 @@ QVariant BackupTableModel::data(const QModelIndex& index, int role) const
     case SortRole:
         return sortData(backup, index.column());
     case FilterRole:
-        return QStringList{backup.name, kindText(backup), contentsText(backup), statusText(backup.status),
+        return QStringList{backup.name, kindText(backup), contentsText(backup), statusText(backup.status), placeText(placeOf(backup)),
                            backup.manifest ? backup.manifest->note : QString()}
             .join(u'\n');
     case StatusRole:
         return int(backup.status);
+    case PlaceRole:
+        return int(placeOf(backup));
     case Qt::ToolTipRole:
         if (!backup.problem.isEmpty())
             return backup.problem;
@@ -88,6 +90,8 @@ QVariant BackupTableModel::data(const QModelIndex& index, int role) const
             return QLocale().toString(backup.created.toLocalTime(), QLocale::LongFormat);
         if (index.column() == SizeColumn)
             return tr("%L1 bytes").arg(backup.sizeBytes);
+        if (index.column() == PlaceColumn && backup.offsite)
+            return backup.here ? tr("On this computer and off-site") : tr("Off-site only (%1): fetched before a restore").arg(backup.path);
         if (backup.manifest && !backup.manifest->note.isEmpty())
             return backup.manifest->note;
         return {};
@@ -121,6 +125,26 @@ QVariant BackupTableModel::displayData(const Backup& backup, int column) const
         return contentsText(backup);
     case StatusColumn:
         return statusText(backup.status);
+    case PlaceColumn:
+        return placeText(placeOf(backup));
+    }
+    return {};
+}
+
+BackupTableModel::Place BackupTableModel::placeOf(const Backup& backup)
+{
+    return !backup.offsite ? Place::Here : backup.here ? Place::Both : Place::Offsite;
+}
+
+QString BackupTableModel::placeText(Place place)
+{
+    switch (place) {
+    case Place::Here:
+        return tr("here");
+    case Place::Offsite:
+        return tr("off-site");
+    case Place::Both:
+        return tr("here + off-site");
     }
     return {};
 }
@@ -156,6 +180,8 @@ QVariant BackupTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Contents");
     case StatusColumn:
         return tr("Status");
+    case PlaceColumn:
+        return tr("Where");
     }
     return {};
 }

@@ -13,12 +13,16 @@ class BackupTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, DateColumn, SizeColumn, KindColumn, ContentsColumn, StatusColumn, ColumnCount };
+    enum Column { NameColumn, DateColumn, SizeColumn, KindColumn, ContentsColumn, StatusColumn, PlaceColumn, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 1, // raw values: bytes, UTC time, names
         FilterRole,                  // every searchable text of the row
         StatusRole,                  // coffre::BackupStatus as int
+        PlaceRole,                   // coffre::BackupTableModel::Place as int
     };
+    // Where a backup's copies are: the Place column and the window's place filter.
+    enum class Place { Here, Offsite, Both };
+    static Place placeOf(const Backup& backup);
 
     explicit BackupTableModel(QObject* parent = nullptr);
 
@@ -34,6 +38,7 @@ public:
     static QString kindText(const Backup& backup);
     static QString contentsText(const Backup& backup);
     static QString statusText(BackupStatus status);
+    static QString placeText(Place place);
 
 private:
     QVariant displayData(const Backup& backup, int column) const;

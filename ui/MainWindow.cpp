@@ -8,11 +8,14 @@
 #include "BackupTransfers.h"
 #include "JobLauncher.h"
 #include "JobsPanel.h"
+#include "OffsiteCopies.h"
 #include "ProfileDialog.h"
 #include "ProfileQuestions.h"
 #include "RepositoryStatusBar.h"
 #include "RestoreDialog.h"
 #include "Version.h"
+#include "catalog/BackupDescription.h"
+#include "offsite/OffsiteStore.h"
 #include "profile/PasswordVault.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
@@ -27,6 +30,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -122,6 +126,17 @@ void MainWindow::createActions()
     m_cleanupRestoreAction = new QAction(tr("C&lean up before-restore copies…"), this);
     m_cleanupRestoreAction->setObjectName(QStringLiteral("actionCleanupRestore"));
     m_cleanupRestoreAction->setStatusTip(tr("Remove for good what the last restore kept aside, to free space; this ends Undo."));
+    make(m_copyOffsiteAction, QStringLiteral("actionCopyOffsite"), tr("Copy &off-site"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U),
+         QStringLiteral("go-up"), QStyle::SP_ArrowUp);
+    make(m_fetchAction, QStringLiteral("actionFetch"), tr("&Fetch from off-site"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+         QStringLiteral("go-down"), QStyle::SP_ArrowDown);
+    make(m_deleteOffsiteAction, QStringLiteral("actionDeleteOffsite"), tr("Delete off-site cop&y…"), QKeySequence(Qt::SHIFT | Qt::Key_Delete),
+         QStringLiteral("edit-delete"), QStyle::SP_TrashIcon);
+    m_copyOffsiteAction->setStatusTip(tr("Send the selected backup to the off-site storage; every checksum is checked."));
+    m_fetchAction->setStatusTip(tr("Bring the selected off-site backup into this computer's backup folder, verified."));
+    connect(m_copyOffsiteAction, &QAction::triggered, this, &MainWindow::copySelectedOffsite);
+    connect(m_fetchAction, &QAction::triggered, this, &MainWindow::fetchSelected);
+    connect(m_deleteOffsiteAction, &QAction::triggered, this, &MainWindow::deleteSelectedOffsite);
     m_deleteProfileAction = new QAction(tr("&Delete profile…"), this);
     m_deleteProfileAction->setObjectName(QStringLiteral("actionDeleteProfile"));
     connect(m_cleanupRestoreAction, &QAction::triggered, this, &MainWindow::cleanUpRestoreCopies);
@@ -139,6 +154,7 @@ void MainWindow::createActions()
     connect(m_createAction, &QAction::triggered, this, &MainWindow::showCreateDialog);
 
     connect(m_refreshAction, &QAction::triggered, &m_catalog, &CatalogWatcher::refresh);
+    connect(m_refreshAction, &QAction::triggered, this, [this] { m_offsite->refresh(); });
     connect(m_newProfileAction, &QAction::triggered, this, &MainWindow::newProfile);
     connect(m_editProfileAction, &QAction::triggered, this, &MainWindow::editProfile);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
@@ -153,6 +169,8 @@ void MainWindow::createMenus()
     QMenu* backups = menuBar()->addMenu(tr("&Backups"));
     backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_cleanupRestoreAction, m_browseAction,
                          m_downloadAction, m_importAction, m_deleteAction});
+    QMenu* offsite = backups->addMenu(tr("Off-&site"));
+    offsite->addActions({m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction});
     backups->addSeparator();
     backups->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -186,6 +204,18 @@ void MainWindow::createToolBar()
     auto* spacer = new QWidget;
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
+    m_placeBox = new QComboBox;
+    m_placeBox->setObjectName(QStringLiteral("placeBox"));
+    m_placeBox->setToolTip(tr("Which copies to show: on this computer, off-site, or both"));
+    m_placeBox->addItem(tr("Everywhere"), -1);
+    m_placeBox->addItem(tr("Here"), int(BackupTableModel::Place::Here));
+    m_placeBox->addItem(tr("Off-site"), int(BackupTableModel::Place::Offsite));
+    connect(m_placeBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setPlace(m_placeBox->currentData().toInt());
+        updateEmptyState();
+    });
+    m_placeBoxAction = bar->addWidget(m_placeBox);
+    m_placeBoxAction->setVisible(false);
     m_filter = new QLineEdit;
     m_filter->setObjectName(QStringLiteral("filterEdit"));
     m_filter->setClearButtonEnabled(true);
@@ -218,7 +248,10 @@ QWidget* MainWindow::createCentralArea()
     m_table->setColumnWidth(BackupTableModel::DateColumn, 150);
     m_table->setColumnWidth(BackupTableModel::SizeColumn, 90);
     m_table->setColumnWidth(BackupTableModel::KindColumn, 100);
+    m_table->setColumnHidden(BackupTableModel::PlaceColumn, true); // shown with off-site copies
     connect(m_table, &QTableView::doubleClicked, this, &MainWindow::showBrowseDialog);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this, &MainWindow::showContextMenu);
 
     m_emptyLabel = new QLabel;
     m_emptyLabel->setObjectName(QStringLiteral("emptyStateLabel"));
@@ -238,9 +271,15 @@ QWidget* MainWindow::createCentralArea()
     m_jobs = new JobsPanel;
     m_launcher = new JobLauncher(m_jobs, this);
     m_transfers = new BackupTransfers(m_launcher, this);
+    m_offsite = new OffsiteCopies(m_launcher, this);
+    connect(m_offsite, &OffsiteCopies::listed, this, &MainWindow::showBackups);
+    connect(m_offsite, &OffsiteCopies::listFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Off-site copies not listed: %1").arg(message), 15000);
+    });
     connect(m_launcher, &JobLauncher::runningChanged, this, &MainWindow::updateActions);
     connect(m_launcher, &JobLauncher::finished, this, [this](bool ok, const QString& message) {
         m_catalog.refresh();
+        m_offsite->refresh(); // a backup copied off-site as it was made, a fetch, a deletion there
         emit jobFinished(ok, message);
         if (m_closeWhenIdle && m_launcher->running() == 0)
             close();
@@ -277,9 +316,11 @@ void MainWindow::selectProfile(const QString& name)
 void MainWindow::onProfileChosen()
 {
     m_catalogError.clear();
+    m_localBackups.clear();
     m_model->setBackups({});
     const QString name = currentProfileName();
     m_site.reset();
+    Profile chosen;
     if (name.isEmpty()) {
         m_catalog.setRepository({});
         m_statusInfo->showNoRepository();
@@ -288,14 +329,26 @@ void MainWindow::onProfileChosen()
         m_site = BackupSite::forProfile(*profile);
         m_target = *profile; // until a server's scan says what its own profile holds
         m_transfers->setProfile(*profile, m_site);
+        chosen = *profile;
         m_catalog.setSite(m_site);
     } else {
         m_catalog.setRepository({});
         m_catalogError = profile.error().message;
         m_statusInfo->showNoRepository();
     }
+    m_offsite->setProfile(chosen);
     updateEmptyState();
     updateActions();
+}
+
+void MainWindow::showBackups()
+{
+    const bool offsite = m_offsite->active();
+    m_placeBoxAction->setVisible(offsite);
+    m_table->setColumnHidden(BackupTableModel::PlaceColumn, !offsite);
+    m_model->setBackups(OffsiteStore::merge(m_localBackups, m_offsite->backups()));
+    updateActions();
+    updateEmptyState();
 }
 
 void MainWindow::onScanned(const RepositoryScan& scan)
@@ -306,7 +359,8 @@ void MainWindow::onScanned(const RepositoryScan& scan)
     m_repositoryShown = m_site && m_site->watchedFolder().isEmpty()
                             ? tr("%1 on %2").arg(scan.repository, m_site->placeName())
                             : scan.repository;
-    m_model->setBackups(scan.backups);
+    m_localBackups = scan.backups;
+    showBackups();
     RepositoryScan shown = scan;
     shown.repository = m_repositoryShown; // a server's folder says which server
     m_statusInfo->showScan(shown);
@@ -324,6 +378,7 @@ void MainWindow::onScanned(const RepositoryScan& scan)
 void MainWindow::onScanFailed(const Error& error)
 {
     m_catalogError = error.message;
+    m_localBackups.clear();
     m_model->setBackups({});
     m_statusInfo->showError(m_site ? m_site->placeName() : QString(), error.message);
     updateEmptyState();
@@ -368,12 +423,51 @@ void MainWindow::updateActions()
     m_createAction->setEnabled(hasProfile && idle);
     m_restoreAction->setEnabled(idle && selected && selected->status == BackupStatus::Complete);
     m_undoRestoreAction->setEnabled(idle && m_lastRestore.has_value());
-    m_deleteAction->setEnabled(idle && !m_table->selectionModel()->selectedRows().isEmpty());
+    const QList<Backup> chosen = selectedBackups();
+    const bool anyHere = std::any_of(chosen.begin(), chosen.end(), [](const Backup& b) { return b.here; });
+    const bool anyOffsite = std::any_of(chosen.begin(), chosen.end(), [](const Backup& b) { return b.offsite; });
+    m_deleteAction->setEnabled(idle && anyHere);
     const bool complete = selected && selected->status == BackupStatus::Complete;
-    m_browseAction->setEnabled(complete && can(BackupSite::Feature::Browse)); // reads only: fine while a job runs
-    m_downloadAction->setEnabled(complete && (can(BackupSite::Feature::ExportToFile) || can(BackupSite::Feature::CopyToDesktop)));
+    const bool here = complete && selected->here;
+    // Browse reads only: fine while a job runs; an off-site-only backup is fetched first.
+    m_browseAction->setEnabled(complete && (here ? can(BackupSite::Feature::Browse) : idle));
+    m_downloadAction->setEnabled(here && (can(BackupSite::Feature::ExportToFile) || can(BackupSite::Feature::CopyToDesktop)));
     m_importAction->setEnabled(hasProfile && idle &&
                                (can(BackupSite::Feature::ImportFile) || can(BackupSite::Feature::UploadFromDesktop)));
+    const bool offsite = m_offsite->active();
+    m_copyOffsiteAction->setEnabled(offsite && idle && here && !selected->offsite);
+    m_fetchAction->setEnabled(offsite && idle && complete && !selected->here);
+    m_deleteOffsiteAction->setEnabled(offsite && idle && anyOffsite);
+    for (QAction* action : {m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction})
+        action->setVisible(offsite);
+}
+
+void MainWindow::showContextMenu(const QPoint& position)
+{
+    QMenu menu(this);
+    menu.addActions({m_restoreAction, m_browseAction, m_downloadAction, m_deleteAction});
+    if (m_offsite->active()) {
+        menu.addSeparator();
+        menu.addActions({m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction});
+    }
+    menu.exec(m_table->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::copySelectedOffsite()
+{
+    if (const Backup* backup = selectedBackup(); backup && backup->here && backup->status == BackupStatus::Complete)
+        m_offsite->copyOffsite(*backup);
+}
+
+void MainWindow::fetchSelected()
+{
+    if (const Backup* backup = selectedBackup(); backup && !backup->here)
+        m_offsite->fetch(*backup);
+}
+
+void MainWindow::deleteSelectedOffsite()
+{
+    m_offsite->removeOffsite(selectedBackups());
 }
 
 void MainWindow::newProfile()
@@ -435,6 +529,14 @@ bool MainWindow::runProfileDialog(const Profile& profile, bool isNew)
             });
         }
     }
+    if (!dialog.offsiteSecret().isEmpty() && !edited.offsite.accessKeyId.isEmpty()) {
+        OffsiteCopies::rememberSecret(edited.offsite.accessKeyId, dialog.offsiteSecret());
+        PasswordVault::writeEntry(PasswordVault::offsiteEntry(edited.offsite.accessKeyId), dialog.offsiteSecret(), this,
+                                  [this](const Status& stored) {
+                                      if (!stored)
+                                          statusBar()->showMessage(stored.error().message, 10000);
+                                  });
+    }
     if (!dialog.rememberPassword() && profile.passwordInKeychain)
         PasswordVault::remove(edited.name, this, [](const Status&) {});
     reloadProfiles(edited.name);
@@ -476,6 +578,10 @@ void MainWindow::startBackup(BackupRequest request)
     const Profile profile = request.profile;
     if (!m_site)
         return;
+    if (m_offsite->active() && request.profile.copyOffsite) {
+        request.copyOffsite = true;
+        request.offsiteSecret = OffsiteCopies::knownSecret(request.profile.offsite.accessKeyId);
+    }
     m_launcher->launch<Backup>(
         tr("Backup of “%1”").arg(profile.name), profile, request.includeDatabase && m_site->asksForPassword(),
         [request, site = m_site](const QString& password, std::shared_ptr<JobControl> control) {
@@ -496,7 +602,9 @@ QList<Backup> MainWindow::selectedBackups() const
 
 void MainWindow::deleteSelected()
 {
-    const QList<Backup> backups = selectedBackups();
+    QList<Backup> backups = selectedBackups();
+    backups.removeIf([](const Backup& backup) { return !backup.here; }); // off-site copies: Delete off-site copy…
+    const bool keptOffsite = std::any_of(backups.begin(), backups.end(), [](const Backup& b) { return b.offsite; });
     const Result<Profile> profile = currentProfile();
     if (backups.isEmpty() || !profile || !m_site)
         return;
@@ -513,6 +621,8 @@ void MainWindow::deleteSelected()
     if (safety)
         text += QStringLiteral("\n\n") + tr("Among them is a safety copy, made before a restore: it may be the only copy of "
                                              "the data as it was.");
+    if (keptOffsite)
+        text += QStringLiteral("\n\n") + tr("Their off-site copies stay.");
     QMessageBox box(QMessageBox::Warning, tr("Delete backups"), text, QMessageBox::Cancel, this);
     box.setObjectName(QStringLiteral("deleteConfirmation"));
     box.addButton(tr("&Delete"), QMessageBox::DestructiveRole);
@@ -535,6 +645,25 @@ BrowseDialog* MainWindow::showBrowseDialog()
 {
     const Result<Profile> profile = currentProfile();
     const Backup* backup = selectedBackup();
+    if (backup && !backup->here && backup->status == BackupStatus::Complete) {
+        // What the manifest says at once; the files once the backup is here.
+        QMessageBox box(QMessageBox::Information, tr("Browse %1").arg(backup->name),
+                        tr("%1 is off-site only (%2). Its files can be browsed once it is fetched to this computer, every "
+                           "checksum verified.").arg(backup->name, humanSize(backup->sizeBytes)),
+                        QMessageBox::Close, this);
+        box.setObjectName(QStringLiteral("offsiteBrowseQuestion"));
+        box.setDetailedText(BackupDescription::text(*backup));
+        QAbstractButton* fetch = box.addButton(tr("&Fetch and browse"), QMessageBox::AcceptRole);
+        box.exec();
+        if (box.clickedButton() == fetch && m_launcher->running() == 0)
+            m_offsite->fetch(*backup, [this](const Backup& fetched) {
+                if (auto* dialog = new BrowseDialog(m_site->browser(fetched), fetched, this)) {
+                    dialog->setAttribute(Qt::WA_DeleteOnClose);
+                    dialog->show();
+                }
+            });
+        return nullptr;
+    }
     if (!profile || !backup || backup->status != BackupStatus::Complete || !can(BackupSite::Feature::Browse))
         return nullptr;
     auto* dialog = new BrowseDialog(m_site->browser(*backup), *backup, this);
@@ -557,7 +686,24 @@ void MainWindow::showRestoreDialog()
     const Backup* backup = selectedBackup();
     if (!profile || !backup || backup->status != BackupStatus::Complete)
         return;
-    RestoreDialog dialog(m_site, m_target, *backup, m_launcher->sessionPassword(profile->name), this);
+    if (!backup->here) { // straight from off-site: fetched and verified, then the normal restore
+        const auto answer = QMessageBox::question(
+            this, tr("Restore %1").arg(backup->name),
+            tr("%1 is off-site only. Fetch it (%2) into %3, verify every checksum, then choose what to restore?")
+                .arg(backup->name, humanSize(backup->sizeBytes), profile->repository));
+        if (answer == QMessageBox::Yes)
+            m_offsite->fetch(*backup, [this](const Backup& fetched) { showRestoreDialogFor(fetched); });
+        return;
+    }
+    showRestoreDialogFor(*backup);
+}
+
+void MainWindow::showRestoreDialogFor(const Backup& backup)
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile || !m_site)
+        return;
+    RestoreDialog dialog(m_site, m_target, backup, m_launcher->sessionPassword(profile->name), this);
     if (dialog.exec() == QDialog::Accepted)
         startRestore(dialog.request());
 }

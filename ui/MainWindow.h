@@ -27,6 +27,7 @@ class BackupTableModel;
 class JobLauncher;
 class JobRow;
 class JobsPanel;
+class OffsiteCopies;
 class RepositoryStatusBar;
 
 // The window: a profile selector, the backups of its repository, and the actions on them.
@@ -57,6 +58,7 @@ public:
     void startRestore(RestoreRequest request);
     // Download… and Import…: what they start once the file or folder is chosen.
     BackupTransfers* transfers() const { return m_transfers; }
+    OffsiteCopies* offsiteCopies() const { return m_offsite; }
     // Opens the selected backup's Browse dialog (not modal); null when the selection is not one complete backup.
     BrowseDialog* showBrowseDialog();
 
@@ -87,8 +89,15 @@ private:
     void showAbout();
     void showCreateDialog();
     void showRestoreDialog();
+    void showRestoreDialogFor(const Backup& backup);
     void deleteSelected();
     void downloadSelected();
+    // The list: this repository's backups and the off-site copies, one row per name.
+    void showBackups();
+    void showContextMenu(const QPoint& position);
+    void copySelectedOffsite();
+    void fetchSelected();
+    void deleteSelectedOffsite();
     bool can(BackupSite::Feature feature) const;
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
@@ -104,6 +113,8 @@ private:
     QString m_repositoryShown;                // "/srv/backups on deploy@web1"
     JobLauncher* m_launcher = nullptr;
     BackupTransfers* m_transfers = nullptr;
+    OffsiteCopies* m_offsite = nullptr;
+    QList<Backup> m_localBackups; // from the last scan of the repository
     bool m_closeWhenIdle = false;
     std::optional<RestoreJournal> m_lastRestore; // what Undo would put back, from the last scan
     QSet<QString> m_recoveryTried; // profiles whose interrupted restore was tried this session
@@ -116,6 +127,8 @@ private:
     QLabel* m_emptyLabel = nullptr;
     QComboBox* m_profileBox = nullptr;
     QLineEdit* m_filter = nullptr;
+    QComboBox* m_placeBox = nullptr; // every place, here, off-site: shown with off-site copies
+    QAction* m_placeBoxAction = nullptr;
     RepositoryStatusBar* m_statusInfo = nullptr;
     JobsPanel* m_jobs = nullptr;
 
@@ -133,6 +146,9 @@ private:
     QAction* m_undoRestoreAction = nullptr;
     QAction* m_cleanupRestoreAction = nullptr;
     QAction* m_deleteProfileAction = nullptr;
+    QAction* m_copyOffsiteAction = nullptr;
+    QAction* m_fetchAction = nullptr;
+    QAction* m_deleteOffsiteAction = nullptr;
 };
 
 } // namespace coffre

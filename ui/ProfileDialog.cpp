@@ -1,6 +1,7 @@
 #include "ProfileDialog.h"
 
 #include "ProfileQuestions.h"
+#include "OffsiteSettingsWidget.h"
 #include "ServerSettingsWidget.h"
 #include "postgres/ConnectionTester.h"
 #include "profile/DatabaseUrl.h"
@@ -55,6 +56,8 @@ ProfileDialog::ProfileDialog(const Profile& profile, bool isNew, QWidget* parent
     tabs->addTab(createDatabasePage(profile), tr("&Database"));
     tabs->addTab(createSourcesPage(profile), tr("S&ource folders"));
     tabs->addTab(createBackupsPage(profile), tr("&Backups"));
+    m_offsite = new OffsiteSettingsWidget(profile);
+    tabs->addTab(m_offsite, tr("Off-s&ite"));
 
     m_onThisComputer = new QRadioButton(tr("This &computer"));
     m_onThisComputer->setObjectName(QStringLiteral("onThisComputerRadio"));
@@ -284,7 +287,13 @@ Profile ProfileDialog::profile() const
     p.repository = m_repository->text().trimmed();
     p.postRestoreCommands = nonEmptyLines(m_postRestore);
     p.passwordInKeychain = m_remember->isChecked();
+    m_offsite->applyTo(p); // a bad address is said by accept()
     return p;
+}
+
+QString ProfileDialog::offsiteSecret() const
+{
+    return isOnServer() ? QString() : m_offsite->secret();
 }
 
 // A server's database password stays on the server: nothing to keep here.
@@ -300,6 +309,11 @@ bool ProfileDialog::rememberPassword() const
 
 void ProfileDialog::accept()
 {
+    Profile checked = profile();
+    if (Status offsite = m_offsite->applyTo(checked); !isOnServer() && !offsite) {
+        m_error->setText(offsite.error().message);
+        return;
+    }
     const Status valid = ProfileStore::validate(profile());
     if (!valid) {
         m_error->setText(valid.error().message);

@@ -19,6 +19,7 @@ class QTableWidget;
 
 namespace coffre {
 
+class OffsiteSettingsWidget;
 class ServerSettingsWidget;
 
 // Creates or edits one profile. "Test connection" runs on a worker thread and says the server
@@ -35,6 +36,8 @@ public:
 
     Profile profile() const;
     QString password() const;
+    // The off-site access key's secret, when one was typed (for the keychain).
+    QString offsiteSecret() const;
     bool rememberPassword() const;
 
     void accept() override;
@@ -60,6 +63,7 @@ private:
     QRadioButton* m_onServer;
     QStackedWidget* m_place; // the local tabs, or the server's settings
     ServerSettingsWidget* m_server;
+    OffsiteSettingsWidget* m_offsite;
     QLineEdit* m_url;
     QLineEdit* m_host;
     QSpinBox* m_port;

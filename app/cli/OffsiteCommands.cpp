@@ -19,20 +19,13 @@
 namespace coffre {
 namespace {
 
-// Runs `work` on a worker thread with a store of its own (Qt Network lives in one thread),
-// with the progress line and Ctrl-C of every CLI job.
+// Runs `work` on a store of its own with the progress line and Ctrl-C of every CLI job.
 template<typename T, typename Work>
 Result<T> onStore(const CliContext& cli, const s3::S3Location& location, Work work)
 {
     const QString secret = CliPassword::offsiteSecret(location);
     auto control = std::make_shared<JobControl>();
-    QFuture<Result<T>> future = runInBackground([location, secret, control, work]() -> Result<T> {
-        auto store = OffsiteStore::open(location, secret);
-        if (!store.ok())
-            return store.error();
-        (*store)->setControl(control);
-        return work(**store);
-    });
+    QFuture<Result<T>> future = runOnOffsiteStore<T>(location, secret, control, work);
     CliJobRunner(control, !cli.json() && CliJobRunner::stderrIsTerminal()).wait(QFuture<void>(future));
     return future.result();
 }

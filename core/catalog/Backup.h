@@ -32,6 +32,10 @@ struct Backup
     BackupStatus status = BackupStatus::Incomplete;
     QString problem;        // why it is incomplete or damaged, for people
     std::shared_ptr<const Manifest> manifest; // set when status is Complete
+    // Where its copies are, once a repository's list is merged with its off-site one
+    // (OffsiteStore::merge): here only, off-site only (path "s3://…"), or both.
+    bool here = true;
+    bool offsite = false;
 
     std::optional<BackupKind> kind() const;
     QStringList components() const;

@@ -193,6 +193,29 @@ QList<Backup> OffsiteStore::cachedList(const S3Location& location)
     return backups;
 }
 
+QList<Backup> OffsiteStore::merge(const QList<Backup>& local, const QList<Backup>& offsite)
+{
+    QHash<QString, const Backup*> remote;
+    for (const Backup& backup : offsite)
+        if (backup.status == BackupStatus::Complete)
+            remote.insert(backup.name, &backup);
+    QList<Backup> merged;
+    for (Backup backup : local) {
+        backup.offsite = backup.status == BackupStatus::Complete && remote.remove(backup.name) > 0;
+        merged.append(backup);
+    }
+    for (const Backup& backup : offsite) {
+        if (!remote.contains(backup.name))
+            continue;
+        Backup copy = backup;
+        copy.here = false;
+        copy.offsite = true;
+        merged.append(copy);
+    }
+    std::stable_sort(merged.begin(), merged.end(), [](const Backup& a, const Backup& b) { return a.created > b.created; });
+    return merged;
+}
+
 Result<Backup> OffsiteStore::find(const QString& name)
 {
     if (!BundleNames::isValidName(name))

@@ -5,8 +5,10 @@
 #include "jobs/JobControl.h"
 #include "s3/S3Client.h"
 #include "s3/S3Location.h"
+#include "util/Background.h"
 
 #include <QCoreApplication>
+#include <QFuture>
 
 #include <memory>
 
@@ -50,6 +52,10 @@ public:
     // any older than a day (another machine's may be in progress). Returns how many were aborted.
     Result<int> abortStaleUploads(const QString& name = {});
 
+    // One list of a repository's backups and their off-site copies, newest first: a name in
+    // both is one row (here, with `offsite` set); the off-site-only ones have `here` unset.
+    static QList<Backup> merge(const QList<Backup>& local, const QList<Backup>& offsite);
+
     static constexpr auto StagingPrefix = ".downloading-";
 
 private:
@@ -62,5 +68,20 @@ private:
     s3::S3Client m_client;
     std::shared_ptr<JobControl> m_control;
 };
+
+// Runs `work(store)` on a worker thread with a store of its own (Qt Network objects belong to
+// the thread that makes them): how the window and the CLI run every off-site job.
+template<typename T, typename Work>
+QFuture<Result<T>> runOnOffsiteStore(s3::S3Location location, QString secret, std::shared_ptr<JobControl> control, Work work)
+{
+    return runInBackground([location, secret, control, work]() -> Result<T> {
+        auto store = OffsiteStore::open(location, secret);
+        if (!store.ok())
+            return store.error();
+        if (control)
+            (*store)->setControl(control);
+        return work(**store);
+    });
+}
 
 } // namespace coffre
