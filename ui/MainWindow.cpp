@@ -38,6 +38,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QEventLoop>
@@ -347,6 +348,7 @@ void MainWindow::showBackups()
     m_placeBoxAction->setVisible(offsite);
     m_table->setColumnHidden(BackupTableModel::PlaceColumn, !offsite);
     m_model->setBackups(OffsiteStore::merge(m_localBackups, m_offsite->backups()));
+    m_statusInfo->showOffsite(offsite ? m_offsite->placeName() : QString(), m_offsite->backups());
     updateActions();
     updateEmptyState();
 }
@@ -723,8 +725,10 @@ void MainWindow::showDialogForScreenshot(const QString& name)
         dialog = new RestoreDialog(m_site, m_target, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
     } else if (name == u"create") {
         dialog = new CreateDialog(m_target, this);
-    } else if (name == u"profile") {
+    } else if (name == u"profile" || name == u"profile-offsite") {
         dialog = new ProfileDialog(*profile, false, this);
+        if (auto* tabs = dialog->findChild<QTabWidget*>(); tabs && name == u"profile-offsite")
+            tabs->setCurrentIndex(tabs->count() - 1);
     }
     if (!dialog)
         return;

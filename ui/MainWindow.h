@@ -52,7 +52,7 @@ public:
     // Starts a backup of the current profile with the session's or the keychain's password.
     // The Create dialog ends here; tests and the GUI benchmark call it directly.
     void startBackup(BackupRequest request);
-    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest backup), "browse" or "profile".
+    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest backup), "browse", "profile" or "profile-offsite".
     void showDialogForScreenshot(const QString& name);
     // The Restore dialog ends here.
     void startRestore(RestoreRequest request);

@@ -13,7 +13,11 @@ RepositoryStatusBar::RepositoryStatusBar(QStatusBar* bar)
     m_repository->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_disk->setMargin(2);
     bar->addPermanentWidget(m_repository, 1);
+    m_offsite = new QLabel;
+    m_offsite->setObjectName(QStringLiteral("offsiteStatus"));
+    m_offsite->hide();
     bar->addPermanentWidget(m_total);
+    bar->addPermanentWidget(m_offsite);
     bar->addPermanentWidget(m_disk);
 }
 
@@ -37,6 +41,16 @@ void RepositoryStatusBar::showScan(const RepositoryScan& scan)
         m_disk->setStyleSheet({});
         m_disk->setToolTip({});
     }
+}
+
+void RepositoryStatusBar::showOffsite(const QString& place, const QList<Backup>& backups)
+{
+    m_offsite->setVisible(!place.isEmpty());
+    qint64 bytes = 0;
+    for (const Backup& backup : backups)
+        bytes += backup.sizeBytes;
+    m_offsite->setText(tr("Off-site: %n backup(s), %1", nullptr, int(backups.size())).arg(humanSize(bytes)));
+    m_offsite->setToolTip(place);
 }
 
 void RepositoryStatusBar::showNoRepository()

@@ -19,6 +19,8 @@ public:
     void showScan(const RepositoryScan& scan);
     void showNoRepository();
     void showError(const QString& repository, const QString& message);
+    // The off-site copies beside: where, how many, how much; empty `place` hides it.
+    void showOffsite(const QString& place, const QList<Backup>& backups);
 
     QLabel* diskLabel() const { return m_disk; }
     QLabel* totalLabel() const { return m_total; }
@@ -28,6 +30,7 @@ private:
     QLabel* m_repository;
     QLabel* m_total;
     QLabel* m_disk;
+    QLabel* m_offsite;
 };
 
 } // namespace coffre

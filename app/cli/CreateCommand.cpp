@@ -67,6 +67,8 @@ int runCreate(const CliContext& cli)
     if (json)
         return cli.succeed(toJson(*result));
     cli.out << result->name << Qt::endl;
+    if (request.copyOffsite) // stdout stays the name alone: scripts read it
+        cli.err << CreateCommand::tr("Copied to %1; every checksum matched.").arg(target->offsite.url()) << Qt::endl;
     return ExitSuccess;
 }
 
