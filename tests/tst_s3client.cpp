@@ -272,6 +272,25 @@ private slots:
         QVERIFY(listing.error().message.contains(QLatin1String("127.0.0.1:9")));
     }
 
+    // A private server's certificate: refused, then trusted with its CA file.
+    void tlsChecksCertificatesAndTakesACaFile()
+    {
+        S3Endpoint endpoint = fixtureEndpoint();
+        endpoint.base = QUrl(env("COFFRE_TEST_S3_TLS_ENDPOINT"));
+        S3Client untrusted(endpoint, Bucket);
+        const auto refused = untrusted.list(QStringLiteral("tls/"));
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("tls-untrusted"));
+        QVERIFY2(refused.error().message.contains(QLatin1String("CA file")), qPrintable(refused.error().message));
+
+        endpoint.caFile = env("COFFRE_TEST_S3_BASE") + QStringLiteral("/tls/ca.pem");
+        S3Client trusted(endpoint, Bucket);
+        QVERIFY(trusted.put(QStringLiteral("tls/a.txt"), "over TLS").ok());
+        const auto body = trusted.get(QStringLiteral("tls/a.txt"));
+        QVERIFY2(body.ok(), qPrintable(body.error().toLogString()));
+        QCOMPARE(*body, QByteArray("over TLS"));
+    }
+
     void missingBucketIsNamed()
     {
         S3Client client(fixtureEndpoint(), QStringLiteral("no-such-bucket"));

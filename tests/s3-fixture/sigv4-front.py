@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import sys
 import tempfile
 import threading
@@ -526,6 +527,8 @@ def main():
     parser.add_argument('--data', help="s3rver's data folder, to fill its gaps for multipart uploads")
     parser.add_argument('--faults', help='file of faults to inject (see above)')
     parser.add_argument('--log', help='one line per request goes there')
+    parser.add_argument('--tls-cert', help='serve HTTPS with this certificate chain (PEM)')
+    parser.add_argument('--tls-key', help='and this private key (PEM)')
     args = parser.parse_args()
     secret = args.secret
     if args.secret_file:
@@ -534,7 +537,11 @@ def main():
     if not secret:
         parser.error('--secret or --secret-file is required')
     server = Front(args, secret)
-    server.log(f'listening on {args.listen}, forwarding to {args.backend}')
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.log(f'listening on {args.listen}{" (TLS)" if args.tls_cert else ""}, forwarding to {args.backend}')
     server.serve_forever()
 
 
