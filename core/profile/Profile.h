@@ -2,6 +2,7 @@
 
 #include "DatabaseTarget.h"
 #include "remote/SshDestination.h"
+#include "retention/RetentionPolicy.h"
 #include "s3/S3Location.h"
 
 #include <QList>
@@ -35,6 +36,9 @@ struct Profile
     // (verified) as soon as it is complete.
     s3::S3Location offsite;
     bool copyOffsite = false;
+    // Which backups stay, here and off-site (coffre-cli prune; after each scheduled backup).
+    RetentionRules retention;
+    RetentionRules offsiteRetention;
     // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup.
     s3::S3Location documents;
 

@@ -176,6 +176,10 @@ QJsonObject ProfileStore::toJson(const Profile& p)
     }
     if (!p.documents.isEmpty())
         object.insert(QStringLiteral("documents"), p.documents.toJson());
+    if (!(p.retention == RetentionRules()))
+        object.insert(QStringLiteral("retention"), p.retention.toJson());
+    if (!(p.offsiteRetention == RetentionRules()))
+        object.insert(QStringLiteral("offsite_retention"), p.offsiteRetention.toJson());
     return object;
 }
 
@@ -222,6 +226,8 @@ Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
         *location = *parsed;
     }
     p.copyOffsite = o.value(QLatin1String("offsite")).toObject().value(QLatin1String("copy_after_create")).toBool();
+    p.retention = RetentionRules::fromJson(o.value(QLatin1String("retention")).toObject());
+    p.offsiteRetention = RetentionRules::fromJson(o.value(QLatin1String("offsite_retention")).toObject());
     if (Status valid = validate(p); !valid)
         return valid.error();
     return p;
