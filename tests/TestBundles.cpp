@@ -208,4 +208,14 @@ bool processRunning(const QString& pattern)
     return QProcess::execute(QStringLiteral("pgrep"), {QStringLiteral("-f"), pattern}) == 0;
 }
 
+QByteArray aws(const QStringList& arguments)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral("/usr/bin/aws"),
+                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
+    process.waitForFinished(120000);
+    return process.readAll();
+}
+
 } // namespace coffre::test

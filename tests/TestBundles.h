@@ -61,6 +61,10 @@ struct CliRun
 };
 CliRun runCli(const QString& program, const QStringList& arguments, const QString& configHome);
 
+// Debian's AWS CLI against the S3 fixture (COFFRE_TEST_S3_ENDPOINT, the fixture's credentials
+// file): the independent client of the off-site tests. Returns its output, errors included.
+QByteArray aws(const QStringList& arguments);
+
 // Whether a process whose command line matches `pattern` (pgrep -f) runs on this machine.
 bool processRunning(const QString& pattern);
 

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QTest>
 
 using namespace coffre;
@@ -212,6 +213,32 @@ private slots:
         QCOMPARE(deleted.status, 0);
         QVERIFY(!QFileInfo::exists(repository + QStringLiteral("/old")));
         QVERIFY(QFileInfo::exists(repository + QStringLiteral("/notes/todo.txt")));
+    }
+
+    void pruneSaysThenRemovesExactlyThatAndSparesPins()
+    {
+        const QString repository = m_home.filePath(QStringLiteral("prune-repo"));
+        for (int i = 0; i < 6; ++i) {
+            const QDateTime created = QDateTime(QDate(2026, 11, 20 + i), QTime(2, 0), QTimeZone::utc());
+            test::writeCompleteBundle(repository, {QStringLiteral("backup_202611%1_020000").arg(20 + i), created, 100});
+        }
+        QCOMPARE(cli({QStringLiteral("--repository"), repository, QStringLiteral("pin"), QStringLiteral("backup_20261120_020000")}).status, 0);
+        const QStringList keep{QStringLiteral("--keep-last"), QStringLiteral("2"), QStringLiteral("--keep-minimum"), QStringLiteral("1")};
+        const Run dry = cli(QStringList{QStringLiteral("--repository"), repository, QStringLiteral("prune"), QStringLiteral("--dry-run"),
+                                        QStringLiteral("--json")} + keep);
+        QCOMPARE(dry.status, 0);
+        const QJsonArray planned = QJsonDocument::fromJson(dry.out).object()[QLatin1String("removed")].toArray();
+        QCOMPARE(planned.size(), 3); // 6, less the last 2, less the pinned one
+        QCOMPARE(QDir(repository).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 6);
+        const Run real = cli(QStringList{QStringLiteral("--repository"), repository, QStringLiteral("prune")} + keep);
+        QVERIFY2(real.status == 0, qPrintable(real.err));
+        QVERIFY(real.out.contains("3 backups removed"));
+        QCOMPARE(QDir(repository).entryList(QDir::Dirs | QDir::NoDotAndDotDot),
+                 (QStringList{QStringLiteral("backup_20261120_020000"), QStringLiteral("backup_20261124_020000"),
+                              QStringLiteral("backup_20261125_020000")}));
+        const Run none = cli({QStringLiteral("--repository"), repository, QStringLiteral("prune")});
+        QCOMPARE(none.status, 0);
+        QVERIFY(none.out.contains("every backup stays"));
     }
 
     void doesNotLinkQtWidgets()

@@ -16,20 +16,6 @@
 
 using namespace coffre;
 
-namespace {
-
-QByteArray aws(const QStringList& arguments)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral("/usr/bin/aws"),
-                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
-    process.waitForFinished(120000);
-    return process.readAll();
-}
-
-} // namespace
-
 class TestCliOffsite : public QObject
 {
     Q_OBJECT
@@ -80,7 +66,7 @@ private slots:
         const QString name = backup[QLatin1String("name")].toString();
         QVERIFY(backup[QLatin1String("path")].toString().startsWith(m_url));
         // In the bucket, seen by the AWS CLI; nothing kept here.
-        const QByteArray listed = aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_url + u'/'});
+        const QByteArray listed = test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_url + u'/'});
         QVERIFY2(listed.contains(name.toUtf8() + "/manifest.json") && listed.contains(name.toUtf8() + "/database.dump.zst"), listed.constData());
         const QString fetchFolder = m_dir.filePath(QStringLiteral("config/../cache/coffre/from-offsite"));
         QVERIFY(!QFileInfo::exists(QDir(qEnvironmentVariable("XDG_CACHE_HOME")).filePath(QStringLiteral("coffre/from-offsite/") + name)));
@@ -150,13 +136,13 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(afterKill.out).array().size(), 0);
         const QByteArray bucket = m_url.section(u'/', 2, 2).toUtf8();
         const QString prefix = m_url.section(u'/', 3);
-        QVERIFY2(aws({QStringLiteral("s3api"), QStringLiteral("list-multipart-uploads"), QStringLiteral("--bucket"), QString::fromUtf8(bucket),
+        QVERIFY2(test::aws({QStringLiteral("s3api"), QStringLiteral("list-multipart-uploads"), QStringLiteral("--bucket"), QString::fromUtf8(bucket),
                       QStringLiteral("--prefix"), prefix}).contains("UploadId"),
                  "the killed upload left no multipart upload: the test proves nothing");
 
         const test::CliRun again = cli(target + QStringList{QStringLiteral("upload"), QStringLiteral("backup_big")});
         QVERIFY2(again.status == 0, qPrintable(again.err));
-        QVERIFY(!aws({QStringLiteral("s3api"), QStringLiteral("list-multipart-uploads"), QStringLiteral("--bucket"), QString::fromUtf8(bucket),
+        QVERIFY(!test::aws({QStringLiteral("s3api"), QStringLiteral("list-multipart-uploads"), QStringLiteral("--bucket"), QString::fromUtf8(bucket),
                       QStringLiteral("--prefix"), prefix}).contains("UploadId"));
         const test::CliRun listed = cli({QStringLiteral("--repository"), m_url, QStringLiteral("list"), QStringLiteral("--json")});
         QCOMPARE(QJsonDocument::fromJson(listed.out).array().size(), 1);

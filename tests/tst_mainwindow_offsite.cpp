@@ -25,16 +25,6 @@ using namespace coffre;
 
 namespace {
 
-QByteArray aws(const QStringList& arguments)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral("/usr/bin/aws"),
-                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
-    process.waitForFinished(120000);
-    return process.readAll();
-}
-
 int rowOf(MainWindow& window, const QString& name)
 {
     for (int row = 0; row < window.backupModel()->rowCount(); ++row)
@@ -114,7 +104,7 @@ private slots:
         window.startBackup(request);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
-        QVERIFY(aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_profile.offsite.url() + u'/'})
+        QVERIFY(test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_profile.offsite.url() + u'/'})
                     .contains("made_in_window/manifest.json"));
         QTRY_COMPARE_WITH_TIMEOUT(placeOf(window, QStringLiteral("made_in_window")), BackupTableModel::Place::Both, 20000);
 
@@ -160,7 +150,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 60000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QTRY_COMPARE_WITH_TIMEOUT(placeOf(window, QStringLiteral("made_here")), BackupTableModel::Place::Here, 20000);
-        QVERIFY(!aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_profile.offsite.url() + u'/'})
+        QVERIFY(!test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_profile.offsite.url() + u'/'})
                      .contains("made_here/"));
     }
 

@@ -16,16 +16,6 @@ using namespace coffre;
 
 namespace {
 
-QByteArray aws(const QStringList& arguments)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral("/usr/bin/aws"),
-                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
-    process.waitForFinished(120000);
-    return process.readAll();
-}
-
 QByteArray readFile(const QString& path)
 {
     QFile file(path);
@@ -91,7 +81,7 @@ private slots:
 
         // The AWS CLI downloads exactly the bytes of the local bundle.
         const QString key = m_location.keyFor(QStringLiteral("backup_20261201_080000/database.dump"));
-        aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://coffre-offsite/") + key, m_dir.filePath(QStringLiteral("by-aws.dump"))});
+        test::aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://coffre-offsite/") + key, m_dir.filePath(QStringLiteral("by-aws.dump"))});
         QVERIFY(readFile(m_dir.filePath(QStringLiteral("by-aws.dump"))) == readFile(local + QStringLiteral("/backup_20261201_080000/database.dump")));
 
         // A second upload of the same name is refused, and changes nothing.
@@ -113,7 +103,7 @@ private slots:
         // Deleted: gone from the listing and from the bucket.
         QVERIFY(offsite->remove(QStringLiteral("backup_20261201_080000")).ok());
         QCOMPARE(namesOf(offsite->list().value()), QStringList{QStringLiteral("backup_20261201_090000")});
-        QVERIFY(!aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), QStringLiteral("s3://coffre-offsite/") + m_location.prefix + u'/'})
+        QVERIFY(!test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), QStringLiteral("s3://coffre-offsite/") + m_location.prefix + u'/'})
                      .contains("backup_20261201_080000"));
         QCOMPARE(offsite->remove(QStringLiteral("backup_20261201_080000")).error().code, ErrorCode::NotFound);
     }
@@ -122,7 +112,7 @@ private slots:
     {
         const QString made = repository(QStringLiteral("made-elsewhere"));
         const QString bundle = test::writeCompleteBundle(made, {QStringLiteral("backup_20261130_230000")});
-        aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), bundle,
+        test::aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), bundle,
              m_location.url() + QStringLiteral("/backup_20261130_230000/")});
         auto offsite = store();
         QCOMPARE(namesOf(offsite->list().value()), QStringList{QStringLiteral("backup_20261130_230000")});
@@ -135,7 +125,7 @@ private slots:
     {
         const QString made = repository(QStringLiteral("half"));
         const QString bundle = test::writeCompleteBundle(made, {QStringLiteral("backup_20261129_230000")});
-        aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), QStringLiteral("--exclude"), QStringLiteral("manifest.json"),
+        test::aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), QStringLiteral("--exclude"), QStringLiteral("manifest.json"),
              bundle, m_location.url() + QStringLiteral("/backup_20261129_230000/")});
         auto offsite = store();
         QVERIFY(offsite->list()->isEmpty());
@@ -155,7 +145,7 @@ private slots:
         QVERIFY(tampered.open(QIODevice::WriteOnly));
         tampered.write(dump);
         tampered.close();
-        aws({QStringLiteral("s3"), QStringLiteral("cp"), tampered.fileName(), m_location.url() + QStringLiteral("/backup_20261128_230000/database.dump")});
+        test::aws({QStringLiteral("s3"), QStringLiteral("cp"), tampered.fileName(), m_location.url() + QStringLiteral("/backup_20261128_230000/database.dump")});
 
         const QString target = repository(QStringLiteral("target"));
         const auto downloaded = offsite->download(QStringLiteral("backup_20261128_230000"), target);
@@ -179,20 +169,20 @@ private slots:
         const auto uploaded = offsite->upload(Catalog::inspect(local, QStringLiteral("backup_20261127_230000")));
         QVERIFY(!uploaded.ok());
         QVERIFY2(uploaded.error().message.contains(QLatin1String("local copy")), qPrintable(uploaded.error().message));
-        QVERIFY(!aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_location.url() + u'/'}).contains("backup_"));
+        QVERIFY(!test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_location.url() + u'/'}).contains("backup_"));
     }
 
     void deadMultipartUploadsAreCleanedByTheNextUpload()
     {
         const QString name = QStringLiteral("backup_20261126_230000");
-        const QByteArray started = aws({QStringLiteral("s3api"), QStringLiteral("create-multipart-upload"), QStringLiteral("--bucket"),
+        const QByteArray started = test::aws({QStringLiteral("s3api"), QStringLiteral("create-multipart-upload"), QStringLiteral("--bucket"),
                                         m_location.bucket, QStringLiteral("--key"), m_location.keyFor(name + QStringLiteral("/database.dump"))});
         QVERIFY2(started.contains("UploadId"), started.constData());
         const QString local = repository(QStringLiteral("local"));
         test::writeCompleteBundle(local, {name});
         auto offsite = store();
         QVERIFY(offsite->upload(Catalog::inspect(local, name)).ok());
-        const QByteArray pending = aws({QStringLiteral("s3api"), QStringLiteral("list-multipart-uploads"), QStringLiteral("--bucket"), m_location.bucket,
+        const QByteArray pending = test::aws({QStringLiteral("s3api"), QStringLiteral("list-multipart-uploads"), QStringLiteral("--bucket"), m_location.bucket,
                                         QStringLiteral("--prefix"), m_location.prefix});
         QVERIFY2(!pending.contains("UploadId"), pending.constData());
     }

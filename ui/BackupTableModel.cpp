@@ -52,7 +52,7 @@ void BackupTableModel::setBackups(const QList<Backup>& backups)
 bool BackupTableModel::sameRow(const Backup& a, const Backup& b) const
 {
     return a.created == b.created && a.sizeBytes == b.sizeBytes && a.status == b.status && a.problem == b.problem &&
-           a.components() == b.components() && a.kind() == b.kind() && a.here == b.here && a.offsite == b.offsite;
+           a.components() == b.components() && a.kind() == b.kind() && a.here == b.here && a.offsite == b.offsite && a.provenRestorable == b.provenRestorable;
 }
 
 int BackupTableModel::rowCount(const QModelIndex& parent) const
@@ -90,6 +90,8 @@ QVariant BackupTableModel::data(const QModelIndex& index, int role) const
             return QLocale().toString(backup.created.toLocalTime(), QLocale::LongFormat);
         if (index.column() == SizeColumn)
             return tr("%L1 bytes").arg(backup.sizeBytes);
+        if (index.column() == StatusColumn && backup.provenRestorable.isValid())
+            return tr("Proven restorable by a drill on %1").arg(QLocale().toString(backup.provenRestorable.toLocalTime(), QLocale::LongFormat));
         if (index.column() == PlaceColumn && backup.offsite)
             return backup.here ? tr("On this computer and off-site") : tr("Off-site only (%1): fetched before a restore").arg(backup.path);
         if (backup.manifest && !backup.manifest->note.isEmpty())
@@ -124,7 +126,7 @@ QVariant BackupTableModel::displayData(const Backup& backup, int column) const
     case ContentsColumn:
         return contentsText(backup);
     case StatusColumn:
-        return statusText(backup.status);
+        return backup.provenRestorable.isValid() ? tr("%1 · proven").arg(statusText(backup.status)) : statusText(backup.status);
     case PlaceColumn:
         return placeText(placeOf(backup));
     }

@@ -13,10 +13,12 @@
 #include "ProfileQuestions.h"
 #include "RepositoryStatusBar.h"
 #include "RestoreDialog.h"
+#include "RetentionDialog.h"
 #include "Version.h"
 #include "catalog/BackupDescription.h"
 #include "offsite/OffsiteStore.h"
 #include "profile/PasswordVault.h"
+#include "retention/Pins.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
 
@@ -138,6 +140,10 @@ void MainWindow::createActions()
     connect(m_copyOffsiteAction, &QAction::triggered, this, &MainWindow::copySelectedOffsite);
     connect(m_fetchAction, &QAction::triggered, this, &MainWindow::fetchSelected);
     connect(m_deleteOffsiteAction, &QAction::triggered, this, &MainWindow::deleteSelectedOffsite);
+    m_retentionAction = new QAction(tr("Clean up &old backups…"), this);
+    m_retentionAction->setObjectName(QStringLiteral("actionRetention"));
+    m_retentionAction->setStatusTip(tr("Keep the last backups, one a day, a week, a month…: see what would go before anything is deleted."));
+    connect(m_retentionAction, &QAction::triggered, this, &MainWindow::cleanUpOldBackups);
     m_deleteProfileAction = new QAction(tr("&Delete profile…"), this);
     m_deleteProfileAction->setObjectName(QStringLiteral("actionDeleteProfile"));
     connect(m_cleanupRestoreAction, &QAction::triggered, this, &MainWindow::cleanUpRestoreCopies);
@@ -169,7 +175,7 @@ void MainWindow::createMenus()
 {
     QMenu* backups = menuBar()->addMenu(tr("&Backups"));
     backups->addActions({m_createAction, m_restoreAction, m_undoRestoreAction, m_cleanupRestoreAction, m_browseAction,
-                         m_downloadAction, m_importAction, m_deleteAction});
+                         m_downloadAction, m_importAction, m_deleteAction, m_retentionAction});
     QMenu* offsite = backups->addMenu(tr("Off-&site"));
     offsite->addActions({m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction});
     backups->addSeparator();
@@ -418,6 +424,8 @@ void MainWindow::updateActions()
     m_editProfileAction->setEnabled(hasProfile);
     m_deleteProfileAction->setEnabled(hasProfile && m_launcher->running() == 0);
     m_cleanupRestoreAction->setEnabled(hasProfile && m_launcher->running() == 0 && can(BackupSite::Feature::CleanupCopies));
+    // Retention in the window is for this computer's repository (a server applies its own: coffre-cli prune there).
+    m_retentionAction->setEnabled(hasProfile && m_launcher->running() == 0 && can(BackupSite::Feature::CleanupCopies));
     m_refreshAction->setEnabled(hasProfile);
     // One job at a time: the repository lock would refuse a second one anyway.
     const bool idle = m_launcher->running() == 0;
@@ -470,6 +478,30 @@ void MainWindow::fetchSelected()
 void MainWindow::deleteSelectedOffsite()
 {
     m_offsite->removeOffsite(selectedBackups());
+}
+
+// The preview is the confirmation: exactly the backups it shows as going are removed.
+void MainWindow::cleanUpOldBackups()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile || !m_site)
+        return;
+    RetentionDialog dialog(m_localBackups, profile->retention, Pins::read(profile->repository), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (dialog.saveRules() && !(dialog.rules() == profile->retention)) {
+        Profile updated = *profile;
+        updated.retention = dialog.rules();
+        if (const Status saved = m_profiles.save(updated); !saved)
+            QMessageBox::warning(this, tr("Clean up old backups"), saved.error().message);
+    }
+    const QStringList names = dialog.toRemove();
+    if (names.isEmpty())
+        return;
+    m_launcher->launch<bool>(
+        tr("Clean-up: %n old backup(s)", nullptr, int(names.size())), *profile, false,
+        [names, site = m_site](const QString&, std::shared_ptr<JobControl> control) { return site->remove(names, control); },
+        [names](const bool&) { return tr("Removed %n old backup(s): %1.", nullptr, int(names.size())).arg(names.join(QStringLiteral(", "))); });
 }
 
 void MainWindow::newProfile()

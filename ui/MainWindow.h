@@ -98,6 +98,7 @@ private:
     void copySelectedOffsite();
     void fetchSelected();
     void deleteSelectedOffsite();
+    void cleanUpOldBackups();
     bool can(BackupSite::Feature feature) const;
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
@@ -149,6 +150,7 @@ private:
     QAction* m_copyOffsiteAction = nullptr;
     QAction* m_fetchAction = nullptr;
     QAction* m_deleteOffsiteAction = nullptr;
+    QAction* m_retentionAction = nullptr;
 };
 
 } // namespace coffre

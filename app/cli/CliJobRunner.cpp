@@ -131,36 +131,35 @@ void CliJobRunner::draw()
     std::fflush(stderr);
 }
 
-QString CliPassword::fromKeychain(const QString& profile)
+namespace {
+// A keychain entry, waited for (10 s at most: a keychain that never answers must not hang cron).
+Result<QString> readKeychain(const QString& entry)
 {
-    QString password;
-    QEventLoop loop;
-    QObject context;
-    PasswordVault::read(profile, &context, [&](Result<QString> result) {
-        if (result)
-            password = *result;
-        else
-            std::fprintf(stderr, "coffre-cli: %s\n", qPrintable(result.error().message));
-        loop.quit();
-    });
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    return password;
-}
-
-QString CliPassword::entryFromKeychain(const QString& entry)
-{
-    QString secret;
+    Result<QString> secret = Error{};
     QEventLoop loop;
     QObject context;
     PasswordVault::readEntry(entry, &context, [&](Result<QString> result) {
-        if (result)
-            secret = *result;
+        secret = std::move(result);
         loop.quit();
     });
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
     loop.exec();
     return secret;
+}
+} // namespace
+
+QString CliPassword::fromKeychain(const QString& profile)
+{
+    const Result<QString> password = readKeychain(PasswordVault::profileEntry(profile));
+    if (!password && !password.error().message.isEmpty())
+        std::fprintf(stderr, "coffre-cli: %s\n", qPrintable(password.error().message));
+    return password ? *password : QString();
+}
+
+QString CliPassword::entryFromKeychain(const QString& entry)
+{
+    const Result<QString> secret = readKeychain(entry);
+    return secret ? *secret : QString();
 }
 
 QString CliPassword::offsiteSecret(const s3::S3Location& location)

@@ -43,7 +43,11 @@ int runList(const CliContext& cli)
         const std::optional<BackupKind> kind = backup.kind();
         table.addRow({backup.name, backup.created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                       humanSize(backup.sizeBytes), kind ? kindToString(*kind) : QStringLiteral("-"),
-                      statusToString(backup.status), backup.components().join(QStringLiteral(", "))});
+                      backup.provenRestorable.isValid()
+                          ? ListCommands::tr("%1, proven %2").arg(statusToString(backup.status),
+                                                                  backup.provenRestorable.toLocalTime().toString(QStringLiteral("yyyy-MM-dd")))
+                          : statusToString(backup.status),
+                      backup.components().join(QStringLiteral(", "))});
         if (!backup.problem.isEmpty())
             problems << QStringLiteral("%1: %2").arg(backup.name, backup.problem);
     }
@@ -177,8 +181,13 @@ CliCommand ListCommands::profiles()
 
 CliCommand ListCommands::list()
 {
-    return {QStringLiteral("list"), tr("List the backups of a repository with their size, date and status."),
-            QString(), {}, runList};
+    return {QStringLiteral("list"), tr("List the backups of a repository with their size, date and status."), QString(),
+            [] {
+                return QList<QCommandLineOption>{
+                    {QStringLiteral("cached"), tr("Off-site (--repository s3://…): answer from this computer's copy of the last "
+                                                  "listing, without asking the storage.")}};
+            },
+            runList};
 }
 
 } // namespace coffre

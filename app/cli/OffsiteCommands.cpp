@@ -43,9 +43,10 @@ QString oneName(const CliContext& cli)
     return names.size() == 1 ? names.first() : QString();
 }
 
-int runList(const CliContext& cli, const Profile& profile)
+int runList(const CliContext& cli, const Profile& profile, bool cached)
 {
-    const auto backups = onStore<QList<Backup>>(cli, profile.offsite, [](OffsiteStore& store) { return store.list(); });
+    const auto backups = cached ? Result<QList<Backup>>(OffsiteStore::cachedList(profile.offsite))
+                                : onStore<QList<Backup>>(cli, profile.offsite, [](OffsiteStore& store) { return store.list(); });
     if (!backups)
         return cli.fail(backups.error());
     if (cli.json()) {
@@ -186,11 +187,11 @@ int OffsiteCommands::run(const CliContext& cli, const CliCommand& command)
         return cli.usage(profile.error().message);
     const QString& name = command.name;
     if (name == u"list" || name == u"scan")
-        return runList(cli, *profile);
+        return runList(cli, *profile, name == u"list" && cli.parser.isSet(QStringLiteral("cached")));
     if (name == u"delete")
         return runDelete(cli, *profile);
-    if (name == u"create")
-        return command.run(cli); // CreateCommand copies off-site and keeps nothing here
+    if (name == u"create" || name == u"prune")
+        return command.run(cli); // they know off-site themselves: a copy after create; the off-site rules
     const QString backup = oneName(cli);
     const bool namesOne = !backup.isEmpty();
     if (name == u"info" && namesOne)
@@ -206,7 +207,7 @@ int OffsiteCommands::run(const CliContext& cli, const CliCommand& command)
     if (QStringList{u"info"_qs, u"verify"_qs, u"download"_qs, u"upload"_qs, u"restore"_qs}.contains(name))
         return cli.usage(tr("Name one backup."));
     return cli.usage(tr("%1 works on a repository of this computer. Off-site (%2), use list, info, verify, delete, "
-                        "download, upload, restore or create; download a backup first for the rest.")
+                        "download, upload, restore, create or prune; download a backup first for the rest.")
                          .arg(name, profile->offsite.url()));
 }
 

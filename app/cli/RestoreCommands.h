@@ -12,6 +12,7 @@ class RestoreCommands
 public:
     static CliCommand restore();
     static CliCommand verify();
+    static CliCommand drill();
     static CliCommand undoRestore();
     static CliCommand cleanupRestore();
 };

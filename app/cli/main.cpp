@@ -4,6 +4,7 @@
 #include "DeleteCommand.h"
 #include "ListCommands.h"
 #include "RestoreCommands.h"
+#include "RetentionCommands.h"
 #include "ServerCommands.h"
 #include "TransferCommands.h"
 #include "util/AppSetup.h"
@@ -26,9 +27,10 @@ int main(int argc, char* argv[])
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("coffre.*.info=false"));
     Cli cli({ListCommands::profiles(), ListCommands::saveProfile(), ListCommands::list(), ListCommands::scan(), ListCommands::info(), CreateCommand::command(), RestoreCommands::restore(),
-             RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
+             RestoreCommands::verify(), RestoreCommands::drill(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
              TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),
-             ServerCommands::download(), ServerCommands::upload()});
+             ServerCommands::download(), ServerCommands::upload(), RetentionCommands::prune(), RetentionCommands::pin(),
+             RetentionCommands::unpin()});
     return cli.run(QCoreApplication::arguments());
 }

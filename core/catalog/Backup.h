@@ -36,6 +36,8 @@ struct Backup
     // (OffsiteStore::merge): here only, off-site only (path "s3://…"), or both.
     bool here = true;
     bool offsite = false;
+    // The last restore drill that succeeded on it (DrillJob); invalid: never proven.
+    QDateTime provenRestorable;
 
     std::optional<BackupKind> kind() const;
     QStringList components() const;

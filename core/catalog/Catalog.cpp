@@ -1,5 +1,7 @@
 #include "Catalog.h"
 
+#include "drill/DrillJob.h"
+
 #include "BundleNames.h"
 #include "ManifestParser.h"
 #include "jobs/RestoreJournal.h"
@@ -89,8 +91,11 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     // Each folder is a manifest to parse and a few files to stat: spread them over the cores.
     const QString folder = scan.repository;
     scan.backups = QtConcurrent::blockingMapped(backgroundPool(), names, [folder](const QString& name) { return inspect(folder, name); });
-    for (const Backup& backup : std::as_const(scan.backups))
+    const QHash<QString, QDateTime> proven = DrillJob::provenRestorable(folder);
+    for (Backup& backup : scan.backups) {
         scan.totalBytes += backup.sizeBytes;
+        backup.provenRestorable = proven.value(backup.name);
+    }
     std::sort(scan.backups.begin(), scan.backups.end(),
               [](const Backup& a, const Backup& b) { return a.created > b.created; });
     scan.disk = DiskUsage::of(scan.repository);

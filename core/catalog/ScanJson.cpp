@@ -22,6 +22,8 @@ QJsonObject ScanJson::backupToJson(const Backup& backup, bool withManifest)
         o.insert(QStringLiteral("problem"), backup.problem);
     if (backup.manifest && !backup.manifest->note.isEmpty())
         o.insert(QStringLiteral("note"), backup.manifest->note);
+    if (backup.provenRestorable.isValid())
+        o.insert(QStringLiteral("proven_restorable"), backup.provenRestorable.toUTC().toString(Qt::ISODate));
     if (withManifest && backup.manifest)
         o.insert(QStringLiteral("manifest"), QJsonDocument::fromJson(ManifestWriter::toJson(*backup.manifest)).object());
     return o;
@@ -35,6 +37,7 @@ Backup ScanJson::backupFromJson(const QJsonObject& o)
     backup.created = QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODate);
     backup.sizeBytes = o.value(QStringLiteral("size_bytes")).toInteger();
     backup.problem = o.value(QStringLiteral("problem")).toString();
+    backup.provenRestorable = QDateTime::fromString(o.value(QStringLiteral("proven_restorable")).toString(), Qt::ISODate);
     const QString status = o.value(QStringLiteral("status")).toString();
     backup.status = status == statusToString(BackupStatus::Complete)  ? BackupStatus::Complete
                     : status == statusToString(BackupStatus::Damaged) ? BackupStatus::Damaged

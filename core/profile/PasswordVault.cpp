@@ -7,10 +7,6 @@ namespace {
 
 const QString ServiceName = QStringLiteral("Coffre");
 
-QString keyOf(const QString& profile)
-{
-    return QStringLiteral("profile/") + profile;
-}
 
 Error jobError(const QKeychain::Job* job)
 {
@@ -27,12 +23,12 @@ Error jobError(const QKeychain::Job* job)
 
 void PasswordVault::read(const QString& profile, QObject* context, ReadCallback done)
 {
-    readEntry(keyOf(profile), context, std::move(done));
+    readEntry(profileEntry(profile), context, std::move(done));
 }
 
 void PasswordVault::write(const QString& profile, const QString& password, QObject* context, DoneCallback done)
 {
-    writeEntry(keyOf(profile), password, context, std::move(done));
+    writeEntry(profileEntry(profile), password, context, std::move(done));
 }
 
 void PasswordVault::readEntry(const QString& entry, QObject* context, ReadCallback done)
@@ -63,7 +59,7 @@ void PasswordVault::writeEntry(const QString& entry, const QString& password, QO
 void PasswordVault::remove(const QString& profile, QObject* context, DoneCallback done)
 {
     auto* job = new QKeychain::DeletePasswordJob(ServiceName);
-    job->setKey(keyOf(profile));
+    job->setKey(profileEntry(profile));
     QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job* finished) {
         done(finished->error() == QKeychain::NoError || finished->error() == QKeychain::EntryNotFound
                  ? Status()

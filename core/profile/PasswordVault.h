@@ -29,6 +29,7 @@ public:
     static void readEntry(const QString& entry, QObject* context, ReadCallback done);
     static void writeEntry(const QString& entry, const QString& secret, QObject* context, DoneCallback done);
     static QString offsiteEntry(const QString& accessKeyId) { return QStringLiteral("s3/") + accessKeyId; }
+    static QString profileEntry(const QString& profile) { return QStringLiteral("profile/") + profile; }
 };
 
 } // namespace coffre
