@@ -35,8 +35,10 @@ struct Profile
     // (verified) as soon as it is complete.
     s3::S3Location offsite;
     bool copyOffsite = false;
-    // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup.
+    // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup
+    // as objects/documents.tar.zst, restored as the component "bucket:documents".
     s3::S3Location documents;
+    static constexpr auto DocumentsLabel = "documents";
 
     bool isOnServer() const { return !server.isEmpty(); }
 
