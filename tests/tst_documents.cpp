@@ -452,6 +452,38 @@ private slots:
         QCOMPARE(hidden, QStringList());
     }
 
+    // A restore killed after it changed the bucket: its journal names the safety backup and the
+    // keys it created, and the next start puts the bucket back.
+    void interruptedRestoreIsPutBackAtNextStart()
+    {
+        m_objects = {{QStringLiteral("one.txt"), "one"}, {QStringLiteral("two.txt"), "two"}};
+        for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it)
+            QVERIFY(putObject(it.key(), it.value()));
+        const Profile p = profile(QStringLiteral("interrupted"));
+        const Result<Backup> made = backup(p, QStringLiteral("before_changes"));
+        QVERIFY2(made.ok(), qPrintable(made.error().toLogString()));
+        deleteObject(QStringLiteral("one.txt"));
+        QVERIFY(putObject(QStringLiteral("two.txt"), "two, changed"));
+        QVERIFY(putObject(QStringLiteral("three.txt"), "three"));
+        const QMap<QString, QByteArray> changed{{QStringLiteral("two.txt"), "two, changed"}, {QStringLiteral("three.txt"), "three"}};
+        const Result<RestoreOutcome> restored = restore(p, *made, true);
+        QVERIFY2(restored.ok(), qPrintable(restored.error().toLogString()));
+        checkBucketIs(m_objects);
+
+        // As a kill after the uploads leaves it: the journal in progress, the bucket changed.
+        const QDir repository(p.repository);
+        QJsonObject journal = QJsonDocument::fromJson(readFile(repository.filePath(QStringLiteral(".coffre-last-restore.json")))).object();
+        QVERIFY(journal.contains(QStringLiteral("bucket")));
+        journal[QStringLiteral("state")] = QStringLiteral("staging");
+        writeFile(repository.filePath(QStringLiteral(".coffre-restore.json")), QJsonDocument(journal).toJson());
+        QVERIFY(QFile::remove(repository.filePath(QStringLiteral(".coffre-last-restore.json"))));
+        const QString recovered = RestoreJob::recover(p, {});
+        QVERIFY2(recovered.contains(QStringLiteral("put back")), qPrintable(recovered));
+        checkBucketIs(changed);
+        QVERIFY(!QFileInfo::exists(repository.filePath(QStringLiteral(".coffre-restore.json"))));
+        QVERIFY(RestoreJob::recover(p, {}).isEmpty()); // once only
+    }
+
     void canceledSnapshotLeavesNoBackup()
     {
         putHostileObjects();

@@ -285,9 +285,13 @@ int runUndo(const CliContext& cli)
         return cli.fail(undone.error());
     if (cli.json())
         return cli.succeed(QJsonObject{{QStringLiteral("backup"), undone->backup}, {QStringLiteral("stamp"), undone->stamp}});
-    cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.")
-                   .arg(undone->backup, undone->stamp)
-            << Qt::endl;
+    if (undone->folders.isEmpty() && undone->database.isEmpty())
+        cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the bucket is as it was before.").arg(undone->backup, undone->stamp)
+                << Qt::endl;
+    else
+        cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.")
+                       .arg(undone->backup, undone->stamp)
+                << Qt::endl;
     return ExitSuccess;
 }
 

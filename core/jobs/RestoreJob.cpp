@@ -463,6 +463,7 @@ private:
         safety.profile = m_request.profile;
         safety.password = m_request.password;
         safety.includeSources = false;
+        safety.includeDocuments = false; // the database only: the bucket has its own safety copy
         safety.kind = BackupKind::Safety;
         safety.name = QStringLiteral("safety_before_restore_") + m_journal.stamp;
         safety.repositoryLocked = true;
