@@ -2,6 +2,7 @@
 #include "catalog/BundleNames.h"
 #include "catalog/ManifestParser.h"
 #include "catalog/ManifestWriter.h"
+#include "objects/ObjectKeys.h"
 #include "postgres/DatabaseSettings.h"
 
 #include <QJsonArray>
@@ -52,6 +53,118 @@ private slots:
         QCOMPARE(*parsed, original);
         QCOMPARE(parsed->components(),
                  QStringList({QStringLiteral("database"), QStringLiteral("source:backend"), QStringLiteral("source:frontend")}));
+    }
+
+    // A bucket snapshot with keys a file system would not take as they are.
+    static Manifest withObjects()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("with_objects");
+        Manifest m = test::manifestFor(spec);
+        ObjectsPart part;
+        part.label = QStringLiteral("documents");
+        part.bucket = QStringLiteral("shop-uploads");
+        part.prefix = QStringLiteral("prod");
+        part.endpoint = QStringLiteral("http://127.0.0.1:9000");
+        part.archive = QStringLiteral("objects/documents.tar.zst");
+        const QString sha(64, u'a');
+        part.objects = {{QStringLiteral("prod/a b/l'été \"q\".pdf"), 10, QStringLiteral("0123456789abcdef0123456789abcdef"), sha,
+                         QDateTime(QDate(2026, 11, 20), QTime(8, 1, 2), Qt::UTC), {}},
+                        {QStringLiteral("prod/../x"), 0, QStringLiteral("d41d8cd98f00b204e9800998ecf8427e-2"), sha, {},
+                         QStringLiteral("other-keys/1")}};
+        part.objectCount = 2;
+        part.bytes = 10;
+        part.vanished = {QStringLiteral("prod/gone.pdf")};
+        m.objects = {part};
+        m.files.append({part.archive, 4242, sha});
+        return m;
+    }
+
+    void objectsRoundTrip()
+    {
+        const Manifest original = withObjects();
+        const Result<Manifest> parsed = ManifestParser::parse(ManifestWriter::toJson(original));
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error().toLogString()));
+        QCOMPARE(*parsed, original);
+        QCOMPARE(parsed->components().last(), QStringLiteral("bucket:documents"));
+        const ObjectsPart& part = parsed->objects.first();
+        QCOMPARE(part.entryOf(part.objects[0]), QStringLiteral("objects/a b/l'été \"q\".pdf"));
+        QCOMPARE(part.entryOf(part.objects[1]), QStringLiteral("other-keys/1"));
+    }
+
+    void objectsAreCheckedStrictly_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<int>("item");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("key outside the prefix") << "key" << QJsonValue(QStringLiteral("other/x")) << 0 << "objects[0].objects[0].key";
+        QTest::newRow("key without entry, not plain") << "key" << QJsonValue(QStringLiteral("prod/a//b")) << 0 << "objects[0].objects[0].entry";
+        QTest::newRow("dot-dot key without entry") << "entry" << QJsonValue() << 1 << "objects[0].objects[1].entry";
+        QTest::newRow("entry climbing out") << "entry" << QJsonValue(QStringLiteral("other-keys/../../x")) << 1 << "objects[0].objects[1].entry";
+        QTest::newRow("entry in objects/") << "entry" << QJsonValue(QStringLiteral("objects/x")) << 1 << "objects[0].objects[1].entry";
+        QTest::newRow("bad sha256") << "sha256" << QJsonValue(QStringLiteral("abc")) << 0 << "objects[0].objects[0].sha256";
+        QTest::newRow("negative size") << "size" << QJsonValue(-1) << 0 << "objects[0].objects[0].size";
+        QTest::newRow("no etag") << "etag" << QJsonValue() << 0 << "objects[0].objects[0].etag";
+        QTest::newRow("local time") << "modified" << QJsonValue(QStringLiteral("2026-11-20T08:01:02")) << 0 << "objects[0].objects[0].modified";
+    }
+
+    void objectsAreCheckedStrictly()
+    {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        QFETCH(int, item);
+        QFETCH(QString, expected);
+        QJsonObject root = QJsonDocument::fromJson(ManifestWriter::toJson(withObjects())).object();
+        QJsonArray parts = root[QStringLiteral("objects")].toArray();
+        QJsonObject part = parts[0].toObject();
+        QJsonArray objects = part[QStringLiteral("objects")].toArray();
+        QJsonObject object = objects[item].toObject();
+        if (value.isNull())
+            object.remove(field);
+        else
+            object[field] = value;
+        objects[item] = object;
+        part[QStringLiteral("objects")] = objects;
+        parts[0] = part;
+        root[QStringLiteral("objects")] = parts;
+        const Result<Manifest> parsed = ManifestParser::parse(QJsonDocument(root).toJson());
+        QVERIFY(!parsed.ok());
+        QVERIFY2(parsed.error().message.contains(expected), qPrintable(parsed.error().message));
+    }
+
+    void objectsCountsDuplicatesAndLabels()
+    {
+        auto refused = [](const std::function<void(Manifest&)>& change, const QString& expected) {
+            Manifest m = withObjects();
+            change(m);
+            const Result<Manifest> parsed = ManifestParser::parse(ManifestWriter::toJson(m));
+            return !parsed.ok() && parsed.error().message.contains(expected) ? QString() : (parsed.ok() ? QStringLiteral("accepted") : parsed.error().message);
+        };
+        QCOMPARE(refused([](Manifest& m) { m.objects[0].objectCount = 3; }, QStringLiteral("object_count")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.objects[0].bytes = 11; }, QStringLiteral("bytes")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.objects[0].objects[1].key = m.objects[0].objects[0].key; }, QStringLiteral("twice")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.objects[0].objects[0].entry = QStringLiteral("other-keys/1"); }, QStringLiteral("twice")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.objects.append(m.objects[0]); }, QStringLiteral("two buckets")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.objects[0].archive = QStringLiteral("sources/documents.tar.zst"); }, QStringLiteral("objects/")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.objects[0].prefix = QStringLiteral("prod/"); }, QStringLiteral("prefix")), QString());
+        QCOMPARE(refused([](Manifest& m) { m.files.removeLast(); }, QStringLiteral("does not list it")), QString());
+    }
+
+    void objectKeysNameSafeEntries()
+    {
+        QVERIFY(ObjectKeys::isPlain(QStringLiteral("a b/l'été \"q\".pdf")));
+        QVERIFY(ObjectKeys::isPlain(QStringLiteral("emoji 🎉/100% + plus?#&=.txt")));
+        for (const QString& key : {QStringLiteral("../x"), QStringLiteral("a/../../x"), QStringLiteral("/abs"), QStringLiteral("a//b"),
+                                   QStringLiteral("folder/"), QStringLiteral("./x"), QStringLiteral("."), QString(),
+                                   QStringLiteral("tab\there"), QStringLiteral("back\\slash"), QString(256, u'n')})
+            QVERIFY2(!ObjectKeys::isPlain(key), qPrintable(key));
+        // "a" beside "a/b" cannot both be extracted: "a" goes to other-keys/, by its position.
+        QCOMPARE(ObjectKeys::entryNames({QStringLiteral("a"), QStringLiteral("a/b"), QStringLiteral("../x"), QStringLiteral("c")}),
+                 (QStringList{QStringLiteral("other-keys/0"), QString(), QStringLiteral("other-keys/2"), QString()}));
+        QVERIFY(ObjectKeys::isOtherKeyEntry(QStringLiteral("other-keys/12")));
+        QVERIFY(!ObjectKeys::isOtherKeyEntry(QStringLiteral("other-keys/../x")));
+        QVERIFY(!ObjectKeys::isOtherKeyEntry(QStringLiteral("other-keys/")));
     }
 
     void databaseSettingsRoundTripAndStayOptional()

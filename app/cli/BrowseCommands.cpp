@@ -227,8 +227,9 @@ int runDiff(const CliContext& cli)
     const bool json = cli.json();
     const Result<TreeChanges> changes = runJob<TreeChanges>(
         chosen.profile,
-        [backup = chosen.backup, roots = chosen.profile.sources](JobControl& control) {
-            return TreeComparison::run(backup, roots, control);
+        [backup = chosen.backup, roots = chosen.profile.sources, documents = chosen.profile.documents,
+         secret = chosen.profile.documents.isEmpty() ? QString() : CliPassword::offsiteSecret(chosen.profile.documents)](JobControl& control) {
+            return TreeComparison::run(backup, roots, control, documents, secret);
         },
         !json);
     if (!changes)
@@ -287,7 +288,7 @@ CliCommand BrowseCommands::extract()
 
 CliCommand BrowseCommands::diff()
 {
-    return {QStringLiteral("diff"), tr("Files added, removed and changed in the source folders since a backup."),
+    return {QStringLiteral("diff"), tr("Files added, removed and changed in the source folders and the documents bucket since a backup."),
             QStringLiteral("NAME"),
             {}, runDiff};
 }

@@ -23,6 +23,13 @@ QList<QCommandLineOption> CliTarget::options()
                                            "or AWS_ENDPOINT_URL)."),
          QStringLiteral("URL")},
         {QStringLiteral("s3-region"), tr("The storage's region (default: AWS_REGION, else us-east-1)."), QStringLiteral("REGION")},
+        {QStringLiteral("documents"), tr("The application's uploaded documents: s3://BUCKET/FOLDER, snapshotted with each backup and "
+                                         "put back by restore. --s3-endpoint, --s3-region and --s3-ca-file apply to it too, unless "
+                                         "--documents-endpoint is given."),
+         QStringLiteral("URL")},
+        {QStringLiteral("documents-endpoint"), tr("The address of the documents' storage when it is not the off-site one (a MinIO "
+                                                  "beside the application)."),
+         QStringLiteral("URL")},
         {QStringLiteral("s3-ca-file"), tr("PEM certificates to trust for a private storage server."), QStringLiteral("FILE")},
         {QStringLiteral("db"), tr("The database, as a libpq connection string or URI (no password: use ~/.pgpass)."),
          QStringLiteral("CONNINFO")},
@@ -76,6 +83,8 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
         profile.offsite.region = parser.value(QStringLiteral("s3-region"));
     if (parser.isSet(QStringLiteral("s3-ca-file")))
         profile.offsite.caFile = parser.value(QStringLiteral("s3-ca-file"));
+    if (Status documents = applyDocuments(parser, profile); !documents)
+        return documents.error();
     if (repositoryIsOffsite(parser) && profile.repository.isEmpty())
         profile.repository = fetchFolder();
     if (parser.isSet(QStringLiteral("db"))) {
@@ -99,6 +108,34 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
     if (profile.repository.isEmpty())
         return Error{tr("No repository: give --repository DIR or a --profile that has one."), {}};
     return profile;
+}
+
+// --documents names the bucket; its storage is --documents-endpoint's, else the --s3-* options of
+// the same command line describe it (one MinIO for both, the usual ad-hoc case). A location
+// stored in the profile keeps its own settings: --s3-endpoint given for an off-site copy must not
+// send the documents to another server.
+Status CliTarget::applyDocuments(const QCommandLineParser& parser, Profile& profile)
+{
+    const bool given = parser.isSet(QStringLiteral("documents"));
+    if (given) {
+        const auto location = s3::S3Location::parse(parser.value(QStringLiteral("documents")));
+        if (!location.ok())
+            return location.error();
+        if (location->bucket != profile.documents.bucket || location->prefix != profile.documents.prefix)
+            profile.documents = *location;
+    }
+    if (parser.isSet(QStringLiteral("documents-endpoint"))) {
+        if (profile.documents.isEmpty())
+            return Error{tr("--documents-endpoint needs a documents bucket: give --documents s3://BUCKET/FOLDER."), {}};
+        profile.documents.endpoint = parser.value(QStringLiteral("documents-endpoint"));
+    } else if (given && profile.documents.endpoint.isEmpty()) {
+        profile.documents.endpoint = parser.value(QStringLiteral("s3-endpoint"));
+        if (parser.isSet(QStringLiteral("s3-region")) && profile.documents.region.isEmpty())
+            profile.documents.region = parser.value(QStringLiteral("s3-region"));
+        if (parser.isSet(QStringLiteral("s3-ca-file")) && profile.documents.caFile.isEmpty())
+            profile.documents.caFile = parser.value(QStringLiteral("s3-ca-file"));
+    }
+    return {};
 }
 
 bool CliTarget::repositoryIsOffsite(const QCommandLineParser& parser)

@@ -25,6 +25,9 @@ public:
     static QString fetchFolder();
     // The complete backup `name` of the profile's repository, or why there is none.
     static Result<Backup> completeBackup(const Profile& profile, const QString& name);
+
+private:
+    static Status applyDocuments(const QCommandLineParser& parser, Profile& profile);
 };
 
 } // namespace coffre

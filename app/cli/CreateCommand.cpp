@@ -19,6 +19,7 @@ QList<QCommandLineOption> createOptions()
         {QStringLiteral("note"), CreateCommand::tr("A note kept with the backup."), QStringLiteral("TEXT")},
         {QStringLiteral("no-db"), CreateCommand::tr("Leave the database out.")},
         {QStringLiteral("no-sources"), CreateCommand::tr("Leave the source folders out.")},
+        {QStringLiteral("no-documents"), CreateCommand::tr("Leave the documents bucket out.")},
         {QStringLiteral("plain-sql"), CreateCommand::tr("Also keep the database as plain SQL, for reading by eye.")},
         {QStringLiteral("gzip"), CreateCommand::tr("Compress with gzip instead of zstd, for old tooling.")},
         {QStringLiteral("scheduled"), CreateCommand::tr("Mark the backup as scheduled (for cron jobs).")},
@@ -44,6 +45,9 @@ int runCreate(const CliContext& cli)
     request.note = cli.parser.value(QStringLiteral("note"));
     request.includeDatabase = !cli.parser.isSet(QStringLiteral("no-db")) && !target->database.isEmpty();
     request.includeSources = !cli.parser.isSet(QStringLiteral("no-sources"));
+    request.includeDocuments = !cli.parser.isSet(QStringLiteral("no-documents"));
+    if (request.includeDocuments && !target->documents.isEmpty())
+        request.documentsSecret = CliPassword::offsiteSecret(target->documents);
     request.plainSql = cli.parser.isSet(QStringLiteral("plain-sql"));
     request.gzip = cli.parser.isSet(QStringLiteral("gzip"));
     request.kind = cli.parser.isSet(QStringLiteral("scheduled")) ? BackupKind::Scheduled : BackupKind::Manual;
@@ -52,7 +56,8 @@ int runCreate(const CliContext& cli)
     request.keepLocalCopy = !CliTarget::repositoryIsOffsite(cli.parser);
     if (request.copyOffsite)
         request.offsiteSecret = CliPassword::offsiteSecret(target->offsite);
-    if (cli.parser.isSet(QStringLiteral("no-db")) && cli.parser.isSet(QStringLiteral("no-sources")))
+    if (cli.parser.isSet(QStringLiteral("no-db")) && cli.parser.isSet(QStringLiteral("no-sources")) &&
+        (!request.includeDocuments || target->documents.isEmpty()))
         return cli.usage(CreateCommand::tr("--no-db and --no-sources together leave nothing to back up."));
     const bool json = cli.json();
     const Result<Backup> result = runWithPassword<Backup>(

@@ -115,7 +115,7 @@ QJsonObject outcomeToJson(const RestoreOutcome& outcome)
     for (const RestoreJournal::Folder& folder : j.folders)
         folders.append(QJsonObject{{QStringLiteral("path"), folder.path},
                                    {QStringLiteral("before"), folder.hadOriginal ? QJsonValue(folder.before) : QJsonValue()}});
-    return {{QStringLiteral("backup"), j.backup},
+    QJsonObject json{{QStringLiteral("backup"), j.backup},
             {QStringLiteral("stamp"), j.stamp},
             {QStringLiteral("database"), j.database},
             {QStringLiteral("database_before"), j.databaseBefore},
@@ -123,6 +123,33 @@ QJsonObject outcomeToJson(const RestoreOutcome& outcome)
             {QStringLiteral("safety_backup"), outcome.safetyBackup},
             {QStringLiteral("database_inspection"), outcome.databaseInspection},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(outcome.warnings)}};
+    if (const std::optional<BucketRestoreSummary>& bucket = outcome.bucket)
+        json.insert(QStringLiteral("bucket"), QJsonObject{{QStringLiteral("location"), bucket->location},
+                                                          {QStringLiteral("put_back"), QJsonArray::fromStringList(bucket->putBack)},
+                                                          {QStringLiteral("unchanged"), bucket->unchanged},
+                                                          {QStringLiteral("added"), QJsonArray::fromStringList(bucket->added)},
+                                                          {QStringLiteral("added_removed"), bucket->addedRemoved},
+                                                          {QStringLiteral("safety_backup"), bucket->safetyBackup}});
+    return json;
+}
+
+void printBucket(const CliContext& cli, const BucketRestoreSummary& bucket)
+{
+    cli.out << RestoreCommands::tr("Put back %n object(s) in %1; %2 were unchanged.", nullptr, int(bucket.putBack.size()))
+                   .arg(bucket.location)
+                   .arg(bucket.unchanged)
+            << Qt::endl;
+    if (!bucket.added.isEmpty()) {
+        cli.out << (bucket.addedRemoved
+                        ? RestoreCommands::tr("Removed %n object(s) added since the backup:", nullptr, int(bucket.added.size()))
+                        : RestoreCommands::tr("Kept %n object(s) added since the backup (--remove-new-objects removes them):", nullptr,
+                                              int(bucket.added.size())))
+                << Qt::endl;
+        for (const QString& key : bucket.added)
+            cli.out << QStringLiteral("  ") << key << Qt::endl;
+    }
+    if (!bucket.safetyBackup.isEmpty())
+        cli.out << RestoreCommands::tr("What the bucket held before is in the backup %1.").arg(bucket.safetyBackup) << Qt::endl;
 }
 
 int runRestore(const CliContext& cli)
@@ -150,12 +177,25 @@ int runRestore(const CliContext& cli)
         if (only.isEmpty() || only.contains(QStringLiteral("sources")) || only.contains(part.label))
             request.sources << part.label;
     }
-    for (const QString& part : only) {
-        if (part != u"database" && part != u"sources" && !request.sources.contains(part))
-            return cli.usage(RestoreCommands::tr("--only takes database, sources or a folder label of the backup (not “%1”).").arg(part));
+    // The documents bucket: "documents" or "bucket:documents"; by default when the profile names one.
+    for (const ObjectsPart& part : m->objects) {
+        const bool asked = only.contains(part.label) || only.contains(QStringLiteral("bucket:") + part.label);
+        if (asked || (only.isEmpty() && !target->documents.isEmpty() && part.label == QLatin1String(Profile::DocumentsLabel)))
+            request.bucket = part.label;
     }
-    if (!request.asDatabase.isEmpty())
+    for (const QString& part : only) {
+        const bool bucket = part == request.bucket || part == QStringLiteral("bucket:") + request.bucket;
+        if (part != u"database" && part != u"sources" && !request.sources.contains(part) && !(bucket && !request.bucket.isEmpty()))
+            return cli.usage(
+                RestoreCommands::tr("--only takes database, sources, documents or a folder label of the backup (not “%1”).").arg(part));
+    }
+    request.removeNewObjects = cli.parser.isSet(QStringLiteral("remove-new-objects"));
+    if (!request.bucket.isEmpty())
+        request.documentsSecret = CliPassword::offsiteSecret(target->documents);
+    if (!request.asDatabase.isEmpty()) {
         request.sources.clear();
+        request.bucket.clear();
+    }
     if (cli.parser.isSet(QStringLiteral("if-empty"))) {
         const Result<bool> empty = databaseIsEmpty(*target, CliPassword::fromKeychainIfKept(*target));
         if (!empty)
@@ -198,6 +238,8 @@ int runRestore(const CliContext& cli)
                 << Qt::endl;
     if (!outcome->databaseInspection.isEmpty())
         cli.out << RestoreCommands::tr("The backup's database is in “%1”.").arg(outcome->databaseInspection) << Qt::endl;
+    if (outcome->bucket)
+        printBucket(cli, *outcome->bucket);
     for (const QString& warning : outcome->warnings)
         cli.err << warning << Qt::endl;
     return ExitSuccess;
@@ -260,15 +302,22 @@ int runUndo(const CliContext& cli)
         return cli.usage(target.error().message);
     const Result<RestoreJournal> undone = runWithPassword<RestoreJournal>(
         *target, !target->database.isEmpty(), false, [&target](const QString& password, std::shared_ptr<JobControl> control) {
-            return runInBackground([profile = *target, password, control] { return RestoreJob::undo(profile, password, *control); });
+            const QString documentsSecret = CliPassword::offsiteSecret(target->documents);
+            return runInBackground([profile = *target, password, control, documentsSecret] {
+                return RestoreJob::undo(profile, password, *control, documentsSecret);
+            });
         });
     if (!undone)
         return cli.fail(undone.error());
     if (cli.json())
         return cli.succeed(QJsonObject{{QStringLiteral("backup"), undone->backup}, {QStringLiteral("stamp"), undone->stamp}});
-    cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.")
-                   .arg(undone->backup, undone->stamp)
-            << Qt::endl;
+    if (undone->folders.isEmpty() && undone->database.isEmpty())
+        cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the bucket is as it was before.").arg(undone->backup, undone->stamp)
+                << Qt::endl;
+    else
+        cli.out << RestoreCommands::tr("The restore of %1 (%2) was undone: the previous state is back; the restored one is kept as …undone_%2.")
+                       .arg(undone->backup, undone->stamp)
+                << Qt::endl;
     return ExitSuccess;
 }
 
@@ -312,7 +361,11 @@ CliCommand RestoreCommands::restore()
     return {QStringLiteral("restore"), tr("Restore a backup; what it replaces is kept and can be put back."), QStringLiteral("NAME"),
             [] {
                 return QList<QCommandLineOption>{
-                    {QStringLiteral("only"), tr("Restore only this part: database, sources, or a folder label; repeatable."), QStringLiteral("PART")},
+                    {QStringLiteral("only"), tr("Restore only this part: database, sources, documents (the bucket), or a folder label; "
+                                                "repeatable."),
+                     QStringLiteral("PART")},
+                    {QStringLiteral("remove-new-objects"),
+                     tr("Also remove the objects added to the documents bucket since the backup (they are kept otherwise).")},
                     {QStringLiteral("as-database"), tr("Restore the database under this new name, for inspection."), QStringLiteral("NAME")},
                     {QStringLiteral("latest"), tr("Restore the newest complete backup.")},
                     {QStringLiteral("if-empty"), tr("Restore only when the database has no tables (for a start-up script).")},

@@ -43,13 +43,52 @@ Result<FileTree> BackupFiles::load(const Backup& backup, JobControl& control)
             return reader.status().error();
         tree.add(source.label, entries);
     }
+    for (const ObjectsPart& part : backup.manifest->objects) {
+        QList<ArchiveEntry> plain, other;
+        for (const StoredObject& object : part.objects) {
+            const ArchiveEntry entry{objectPath(*backup.manifest, part, object).section(u'/', 1), ArchiveEntry::Type::File,
+                                     object.size, object.modified.isValid() ? object.modified.toSecsSinceEpoch() : 0, {}};
+            (object.entry.isEmpty() ? plain : other).append(entry);
+        }
+        tree.add(bucketFolder(*backup.manifest, part), plain);
+        if (!other.isEmpty())
+            tree.add(otherKeysFolder(*backup.manifest, part), other);
+    }
     tree.finish();
     return tree;
 }
 
+QString BackupFiles::bucketFolder(const Manifest& manifest, const ObjectsPart& part)
+{
+    for (const SourcePart& source : manifest.sources) {
+        if (source.label == part.label) // a folder labelled "documents" too: the bucket says so
+            return part.label + QStringLiteral(" (bucket)");
+    }
+    return part.label;
+}
+
+QString BackupFiles::otherKeysFolder(const Manifest& manifest, const ObjectsPart& part)
+{
+    return bucketFolder(manifest, part) + QStringLiteral(" (other keys)");
+}
+
+QString BackupFiles::objectPath(const Manifest& manifest, const ObjectsPart& part, const StoredObject& object)
+{
+    if (object.entry.isEmpty())
+        return bucketFolder(manifest, part) + u'/' + part.relativeKey(object.key);
+    return otherKeysFolder(manifest, part) + u'/' + object.entry.section(u'/', 1);
+}
+
 Result<FilePreview> BackupFiles::preview(const Backup& backup, const QString& path, qint64 maxBytes)
 {
-    const Location where = locate(backup, path);
+    Location where = locate(backup, path);
+    // An object of a bucket: its entry in the bucket's archive, by the manifest's list.
+    for (const ObjectsPart& part : backup.manifest ? backup.manifest->objects : QList<ObjectsPart>()) {
+        for (const StoredObject& object : part.objects) {
+            if (objectPath(*backup.manifest, part, object) == path)
+                where = {QDir(backup.path).filePath(part.archive), part.label, part.entryOf(object)};
+        }
+    }
     if (where.archive.isEmpty() || where.pathInArchive.isEmpty())
         return Error{tr("“%1” is not a file of the backup “%2”.").arg(path, backup.name), {}};
     ArchiveReader reader;

@@ -20,6 +20,9 @@ struct FilePreview
 
 // Reads the source archives of a complete backup without restoring anything: their listing as
 // one tree, and single files. Paths start with the source's label: "backend/src/app.js".
+// A bucket's objects are a top folder too, from the manifest's list: "documents/invoices/a.pdf"
+// by their key under the prefix; a key that is no plain path ("../x", "folder/") is under
+// "documents (other keys)/<n>", as in the archive (ObjectKeys).
 class BackupFiles
 {
     Q_DECLARE_TR_FUNCTIONS(BackupFiles)
@@ -39,6 +42,12 @@ public:
         QString pathInArchive;  // "" for the whole source
     };
     static Location locate(const Backup& backup, const QString& path);
+
+    // The top folder of a bucket's plain keys, and of its other keys ("documents (other keys)").
+    static QString bucketFolder(const Manifest& manifest, const ObjectsPart& part);
+    static QString otherKeysFolder(const Manifest& manifest, const ObjectsPart& part);
+    // Where an object shows in the tree: "documents/a.pdf", "documents (other keys)/3".
+    static QString objectPath(const Manifest& manifest, const ObjectsPart& part, const StoredObject& object);
 
     // NUL bytes, or bytes that are not UTF-8 (a cut at the end is allowed): not text.
     static bool looksBinary(const QByteArray& bytes);

@@ -1,6 +1,8 @@
 #include "TreeComparison.h"
 
 #include "ArchiveReader.h"
+#include "BackupFiles.h"
+#include "objects/BucketComparison.h"
 #include "archive/SourceTree.h"
 #include "util/Sha256.h"
 
@@ -112,7 +114,8 @@ Status compareOne(const QString& label, const QString& archivePath, const QStrin
 
 } // namespace
 
-Result<TreeChanges> TreeComparison::run(const Backup& backup, const QList<SourceRoot>& current, JobControl& control)
+Result<TreeChanges> TreeComparison::run(const Backup& backup, const QList<SourceRoot>& current, JobControl& control,
+                                        const s3::S3Location& documents, const QString& documentsSecret)
 {
     if (Status complete = backup.checkComplete(); !complete)
         return complete.error();
@@ -132,6 +135,31 @@ Result<TreeChanges> TreeComparison::run(const Backup& backup, const QList<Source
                                          backup.manifest->created.toSecsSinceEpoch() - 1, changes, control);
             !compared)
             return compared.error();
+    }
+    for (const ObjectsPart& part : backup.manifest->objects) {
+        s3::S3Location location = documents;
+        if (location.isEmpty()) {
+            location.bucket = part.bucket;
+            location.prefix = part.prefix;
+            location.endpoint = part.endpoint;
+        }
+        control.setPhase(tr("Comparing %1 with %2…").arg(part.label, location.url()));
+        const Result<BucketChanges> bucket = BucketComparison::run(part, location, documentsSecret, control);
+        if (!bucket) {
+            if (bucket.error().code == ErrorCode::Canceled || control.isCanceled())
+                return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+            changes.missingRoots.append(QStringLiteral("%1: %2 (%3)").arg(part.label, location.url(), bucket.error().message));
+            continue;
+        }
+        const Manifest& m = *backup.manifest;
+        for (const qsizetype index : bucket->missing)
+            changes.removed.append(BackupFiles::objectPath(m, part, part.objects[index]));
+        for (const qsizetype index : bucket->changed)
+            changes.changed.append(BackupFiles::objectPath(m, part, part.objects[index]));
+        const QString under = location.prefix.isEmpty() ? QString() : location.prefix + u'/';
+        for (const s3::ObjectInfo& added : bucket->added)
+            changes.added.append(BackupFiles::bucketFolder(m, part) + u'/' + added.key.mid(under.size()));
+        changes.unchanged += bucket->unchanged;
     }
     for (QStringList* list : {&changes.added, &changes.removed, &changes.changed})
         list->sort();

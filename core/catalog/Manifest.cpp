@@ -47,7 +47,7 @@ QStringList Manifest::components() const
     for (const SourcePart& source : sources)
         result << QStringLiteral("source:") + source.label;
     for (const ObjectsPart& part : objects)
-        result << QStringLiteral("bucket:") + part.bucket;
+        result << QStringLiteral("bucket:") + part.label;
     return result;
 }
 
@@ -66,6 +66,25 @@ const BundleFile* Manifest::findFile(const QString& path) const
             return &file;
     }
     return nullptr;
+}
+
+const ObjectsPart* Manifest::findObjects(const QString& label) const
+{
+    for (const ObjectsPart& part : objects) {
+        if (part.label == label)
+            return &part;
+    }
+    return nullptr;
+}
+
+QString ObjectsPart::relativeKey(const QString& key) const
+{
+    return prefix.isEmpty() ? key : key.mid(prefix.size() + 1);
+}
+
+QString ObjectsPart::entryOf(const StoredObject& object) const
+{
+    return object.entry.isEmpty() ? QStringLiteral("objects/") + relativeKey(object.key) : object.entry;
 }
 
 } // namespace coffre

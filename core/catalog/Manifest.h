@@ -79,14 +79,38 @@ struct SourcePart
     bool operator==(const SourcePart&) const = default;
 };
 
+// One object of a bucket as the snapshot found and archived it.
+struct StoredObject
+{
+    QString key;            // the object's whole key, prefix included, any UTF-8
+    qint64 size = 0;
+    QString etag;           // as the storage gave it, without quotes ("…-N" after a multipart upload)
+    QString sha256;         // of the bytes archived
+    QDateTime modified;     // the storage's Last-Modified (UTC); invalid when unknown
+    // Its name in the archive when that is not "objects/<key without prefix>" (a key that is not a
+    // plain relative path: "../x", "a//b", "folder/"): "other-keys/<n>".
+    QString entry;
+    bool operator==(const StoredObject&) const = default;
+};
+
+// A snapshot of the objects under s3://bucket/prefix (the application's uploaded documents).
 struct ObjectsPart
 {
+    QString label;          // "documents": names the archive and the restore component "bucket:<label>"
     QString bucket;
-    QString endpoint;
-    QString archive;        // bundle path, e.g. "objects/uploads.tar.zst"
+    QString prefix;         // "" or "uploads/shop": the objects listed were those under "<prefix>/"
+    QString endpoint;       // "" = AWS or the environment's
+    QString archive;        // bundle path, e.g. "objects/documents.tar.zst"
     qint64 objectCount = 0;
     qint64 bytes = 0;
     qint64 durationMs = 0;
+    QList<StoredObject> objects; // in archive order
+    QStringList vanished;   // listed, then deleted before their turn: not in the archive
+
+    // The key without the prefix and its slash: what follows "objects/" in the archive.
+    QString relativeKey(const QString& key) const;
+    // The archive entry of one object: its `entry`, else "objects/<relative key>".
+    QString entryOf(const StoredObject& object) const;
     bool operator==(const ObjectsPart&) const = default;
 };
 
@@ -119,10 +143,11 @@ struct Manifest
     QList<ObjectsPart> objects;
     QList<BundleFile> files;
 
-    // "database", "source:<label>", "bucket:<name>": what a restore could bring back.
+    // "database", "source:<label>", "bucket:<label>": what a restore could bring back.
     QStringList components() const;
     qint64 filesTotalBytes() const;
     const BundleFile* findFile(const QString& path) const;
+    const ObjectsPart* findObjects(const QString& label) const;
 
     bool operator==(const Manifest&) const = default;
 };

@@ -1,6 +1,7 @@
 #include "ManifestParser.h"
 
 #include "BundleNames.h"
+#include "objects/ObjectKeys.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -199,15 +200,68 @@ SourcePart readSource(Fields& f)
     return s;
 }
 
+StoredObject readStoredObject(Fields& f, const QString& prefix)
+{
+    static const QRegularExpression sha256Hex(QStringLiteral("^[0-9a-f]{64}$"));
+    StoredObject o;
+    o.key = f.string("key");
+    if (!f.failed() && (o.key.isEmpty() || (!prefix.isEmpty() && !o.key.startsWith(prefix + u'/'))))
+        f.fail("key", ManifestParser::tr("must be a key under the prefix “%1” (found “%2”)").arg(prefix, o.key));
+    o.size = f.count("size");
+    o.etag = f.string("etag");
+    o.sha256 = f.string("sha256");
+    if (!f.failed() && !sha256Hex.match(o.sha256).hasMatch())
+        f.fail("sha256", ManifestParser::tr("must be 64 lowercase hexadecimal digits"));
+    const QString modified = f.string("modified", false);
+    if (!modified.isEmpty()) {
+        o.modified = QDateTime::fromString(modified, Qt::ISODateWithMs);
+        if (!o.modified.isValid() || o.modified.timeSpec() == Qt::LocalTime)
+            f.fail("modified", ManifestParser::tr("must be a date and time in ISO 8601 with a time zone"));
+        o.modified = o.modified.toUTC();
+    }
+    o.entry = f.string("entry", false);
+    const QString relative = prefix.isEmpty() ? o.key : o.key.mid(prefix.size() + 1);
+    if (!f.failed() && !o.entry.isEmpty() && !ObjectKeys::isOtherKeyEntry(o.entry))
+        f.fail("entry", ManifestParser::tr("must be “other-keys/<number>” (found “%1”)").arg(o.entry));
+    if (!f.failed() && o.entry.isEmpty() && !ObjectKeys::isPlain(relative))
+        f.fail("entry", ManifestParser::tr("is missing: the key “%1” is not a plain path").arg(o.key));
+    return o;
+}
+
 ObjectsPart readObjects(Fields& f)
 {
     ObjectsPart o;
+    o.label = f.name("label");
     o.bucket = f.name("bucket");
+    o.prefix = f.string("prefix", false);
+    if (!f.failed() && (o.prefix.startsWith(u'/') || o.prefix.endsWith(u'/') || o.prefix.contains(QLatin1String("//"))))
+        f.fail("prefix", ManifestParser::tr("must have no leading, trailing or double slash (found “%1”)").arg(o.prefix));
     o.endpoint = f.string("endpoint", false);
     o.archive = f.bundlePath("archive");
+    if (!f.failed() && !o.archive.startsWith(QLatin1String("objects/")))
+        f.fail("archive", ManifestParser::tr("must be in “objects/” (found “%1”)").arg(o.archive));
     o.objectCount = f.count("object_count");
     o.bytes = f.count("bytes");
     o.durationMs = f.count("duration_ms");
+    f.forEachObject("objects", [&o](Fields& item) { o.objects.append(readStoredObject(item, o.prefix)); });
+    o.vanished = f.strings("vanished");
+    if (f.failed())
+        return o;
+    qint64 bytes = 0;
+    QSet<QString> keys, entries;
+    for (const StoredObject& object : o.objects) {
+        bytes += object.size;
+        if (keys.contains(object.key))
+            return f.fail("objects", ManifestParser::tr("lists the key “%1” twice").arg(object.key)), o;
+        if (entries.contains(o.entryOf(object)))
+            return f.fail("objects", ManifestParser::tr("names the archive entry “%1” twice").arg(o.entryOf(object))), o;
+        keys.insert(object.key);
+        entries.insert(o.entryOf(object));
+    }
+    if (o.objectCount != o.objects.size())
+        f.fail("object_count", ManifestParser::tr("must be the number of objects listed (%1)").arg(o.objects.size()));
+    else if (o.bytes != bytes)
+        f.fail("bytes", ManifestParser::tr("must be the sum of the objects' sizes (%1)").arg(bytes));
     return o;
 }
 
@@ -238,8 +292,13 @@ std::optional<Error> checkConsistency(const Manifest& m)
         labels.insert(s.label);
         referenced << s.archive;
     }
-    for (const ObjectsPart& o : m.objects)
+    QSet<QString> buckets;
+    for (const ObjectsPart& o : m.objects) {
+        if (buckets.contains(o.label))
+            return Error{ManifestParser::tr("The manifest has two buckets labelled “%1”.").arg(o.label), {}};
+        buckets.insert(o.label);
         referenced << o.archive;
+    }
     for (const QString& path : referenced) {
         if (auto error = missing(path))
             return error;

@@ -68,12 +68,30 @@ QJsonObject sourceToJson(const SourcePart& s)
 
 QJsonObject objectsToJson(const ObjectsPart& o)
 {
-    return {{QStringLiteral("bucket"), o.bucket},
-            {QStringLiteral("endpoint"), o.endpoint},
-            {QStringLiteral("archive"), o.archive},
-            {QStringLiteral("object_count"), o.objectCount},
-            {QStringLiteral("bytes"), o.bytes},
-            {QStringLiteral("duration_ms"), o.durationMs}};
+    QJsonArray objects;
+    for (const StoredObject& object : o.objects) {
+        QJsonObject json{{QStringLiteral("key"), object.key},
+                         {QStringLiteral("size"), object.size},
+                         {QStringLiteral("etag"), object.etag},
+                         {QStringLiteral("sha256"), object.sha256}};
+        if (object.modified.isValid())
+            json.insert(QStringLiteral("modified"), isoUtc(object.modified));
+        if (!object.entry.isEmpty())
+            json.insert(QStringLiteral("entry"), object.entry);
+        objects.append(json);
+    }
+    QJsonObject json{{QStringLiteral("label"), o.label},
+                     {QStringLiteral("bucket"), o.bucket},
+                     {QStringLiteral("prefix"), o.prefix},
+                     {QStringLiteral("endpoint"), o.endpoint},
+                     {QStringLiteral("archive"), o.archive},
+                     {QStringLiteral("object_count"), o.objectCount},
+                     {QStringLiteral("bytes"), o.bytes},
+                     {QStringLiteral("duration_ms"), o.durationMs},
+                     {QStringLiteral("objects"), objects}};
+    if (!o.vanished.isEmpty())
+        json.insert(QStringLiteral("vanished"), QJsonArray::fromStringList(o.vanished));
+    return json;
 }
 
 } // namespace

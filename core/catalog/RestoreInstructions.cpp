@@ -13,6 +13,14 @@ QString decompress(const QString& file)
     return QStringLiteral("cat %1").arg(file);
 }
 
+// One shell word, whatever the text holds (a prefix with spaces or quotes).
+QString shellQuoted(const QString& text)
+{
+    QString quoted = text;
+    quoted.replace(u'\'', QLatin1String("'\\''"));
+    return u'\'' + quoted + u'\'';
+}
+
 struct Words
 {
     const char* title;
@@ -24,6 +32,9 @@ struct Words
     const char* optionalHeading;
     const char* swapStep;
     const char* sqlNote;
+    const char* bucketStep;
+    const char* bucketHeading;
+    const char* bucketUpload;
 };
 
 const Words English{
@@ -38,6 +49,11 @@ const Words English{
     "### Optional: put the restored database in place",
     "Stop the application first. The current database is kept under the name `%1_old`:",
     "`%1` holds the same data as plain SQL, for reading by eye.",
+    "4. Extract the objects of the bucket `%1` into `restored/<label>/`. Each object is in `objects/`, under its key "
+    "without the prefix; a key that is not a plain path (`../x`, `folder/`) is in `other-keys/<n>`, and the "
+    "manifest's `objects` list says which key each entry holds:",
+    "### Optional: put the objects back into the bucket",
+    "With the AWS CLI; objects of the same key are overwritten, the others stay as they are:",
 };
 
 const Words French{
@@ -52,6 +68,11 @@ const Words French{
     "### Facultatif : mettre la base restaurée en service",
     "Arrêtez d'abord l'application. La base actuelle est gardée sous le nom `%1_old` :",
     "`%1` contient les mêmes données en SQL, pour les lire à l'œil.",
+    "4. Extraire les objets du bucket `%1` dans `restored/<libellé>/`. Chaque objet est dans `objects/`, sous sa clé "
+    "sans le préfixe ; une clé qui n'est pas un chemin simple (`../x`, `dossier/`) est dans `other-keys/<n>`, et la "
+    "liste `objects` du manifeste dit quelle clé contient chaque entrée :",
+    "### Facultatif : remettre les objets dans le bucket",
+    "Avec l'AWS CLI ; les objets de même clé sont remplacés, les autres restent tels quels :",
 };
 
 QString section(const Manifest& m, const Words& w)
@@ -78,6 +99,16 @@ QString section(const Manifest& m, const Words& w)
         for (const SourcePart& s : m.sources)
             text += QStringLiteral("mkdir -p restored/%1 && %2 | tar -xf - -C restored/%1\n").arg(s.label, decompress(s.archive));
         text += QStringLiteral("```\n\n");
+    }
+    for (const ObjectsPart& o : m.objects) {
+        text += QString::fromUtf8(w.bucketStep).arg(o.bucket) + QStringLiteral("\n\n```sh\n");
+        text += QStringLiteral("mkdir -p restored/%1 && %2 | tar -xf - -C restored/%1\n```\n\n").arg(o.label, decompress(o.archive));
+    }
+    for (const ObjectsPart& o : m.objects) {
+        const QString endpoint = o.endpoint.isEmpty() ? QString() : QStringLiteral("--endpoint-url %1 ").arg(shellQuoted(o.endpoint));
+        const QString url = QStringLiteral("s3://") + o.bucket + u'/' + (o.prefix.isEmpty() ? QString() : o.prefix + u'/');
+        text += QString::fromUtf8(w.bucketHeading) + QStringLiteral("\n\n") + QString::fromUtf8(w.bucketUpload) +
+                QStringLiteral("\n\n```sh\naws %1s3 cp --recursive restored/%2/objects/ %3\n```\n\n").arg(endpoint, o.label, shellQuoted(url));
     }
     if (m.database) {
         text += QString::fromUtf8(w.optionalHeading) + QStringLiteral("\n\n");

@@ -9,6 +9,7 @@
 #include "catalog/Catalog.h"
 #include "catalog/ManifestWriter.h"
 #include "catalog/RestoreInstructions.h"
+#include "objects/BucketSnapshot.h"
 #include "postgres/DatabaseSettings.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgConnection.h"
@@ -76,6 +77,7 @@ public:
 
 private:
     bool shouldStop() const { return m_control.isCanceled() || m_failed.load(); }
+    bool includesDocuments() const { return m_request.includeDocuments && !m_request.profile.documents.isEmpty(); }
 
     Status canceledOr(const Status& status) const
     {
@@ -86,11 +88,11 @@ private:
     {
         const Profile& profile = m_request.profile;
         m_control.setPhase(BackupJob::tr("Checking…"));
-        if (!m_request.includeDatabase && !m_request.includeSources)
+        if (!m_request.includeDatabase && !m_request.includeSources && !includesDocuments())
             return Error{BackupJob::tr("Choose at least one part to back up."), {}};
         if (m_request.includeDatabase && profile.database.isEmpty())
             return Error{BackupJob::tr("The profile names no database."), {}};
-        if (m_request.includeSources && profile.sources.isEmpty() && !m_request.includeDatabase)
+        if (m_request.includeSources && profile.sources.isEmpty() && !m_request.includeDatabase && !includesDocuments())
             return Error{BackupJob::tr("The profile names no source folder."), {}};
         if (Status outside = ProfileStore::checkRepositoryOutsideSources(profile); m_request.includeSources && !outside)
             return outside;
@@ -124,17 +126,29 @@ private:
                 m_trees.append(std::move(tree).value());
             }
         }
+        // Uploaded documents (PDF, images) are compressed already: counted whole for the space.
+        qint64 incompressible = 0;
+        if (includesDocuments()) {
+            Result<BucketListing> listing =
+                BucketSnapshot::list(profile.documents, m_request.documentsSecret, m_control, m_request.documentKeys);
+            if (!listing)
+                return canceledOr(listing.error());
+            incompressible = listing->bytes;
+            m_documents.emplace(std::move(listing).value());
+        }
         if (m_control.isCanceled())
             return canceledOr({});
-        m_control.setBytesTotal(estimate);
+        m_control.setBytesTotal(estimate + incompressible);
         const DiskUsage disk = DiskUsage::of(repository);
-        if (!disk.hasRoomFor(estimate / 2))
+        const qint64 needed = estimate / 2 + incompressible;
+        if (!disk.hasRoomFor(needed))
             return Error{BackupJob::tr("Not enough free space in “%1”: about %2 are needed and %3 are free.")
-                             .arg(repository, humanSize(estimate / 2 + DiskUsage::MarginBytes), humanSize(disk.availableBytes)),
+                             .arg(repository, humanSize(needed + DiskUsage::MarginBytes), humanSize(disk.availableBytes)),
                          {}};
 
         m_bundleDir = QDir(repository).filePath(m_manifest.name);
-        if (!makePrivateFolder(m_bundleDir) || (!m_trees.isEmpty() && !makePrivateFolder(m_bundleDir + QStringLiteral("/sources")))) {
+        if (!makePrivateFolder(m_bundleDir) || (!m_trees.isEmpty() && !makePrivateFolder(m_bundleDir + QStringLiteral("/sources"))) ||
+            (m_documents && !makePrivateFolder(m_bundleDir + QStringLiteral("/objects")))) {
             const QString reason = QString::fromLocal8Bit(std::strerror(errno));
             m_bundleDir.clear();
             return Error{BackupJob::tr("The backup folder cannot be created in “%1”.").arg(repository), reason};
@@ -204,6 +218,8 @@ private:
         }
         for (qsizetype i = 0; i < m_trees.size(); ++i)
             parts << runInBackground([this, i] { return archive(i); });
+        if (m_documents)
+            parts << runInBackground([this] { return snapshotDocuments(); });
 
         Status counted = m_db ? countRows() : Status();
         if (!counted)
@@ -313,6 +329,28 @@ private:
         return {};
     }
 
+    // The documents bucket's objects, streamed from the storage into objects/documents.tar.zst.
+    Status snapshotDocuments()
+    {
+        const Compression compression = m_request.gzip ? Compression::Gzip : Compression::Zstd;
+        const QString label = QLatin1String(Profile::DocumentsLabel);
+        const QString file = QStringLiteral("objects/%1.tar%2").arg(label, CompressedFileWriter::extension(compression));
+        CompressedFileWriter out(QDir(m_bundleDir).filePath(file), file, compression);
+        const Status opened = out.open();
+        Result<ObjectsPart> part = opened ? BucketSnapshot::write(*m_documents, label, out, m_control, [this] { return shouldStop(); })
+                                          : Result<ObjectsPart>(opened.error());
+        Result<BundleFile> written = part ? out.finish() : Result<BundleFile>(part.error());
+        if (!written) {
+            m_failed = true;
+            return written.error();
+        }
+        part.value().archive = file;
+        const QMutexLocker lock(&m_mutex);
+        m_files.append(*written);
+        m_objects = *part;
+        return {};
+    }
+
     // RESTORE_INSTRUCTIONS.md and SHA256SUMS, then the manifest, last.
     Status writeBundleFiles(qint64 elapsedMs)
     {
@@ -337,6 +375,8 @@ private:
                     m.sources.append(part);
             }
         }
+        if (m_objects)
+            m.objects = {*m_objects};
         std::sort(m_files.begin(), m_files.end(), [](const BundleFile& a, const BundleFile& b) { return a.path < b.path; });
         m.files = m_files;
         m.finished = QDateTime::currentDateTimeUtc();
@@ -383,6 +423,8 @@ private:
     QList<BundleFile> m_files;
     DatabasePart m_database;
     QList<SourcePart> m_sources;
+    std::optional<BucketListing> m_documents;
+    std::optional<ObjectsPart> m_objects;
     Manifest m_manifest;
 };
 

@@ -9,6 +9,7 @@
 #include <QFuture>
 
 #include <memory>
+#include <optional>
 
 namespace coffre {
 
@@ -20,6 +21,11 @@ struct BackupRequest
     QString note;
     bool includeDatabase = true;
     bool includeSources = true;
+    // The objects of profile.documents (when it names a bucket), into objects/documents.tar.zst.
+    bool includeDocuments = true;
+    QString documentsSecret;     // the documents access key's secret, when the keychain has it
+    // Set: only the objects of these keys (a restore's safety copy of what it overwrites).
+    std::optional<QStringList> documentKeys;
     bool plainSql = false;       // also keep database.sql.zst, for reading by eye (seed 000)
     bool gzip = false;           // .tar.gz and pg_dump's own compression, for old tooling
     BackupKind kind = BackupKind::Manual;
@@ -32,8 +38,9 @@ struct BackupRequest
 };
 
 // Creates one bundle (DESIGN.md): pg_dump of the database in a snapshot exported by libpq,
-// with each table's row count taken in that same snapshot, and one tar per source root, all at
-// once on worker threads, hashed as they stream, manifest written last. On failure or cancel
+// with each table's row count taken in that same snapshot, one tar per source root, and one of
+// the documents bucket's objects, all at once on worker threads, hashed as they stream, manifest
+// written last. On failure or cancel
 // the bundle folder is removed; a process killed outright leaves a folder without manifest,
 // which the catalog lists as incomplete.
 class BackupJob

@@ -7,6 +7,7 @@
 #include "VerifyJob.h"
 #include "archive/Decompressor.h"
 #include "archive/SecureExtractor.h"
+#include "objects/BucketRestore.h"
 #include "postgres/CustomDumpIndexer.h"
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseNames.h"
@@ -25,6 +26,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtConcurrent>
 
 #include <sys/stat.h>
@@ -62,6 +64,36 @@ void removeOrphanStaging(const QString& repository)
     const QDir folder(repository);
     for (const QString& name : folder.entryList({QStringLiteral(".restore-*")}, QDir::Dirs | QDir::Hidden | QDir::NoSymLinks))
         removeTree(folder.filePath(name));
+}
+
+QString bucketSafetyName(const QString& stamp)
+{
+    return QStringLiteral("safety_before_restore_") + stamp + QStringLiteral("_documents");
+}
+
+// Puts a bucket that a restore changed back as it was (its safety copy back, the objects the
+// restore created removed), and marks it so in `journal`. A work folder in the repository holds an
+// object too large for memory; `.restore-*`, so a crash leaves nothing a recovery would not remove.
+Status putBucketBack(RestoreJournal& journal, const QString& secret, const QString& repository, JobControl& control,
+                     QStringList* warnings = nullptr)
+{
+    RestoreJournal::Bucket& bucket = *journal.bucket;
+    if (bucket.location.isEmpty())
+        return Error{RestoreJob::tr("The restore journal does not say which bucket to put back."), {}};
+    control.setPhase(RestoreJob::tr("Putting %1 back as it was…").arg(bucket.location.url()));
+    QTemporaryDir work(QDir(repository).filePath(QStringLiteral(".restore-bucket-XXXXXX")));
+    if (!work.isValid())
+        return Error{RestoreJob::tr("Cannot create a staging folder in the repository."), work.errorString()};
+    const BucketRestore::PutBack what{bucket.label, bucket.location, secret, bucket.safetyBackup, bucket.created, work.path()};
+    const Result<QStringList> back = BucketRestore::putBack(what, control);
+    if (!back)
+        return back.error();
+    for (const QString& warning : *back)
+        control.log(warning);
+    if (warnings)
+        *warnings += *back;
+    bucket.reverted = true;
+    return {};
 }
 
 const SourceRoot* findRoot(const Profile& profile, const QString& label)
@@ -130,8 +162,10 @@ public:
             m_swapped = true; // the inspection database stays
             m_outcome.databaseInspection = m_request.asDatabase;
         }
+        if (Status bucket = restoreBucket(); !bucket)
+            return m_bucketChanged ? putBucketBackAfter(bucket.error()) : canceledOr(bucket.error());
         if (Status swapped = swapIntoPlace(); !swapped)
-            return swapped.error();
+            return m_bucketChanged ? putBucketBackAfter(swapped.error()) : swapped.error();
         runPostRestoreCommands();
         m_outcome.journal = m_journal;
         m_control.setPhase(RestoreJob::tr("Restore of %1 complete.").arg(m_request.backup.name));
@@ -161,9 +195,9 @@ private:
                     taken = taken || (root && (QFileInfo::exists(copy) || QFileInfo(copy).isSymLink()));
             }
             // The safety backup of an in-place restore takes the stamp too.
-            taken = taken ||
-                    QFileInfo::exists(
-                        QDir(m_request.profile.repository).filePath(QStringLiteral("safety_before_restore_") + stamp));
+            const QDir repository(m_request.profile.repository);
+            taken = taken || QFileInfo::exists(repository.filePath(QStringLiteral("safety_before_restore_") + stamp)) ||
+                    QFileInfo::exists(repository.filePath(bucketSafetyName(stamp)));
             if (!taken)
                 return stamp;
         }
@@ -214,7 +248,11 @@ private:
                                  .arg(path, humanSize(part->bytes), humanSize(disk.availableBytes)),
                              {}};
         }
-        if (!m_restoreDatabase && m_journal.folders.isEmpty())
+        if (!m_request.bucket.isEmpty()) {
+            if (Status ready = prepareBucket(); !ready)
+                return ready;
+        }
+        if (!m_restoreDatabase && m_journal.folders.isEmpty() && !m_bucketPart)
             return Error{RestoreJob::tr("Choose at least one part to restore."), {}};
         if (!m_restoreDatabase)
             return {};
@@ -425,6 +463,7 @@ private:
         safety.profile = m_request.profile;
         safety.password = m_request.password;
         safety.includeSources = false;
+        safety.includeDocuments = false; // the database only: the bucket has its own safety copy
         safety.kind = BackupKind::Safety;
         safety.name = QStringLiteral("safety_before_restore_") + m_journal.stamp;
         safety.repositoryLocked = true;
@@ -457,6 +496,117 @@ private:
         return restoreSettings(m_journal.database);
     }
 
+    // What the bucket holds now against the backup: what goes back, what was added since.
+    Status prepareBucket()
+    {
+        m_bucketPart = m_request.backup.manifest->findObjects(m_request.bucket);
+        if (!m_bucketPart)
+            return Error{RestoreJob::tr("This backup holds no bucket “%1”.").arg(m_request.bucket), {}};
+        if (m_request.profile.documents.isEmpty())
+            return Error{RestoreJob::tr("The profile names no documents bucket to restore “%1” into.").arg(m_request.bucket), {}};
+        m_control.setPhase(RestoreJob::tr("Comparing %1 with the backup…").arg(m_request.profile.documents.url()));
+        Result<BucketChanges> changes =
+            BucketComparison::run(*m_bucketPart, m_request.profile.documents, m_request.documentsSecret, m_control);
+        if (!changes)
+            return canceledOr(changes.error());
+        m_bucketChanges = std::move(changes).value();
+        return {};
+    }
+
+    // Just before the swap: what the bucket would lose goes into a safety backup, then the backup's
+    // objects go back (only those missing or changed). Objects added since are removed when asked.
+    Status restoreBucket()
+    {
+        if (!m_bucketPart)
+            return {};
+        const s3::S3Location& location = m_request.profile.documents;
+        RestoreJournal::Bucket bucket;
+        bucket.label = m_bucketPart->label;
+        bucket.location = location;
+        BucketRestoreSummary summary;
+        summary.location = location.url();
+        summary.unchanged = m_bucketChanges.unchanged;
+        QStringList toSave;
+        for (const qsizetype index : m_bucketChanges.changed)
+            toSave << BucketComparison::targetKey(*m_bucketPart, m_bucketPart->objects[index], location);
+        for (const qsizetype index : m_bucketChanges.missing)
+            bucket.created.append({BucketComparison::targetKey(*m_bucketPart, m_bucketPart->objects[index], location), QString()});
+        for (const s3::ObjectInfo& added : m_bucketChanges.added) {
+            summary.added << added.key;
+            if (m_request.removeNewObjects)
+                toSave << added.key;
+        }
+        if (!toSave.isEmpty()) {
+            m_control.setPhase(RestoreJob::tr("Saving the %n object(s) the restore replaces or removes…", nullptr, int(toSave.size())));
+            BackupRequest safety;
+            safety.profile = m_request.profile;
+            safety.includeDatabase = false;
+            safety.includeSources = false;
+            safety.documentKeys = toSave;
+            safety.documentsSecret = m_request.documentsSecret;
+            safety.kind = BackupKind::Safety;
+            safety.name = bucketSafetyName(m_journal.stamp);
+            safety.note = RestoreJob::tr("The objects of %1 that the restore of %2 replaced or removed.").arg(location.url(), m_request.backup.name);
+            safety.repositoryLocked = true;
+            Result<Backup> copy = BackupJob::run(safety, m_control);
+            if (!copy)
+                return Error{RestoreJob::tr("The safety copy of the bucket failed, so nothing was restored."), copy.error().toLogString(),
+                             copy.error().code};
+            bucket.safetyBackup = copy->path;
+            summary.safetyBackup = copy->name;
+        }
+        if (m_control.isCanceled())
+            return Error{RestoreJob::tr("Canceled."), {}, ErrorCode::Canceled};
+        if (m_stagingDir.isEmpty()) {
+            const QString staging = QDir(m_request.profile.repository).filePath(QStringLiteral(".restore-") + m_journal.stamp);
+            if (::mkdir(QFile::encodeName(staging).constData(), 0700) != 0)
+                return Error{RestoreJob::tr("Cannot create a staging folder in the repository."), {}};
+            m_stagingDir = staging;
+        }
+        // From here on objects change: the journal says how to put them back, whatever happens.
+        bucket.started = true;
+        m_journal.bucket = bucket;
+        if (Status written = m_journal.write(m_journalPath); !written)
+            return written;
+        m_bucketChanged = true;
+        m_control.restartBytes(m_bucketChanges.bytesToUpload(*m_bucketPart));
+        const BucketRestore::Request request{*m_bucketPart, QDir(m_request.backup.path).filePath(m_bucketPart->archive), location,
+                                             m_request.documentsSecret, m_bucketChanges, m_request.removeNewObjects, m_stagingDir};
+        const Result<BucketRestore::Outcome> restored = BucketRestore::run(request, m_control);
+        if (!restored)
+            return restored.error();
+        m_journal.bucket->created = restored->created; // with their ETags: Undo leaves alone what changed since
+        if (Status written = m_journal.write(m_journalPath); !written)
+            return written;
+        summary.putBack = restored->uploaded;
+        summary.addedRemoved = m_request.removeNewObjects && !summary.added.isEmpty();
+        m_outcome.bucket = summary;
+        return {};
+    }
+
+    // A failure after the bucket changed (in it, or in the swap after it): the bucket goes back as
+    // it was, even after a cancel; if that fails too, the journal stays for the next start.
+    Error putBucketBackAfter(const Error& failure)
+    {
+        JobControl cleanup; // not canceled: these requests must go out
+        const Result<RestoreJournal> onDisk = RestoreJournal::read(m_journalPath); // the swap may have written more
+        RestoreJournal journal = onDisk ? *onDisk : m_journal;
+        if (!journal.bucket)
+            journal.bucket = m_journal.bucket;
+        const Status back = putBucketBack(journal, m_request.documentsSecret, m_request.profile.repository, cleanup);
+        for (const QString& line : cleanup.logLines())
+            m_control.log(line);
+        journal.write(m_journalPath);
+        const Error why = m_control.isCanceled() ? Error{RestoreJob::tr("The restore was canceled."), failure.toLogString(), ErrorCode::Canceled}
+                                                 : failure;
+        if (back)
+            return Error{RestoreJob::tr("%1 The bucket was put back as it was.").arg(why.message), why.detail, why.code};
+        m_keepJournal = true;
+        return Error{RestoreJob::tr("%1 Putting the bucket back failed too (%2): Coffre tries again at its next start.")
+                         .arg(why.message, back.error().message),
+                     why.detail + u' ' + back.error().toLogString(), why.code};
+    }
+
     Status swapIntoPlace()
     {
         RestoreJournal plan = m_journal;
@@ -473,6 +623,12 @@ private:
             plan.database.clear();
         }
         if (plan.database.isEmpty() && plan.folders.isEmpty()) {
+            if (plan.bucket) { // only the bucket changed: Undo follows this journal
+                plan.state = QStringLiteral("done");
+                if (Status written = plan.write(QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::LastFile))); !written)
+                    return written;
+                m_journal = plan;
+            }
             QFile::remove(m_journalPath); // nothing replaced: nothing to undo
             m_swapped = true;
             return {};
@@ -550,6 +706,9 @@ private:
     RestoreJournal m_journal;
     RestoreOutcome m_outcome;
     QList<const SourcePart*> m_parts;
+    const ObjectsPart* m_bucketPart = nullptr;
+    BucketChanges m_bucketChanges;
+    bool m_bucketChanged = false; // objects may have changed: a failure puts the bucket back
     std::optional<DatabaseAdmin> m_admin;
     std::unique_ptr<PassFile> m_passFile;
     PgTool m_pgRestore;
@@ -595,7 +754,8 @@ QFuture<Result<RestoreOutcome>> RestoreJob::start(RestoreRequest request, std::s
     return runInBackground([request = std::move(request), control] { return run(request, *control); });
 }
 
-Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& password, JobControl& control)
+Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& password, JobControl& control,
+                                        const QString& documentsSecret)
 {
     Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
     if (!lock)
@@ -612,6 +772,11 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
         if (!folder.reverted && folder.hadOriginal && !QFileInfo::exists(folder.before))
             return Error{tr("The copy “%1” is gone: the restore can no longer be undone.").arg(folder.before), {}};
     }
+    const bool bucketDue = journal->bucket && journal->bucket->started && !journal->bucket->reverted;
+    if (bucketDue && !journal->bucket->safetyBackup.isEmpty() && !QFileInfo::exists(journal->bucket->safetyBackup))
+        return Error{tr("The safety backup “%1” of the bucket is gone: the restore can no longer be undone.")
+                         .arg(QFileInfo(journal->bucket->safetyBackup).fileName()),
+                     {}};
     std::optional<DatabaseAdmin> admin;
     if (!journal->database.isEmpty() && !journal->databaseReverted) {
         Result<DatabaseAdmin> connected = DatabaseAdmin::connect(profile.database, password);
@@ -628,7 +793,9 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
         }
     }
     RestoreJournal undone = *journal;
-    const Status reverted = RestoreSwap::revert(undone, admin, control);
+    Status reverted = RestoreSwap::revert(undone, admin, control);
+    if (reverted && bucketDue)
+        reverted = putBucketBack(undone, documentsSecret, profile.repository, control);
     // Kept, marked undone: cleanup-restore still finds the copies it names (…undone_<stamp>).
     // Stopped halfway: what was put back is marked, and the rest stays to undo on a retry.
     undone.state = reverted ? QStringLiteral("undone") : QStringLiteral("undoing");
@@ -673,6 +840,15 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
         admin->endCoffreSession(journal->serverPid); // a CREATE DATABASE or a rename still under way ends first
     RestoreJournal reverting = *journal;
     const Status reverted = RestoreSwap::revert(reverting, admin, control);
+    // Objects put back one by one cannot wait for a rename: the bucket goes back as it was
+    // (credentials from the environment: a start-up has no keychain secret at hand).
+    const bool bucketDue = journal->bucket && journal->bucket->started && !journal->bucket->reverted;
+    const Status bucketBack = bucketDue ? putBucketBack(reverting, {}, profile.repository, control) : Status();
+    if (!bucketBack) {
+        reverting.write(path); // what was put back stays put back; the bucket is tried again next time
+        return tr("A restore of %1 was interrupted; putting the bucket %2 back failed: %3")
+            .arg(journal->backup, journal->bucket->location.url(), bucketBack.error().message);
+    }
     for (const RestoreJournal::Folder& folder : journal->folders)
         removeStaging(folder.staging);
     // Only the database this restore created, by its recorded OID, and never under the live name.
@@ -684,7 +860,7 @@ QString RestoreJob::recover(const Profile& profile, const QString& password)
         removeTree(QDir(profile.repository).filePath(QStringLiteral(".restore-") + journal->stamp));
     if (!reverted)
         return tr("A restore of %1 was interrupted; putting the previous state back failed: %2").arg(journal->backup, reverted.error().message);
-    if (journal->state == u"staging") {
+    if (journal->state == u"staging" && !bucketDue) {
         QFile::remove(path);
         return tr("A restore of %1 was interrupted on %2 before it changed anything; its temporary files were removed.")
             .arg(journal->backup, journal->stamp);

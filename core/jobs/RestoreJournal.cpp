@@ -32,7 +32,7 @@ QJsonObject RestoreJournal::toJson() const
                                        {QStringLiteral("created_dirs"), QJsonArray::fromStringList(f.createdDirs)},
                                        {QStringLiteral("had_original"), f.hadOriginal},
                                        {QStringLiteral("reverted"), f.reverted}});
-    return {{QStringLiteral("stamp"), stamp},
+    QJsonObject json{{QStringLiteral("stamp"), stamp},
             {QStringLiteral("backup"), backup},
             {QStringLiteral("profile"), profile},
             {QStringLiteral("state"), state},
@@ -45,6 +45,18 @@ QJsonObject RestoreJournal::toJson() const
             {QStringLiteral("server_pid"), serverPid},
             {QStringLiteral("database_reverted"), databaseReverted},
             {QStringLiteral("folders"), folderArray}};
+    if (bucket) {
+        QJsonArray created;
+        for (const auto& [key, etag] : bucket->created)
+            created.append(QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("etag"), etag}});
+        json.insert(QStringLiteral("bucket"), QJsonObject{{QStringLiteral("label"), bucket->label},
+                                                          {QStringLiteral("location"), bucket->location.toJson()},
+                                                          {QStringLiteral("safety_backup"), bucket->safetyBackup},
+                                                          {QStringLiteral("created"), created},
+                                                          {QStringLiteral("started"), bucket->started},
+                                                          {QStringLiteral("reverted"), bucket->reverted}});
+    }
+    return json;
 }
 
 Result<RestoreJournal> RestoreJournal::read(const QString& path)
@@ -84,6 +96,19 @@ RestoreJournal RestoreJournal::fromJson(const QJsonObject& o)
         f.hadOriginal = v[QStringLiteral("had_original")].toBool(true);
         f.reverted = v[QStringLiteral("reverted")].toBool();
         j.folders.append(f);
+    }
+    const QJsonObject bucket = o[QStringLiteral("bucket")].toObject();
+    if (!bucket.isEmpty()) {
+        Bucket b;
+        b.label = bucket[QStringLiteral("label")].toString();
+        if (const auto location = s3::S3Location::fromJson(bucket[QStringLiteral("location")].toObject()); location.ok())
+            b.location = *location; // else empty: putting the bucket back then fails with a message
+        b.safetyBackup = bucket[QStringLiteral("safety_backup")].toString();
+        for (const QJsonValue& v : bucket[QStringLiteral("created")].toArray())
+            b.created.append({v[QStringLiteral("key")].toString(), v[QStringLiteral("etag")].toString()});
+        b.started = bucket[QStringLiteral("started")].toBool();
+        b.reverted = bucket[QStringLiteral("reverted")].toBool();
+        j.bucket = b;
     }
     return j;
 }

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "Result.h"
+#include "s3/S3Location.h"
 
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace coffre {
 
@@ -25,6 +28,19 @@ struct RestoreJournal
         bool reverted = false;   // put back by an undo that may have stopped halfway: a retry skips it
     };
 
+    // A bucket is not swapped by renames: its objects are put back one by one, after what they
+    // overwrite or remove was saved in a safety backup. Undo (or a restore that failed halfway)
+    // puts that copy back and removes the objects the restore created.
+    struct Bucket
+    {
+        QString label;
+        s3::S3Location location;
+        QString safetyBackup;    // absolute path of the safety bundle; "" when nothing was overwritten or removed
+        QList<std::pair<QString, QString>> created; // key, ETag after the upload ("" until known)
+        bool started = false;    // objects may have changed: putting them back is due
+        bool reverted = false;
+    };
+
     QString stamp;               // YYYYMMDD_HHMMSS
     QString backup;
     QString profile;             // whose restore: another profile sharing the repository leaves it alone
@@ -43,6 +59,7 @@ struct RestoreJournal
     qint64 serverPid = 0;
     bool databaseReverted = false; // the database was put back by an undo that stopped halfway
     QList<Folder> folders;
+    std::optional<Bucket> bucket;
 
     static constexpr auto InProgressFile = ".coffre-restore.json";
     static constexpr auto LastFile = ".coffre-last-restore.json";

@@ -16,6 +16,8 @@ class RestorePreview
 
 public:
     static QString describe(const RestoreRequest& request, const QString& password);
+    // The bucket's lines: what goes back, and every object added since the backup, by key.
+    static QStringList describeBucket(const RestoreRequest& request);
 };
 
 } // namespace coffre

@@ -39,8 +39,10 @@ struct Profile
     // Which backups stay, here and off-site (coffre-cli prune; after each scheduled backup).
     RetentionRules retention;
     RetentionRules offsiteRetention;
-    // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup.
+    // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup
+    // as objects/documents.tar.zst, restored as the component "bucket:documents".
     s3::S3Location documents;
+    static constexpr auto DocumentsLabel = "documents";
 
     bool isOnServer() const { return !server.isEmpty(); }
 

@@ -541,6 +541,18 @@ Status S3Client::abortUpload(const QString& key, const QString& uploadId)
     return {};
 }
 
+Result<UploadedObject> S3Client::uploadBytes(const QString& key, const QByteArray& body)
+{
+    Sha256 sha256;
+    sha256.add(body.constData(), body.size());
+    S3Request request{"PUT", key, {}, {}, body, false};
+    request.countsAsProgress = true;
+    const S3Response response = send(request);
+    if (!response.ok())
+        return errorFor(response, key);
+    return UploadedObject{body.size(), sha256.hex(), unquoted(QString::fromLatin1(response.header("etag")))};
+}
+
 Result<UploadedObject> S3Client::uploadFile(const QString& key, const QString& path)
 {
     QFile file(path);
@@ -557,15 +569,7 @@ Result<UploadedObject> S3Client::uploadFile(const QString& key, const QString& p
         const QByteArray body = file.readAll();
         if (body.size() != size)
             return Error{tr("Cannot read %1.").arg(path), file.errorString()};
-        sha256.add(body.constData(), body.size());
-        S3Request request{"PUT", key, {}, {}, body, false};
-        request.countsAsProgress = true;
-        const S3Response response = send(request);
-        if (!response.ok())
-            return errorFor(response, key);
-        uploaded.sha256 = sha256.hex();
-        uploaded.etag = unquoted(QString::fromLatin1(response.header("etag")));
-        return uploaded;
+        return uploadBytes(key, body);
     }
 
     const S3Response started = send({"POST", key, {{"uploads", {}}}});

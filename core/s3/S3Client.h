@@ -83,6 +83,9 @@ public:
     QList<Result<QByteArray>> getAll(const QStringList& keys);
     Status put(const QString& key, const QByteArray& body);
     Result<UploadedObject> uploadFile(const QString& key, const QString& path);
+    // One PUT of bytes held in memory (at most a part's size), counted as progress; the answer
+    // carries the storage's ETag.
+    Result<UploadedObject> uploadBytes(const QString& key, const QByteArray& body);
     // The object's bytes as they arrive, from `offset`; a sink error stops the download.
     using Sink = std::function<Status(const char* data, qint64 size)>;
     Status download(const QString& key, const Sink& sink, qint64 offset = 0);

@@ -13,11 +13,17 @@ namespace {
 class LocalBrowser : public BackupBrowser
 {
 public:
-    LocalBrowser(Backup backup, QList<SourceRoot> roots) : m_backup(std::move(backup)), m_roots(std::move(roots)) {}
+    LocalBrowser(Backup backup, QList<SourceRoot> roots, s3::S3Location documents)
+        : m_backup(std::move(backup)), m_roots(std::move(roots)), m_documents(std::move(documents))
+    {
+    }
     Result<FileTree> files(JobControl& control) const override { return BackupFiles::load(m_backup, control); }
     Result<FilePreview> preview(const QString& path) const override { return BackupFiles::preview(m_backup, path); }
     Result<QList<DumpObject>> databaseObjects(JobControl& control) const override { return DumpContents::list(m_backup, control); }
-    Result<TreeChanges> compare(JobControl& control) const override { return TreeComparison::run(m_backup, m_roots, control); }
+    Result<TreeChanges> compare(JobControl& control) const override
+    {
+        return TreeComparison::run(m_backup, m_roots, control, m_documents);
+    }
     bool canExtract() const override { return true; }
     Result<QStringList> extract(const QStringList& paths, const QString& folder, JobControl& control) const override
     {
@@ -27,13 +33,14 @@ public:
 private:
     Backup m_backup;
     QList<SourceRoot> m_roots;
+    s3::S3Location m_documents;
 };
 
 } // namespace
 
 std::shared_ptr<const BackupBrowser> LocalSite::browser(const Backup& backup) const
 {
-    return std::make_shared<LocalBrowser>(backup, m_profile.sources);
+    return std::make_shared<LocalBrowser>(backup, m_profile.sources, m_profile.documents);
 }
 
 bool LocalSite::supports(Feature feature) const

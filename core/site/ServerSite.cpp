@@ -144,6 +144,8 @@ QFuture<Result<Backup>> ServerSite::create(BackupRequest request, std::shared_pt
         arguments << QStringLiteral("--no-db");
     if (!request.includeSources)
         arguments << QStringLiteral("--no-sources");
+    if (!request.includeDocuments)
+        arguments << QStringLiteral("--no-documents");
     if (request.plainSql)
         arguments << QStringLiteral("--plain-sql");
     if (request.gzip)
@@ -162,14 +164,20 @@ QStringList ServerSite::restoreArguments(const RestoreRequest& request)
 {
     QStringList arguments{QStringLiteral("restore"), request.backup.name};
     const qsizetype allSources = request.backup.manifest ? request.backup.manifest->sources.size() : 0;
+    // The server's restore takes the bucket by default: a request without it names its parts.
+    const bool bucketAsked = !request.bucket.isEmpty() || !request.backup.manifest || request.backup.manifest->objects.isEmpty();
     const bool everything = request.database == (request.backup.manifest && request.backup.manifest->database.has_value()) &&
-                            request.sources.size() == allSources;
+                            request.sources.size() == allSources && bucketAsked;
     if (!everything) {
         if (request.database)
             arguments << QStringLiteral("--only") << QStringLiteral("database");
         for (const QString& label : request.sources)
             arguments << QStringLiteral("--only") << label;
+        if (!request.bucket.isEmpty())
+            arguments << QStringLiteral("--only") << QStringLiteral("bucket:") + request.bucket;
     }
+    if (request.removeNewObjects)
+        arguments << QStringLiteral("--remove-new-objects");
     if (!request.asDatabase.isEmpty())
         arguments << QStringLiteral("--as-database") << request.asDatabase;
     return arguments;
@@ -211,6 +219,18 @@ QFuture<Result<RestoreOutcome>> ServerSite::restore(RestoreRequest request, std:
         outcome.databaseInspection = o.value(QStringLiteral("database_inspection")).toString();
         for (const QJsonValue& warning : o.value(QStringLiteral("warnings")).toArray())
             outcome.warnings << warning.toString();
+        if (const QJsonObject bucket = o.value(QStringLiteral("bucket")).toObject(); !bucket.isEmpty()) {
+            auto strings = [&bucket](const char* key) {
+                QStringList list;
+                for (const QJsonValue& v : bucket.value(QLatin1String(key)).toArray())
+                    list << v.toString();
+                return list;
+            };
+            outcome.bucket = BucketRestoreSummary{bucket.value(QStringLiteral("location")).toString(), strings("put_back"),
+                                                  bucket.value(QStringLiteral("unchanged")).toInteger(), strings("added"),
+                                                  bucket.value(QStringLiteral("added_removed")).toBool(),
+                                                  bucket.value(QStringLiteral("safety_backup")).toString()};
+        }
         return outcome;
     });
 }
