@@ -616,6 +616,7 @@ void MainWindow::startBackup(BackupRequest request)
         request.copyOffsite = true;
         request.offsiteSecret = OffsiteCopies::knownSecret(request.profile.offsite.accessKeyId);
     }
+    request.documentsSecret = OffsiteCopies::knownSecret(request.profile.documents.accessKeyId);
     m_launcher->launch<Backup>(
         tr("Backup of “%1”").arg(profile.name), profile, request.includeDatabase && m_site->asksForPassword(),
         [request, site = m_site](const QString& password, std::shared_ptr<JobControl> control) {
@@ -776,6 +777,7 @@ void MainWindow::startRestore(RestoreRequest request)
     const Profile profile = request.profile;
     if (!m_site)
         return;
+    request.documentsSecret = OffsiteCopies::knownSecret(request.profile.documents.accessKeyId);
     m_launcher->launch<RestoreOutcome>(
         tr("Restore of %1").arg(request.backup.name), profile, request.database && m_site->asksForPassword(),
         [request, site = m_site](const QString& password, std::shared_ptr<JobControl> control) {

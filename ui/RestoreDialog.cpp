@@ -63,6 +63,24 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
             m_sources.append({check, part.label});
         }
     }
+    for (const ObjectsPart& part : m.objects) {
+        if (part.label != QLatin1String(Profile::DocumentsLabel) || profile.documents.isEmpty())
+            continue;
+        m_bucket = new QCheckBox(tr("The uploaded documents into %1 (%n object(s))", nullptr, int(part.objectCount)).arg(profile.documents.url()));
+        m_bucket->setObjectName(QStringLiteral("bucketCheck"));
+        m_bucket->setChecked(true);
+        m_removeNewObjects = new QCheckBox(tr("and remove the documents added since the backup (listed below)"));
+        m_removeNewObjects->setObjectName(QStringLiteral("removeNewObjectsCheck"));
+        connect(m_bucket, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+        connect(m_bucket, &QCheckBox::toggled, m_removeNewObjects, &QWidget::setEnabled);
+        connect(m_removeNewObjects, &QCheckBox::toggled, this, &RestoreDialog::loadSummary);
+        connect(m_bucket, &QCheckBox::toggled, this, &RestoreDialog::loadSummary);
+        partsLayout->addWidget(m_bucket);
+        auto* indented = new QHBoxLayout;
+        indented->addSpacing(24);
+        indented->addWidget(m_removeNewObjects);
+        partsLayout->addLayout(indented);
+    }
     auto* safety = new QCheckBox(tr("Keep what is replaced, beside it (…before_restore_…), for Undo"));
     safety->setChecked(true);
     safety->setEnabled(false); // the swap itself keeps it: there is no way to restore without a way back
@@ -132,6 +150,10 @@ RestoreRequest RestoreDialog::request() const
         if (check->isChecked() && r.asDatabase.isEmpty())
             r.sources << label;
     }
+    if (m_bucket && m_bucket->isChecked() && r.asDatabase.isEmpty()) {
+        r.bucket = QLatin1String(Profile::DocumentsLabel);
+        r.removeNewObjects = m_removeNewObjects->isChecked();
+    }
     return r;
 }
 
@@ -140,7 +162,9 @@ void RestoreDialog::updateState()
     const RestoreRequest r = request();
     for (const auto& [check, label] : m_sources)
         check->setEnabled(r.asDatabase.isEmpty());
-    const bool somethingChosen = r.database || !r.sources.isEmpty();
+    if (m_bucket)
+        m_bucket->setEnabled(r.asDatabase.isEmpty());
+    const bool somethingChosen = r.database || !r.sources.isEmpty() || !r.bucket.isEmpty();
     // Exactly OUI, in capitals, typed: nothing else wakes the button.
     m_restore->setEnabled(somethingChosen && m_confirm->text() == RestoreRequest::Confirmation);
 }

@@ -41,6 +41,8 @@ private:
     QCheckBox* m_database = nullptr;
     QList<QPair<QCheckBox*, QString>> m_sources;
     QCheckBox* m_asDatabase = nullptr;
+    QCheckBox* m_bucket = nullptr;         // the documents bucket, when the backup and the profile have one
+    QCheckBox* m_removeNewObjects = nullptr;
     QLineEdit* m_asDatabaseName = nullptr;
     QLabel* m_summary;
     QLineEdit* m_confirm;

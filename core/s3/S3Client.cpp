@@ -30,6 +30,7 @@ struct S3Request
     qint64 offset = 0;        // where a sink download starts (Range)
     bool countsAsProgress = false; // the body or the sink's bytes are the job's bytes
     QByteArray bodyMd5;            // binary; computed once, whatever the retries
+    int lane = 0;                  // which of the client's network managers carries it
 };
 
 struct S3Response
@@ -197,7 +198,7 @@ private:
         request.setTransferTimeout(m_client.tuning.stallTimeoutMs);
         if (url.scheme() == QLatin1String("https"))
             request.setSslConfiguration(m_client.m_ssl);
-        QNetworkAccessManager& network = m_client.m_network;
+        QNetworkAccessManager& network = m_client.network(m_request.lane);
         if (m_request.method == "HEAD")
             m_reply = network.head(request);
         else
@@ -282,6 +283,17 @@ S3Client::S3Client(S3Endpoint endpoint, QString bucket) : m_endpoint(std::move(e
 }
 
 S3Client::~S3Client() = default;
+
+QNetworkAccessManager& S3Client::network(int lane)
+{
+    if (lane <= 0)
+        return m_network;
+    while (int(m_extraNetworks.size()) < lane) {
+        m_extraNetworks.push_back(std::make_unique<QNetworkAccessManager>());
+        m_extraNetworks.back()->setAutoDeleteReplies(false);
+    }
+    return *m_extraNetworks[lane - 1];
+}
 
 void S3Client::setControl(std::shared_ptr<JobControl> control)
 {
@@ -456,14 +468,17 @@ QList<Result<QByteArray>> S3Client::getAll(const QStringList& keys)
         if (m_wake)
             m_wake();
     };
-    const int window = tuning.parallelParts * 2;
+    constexpr int Lanes = 3;
+    const int window = 6 * Lanes;
     while (next < keys.size() && !canceled()) {
         QList<S3Call*> running;
         for (auto& call : calls)
             if (!call->finished())
                 running.append(call.get());
         while (running.size() < window && next < keys.size()) {
-            calls.push_back(std::make_unique<S3Call>(*this, S3Request{"GET", keys[next++]}, wake));
+            S3Request request{"GET", keys[next]};
+            request.lane = int(next++ % Lanes);
+            calls.push_back(std::make_unique<S3Call>(*this, std::move(request), wake));
             calls.back()->start();
             running.append(calls.back().get());
         }

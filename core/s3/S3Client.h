@@ -79,7 +79,7 @@ public:
     Result<ObjectListing> list(const QString& prefix, const QString& delimiter = {});
     Result<ObjectInfo> head(const QString& key);
     Result<QByteArray> get(const QString& key); // small objects only: held in memory
-    // Many small objects at once (manifests), `parallelParts` × 2 requests in flight.
+    // Many small objects at once (manifests), 18 requests in flight over three connection pools.
     QList<Result<QByteArray>> getAll(const QStringList& keys);
     Status put(const QString& key, const QByteArray& body);
     Result<UploadedObject> uploadFile(const QString& key, const QString& path);
@@ -113,6 +113,10 @@ private:
     QString m_bucket;
     std::shared_ptr<JobControl> m_control;
     QNetworkAccessManager m_network;
+    // Qt opens at most 6 connections per host and manager: many small GETs (a cold listing's
+    // manifests) spread over these too. Made on first use, in the client's thread.
+    std::vector<std::unique_ptr<QNetworkAccessManager>> m_extraNetworks;
+    QNetworkAccessManager& network(int lane);
     QSslConfiguration m_ssl;
 };
 
