@@ -3,6 +3,7 @@
 #include "CreateCommand.h"
 #include "DeleteCommand.h"
 #include "ListCommands.h"
+#include "LogCommand.h"
 #include "RestoreCommands.h"
 #include "ServerCommands.h"
 #include "TransferCommands.h"
@@ -29,6 +30,6 @@ int main(int argc, char* argv[])
              RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
              TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),
-             ServerCommands::download(), ServerCommands::upload()});
+             ServerCommands::download(), ServerCommands::upload(), LogCommand::command()});
     return cli.run(QCoreApplication::arguments());
 }

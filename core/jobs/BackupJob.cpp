@@ -4,6 +4,7 @@
 
 #include "Version.h"
 #include "archive/CompressedFileWriter.h"
+#include "audit/AuditLog.h"
 #include "archive/TreeArchiver.h"
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
@@ -390,10 +391,14 @@ private:
 
 Result<Backup> BackupJob::run(const BackupRequest& request, JobControl& control)
 {
+    AuditRecord audit(request.profile.repository, AuditAction::Create, request.profile.name);
+    audit.setKind(kindToString(request.kind));
     BackupRun run(request, control);
     Result<Backup> result = run.execute();
     if (!result)
         control.log(result.error().toLogString());
+    audit.setBackup(result ? result->name : QString()); // a failed run leaves no backup to name
+    audit.finish(result, result ? result->sizeBytes : 0);
     return result;
 }
 
