@@ -5,6 +5,7 @@
 #include "ListCommands.h"
 #include "LogCommand.h"
 #include "RestoreCommands.h"
+#include "ScheduleCommand.h"
 #include "ServerCommands.h"
 #include "TransferCommands.h"
 #include "util/AppSetup.h"
@@ -30,6 +31,6 @@ int main(int argc, char* argv[])
              RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
              TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),
-             ServerCommands::download(), ServerCommands::upload(), LogCommand::command()});
+             ServerCommands::download(), ServerCommands::upload(), LogCommand::command(), ScheduleCommand::command()});
     return cli.run(QCoreApplication::arguments());
 }

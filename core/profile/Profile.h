@@ -4,6 +4,7 @@
 #include "remote/SshDestination.h"
 #include "retention/RetentionPolicy.h"
 #include "s3/S3Location.h"
+#include "schedule/Schedule.h"
 
 #include <QList>
 #include <QString>
@@ -39,6 +40,8 @@ struct Profile
     // Which backups stay, here and off-site (coffre-cli prune; after each scheduled backup).
     RetentionRules retention;
     RetentionRules offsiteRetention;
+    // When backups run by themselves (a systemd user timer or a cron line: coffre-cli schedule).
+    Schedule schedule;
     // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup.
     s3::S3Location documents;
 

@@ -180,6 +180,8 @@ QJsonObject ProfileStore::toJson(const Profile& p)
         object.insert(QStringLiteral("retention"), p.retention.toJson());
     if (!(p.offsiteRetention == RetentionRules()))
         object.insert(QStringLiteral("offsite_retention"), p.offsiteRetention.toJson());
+    if (p.schedule.isSet())
+        object.insert(QStringLiteral("schedule"), p.schedule.toJson());
     return object;
 }
 
@@ -228,6 +230,10 @@ Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
     p.copyOffsite = o.value(QLatin1String("offsite")).toObject().value(QLatin1String("copy_after_create")).toBool();
     p.retention = RetentionRules::fromJson(o.value(QLatin1String("retention")).toObject());
     p.offsiteRetention = RetentionRules::fromJson(o.value(QLatin1String("offsite_retention")).toObject());
+    const Result<Schedule> schedule = Schedule::fromJson(o.value(QLatin1String("schedule")).toObject());
+    if (!schedule)
+        return Error{tr("The profile “%1”: %2").arg(p.name, schedule.error().message), {}};
+    p.schedule = *schedule;
     if (Status valid = validate(p); !valid)
         return valid.error();
     return p;
