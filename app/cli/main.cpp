@@ -4,6 +4,7 @@
 #include "DeleteCommand.h"
 #include "ListCommands.h"
 #include "LogCommand.h"
+#include "NotifyCommand.h"
 #include "RestoreCommands.h"
 #include "ScheduleCommand.h"
 #include "ServerCommands.h"
@@ -31,6 +32,7 @@ int main(int argc, char* argv[])
              RestoreCommands::verify(), RestoreCommands::undoRestore(), RestoreCommands::cleanupRestore(),
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
              TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),
-             ServerCommands::download(), ServerCommands::upload(), LogCommand::command(), ScheduleCommand::command()});
+             ServerCommands::download(), ServerCommands::upload(), LogCommand::command(), ScheduleCommand::command(),
+             NotifyCommand::command()});
     return cli.run(QCoreApplication::arguments());
 }

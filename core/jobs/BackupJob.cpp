@@ -5,6 +5,7 @@
 #include "Version.h"
 #include "archive/CompressedFileWriter.h"
 #include "audit/AuditLog.h"
+#include "notify/BackupWarnings.h"
 #include "archive/TreeArchiver.h"
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
@@ -398,7 +399,11 @@ Result<Backup> BackupJob::run(const BackupRequest& request, JobControl& control)
     if (!result)
         control.log(result.error().toLogString());
     audit.setBackup(result ? result->name : QString()); // a failed run leaves no backup to name
-    audit.finish(result, result ? result->sizeBytes : 0);
+    const QStringList warnings = result ? BackupWarnings::afterCreate(request.profile.repository, result->name, request.profile.notify)
+                                        : QStringList();
+    for (const QString& warning : warnings)
+        control.log(warning);
+    audit.finish(result, result ? result->sizeBytes : 0, warnings.join(u' '));
     return result;
 }
 
