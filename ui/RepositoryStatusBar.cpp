@@ -30,7 +30,9 @@ void RepositoryStatusBar::showScan(const RepositoryScan& scan)
         return;
     }
     const QString text = tr("%1 free (%2 % used)").arg(humanSize(scan.disk.availableBytes)).arg(scan.disk.usedPercent);
-    if (scan.disk.nearlyFull()) {
+    // The profile's threshold where its jobs run (80 % unless it says otherwise; 0: never).
+    const int threshold = scan.targetProfile.notify.diskPercent;
+    if (scan.disk.valid && threshold > 0 && scan.disk.usedPercent >= threshold) {
         m_disk->setText(QStringLiteral("⚠ ") + text);
         m_disk->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; }"));
         m_disk->setToolTip(tr("The disk holding the backups is %1 % full. Delete old backups or move the repository "

@@ -119,6 +119,18 @@ QStringList withoutMarked(const QStringList& lines, const QString& marker)
 
 ScheduleInstaller::ScheduleInstaller(QString cliPath) : m_cli(std::move(cliPath)) {}
 
+QString ScheduleInstaller::defaultCli()
+{
+    const QString self = QCoreApplication::applicationFilePath();
+    if (QFileInfo(self).fileName() == u"coffre-cli")
+        return self;
+    if (const QString sibling = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("coffre-cli"));
+        QFileInfo(sibling).isExecutable())
+        return sibling;
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("coffre-cli"));
+    return onPath.isEmpty() ? QStringLiteral("/usr/bin/coffre-cli") : onPath;
+}
+
 QString ScheduleInstaller::unitFolder()
 {
     // XDG_CONFIG_HOME, else ~/.config: where systemd's user manager reads units too.

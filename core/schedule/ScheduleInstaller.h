@@ -31,7 +31,10 @@ class ScheduleInstaller
 
 public:
     enum class Method { Auto, Systemd, Cron };
-    explicit ScheduleInstaller(QString cliPath = QCoreApplication::applicationFilePath());
+    explicit ScheduleInstaller(QString cliPath = defaultCli());
+
+    // The coffre-cli that scheduled runs start: this one, the window's neighbour, or the PATH's.
+    static QString defaultCli();
 
     static QString unitFolder();
     static QString unitName(const QString& profile) { return QStringLiteral("coffre-") + profile; }
