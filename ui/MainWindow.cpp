@@ -418,11 +418,9 @@ void MainWindow::updateEmptyState()
                    .arg(tr("The backups cannot be listed"), m_catalogError.toHtmlEscaped());
     } else if (m_model->rowCount() == 0) {
         text = tr("<h3>No backups yet</h3><p>Backups of this profile will be kept in <tt>%1</tt>.</p><p>Press "
-                  "<b>Create backup</b> (%2) to make the first one, or schedule <tt>coffre-cli create --profile "
-                  "%3</tt> with cron.</p>")
-                   .arg(m_repositoryShown.toHtmlEscaped(),
-                        QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText),
-                        currentProfileName().toHtmlEscaped());
+                  "<b>Create backup</b> (%2) to make the first one, or let them run by themselves: "
+                  "<b>Profile › Schedule…</b></p>")
+                   .arg(m_repositoryShown.toHtmlEscaped(), QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText));
     } else if (m_proxy->rowCount() == 0) {
         text = tr("<h3>No backup matches “%1”</h3><p>Clear the filter to see all %n backup(s).</p>", nullptr,
                   m_model->rowCount())

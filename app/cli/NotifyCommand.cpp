@@ -21,7 +21,11 @@ Result<Profile> storedProfile(const CliContext& cli)
             return Error{Tr::tr("Notifications belong to a stored profile: give --profile NAME."), {}};
         name = names.first();
     }
-    return store.load(name);
+    Result<Profile> profile = store.load(name);
+    // `--profile NAME` runs a server profile's command on its server (Cli); the default profile does not.
+    if (profile && profile->isOnServer())
+        return Error{Tr::tr("%1 is a server profile: give --profile %1 so that this runs on its server.").arg(name), {}};
+    return profile;
 }
 
 int answer(const CliContext& cli, const Profile& profile, const QString& said)
