@@ -143,7 +143,7 @@ QVariant BackupTableModel::displayData(const Backup& backup, int column) const
     case ContentsColumn:
         return contentsText(backup);
     case StatusColumn:
-        return m_warnings.contains(backup.name) ? tr("%1, warning").arg(statusText(backup.status)) : statusText(backup.status);
+        return statusText(backup.status); // a warning is the sign beside it, and the tooltip
     case PlaceColumn:
         return placeText(placeOf(backup));
     }

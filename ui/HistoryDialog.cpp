@@ -93,8 +93,10 @@ HistoryDialog::HistoryDialog(std::shared_ptr<const BackupSite> site, const QStri
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(TimeColumn, 150);
-    m_table->setColumnWidth(BackupColumn, 200);
+    for (const auto& [column, width] : {std::pair{TimeColumn, 150}, std::pair{ActionColumn, 150}, std::pair{OutcomeColumn, 80},
+                                        std::pair{BackupColumn, 190}, std::pair{SizeColumn, 80}, std::pair{DurationColumn, 70},
+                                        std::pair{ByColumn, 110}})
+        m_table->setColumnWidth(column, width);
     m_state = new QLabel(tr("Reading the audit log…"));
     m_state->setObjectName(QStringLiteral("historyState"));
 
@@ -148,10 +150,9 @@ void HistoryDialog::fill(const QList<AuditEntry>& entries)
                  entry.durationMs),
             item(entry.user + u'@' + entry.host),
             item(entry.message)};
-        if (!entry.ok()) {
+        row[MessageColumn]->setToolTip(entry.message); // the column is narrow; warnings and errors are long
+        if (!entry.ok())
             row[OutcomeColumn]->setForeground(QColor(0xc6, 0x28, 0x28));
-            row[MessageColumn]->setToolTip(entry.message);
-        }
         m_model->appendRow(row);
     }
     m_table->sortByColumn(TimeColumn, Qt::DescendingOrder);

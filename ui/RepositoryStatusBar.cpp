@@ -11,6 +11,8 @@ RepositoryStatusBar::RepositoryStatusBar(QStatusBar* bar)
     m_total->setObjectName(QStringLiteral("totalLabel"));
     m_disk->setObjectName(QStringLiteral("diskLabel"));
     m_repository->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long path gives way to the labels beside it (the schedule's line); the tooltip keeps it whole.
+    m_repository->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_disk->setMargin(2);
     bar->addPermanentWidget(m_repository, 1);
     m_offsite = new QLabel;
@@ -24,6 +26,7 @@ RepositoryStatusBar::RepositoryStatusBar(QStatusBar* bar)
 void RepositoryStatusBar::showScan(const RepositoryScan& scan)
 {
     m_repository->setText(scan.repository);
+    m_repository->setToolTip(scan.repository);
     m_total->setText(tr("%n backup(s), %1", nullptr, int(scan.backups.size())).arg(humanSize(scan.totalBytes)));
     if (!scan.disk.valid) {
         m_disk->clear();
