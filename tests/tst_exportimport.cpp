@@ -30,6 +30,7 @@ private:
     {
         QStringList entries = QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
         entries.removeAll(QStringLiteral(".coffre.lock"));
+        entries.removeAll(QStringLiteral(".coffre-audit.jsonl")); // each import, refused or not, is a line of it
         return entries;
     }
     static QString newFolder(const QString& folder)

@@ -255,7 +255,7 @@ private slots:
         empty = noBackups.findChild<QLabel*>(QStringLiteral("emptyStateLabel"));
         QVERIFY(empty->isVisible());
         QVERIFY(empty->text().contains(QStringLiteral("No backups yet")));
-        QVERIFY(empty->text().contains(QStringLiteral("coffre-cli create --profile fresh")));
+        QVERIFY(empty->text().contains(QStringLiteral("Profile › Schedule…")));
     }
 
     void diskWarningFromEightyPercent()

@@ -1,5 +1,6 @@
 // Off-site copies in a real S3 server (tests/s3-fixture, signatures checked), the AWS CLI as
 // the independent client.
+#include "audit/AuditLog.h"
 #include "TestBundles.h"
 #include "catalog/Catalog.h"
 #include "jobs/VerifyJob.h"
@@ -97,7 +98,12 @@ private slots:
         QVERIFY(VerifyJob::run(*downloaded, verifyControl).ok());
         QCOMPARE(test::treeContents(downloaded->path), test::treeContents(local + QStringLiteral("/backup_20261201_080000")));
         QCOMPARE(QDir(elsewhere).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
-                 (QStringList{QStringLiteral(".coffre.lock"), QStringLiteral("backup_20261201_080000")}));
+                 (QStringList{QStringLiteral(".coffre-audit.jsonl"), QStringLiteral(".coffre.lock"), QStringLiteral("backup_20261201_080000")}));
+        const QList<AuditEntry> fetched = *AuditLog::read(elsewhere);
+        QCOMPARE(fetched.size(), 1);
+        QCOMPARE(fetched[0].action, AuditAction::Download);
+        QCOMPARE(fetched[0].backup, QStringLiteral("backup_20261201_080000"));
+        QVERIFY(fetched[0].message.contains(QStringLiteral("s3://")));
         QVERIFY(offsite->verify(QStringLiteral("backup_20261201_090000")).ok());
 
         // Deleted: gone from the listing and from the bucket.
@@ -152,7 +158,9 @@ private slots:
         QVERIFY(!downloaded.ok());
         QVERIFY2(downloaded.error().message.contains(QLatin1String("damaged")), qPrintable(downloaded.error().message));
         QVERIFY(downloaded.error().message.contains(QLatin1String("database.dump")));
-        QCOMPARE(QDir(target).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{QStringLiteral(".coffre.lock")});
+        QCOMPARE(QDir(target).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 (QStringList{QStringLiteral(".coffre-audit.jsonl"), QStringLiteral(".coffre.lock")}));
+        QCOMPARE(AuditLog::read(target)->value(0).outcome, QStringLiteral("failed"));
         QVERIFY(!offsite->verify(QStringLiteral("backup_20261128_230000")).ok());
     }
 

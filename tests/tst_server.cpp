@@ -205,6 +205,50 @@ private slots:
                               {QStringLiteral("insert into orders select i, repeat(md5(i::text), 30) from generate_series(11, 200000) i")}));
     }
 
+    // A server profile of this desktop: its commands run on the server, the schedule is installed
+    // there (the fixture's server has neither a systemd user manager nor cron: the units are
+    // written and the command to enable them said), and the server's audit log saw the transfers.
+    void aServerProfileSchedulesAndLogsThere()
+    {
+        Profile desk;
+        desk.name = QStringLiteral("webdesk");
+        desk.server.host = QStringLiteral("coffre-test");
+        desk.server.configFile = m_sshBase + QStringLiteral("/ssh_config");
+        desk.server.remoteCli = QStringLiteral(COFFRE_CLI);
+        desk.server.remoteProfile = QStringLiteral("web");
+        QVERIFY(ProfileStore(m_home.filePath(QStringLiteral("config/coffre/profiles"))).save(desk));
+
+        const test::CliRun set = cli({QStringLiteral("--profile"), QStringLiteral("webdesk"), QStringLiteral("schedule"), QStringLiteral("set"),
+                                      QStringLiteral("--daily"), QStringLiteral("03:15"), QStringLiteral("--json")});
+        QVERIFY2(set.status == 0, qPrintable(set.err + QString::fromUtf8(set.out)));
+        const QJsonObject installed = QJsonDocument::fromJson(set.out).object()[QStringLiteral("installed")].toObject();
+        QCOMPARE(installed[QStringLiteral("method")].toString(), QStringLiteral("systemd"));
+        QVERIFY(!installed[QStringLiteral("active")].toBool());
+        QVERIFY(installed[QStringLiteral("todo")].toArray().first().toString().contains(QStringLiteral("enable --now coffre-web.timer")));
+        const QString timer = m_sshBase + QStringLiteral("/server/config/systemd/user/coffre-web.timer");
+        QVERIFY(QFileInfo::exists(timer));
+        const ProfileStore serverProfiles(m_sshBase + QStringLiteral("/server/config/coffre/profiles"));
+        QCOMPARE(serverProfiles.load(QStringLiteral("web"))->schedule.describe(), QStringLiteral("daily at 03:15"));
+
+        const test::CliRun log = cli({QStringLiteral("--profile"), QStringLiteral("webdesk"), QStringLiteral("log"), QStringLiteral("--json")});
+        QCOMPARE(log.status, 0);
+        QStringList actions;
+        for (const QJsonValue& line : QJsonDocument::fromJson(log.out).array())
+            actions << line[QStringLiteral("action")].toString();
+        for (const char* action : {"create", "export", "import", "restore", "undo"}) // export and import: the download and upload
+            QVERIFY2(actions.contains(QLatin1String(action)), qPrintable(actions.join(u' ')));
+        const test::CliRun local = cli({QStringLiteral("--repository"), m_localRepository, QStringLiteral("log"), QStringLiteral("--json")});
+        QStringList here;
+        for (const QJsonValue& line : QJsonDocument::fromJson(local.out).array())
+            here << line[QStringLiteral("action")].toString() + u':' + line[QStringLiteral("outcome")].toString();
+        QVERIFY2(here.contains(QStringLiteral("download:ok")) && here.contains(QStringLiteral("upload:ok")) &&
+                     here.contains(QStringLiteral("download:failed")), qPrintable(here.join(u' ')));
+
+        QCOMPARE(cli({QStringLiteral("--profile"), QStringLiteral("webdesk"), QStringLiteral("schedule"), QStringLiteral("remove")}).status, 0);
+        QVERIFY(!QFileInfo::exists(timer));
+        QVERIFY(!serverProfiles.load(QStringLiteral("web"))->schedule.isSet());
+    }
+
     // A cancel (SIGTERM to the desktop's coffre-cli) and a dropped connection (its ssh killed)
     // both end the server's job: no backup, no staging, no process left there.
     void cancelAndDroppedConnectionLeaveNothingOnTheServer_data()

@@ -2,7 +2,10 @@
 
 #include "util/HumanSize.h"
 
+#include <QApplication>
 #include <QColor>
+#include <QIcon>
+#include <QStyle>
 #include <QHash>
 #include <QLocale>
 
@@ -49,6 +52,15 @@ void BackupTableModel::setBackups(const QList<Backup>& backups)
     }
 }
 
+void BackupTableModel::setWarnings(const QHash<QString, QStringList>& warnings)
+{
+    const QHash<QString, QStringList> before = std::exchange(m_warnings, warnings);
+    for (int row = 0; row < m_backups.size(); ++row) {
+        if (before.value(m_backups[row].name) != m_warnings.value(m_backups[row].name))
+            emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
+}
+
 bool BackupTableModel::sameRow(const Backup& a, const Backup& b) const
 {
     return a.created == b.created && a.sizeBytes == b.sizeBytes && a.status == b.status && a.problem == b.problem &&
@@ -77,15 +89,22 @@ QVariant BackupTableModel::data(const QModelIndex& index, int role) const
         return sortData(backup, index.column());
     case FilterRole:
         return QStringList{backup.name, kindText(backup), contentsText(backup), statusText(backup.status), placeText(placeOf(backup)),
-                           backup.manifest ? backup.manifest->note : QString()}
+                           backup.manifest ? backup.manifest->note : QString(),
+                           m_warnings.contains(backup.name) ? tr("warning") : QString()}
             .join(u'\n');
     case StatusRole:
         return int(backup.status);
     case PlaceRole:
         return int(placeOf(backup));
+    case Qt::DecorationRole:
+        if (index.column() == StatusColumn && m_warnings.contains(backup.name))
+            return QIcon::fromTheme(QStringLiteral("dialog-warning"), QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        return {};
     case Qt::ToolTipRole:
         if (!backup.problem.isEmpty())
             return backup.problem;
+        if (index.column() == StatusColumn && m_warnings.contains(backup.name))
+            return m_warnings.value(backup.name).join(u'\n');
         if (index.column() == DateColumn)
             return QLocale().toString(backup.created.toLocalTime(), QLocale::LongFormat);
         if (index.column() == SizeColumn)
@@ -126,6 +145,7 @@ QVariant BackupTableModel::displayData(const Backup& backup, int column) const
     case ContentsColumn:
         return contentsText(backup);
     case StatusColumn:
+        // a warning is the sign beside it, and the tooltip; a drill's proof is said after it
         return backup.provenRestorable.isValid() ? tr("%1 · proven").arg(statusText(backup.status)) : statusText(backup.status);
     case PlaceColumn:
         return placeText(placeOf(backup));

@@ -3,6 +3,7 @@
 #include "catalog/Backup.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 namespace coffre {
 
@@ -27,6 +28,10 @@ public:
     explicit BackupTableModel(QObject* parent = nullptr);
 
     void setBackups(const QList<Backup>& backups);
+    // Backups that worked but look wrong (BackupWarnings: a part that shrank): a sign and a
+    // tooltip in the Status column, and "warning" for the filter.
+    void setWarnings(const QHash<QString, QStringList>& warnings);
+    QStringList warningsOf(const QString& name) const { return m_warnings.value(name); }
     const Backup& backupAt(int row) const { return m_backups.at(row); }
     const QList<Backup>& backups() const { return m_backups; }
 
@@ -46,6 +51,7 @@ private:
     bool sameRow(const Backup& a, const Backup& b) const;
 
     QList<Backup> m_backups;
+    QHash<QString, QStringList> m_warnings;
 };
 
 } // namespace coffre

@@ -5,6 +5,7 @@
 #include "BrowseDialog.h"
 #include "CleanupDialog.h"
 #include "CreateDialog.h"
+#include "HistoryDialog.h"
 #include "BackupTransfers.h"
 #include "JobLauncher.h"
 #include "JobsPanel.h"
@@ -14,8 +15,12 @@
 #include "RepositoryStatusBar.h"
 #include "RestoreDialog.h"
 #include "RetentionDialog.h"
+#include "RunNotifications.h"
+#include "ScheduleDialog.h"
+#include "ScheduleStatus.h"
 #include "Version.h"
 #include "catalog/BackupDescription.h"
+#include "notify/BackupWarnings.h"
 #include "offsite/OffsiteStore.h"
 #include "profile/PasswordVault.h"
 #include "retention/Pins.h"
@@ -71,6 +76,8 @@ MainWindow::MainWindow(ProfileStore profiles, QWidget* parent)
     createToolBar();
     setCentralWidget(createCentralArea());
     m_statusInfo = new RepositoryStatusBar(statusBar());
+    m_scheduleStatus = new ScheduleStatus(statusBar());
+    m_notifications = new RunNotifications(this);
 
     connect(&m_catalog, &CatalogWatcher::scanned, this, &MainWindow::onScanned);
     connect(&m_catalog, &CatalogWatcher::scanFailed, this, &MainWindow::onScanFailed);
@@ -144,6 +151,14 @@ void MainWindow::createActions()
     m_retentionAction->setObjectName(QStringLiteral("actionRetention"));
     m_retentionAction->setStatusTip(tr("Keep the last backups, one a day, a week, a month…: see what would go before anything is deleted."));
     connect(m_retentionAction, &QAction::triggered, this, &MainWindow::cleanUpOldBackups);
+    make(m_historyAction, QStringLiteral("actionHistory"), tr("&History…"), QKeySequence(Qt::CTRL | Qt::Key_H),
+         QStringLiteral("document-open-recent"), QStyle::SP_FileDialogInfoView);
+    m_historyAction->setStatusTip(tr("Every create, restore, delete… of this repository, by whom, and how it ended."));
+    connect(m_historyAction, &QAction::triggered, this, &MainWindow::showHistory);
+    m_scheduleAction = new QAction(tr("&Schedule…"), this);
+    m_scheduleAction->setObjectName(QStringLiteral("actionSchedule"));
+    m_scheduleAction->setStatusTip(tr("Back up this profile by itself, every day or week, even with the window closed."));
+    connect(m_scheduleAction, &QAction::triggered, this, &MainWindow::editSchedule);
     m_deleteProfileAction = new QAction(tr("&Delete profile…"), this);
     m_deleteProfileAction->setObjectName(QStringLiteral("actionDeleteProfile"));
     connect(m_cleanupRestoreAction, &QAction::triggered, this, &MainWindow::cleanUpRestoreCopies);
@@ -181,9 +196,9 @@ void MainWindow::createMenus()
     backups->addSeparator();
     backups->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addActions({m_refreshAction, m_filterAction});
+    view->addActions({m_refreshAction, m_filterAction, m_historyAction});
     QMenu* profile = menuBar()->addMenu(tr("&Profile"));
-    profile->addActions({m_newProfileAction, m_editProfileAction, m_deleteProfileAction});
+    profile->addActions({m_newProfileAction, m_editProfileAction, m_scheduleAction, m_deleteProfileAction});
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Coffre"), this, &MainWindow::showAbout);
 }
@@ -287,6 +302,7 @@ QWidget* MainWindow::createCentralArea()
     connect(m_launcher, &JobLauncher::finished, this, [this](bool ok, const QString& message) {
         m_catalog.refresh();
         m_offsite->refresh(); // a backup copied off-site as it was made, a fetch, a deletion there
+        m_notifications->jobFinished(currentProfileName(), ok, message, isActiveWindow());
         emit jobFinished(ok, message);
         if (m_closeWhenIdle && m_launcher->running() == 0)
             close();
@@ -328,6 +344,7 @@ void MainWindow::onProfileChosen()
     const QString name = currentProfileName();
     m_site.reset();
     Profile chosen;
+    m_scheduleStatus->showNothing(); // until the scan says what the profile is where it runs
     if (name.isEmpty()) {
         m_catalog.setRepository({});
         m_statusInfo->showNoRepository();
@@ -354,6 +371,7 @@ void MainWindow::showBackups()
     m_placeBoxAction->setVisible(offsite);
     m_table->setColumnHidden(BackupTableModel::PlaceColumn, !offsite);
     m_model->setBackups(OffsiteStore::merge(m_localBackups, m_offsite->backups()));
+    m_model->setWarnings(BackupWarnings::forList(m_localBackups, m_target.notify.shrinkPercent));
     m_statusInfo->showOffsite(offsite ? m_offsite->placeName() : QString(), m_offsite->backups());
     updateActions();
     updateEmptyState();
@@ -373,6 +391,8 @@ void MainWindow::onScanned(const RepositoryScan& scan)
     shown.repository = m_repositoryShown; // a server's folder says which server
     m_statusInfo->showScan(shown);
     m_lastRestore = scan.restoreUndoable ? std::optional(scan.lastRestore) : std::nullopt;
+    m_scheduleStatus->showSchedule(currentProfileName(), m_target.schedule, scan.lastScheduledRun);
+    m_notifications->scanned(currentProfileName(), scan, BackupWarnings::forList(scan.backups, m_target.notify.shrinkPercent));
     updateActions();
     // Once per profile and session: a failed recovery is reported, not retried in a loop.
     if (scan.restoreInterrupted && m_launcher->running() == 0 && !m_recoveryTried.contains(currentProfileName())) {
@@ -404,11 +424,9 @@ void MainWindow::updateEmptyState()
                    .arg(tr("The backups cannot be listed"), m_catalogError.toHtmlEscaped());
     } else if (m_model->rowCount() == 0) {
         text = tr("<h3>No backups yet</h3><p>Backups of this profile will be kept in <tt>%1</tt>.</p><p>Press "
-                  "<b>Create backup</b> (%2) to make the first one, or schedule <tt>coffre-cli create --profile "
-                  "%3</tt> with cron.</p>")
-                   .arg(m_repositoryShown.toHtmlEscaped(),
-                        QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText),
-                        currentProfileName().toHtmlEscaped());
+                  "<b>Create backup</b> (%2) to make the first one, or let them run by themselves: "
+                  "<b>Profile › Schedule…</b></p>")
+                   .arg(m_repositoryShown.toHtmlEscaped(), QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText));
     } else if (m_proxy->rowCount() == 0) {
         text = tr("<h3>No backup matches “%1”</h3><p>Clear the filter to see all %n backup(s).</p>", nullptr,
                   m_model->rowCount())
@@ -422,6 +440,8 @@ void MainWindow::updateActions()
 {
     const bool hasProfile = !currentProfileName().isEmpty();
     m_editProfileAction->setEnabled(hasProfile);
+    m_historyAction->setEnabled(hasProfile && m_site);
+    m_scheduleAction->setEnabled(hasProfile && m_site);
     m_deleteProfileAction->setEnabled(hasProfile && m_launcher->running() == 0);
     m_cleanupRestoreAction->setEnabled(hasProfile && m_launcher->running() == 0 && can(BackupSite::Feature::CleanupCopies));
     // Retention in the window is for this computer's repository (a server applies its own: coffre-cli prune there).
@@ -583,6 +603,28 @@ void MainWindow::showAbout()
                        tr("<h3>Coffre %1</h3><p>Backs up and restores a web application: its PostgreSQL database, "
                           "its source folders and its configuration.</p>")
                            .arg(QLatin1String(Version)));
+}
+
+void MainWindow::showHistory()
+{
+    if (!m_site)
+        return;
+    auto* dialog = new HistoryDialog(m_site, currentProfileName(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::editSchedule()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile || !m_site)
+        return;
+    // The schedule as it is where the jobs run (a server keeps its own).
+    ScheduleDialog::edit(this, m_site, *profile, m_target.schedule, m_profiles, [this, name = profile->name](const QString& said) {
+        statusBar()->showMessage(said, 15000);
+        if (currentProfileName() == name)
+            onProfileChosen(); // the profile as saved, and a scan that shows it
+    });
 }
 
 bool MainWindow::can(BackupSite::Feature feature) const
@@ -756,6 +798,10 @@ void MainWindow::showDialogForScreenshot(const QString& name)
             connect(browse, &BrowseDialog::filesLoaded, browse, [browse] { browse->selectFirstFile(); });
     } else if (name == u"restore" && m_model->rowCount() > 0) {
         dialog = new RestoreDialog(m_site, m_target, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
+    } else if (name == u"history" && m_site) {
+        dialog = new HistoryDialog(m_site, profile->name, this);
+    } else if (name == u"schedule") {
+        dialog = new ScheduleDialog(profile->name, m_target.schedule, profile->isOnServer(), this);
     } else if (name == u"create") {
         dialog = new CreateDialog(m_target, this);
     } else if (name == u"profile" || name == u"profile-offsite") {

@@ -29,6 +29,8 @@ class JobRow;
 class JobsPanel;
 class OffsiteCopies;
 class RepositoryStatusBar;
+class RunNotifications;
+class ScheduleStatus;
 
 // The window: a profile selector, the backups of its repository, and the actions on them.
 // It starts core jobs and shows their results; it does no I/O of its own.
@@ -52,7 +54,7 @@ public:
     // Starts a backup of the current profile with the session's or the keychain's password.
     // The Create dialog ends here; tests and the GUI benchmark call it directly.
     void startBackup(BackupRequest request);
-    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest backup), "browse", "profile" or "profile-offsite".
+    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest backup), "browse", "history", "schedule", "profile" or "profile-offsite".
     void showDialogForScreenshot(const QString& name);
     // The Restore dialog ends here.
     void startRestore(RestoreRequest request);
@@ -87,6 +89,8 @@ private:
     void updateEmptyState();
     void updateActions();
     void showAbout();
+    void showHistory();
+    void editSchedule();
     void showCreateDialog();
     void showRestoreDialog();
     void showRestoreDialogFor(const Backup& backup);
@@ -131,6 +135,8 @@ private:
     QComboBox* m_placeBox = nullptr; // every place, here, off-site: shown with off-site copies
     QAction* m_placeBoxAction = nullptr;
     RepositoryStatusBar* m_statusInfo = nullptr;
+    ScheduleStatus* m_scheduleStatus = nullptr;
+    RunNotifications* m_notifications = nullptr;
     JobsPanel* m_jobs = nullptr;
 
     QAction* m_createAction = nullptr;
@@ -151,6 +157,8 @@ private:
     QAction* m_fetchAction = nullptr;
     QAction* m_deleteOffsiteAction = nullptr;
     QAction* m_retentionAction = nullptr;
+    QAction* m_historyAction = nullptr;
+    QAction* m_scheduleAction = nullptr;
 };
 
 } // namespace coffre

@@ -11,6 +11,8 @@ RepositoryStatusBar::RepositoryStatusBar(QStatusBar* bar)
     m_total->setObjectName(QStringLiteral("totalLabel"));
     m_disk->setObjectName(QStringLiteral("diskLabel"));
     m_repository->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long path gives way to the labels beside it (the schedule's line); the tooltip keeps it whole.
+    m_repository->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_disk->setMargin(2);
     bar->addPermanentWidget(m_repository, 1);
     m_offsite = new QLabel;
@@ -24,13 +26,16 @@ RepositoryStatusBar::RepositoryStatusBar(QStatusBar* bar)
 void RepositoryStatusBar::showScan(const RepositoryScan& scan)
 {
     m_repository->setText(scan.repository);
+    m_repository->setToolTip(scan.repository);
     m_total->setText(tr("%n backup(s), %1", nullptr, int(scan.backups.size())).arg(humanSize(scan.totalBytes)));
     if (!scan.disk.valid) {
         m_disk->clear();
         return;
     }
     const QString text = tr("%1 free (%2 % used)").arg(humanSize(scan.disk.availableBytes)).arg(scan.disk.usedPercent);
-    if (scan.disk.nearlyFull()) {
+    // The profile's threshold where its jobs run (80 % unless it says otherwise; 0: never).
+    const int threshold = scan.targetProfile.notify.diskPercent;
+    if (scan.disk.valid && threshold > 0 && scan.disk.usedPercent >= threshold) {
         m_disk->setText(QStringLiteral("⚠ ") + text);
         m_disk->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; }"));
         m_disk->setToolTip(tr("The disk holding the backups is %1 % full. Delete old backups or move the repository "

@@ -167,8 +167,10 @@ int Cli::run(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("password-stdin")))
         CliPassword::readFromStdin(); // on a server, forward() sends it on ssh's stdin
     const CliContext context{parser, output.text(), m_err, output};
-    // On a server, every command but the two that move backups between the sides runs there.
-    const bool onServer = ServerCommands::isSet(parser) && command->name != u"download" && command->name != u"upload";
+    // On a server (--server, or a server profile), every command but the two that move backups
+    // between the sides runs there.
+    const bool onServer = (ServerCommands::isSet(parser) || ServerCommands::profileServer(parser)) &&
+                          command->name != u"download" && command->name != u"upload";
     const int status = onServer                                          ? ServerCommands::forward(context, arguments)
                        : OffsiteCommands::handles(parser, command->name) ? OffsiteCommands::run(context, *command)
                                                                          : command->run(context);

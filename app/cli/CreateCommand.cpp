@@ -2,12 +2,16 @@
 
 #include "CliJobRunner.h"
 #include "CliTarget.h"
+#include "audit/AuditLog.h"
 #include "catalog/ScanJson.h"
+#include "notify/BackupWarnings.h"
+#include "notify/Notifier.h"
 #include "jobs/BackupJob.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSysInfo>
 
 namespace coffre {
 namespace {
@@ -22,7 +26,9 @@ QList<QCommandLineOption> createOptions()
         {QStringLiteral("no-documents"), CreateCommand::tr("Leave the documents bucket out.")},
         {QStringLiteral("plain-sql"), CreateCommand::tr("Also keep the database as plain SQL, for reading by eye.")},
         {QStringLiteral("gzip"), CreateCommand::tr("Compress with gzip instead of zstd, for old tooling.")},
-        {QStringLiteral("scheduled"), CreateCommand::tr("Mark the backup as scheduled (for cron jobs).")},
+        {QStringLiteral("scheduled"), CreateCommand::tr("Mark the backup as scheduled (for timers and cron) and notify as the "
+                                                        "profile says (coffre-cli notify).")},
+        {QStringLiteral("notify"), CreateCommand::tr("Notify as the profile says, as a scheduled run does.")},
     };
 }
 
@@ -32,6 +38,25 @@ QJsonObject toJson(const Backup& backup)
     QJsonObject o = ScanJson::backupToJson(backup, true);
     o.insert(QStringLiteral("duration_ms"), backup.manifest ? backup.manifest->durationMs : 0);
     return o;
+}
+
+// A scheduled run has nobody watching: its outcome goes to the profile's webhook and mail.
+void notify(const CliContext& cli, const Profile& profile, const Result<Backup>& result, const QStringList& warnings)
+{
+    Notification notification;
+    notification.profile = profile.name;
+    notification.host = QSysInfo::machineHostName();
+    notification.time = QDateTime::currentDateTime();
+    notification.backup = result ? result->name : QString();
+    notification.warnings = warnings;
+    notification.outcome = result                                            ? (warnings.isEmpty() ? QStringLiteral("ok") : QStringLiteral("warning"))
+                           : result.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
+                                                                        : QStringLiteral("failed");
+    notification.message = result ? warnings.join(u' ') : AuditLog::maskSecrets(result.error().toLogString());
+    if (!profile.notify.sendsAnything() || !notification.worthSending(profile.notify))
+        return;
+    for (const QString& failure : Notifier::send(profile.notify, notification))
+        cli.err << "coffre-cli: " << CreateCommand::tr("could not notify: %1").arg(failure) << Qt::endl;
 }
 
 int runCreate(const CliContext& cli)
@@ -67,10 +92,21 @@ int runCreate(const CliContext& cli)
             withPassword.password = password;
             return BackupJob::start(withPassword, control);
         });
+    // Warnings only for a backup kept here: one that went off-site only was judged there.
+    const QStringList warnings = result && request.keepLocalCopy
+                                     ? BackupWarnings::afterCreate(target->repository, result->name, target->notify)
+                                     : QStringList();
+    if (cli.parser.isSet(QStringLiteral("scheduled")) || cli.parser.isSet(QStringLiteral("notify")))
+        notify(cli, *target, result, warnings);
     if (!result)
         return cli.fail(result.error());
-    if (json)
-        return cli.succeed(toJson(*result));
+    if (json) {
+        QJsonObject answer = toJson(*result);
+        answer.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
+        return cli.succeed(answer);
+    }
+    for (const QString& warning : warnings) // stderr: cron mails it; stdout stays the name
+        cli.err << "coffre-cli: " << CreateCommand::tr("warning: %1").arg(warning) << Qt::endl;
     cli.out << result->name << Qt::endl;
     if (request.copyOffsite) // stdout stays the name alone: scripts read it
         cli.err << CreateCommand::tr("Copied to %1; every checksum matched.").arg(target->offsite.url()) << Qt::endl;

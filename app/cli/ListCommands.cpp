@@ -5,6 +5,7 @@
 #include "catalog/BackupDescription.h"
 #include "catalog/Catalog.h"
 #include "catalog/ScanJson.h"
+#include "notify/BackupWarnings.h"
 #include "profile/ProfileStore.h"
 #include "util/HumanSize.h"
 
@@ -26,10 +27,15 @@ int runList(const CliContext& cli)
     if (!scan)
         return cli.fail(scan.error());
 
+    const QHash<QString, QStringList> warnings = BackupWarnings::forList(scan->backups, target->notify.shrinkPercent);
     if (cli.json()) {
         QJsonArray array;
-        for (const Backup& backup : scan->backups)
-            array.append(ScanJson::backupToJson(backup, false));
+        for (const Backup& backup : scan->backups) {
+            QJsonObject o = ScanJson::backupToJson(backup, false);
+            if (warnings.contains(backup.name))
+                o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings.value(backup.name)));
+            array.append(o);
+        }
         return cli.succeed(array);
     }
     if (scan->backups.isEmpty()) {
@@ -50,7 +56,11 @@ int runList(const CliContext& cli)
                       backup.components().join(QStringLiteral(", "))});
         if (!backup.problem.isEmpty())
             problems << QStringLiteral("%1: %2").arg(backup.name, backup.problem);
+        for (const QString& warning : warnings.value(backup.name))
+            problems << ListCommands::tr("%1: warning: %2").arg(backup.name, warning);
     }
+    if (const QString full = BackupWarnings::disk(scan->disk, target->notify.diskPercent); !full.isEmpty())
+        problems << ListCommands::tr("Warning: %1").arg(full);
     cli.out << table.render();
     if (!problems.isEmpty())
         cli.out << u'\n' << problems.join(u'\n') << u'\n';

@@ -2,6 +2,7 @@
 
 #include "CliJobRunner.h"
 #include "CliTarget.h"
+#include "profile/ProfileStore.h"
 #include "remote/RemoteCli.h"
 #include "remote/RemoteTransfer.h"
 #include "util/Background.h"
@@ -24,13 +25,16 @@ void onStopSignal(int)
 }
 
 // The command line without the options that only say where the server is: the rest is the
-// server's business. --server-profile becomes the server's --profile.
-QStringList serverSideArguments(const QStringList& arguments)
+// server's business. --server-profile becomes the server's --profile; with a server profile of
+// this desktop, its --profile goes too (the server's own name is in the destination).
+QStringList serverSideArguments(const QStringList& arguments, bool dropProfile)
 {
     QStringList kept;
     QStringList ours;
     for (const QCommandLineOption& option : ServerCommands::options())
         ours << option.names();
+    if (dropProfile)
+        ours << QStringLiteral("profile");
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString& arg = arguments[i];
         if (arg == u"--") { // what follows is arguments, never options
@@ -81,13 +85,24 @@ SshDestination ServerCommands::destination(const QCommandLineParser& parser)
     return server;
 }
 
+std::optional<SshDestination> ServerCommands::profileServer(const QCommandLineParser& parser)
+{
+    if (isSet(parser) || !parser.isSet(QStringLiteral("profile")))
+        return std::nullopt;
+    const Result<Profile> profile = ProfileStore().load(parser.value(QStringLiteral("profile")));
+    if (!profile || !profile->isOnServer())
+        return std::nullopt;
+    return profile->server;
+}
+
 int ServerCommands::forward(const CliContext& cli, const QStringList& arguments)
 {
-    const SshDestination server = destination(cli.parser);
+    const std::optional<SshDestination> ofProfile = profileServer(cli.parser);
+    const SshDestination server = ofProfile ? *ofProfile : destination(cli.parser);
     // Plain-words ssh failures (unknown host key, refused key…) and an old server, before anything runs.
     if (const Result<ServerCliInfo> info = RemoteCli::connect(server); !info)
         return cli.fail(info.error());
-    QStringList remote = serverSideArguments(arguments);
+    QStringList remote = serverSideArguments(arguments, ofProfile.has_value());
     const bool password = cli.parser.isSet(QStringLiteral("password-stdin")); // read already: sent on ssh's stdin
     const bool person = !cli.json() && !password && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
     const bool streamIn = !password && remote.contains(QStringLiteral("import")) && remote.contains(QStringLiteral("-"));

@@ -2,6 +2,7 @@
 
 #include "CliJobRunner.h"
 #include "CliTarget.h"
+#include "audit/AuditLog.h"
 #include "jobs/ExportJob.h"
 #include "jobs/ImportJob.h"
 #include "util/Background.h"
@@ -27,12 +28,15 @@ int exportToStdout(const CliContext& cli, const Profile& profile, const QString&
     if (!backup)
         return cli.fail(backup.error());
     cli.out.flush();
+    // Data leaving the repository (a desktop's download over ssh, or a pipe): on its audit log.
+    AuditRecord audit(profile.repository, AuditAction::Export, profile.name, name);
     const Result<qint64> written = runWithPassword<qint64>(profile, false, CliJobRunner::stderrIsTerminal(),
                                                            [b = *backup](const QString&, std::shared_ptr<JobControl> control) {
                                                                return runInBackground([b, control] {
                                                                    return ExportJob::runToStream(b, STDOUT_FILENO, *control);
                                                                });
                                                            });
+    audit.finish(written, written ? *written : 0, TransferCommands::tr("to standard output"));
     if (!written)
         return cli.fail(written.error());
     return ExitSuccess;

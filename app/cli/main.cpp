@@ -3,8 +3,11 @@
 #include "CreateCommand.h"
 #include "DeleteCommand.h"
 #include "ListCommands.h"
+#include "LogCommand.h"
+#include "NotifyCommand.h"
 #include "RestoreCommands.h"
 #include "RetentionCommands.h"
+#include "ScheduleCommand.h"
 #include "ServerCommands.h"
 #include "TransferCommands.h"
 #include "util/AppSetup.h"
@@ -31,6 +34,6 @@ int main(int argc, char* argv[])
              DeleteCommand::command(), BrowseCommands::browse(), BrowseCommands::extract(), BrowseCommands::diff(),
              TransferCommands::exportBackup(), TransferCommands::importBackup(), Cli::versionCommand(),
              ServerCommands::download(), ServerCommands::upload(), RetentionCommands::prune(), RetentionCommands::pin(),
-             RetentionCommands::unpin()});
+             RetentionCommands::unpin(), LogCommand::command(), ScheduleCommand::command(), NotifyCommand::command()});
     return cli.run(QCoreApplication::arguments());
 }

@@ -104,6 +104,9 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     if (scan.restoreUndoable)
         scan.lastRestore = *last;
     scan.restoreInterrupted = QFileInfo::exists(QDir(folder).filePath(QLatin1String(RestoreJournal::InProgressFile)));
+    scan.lastScheduledRun = AuditLog::lastMatching(folder, [](const AuditEntry& entry) {
+        return entry.action == AuditAction::Create && entry.kind == u"scheduled";
+    });
     return scan;
 }
 

@@ -2,6 +2,7 @@
 
 #include "Backup.h"
 #include "Result.h"
+#include "audit/AuditLog.h"
 #include "storage/DiskUsage.h"
 #include "jobs/RestoreJournal.h"
 #include "profile/Profile.h"
@@ -22,6 +23,7 @@ struct RepositoryScan
     RestoreJournal lastRestore;      // what Undo would put back, when restoreUndoable
     bool restoreInterrupted = false; // a restore died mid-swap: its journal asks for recovery
     Profile targetProfile;           // the profile as the jobs see it where they run (BackupSite::scan)
+    std::optional<AuditEntry> lastScheduledRun; // from the audit log: the window's "last run"
 };
 
 // Scans a local repository folder. Blocking file I/O: call it from a worker thread

@@ -70,6 +70,8 @@ QJsonObject ScanJson::toJson(const RepositoryScan& scan)
                   {QStringLiteral("restore_interrupted"), scan.restoreInterrupted}};
     if (scan.restoreUndoable)
         o.insert(QStringLiteral("last_restore"), scan.lastRestore.toJson());
+    if (scan.lastScheduledRun)
+        o.insert(QStringLiteral("last_scheduled_run"), scan.lastScheduledRun->toJson());
     return o;
 }
 
@@ -90,6 +92,7 @@ RepositoryScan ScanJson::fromJson(const QJsonObject& o)
         scan.restoreUndoable = true;
         scan.lastRestore = RestoreJournal::fromJson(o.value(QStringLiteral("last_restore")).toObject());
     }
+    scan.lastScheduledRun = AuditEntry::fromJson(o.value(QStringLiteral("last_scheduled_run")).toObject());
     return scan;
 }
 

@@ -4,6 +4,8 @@
 
 #include "Version.h"
 #include "archive/CompressedFileWriter.h"
+#include "audit/AuditLog.h"
+#include "notify/BackupWarnings.h"
 #include "archive/TreeArchiver.h"
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
@@ -432,10 +434,18 @@ private:
 
 Result<Backup> BackupJob::run(const BackupRequest& request, JobControl& control)
 {
+    AuditRecord audit(request.profile.repository, AuditAction::Create, request.profile.name);
+    audit.setKind(kindToString(request.kind));
     BackupRun run(request, control);
     Result<Backup> result = run.execute();
     if (!result)
         control.log(result.error().toLogString());
+    audit.setBackup(result ? result->name : QString()); // a failed run leaves no backup to name
+    const QStringList warnings = result ? BackupWarnings::afterCreate(request.profile.repository, result->name, request.profile.notify)
+                                        : QStringList();
+    for (const QString& warning : warnings)
+        control.log(warning);
+    audit.finish(result, result ? result->sizeBytes : 0, warnings.join(u' '));
     return result;
 }
 

@@ -17,7 +17,9 @@ class DeleteJob
     Q_DECLARE_TR_FUNCTIONS(DeleteJob)
 
 public:
-    static Status run(const QString& repository, const QStringList& names, JobControl& control);
+    // Each backup deleted is a line of the audit log, under `auditAction` (prune when retention deletes).
+    static Status run(const QString& repository, const QStringList& names, JobControl& control,
+                      const QString& auditAction = QStringLiteral("delete"));
     // Why `name` may not be deleted, or empty when it may.
     static QString refusal(const QString& repository, const QString& name);
 };

@@ -1,6 +1,7 @@
 #include "ExportJob.h"
 
 #include "VerifyJob.h"
+#include "audit/AuditLog.h"
 #include "storage/DiskUsage.h"
 #include "util/Background.h"
 #include "util/HumanSize.h"
@@ -229,6 +230,14 @@ Result<qint64> ExportJob::runToStream(const Backup& backup, int fd, JobControl& 
 }
 
 Result<qint64> ExportJob::run(const ExportRequest& request, JobControl& control)
+{
+    AuditRecord audit(QFileInfo(request.backup.path).absolutePath(), AuditAction::Export, {}, request.backup.name);
+    const Result<qint64> written = writeFile(request, control);
+    audit.finish(written, written ? *written : 0, tr("to %1").arg(request.destination));
+    return written;
+}
+
+Result<qint64> ExportJob::writeFile(const ExportRequest& request, JobControl& control)
 {
     const Backup& backup = request.backup;
     if (Status complete = backup.checkComplete(); !complete)

@@ -37,6 +37,9 @@ public:
     // The backup as a .tar on an open stream (stdout for `export NAME --to -`, piped over ssh).
     // Nothing to rename or sync: the reader (import) checks every checksum as it arrives.
     static Result<qint64> runToStream(const Backup& backup, int fd, JobControl& control);
+
+private:
+    static Result<qint64> writeFile(const ExportRequest& request, JobControl& control);
 };
 
 } // namespace coffre

@@ -1,6 +1,7 @@
 #include "ImportJob.h"
 
 #include "VerifyJob.h"
+#include "audit/AuditLog.h"
 #include "archive/SecureExtractor.h"
 #include "catalog/BundleLayout.h"
 #include "catalog/BundleNames.h"
@@ -77,12 +78,21 @@ Status ImportJob::checkHashes(const Backup& staged, const QByteArray& top, const
 
 Result<Backup> ImportJob::run(const QString& repository, const QString& file, JobControl& control)
 {
-    if (file == QLatin1String(StandardInput))
-        return runFromStream(repository, STDIN_FILENO, control);
-    const QFileInfo input(file);
-    if (!input.isFile() || !input.isReadable())
-        return Error{tr("The file “%1” does not exist or cannot be read.").arg(file), {}};
-    return importFrom(repository, file, -1, control);
+    const bool fromStdin = file == QLatin1String(StandardInput);
+    AuditRecord audit(repository, AuditAction::Import);
+    const Result<Backup> imported = [&]() -> Result<Backup> {
+        if (fromStdin)
+            return runFromStream(repository, STDIN_FILENO, control);
+        const QFileInfo input(file);
+        if (!input.isFile() || !input.isReadable())
+            return Error{tr("The file “%1” does not exist or cannot be read.").arg(file), {}};
+        return importFrom(repository, file, -1, control);
+    }();
+    if (imported)
+        audit.setBackup(imported->name);
+    audit.finish(imported, imported ? imported->sizeBytes : 0,
+                 fromStdin ? tr("from standard input") : tr("from %1").arg(file));
+    return imported;
 }
 
 Result<Backup> ImportJob::runFromStream(const QString& repository, int fd, JobControl& control, qint64 expectedBytes)

@@ -1,5 +1,7 @@
 #include "RestoreJob.h"
 
+#include "audit/AuditLog.h"
+
 #include "BackupJob.h"
 #include "InPlaceRestore.h"
 #include "RestoreCarry.h"
@@ -725,11 +727,21 @@ private:
 
 Result<RestoreOutcome> RestoreJob::run(const RestoreRequest& request, JobControl& control)
 {
-    if (!request.backup.manifest || request.backup.status != BackupStatus::Complete)
-        return Error{tr("Only a complete backup can be restored (“%1” is %2).").arg(request.backup.name, statusDisplayName(request.backup.status)), {}};
+    AuditRecord audit(request.profile.repository, AuditAction::Restore, request.profile.name, request.backup.name);
+    if (!request.backup.manifest || request.backup.status != BackupStatus::Complete) {
+        const Error refused{tr("Only a complete backup can be restored (“%1” is %2).").arg(request.backup.name, statusDisplayName(request.backup.status)), {}};
+        audit.finish(Status(refused));
+        return refused;
+    }
     Result<RestoreOutcome> result = RestoreRun(request, control).execute();
     if (!result)
         control.log(result.error().toLogString());
+    QStringList said;
+    if (result && !result->databaseInspection.isEmpty())
+        said << tr("into the database %1").arg(result->databaseInspection);
+    if (result)
+        said << result->warnings;
+    audit.finish(result, request.backup.sizeBytes, said.join(u' '));
     return result;
 }
 
@@ -756,6 +768,16 @@ QFuture<Result<RestoreOutcome>> RestoreJob::start(RestoreRequest request, std::s
 
 Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& password, JobControl& control,
                                         const QString& documentsSecret)
+{
+    AuditRecord audit(profile.repository, AuditAction::Undo, profile.name);
+    Result<RestoreJournal> undone = undoLast(profile, password, control);
+    if (undone)
+        audit.setBackup(undone->backup);
+    audit.finish(undone);
+    return undone;
+}
+
+Result<RestoreJournal> RestoreJob::undoLast(const Profile& profile, const QString& password, JobControl& control)
 {
     Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
     if (!lock)

@@ -78,6 +78,9 @@ public:
     // A restore killed mid-swap leaves its journal: put the old state back and clean up.
     // Returns what was done, in words, or nothing when there was nothing to do.
     static QString recover(const Profile& profile, const QString& password);
+
+private:
+    static Result<RestoreJournal> undoLast(const Profile& profile, const QString& password, JobControl& control);
 };
 
 } // namespace coffre

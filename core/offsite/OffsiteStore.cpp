@@ -1,5 +1,6 @@
 #include "OffsiteStore.h"
 
+#include "audit/AuditLog.h"
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
 #include "catalog/ManifestParser.h"
@@ -273,6 +274,22 @@ Result<int> OffsiteStore::abortStaleUploads(const QString& name)
 
 Result<Backup> OffsiteStore::upload(const Backup& local)
 {
+    AuditRecord audit(QFileInfo(local.path).absolutePath(), AuditAction::Upload, {}, local.name);
+    const Result<Backup> sent = send(local);
+    audit.finish(sent, local.sizeBytes, tr("to %1").arg(m_location.url()));
+    return sent;
+}
+
+Result<Backup> OffsiteStore::download(const QString& name, const QString& repository)
+{
+    AuditRecord audit(repository, AuditAction::Download, {}, name);
+    const Result<Backup> fetched = fetch(name, repository);
+    audit.finish(fetched, fetched ? fetched->sizeBytes : 0, tr("from %1").arg(m_location.url()));
+    return fetched;
+}
+
+Result<Backup> OffsiteStore::send(const Backup& local)
+{
     if (Status complete = local.checkComplete(); !complete)
         return complete.error();
     const Manifest& manifest = *local.manifest;
@@ -352,7 +369,7 @@ Status OffsiteStore::fetchInto(const Manifest& manifest, const QString& name, co
     return {};
 }
 
-Result<Backup> OffsiteStore::download(const QString& name, const QString& repository)
+Result<Backup> OffsiteStore::fetch(const QString& name, const QString& repository)
 {
     const auto remote = find(name);
     if (!remote.ok())

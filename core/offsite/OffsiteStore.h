@@ -59,6 +59,8 @@ public:
     static constexpr auto StagingPrefix = ".downloading-";
 
 private:
+    Result<Backup> send(const Backup& local);
+    Result<Backup> fetch(const QString& name, const QString& repository);
     Status fetchInto(const Manifest& manifest, const QString& name, const QString& folder);
     QString cacheFolder() const;
     static QString cacheFolderFor(const s3::S3Location& location);

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "DatabaseTarget.h"
+#include "notify/NotifySettings.h"
 #include "remote/SshDestination.h"
 #include "retention/RetentionPolicy.h"
 #include "s3/S3Location.h"
+#include "schedule/Schedule.h"
 
 #include <QList>
 #include <QString>
@@ -39,6 +41,10 @@ struct Profile
     // Which backups stay, here and off-site (coffre-cli prune; after each scheduled backup).
     RetentionRules retention;
     RetentionRules offsiteRetention;
+    // When backups run by themselves (a systemd user timer or a cron line: coffre-cli schedule),
+    // and who hears about them (coffre-cli notify).
+    Schedule schedule;
+    NotifySettings notify;
     // The application's uploaded documents (seed 004's MinIO bucket): snapshotted with each backup
     // as objects/documents.tar.zst, restored as the component "bucket:documents".
     s3::S3Location documents;

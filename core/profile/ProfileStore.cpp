@@ -98,6 +98,8 @@ Status ProfileStore::validate(const Profile& profile)
         return Error{tr("The backup folder must be an absolute path."), profile.repository};
     if (profile.database.isEmpty() && profile.sources.isEmpty())
         return Error{tr("The profile backs up nothing: give a database or at least one source folder."), {}};
+    if (Status notify = profile.notify.validate(); !notify)
+        return notify;
     QSet<QString> labels;
     for (const SourceRoot& source : profile.sources) {
         if (!BundleNames::isValidName(source.label))
@@ -180,6 +182,10 @@ QJsonObject ProfileStore::toJson(const Profile& p)
         object.insert(QStringLiteral("retention"), p.retention.toJson());
     if (!(p.offsiteRetention == RetentionRules()))
         object.insert(QStringLiteral("offsite_retention"), p.offsiteRetention.toJson());
+    if (p.schedule.isSet())
+        object.insert(QStringLiteral("schedule"), p.schedule.toJson());
+    if (!(p.notify == NotifySettings()))
+        object.insert(QStringLiteral("notify"), p.notify.toJson());
     return object;
 }
 
@@ -228,6 +234,12 @@ Result<Profile> ProfileStore::fromJson(const QJsonObject& o)
     p.copyOffsite = o.value(QLatin1String("offsite")).toObject().value(QLatin1String("copy_after_create")).toBool();
     p.retention = RetentionRules::fromJson(o.value(QLatin1String("retention")).toObject());
     p.offsiteRetention = RetentionRules::fromJson(o.value(QLatin1String("offsite_retention")).toObject());
+    const Result<Schedule> schedule = Schedule::fromJson(o.value(QLatin1String("schedule")).toObject());
+    const Result<NotifySettings> notify = NotifySettings::fromJson(o.value(QLatin1String("notify")).toObject());
+    if (!schedule || !notify)
+        return Error{tr("The profile “%1”: %2").arg(p.name, (schedule ? notify.error() : schedule.error()).message), {}};
+    p.schedule = *schedule;
+    p.notify = *notify;
     if (Status valid = validate(p); !valid)
         return valid.error();
     return p;

@@ -1,11 +1,13 @@
 #include "RemoteTransfer.h"
 
 #include "RemoteCli.h"
+#include "audit/AuditLog.h"
 #include "jobs/ExportJob.h"
 #include "jobs/ImportJob.h"
 #include "jobs/JobControl.h"
 #include "util/Background.h"
 
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QThread>
 
@@ -77,6 +79,23 @@ Error firstCause(const Error& local, const Error& remote)
 Result<Backup> RemoteTransfer::download(const SshDestination& server, const QString& name, const QString& repository,
                                         JobControl& control)
 {
+    AuditRecord audit(repository, AuditAction::Download, {}, name);
+    const Result<Backup> copied = receive(server, name, repository, control);
+    audit.finish(copied, copied ? copied->sizeBytes : 0, tr("from %1").arg(server.displayName()));
+    return copied;
+}
+
+Result<QString> RemoteTransfer::upload(const SshDestination& server, const Backup& backup, JobControl& control)
+{
+    AuditRecord audit(QFileInfo(backup.path).absolutePath(), AuditAction::Upload, {}, backup.name);
+    const Result<QString> sent = send(server, backup, control);
+    audit.finish(sent, backup.sizeBytes, tr("to %1").arg(server.displayName()));
+    return sent;
+}
+
+Result<Backup> RemoteTransfer::receive(const SshDestination& server, const QString& name, const QString& repository,
+                                       JobControl& control)
+{
     Pipe pipe;
     if (!pipe.ok())
         return Error{tr("Cannot open a pipe for the download."), QString::fromLocal8Bit(std::strerror(errno))};
@@ -121,7 +140,7 @@ Result<Backup> RemoteTransfer::download(const SshDestination& server, const QStr
     return firstCause(imported.error(), sent.error());
 }
 
-Result<QString> RemoteTransfer::upload(const SshDestination& server, const Backup& backup, JobControl& control)
+Result<QString> RemoteTransfer::send(const SshDestination& server, const Backup& backup, JobControl& control)
 {
     Pipe pipe;
     if (!pipe.ok())

@@ -24,6 +24,10 @@ public:
                                    JobControl& control);
     // A local backup into the server profile's repository; returns its name there.
     static Result<QString> upload(const SshDestination& server, const Backup& backup, JobControl& control);
+
+private:
+    static Result<Backup> receive(const SshDestination& server, const QString& name, const QString& repository, JobControl& control);
+    static Result<QString> send(const SshDestination& server, const Backup& backup, JobControl& control);
 };
 
 } // namespace coffre

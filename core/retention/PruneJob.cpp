@@ -1,6 +1,7 @@
 #include "PruneJob.h"
 
 #include "Pins.h"
+#include "audit/AuditLog.h"
 #include "catalog/Catalog.h"
 #include "jobs/DeleteJob.h"
 #include "offsite/OffsiteStore.h"
@@ -18,7 +19,7 @@ Result<PruneOutcome> PruneJob::run(const QString& repository, const RetentionRul
     if (dryRun || names.isEmpty())
         return outcome;
     control.setPhase(tr("Removing old backups…"));
-    if (Status removed = DeleteJob::run(repository, names, control); !removed)
+    if (Status removed = DeleteJob::run(repository, names, control, AuditAction::Prune); !removed)
         return removed.error();
     return outcome;
 }
@@ -37,10 +38,18 @@ Result<PruneOutcome> PruneJob::runOffsite(const s3::S3Location& location, const 
     if (dryRun)
         return outcome;
     control->setPhase(tr("Removing old off-site copies…"));
-    for (const QString& name : outcome.removed()) {
+    const QString profile = AuditLog::profileOf(pinsRepository);
+    for (const RetentionDecision& decision : outcome.decisions) {
+        if (decision.keep)
+            continue;
+        const QString& name = decision.backup.name;
         if (control->isCanceled())
             return Error{tr("Canceled."), {}, ErrorCode::Canceled};
-        if (Status removed = (*store)->remove(name); !removed)
+        // In the local repository's log: the off-site storage has none of its own.
+        AuditRecord audit(pinsRepository, AuditAction::Prune, profile, name);
+        const Status removed = (*store)->remove(name);
+        audit.finish(removed, decision.backup.sizeBytes, tr("off-site copy in %1").arg(location.url()));
+        if (!removed)
             return removed.error();
         control->log(tr("Removed %1 from %2.").arg(name, location.url()));
     }

@@ -2,12 +2,14 @@
 
 #include "BackupBrowser.h"
 #include "Result.h"
+#include "audit/AuditLog.h"
 #include "catalog/Catalog.h"
 #include "jobs/BackupJob.h"
 #include "jobs/ExportJob.h"
 #include "jobs/JobControl.h"
 #include "jobs/RestoreJob.h"
 #include "profile/Profile.h"
+#include "schedule/ScheduleInstaller.h"
 
 #include <QFuture>
 
@@ -54,6 +56,11 @@ public:
     virtual QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const = 0;
     // A restore killed mid-swap is put back; returns what people should read (empty: nothing).
     virtual QFuture<QString> recover(QString password) const = 0;
+    // Installs (or, not set, removes) the profile's schedule where its jobs run: a timer or a
+    // cron line here, `coffre-cli schedule` on a server (which keeps it in its own profile).
+    virtual QFuture<Result<ScheduleInstall>> setSchedule(Schedule schedule) const = 0;
+    // The repository's audit log, oldest first (History…): its file here, `coffre-cli log` on a server.
+    virtual QFuture<Result<QList<AuditEntry>>> history() const = 0;
     // Browse: what the dialog reads from `backup` (a complete one).
     virtual std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const = 0;
     // CopyToDesktop: the backup `name` into the local folder `folder`, every checksum verified.

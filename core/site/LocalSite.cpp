@@ -90,6 +90,16 @@ QFuture<Result<bool>> LocalSite::remove(QStringList names, std::shared_ptr<JobCo
     });
 }
 
+QFuture<Result<ScheduleInstall>> LocalSite::setSchedule(Schedule schedule) const
+{
+    return runInBackground([name = m_profile.name, schedule] { return ScheduleInstaller().install(name, schedule); });
+}
+
+QFuture<Result<QList<AuditEntry>>> LocalSite::history() const
+{
+    return runInBackground([repository = m_profile.repository] { return AuditLog::read(repository); });
+}
+
 QFuture<QString> LocalSite::recover(QString password) const
 {
     return runInBackground([profile = m_profile, password] { return RestoreJob::recover(profile, password); });

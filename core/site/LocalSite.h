@@ -25,6 +25,8 @@ public:
     QFuture<Result<RestoreJournal>> undo(QString password, std::shared_ptr<JobControl> control) const override;
     QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const override;
     QFuture<QString> recover(QString password) const override;
+    QFuture<Result<ScheduleInstall>> setSchedule(Schedule schedule) const override;
+    QFuture<Result<QList<AuditEntry>>> history() const override;
     std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const override;
     QFuture<Result<qint64>> exportToFile(ExportRequest request, std::shared_ptr<JobControl> control) const override;
     QFuture<Result<Backup>> importFile(QString file, std::shared_ptr<JobControl> control) const override;

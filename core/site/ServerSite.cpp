@@ -276,4 +276,55 @@ QFuture<Result<QString>> ServerSite::upload(Backup backup, std::shared_ptr<JobCo
     return runInBackground([server = m_server, backup, control] { return RemoteTransfer::upload(server, backup, *control); });
 }
 
+QFuture<Result<ScheduleInstall>> ServerSite::setSchedule(Schedule schedule) const
+{
+    QStringList arguments{QStringLiteral("schedule")};
+    if (!schedule.isSet())
+        arguments << QStringLiteral("remove");
+    else if (schedule.every == Schedule::Every::Hourly)
+        arguments << QStringLiteral("set") << QStringLiteral("--hourly");
+    else if (schedule.every == Schedule::Every::Daily)
+        arguments << QStringLiteral("set") << QStringLiteral("--daily") << schedule.at.toString(QStringLiteral("HH:mm"));
+    else
+        arguments << QStringLiteral("set") << QStringLiteral("--weekly") << Schedule::weekdayWord(schedule.weekday)
+                  << schedule.at.toString(QStringLiteral("HH:mm"));
+    return runInBackground([server = m_server, arguments]() -> Result<ScheduleInstall> {
+        JobControl control;
+        const Result<QJsonValue> answer = RemoteCli::run(server, arguments, control);
+        if (!answer)
+            return answer.error();
+        const QJsonObject o = answer->toObject();
+        const QJsonObject done = o.value(o.contains(QStringLiteral("installed")) ? QStringLiteral("installed") : QStringLiteral("removed")).toObject();
+        auto strings = [&done](const char* key) {
+            QStringList list;
+            for (const QJsonValue& value : done.value(QLatin1String(key)).toArray())
+                list << value.toString();
+            return list;
+        };
+        ScheduleInstall install;
+        install.method = done.value(QStringLiteral("method")).toString();
+        install.active = done.value(QStringLiteral("active")).toBool();
+        install.cronLine = done.value(QStringLiteral("cron_line")).toString();
+        install.files = strings("files");
+        install.todo = strings("todo");
+        install.notes = strings("notes");
+        return install;
+    });
+}
+
+QFuture<Result<QList<AuditEntry>>> ServerSite::history() const
+{
+    return runInBackground([server = m_server]() -> Result<QList<AuditEntry>> {
+        JobControl control;
+        const Result<QJsonValue> answer = RemoteCli::run(server, {QStringLiteral("log")}, control);
+        if (!answer)
+            return answer.error();
+        QList<AuditEntry> entries;
+        for (const QJsonValue& line : answer->toArray())
+            if (std::optional<AuditEntry> entry = AuditEntry::fromJson(line.toObject()))
+                entries << *entry;
+        return entries;
+    });
+}
+
 } // namespace coffre

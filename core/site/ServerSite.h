@@ -28,6 +28,8 @@ public:
     QFuture<Result<RestoreJournal>> undo(QString password, std::shared_ptr<JobControl> control) const override;
     QFuture<Result<bool>> remove(QStringList names, std::shared_ptr<JobControl> control) const override;
     QFuture<QString> recover(QString password) const override;
+    QFuture<Result<ScheduleInstall>> setSchedule(Schedule schedule) const override;
+    QFuture<Result<QList<AuditEntry>>> history() const override;
     std::shared_ptr<const BackupBrowser> browser(const Backup& backup) const override;
     QFuture<Result<Backup>> copyToDesktop(QString name, QString folder, std::shared_ptr<JobControl> control) const override;
     QFuture<Result<QString>> upload(Backup backup, std::shared_ptr<JobControl> control) const override;
