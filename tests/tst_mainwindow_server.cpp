@@ -6,6 +6,9 @@
 #include "BackupTableModel.h"
 #include "BrowseDialog.h"
 #include "RestoreDialog.h"
+#include "HistoryDialog.h"
+#include "ScheduleDialog.h"
+#include "ScheduleStatus.h"
 #include "profile/ProfileStore.h"
 
 #include <QAction>
@@ -14,6 +17,8 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QRadioButton>
+#include <QTimeEdit>
 #include <QTreeWidget>
 #include <QProcess>
 #include <QPushButton>
@@ -51,6 +56,18 @@ private:
                     return;
                 }
         });
+    }
+
+    // Waits for the "what is left to do" box of a schedule, keeps its text, closes it.
+    static void answerWhenShown(QString* text)
+    {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != u"scheduleTodo") {
+            QTimer::singleShot(50, [text] { answerWhenShown(text); });
+            return;
+        }
+        *text = box->text();
+        box->accept();
     }
 
 private slots:
@@ -199,6 +216,48 @@ private slots:
     }
 
     // Cancel in the window reaches the server: its coffre-cli and pg_dump end, nothing is left there.
+    // History… reads the server's audit log over ssh; Profile › Schedule… installs the server's
+    // timer (its fixture has no systemd user manager: the command to finish is shown) and the
+    // status bar then says the server's schedule.
+    void historyAndScheduleOfAServer()
+    {
+        MainWindow window(desktopProfiles());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        window.selectProfile(QStringLiteral("prod"));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
+        window.findChild<QAction*>(QStringLiteral("actionHistory"))->trigger();
+        auto* history = window.findChild<HistoryDialog*>();
+        QVERIFY(history);
+        QSignalSpy loaded(history, &HistoryDialog::loaded);
+        QVERIFY(loaded.wait(20000));
+        QStringList actions;
+        for (int row = 0; row < history->table()->model()->rowCount(); ++row)
+            actions << history->table()->model()->index(row, HistoryDialog::ActionColumn).data(Qt::UserRole).toString();
+        for (const char* action : {"create", "restore", "undo", "delete"})
+            QVERIFY2(actions.contains(QLatin1String(action)), qPrintable(actions.join(u' ')));
+        history->close();
+
+        QString todo;
+        QTimer::singleShot(0, [&todo] {
+            auto* dialog = qobject_cast<ScheduleDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->findChild<QRadioButton*>(QStringLiteral("schedule_daily"))->setChecked(true);
+            dialog->findChild<QTimeEdit*>(QStringLiteral("dailyAt"))->setTime(QTime(5, 45));
+            dialog->accept();
+            // Then the server's answer: what is left to run there.
+            QTimer::singleShot(0, [&todo] { answerWhenShown(&todo); });
+        });
+        shown.clear();
+        window.findChild<QAction*>(QStringLiteral("actionSchedule"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
+        QVERIFY2(todo.contains(QStringLiteral("systemctl --user enable --now coffre-winweb.timer")), qPrintable(todo));
+        QVERIFY(QFileInfo::exists(m_sshBase + QStringLiteral("/server/config/systemd/user/coffre-winweb.timer")));
+        const auto* status = window.findChild<ScheduleStatus*>(QStringLiteral("scheduleStatus"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Scheduled daily at 05:45")), 20000);
+        QVERIFY(!desktopProfiles().load(QStringLiteral("prod"))->schedule.isSet()); // the server keeps it, not this desktop
+    }
+
     void cancelStopsTheServersJob()
     {
         QVERIFY(test::recreateDatabase(QStringLiteral("win_big")));
