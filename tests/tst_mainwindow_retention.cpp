@@ -67,7 +67,8 @@ private slots:
         });
         window.findChild<QAction*>(QStringLiteral("actionRetention"))->trigger();
         QVERIFY(!previewed.isEmpty());
-        QVERIFY2(summary.contains(QStringLiteral("%1 backups go").arg(previewed.size())), qPrintable(summary));
+        QVERIFY2(summary.startsWith(QStringLiteral("%1 backup").arg(previewed.size())) && summary.contains(QLatin1String(" go, ")),
+                 qPrintable(summary));
         QVERIFY(!previewed.contains(pinned));
 
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);

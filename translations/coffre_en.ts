@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>Notifications belong to a stored profile: give --profile NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--on-success and --failures-only contradict each other.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 takes a number from 0 to 100.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A test from coffre-cli notify test: notifications of this profile reach you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent a test notification (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>notify takes set, show, test or remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No more notifications for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A schedule belongs to a stored profile: give --profile NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--weekly takes a day and a time: --weekly mon 03:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To finish, run:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systemd user timer %1.timer, enabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systemd user timer %1.timer, not enabled yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a line of your crontab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--via takes systemd or cron.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2 (%3); next run %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next run: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last scheduled run: %1, %2%3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is no longer scheduled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schedule takes set, show or remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ArchiveReader</name>
     <message>
         <source>The archive “%1” is damaged or truncated.</source>
@@ -16,6 +127,36 @@
     <name>AtomicFile</name>
     <message>
         <source>Could not write “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditLog</name>
+    <message>
+        <source>No repository to keep the audit log in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit log %1 cannot be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit log %1 cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AwsEnvironment</name>
+    <message>
+        <source>&quot;%1&quot; is not an endpoint address: write https://host[:port].</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No secret is known for the access key %1: save it with the profile (it goes to the system keychain), or set AWS_SECRET_ACCESS_KEY, or put it in ~/.aws/credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No S3 credentials: give an access key with the profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or put them in ~/.aws/credentials.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -177,6 +318,25 @@
     </message>
 </context>
 <context>
+    <name>BackupWarnings</name>
+    <message>
+        <source>The database dump is %1 % smaller than in %2 (%3 → %4).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty or gone since: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 holds %2 % less than in %3 (%4 in %5 files → %6 in %7 files): was its disk mounted?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The disk holding the backups is %1 % full (%2 free; the warning starts at %3 %).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BrowseCommands</name>
     <message>
         <source>Name the backup.</source>
@@ -239,10 +399,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Files added, removed and changed in the source folders since a backup.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>SCHEMA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -268,6 +424,99 @@
     </message>
     <message>
         <source>With --json: every entry of every source, for a desktop&apos;s Browse.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files added, removed and changed in the source folders and the documents bucket since a backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BucketComparison</name>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading “%1” to compare it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BucketRestore</name>
+    <message>
+        <source>The archive of the bucket in this backup does not match its manifest: nothing more was put back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the objects of %1 back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage holds other bytes than were sent for “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back “%1” (%2 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing the objects added since the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed “%1”, added since the backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The safety backup %1 of the bucket is not usable: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The safety backup %1 holds no bucket “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was changed after the restore and is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed “%1”, which the restore had added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BucketSnapshot</name>
+    <message>
+        <source>Listing %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not start the archive of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not archive the object “%1” of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The object “%1” of %2 changed while the backup read it: run the backup again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The object “%1” was deleted while the backup ran.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -388,10 +637,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The folder that holds the backups.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The database, as a libpq connection string or URI (no password: use ~/.pgpass).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -421,6 +666,38 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>There is no backup named “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder that holds the backups; s3://BUCKET/FOLDER works on the off-site copies.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where off-site copies go: s3://BUCKET/FOLDER (keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or ~/.aws/credentials).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The object storage&apos;s address for a MinIO, R2 or other S3 service (default: AWS, or AWS_ENDPOINT_URL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage&apos;s region (default: AWS_REGION, else us-east-1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The application&apos;s uploaded documents: s3://BUCKET/FOLDER, snapshotted with each backup and put back by restore. --s3-endpoint, --s3-region and --s3-ca-file apply to it too, unless --documents-endpoint is given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The address of the documents&apos; storage when it is not the off-site one (a MinIO beside the application).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM certificates to trust for a private storage server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--documents-endpoint needs a documents bucket: give --documents s3://BUCKET/FOLDER.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -462,15 +739,35 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Mark the backup as scheduled (for cron jobs).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>--no-db and --no-sources together leave nothing to back up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Back up the database and the source folders now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the documents bucket out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the backup as scheduled (for timers and cron) and notify as the profile says (coffre-cli notify).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notify as the profile says, as a scheduled run does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not notify: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied to %1; every checksum matched.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -768,6 +1065,32 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>DrillJob</name>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Restorable: every checksum, %n table(s) with their row counts, %1 file(s).</source>
+        <translation>
+            <numerusform>Restorable: every checksum, %n table with their row counts, %1 file.</numerusform>
+            <numerusform>Restorable: every checksum, %n tables with their row counts, %1 files.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The drill of %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the folders&apos; archives…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds %2 files where the manifest says %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DumpContents</name>
     <message>
         <source>The backup “%1” holds no database.</source>
@@ -846,6 +1169,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>the output stream</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -969,6 +1296,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>the input stream</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>from standard input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListCommands</name>
@@ -1079,11 +1414,90 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The repository as a desktop lists it: every backup with its manifest (JSON only).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1, proven %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: warning: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-site (--repository s3://…): answer from this computer&apos;s copy of the last listing, without asking the storage.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>LocalSite</name>
     <message>
         <source>this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LogCommand</name>
+    <message>
+        <source>--since takes a date (2026-05-01, 2026-05-01T02:30), today, yesterday, or an age such as 7d, 12h, 2w.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit log of %1 is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No line of the audit log of %1 matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TIME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ACTION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OUTCOME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BACKUP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TOOK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MESSAGE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit log of the repository: every create, restore, undo, delete, prune, download, upload, export and import, by whom, how it ended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only from this date or age on: 2026-05-01, today, 7d, 12h.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only this action (create, restore, undo, delete, prune, download, upload, export, import); repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only this outcome: ok, failed or canceled.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1204,6 +1618,339 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>must be true or false</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>must be a key under the prefix “%1” (found “%2”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be 64 lowercase hexadecimal digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be “other-keys/&lt;number&gt;” (found “%1”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is missing: the key “%1” is not a plain path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must have no leading, trailing or double slash (found “%1”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be in “objects/” (found “%1”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lists the key “%1” twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>names the archive entry “%1” twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be the number of objects listed (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be the sum of the objects&apos; sizes (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest has two buckets labelled “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>backup failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backup canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backup made, with warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backup made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2: %3 (%4).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook at %1 did not take the notification.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time: %1
+Profile: %2
+Host: %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History: coffre-cli --profile %1 log --since 7d
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sendmail here to mail %1: install a mail transfer agent (e.g. msmtp-mta or postfix).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 did not finish within a minute.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not send the mail to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotifyCommand</name>
+    <message>
+        <source>Who hears about scheduled backups (a webhook, mail) and when a backup warns: set, show, test, remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: POST a JSON notification to this https:// address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: mail these addresses (comma-separated) through the local sendmail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: notify after every scheduled backup, not only failures and warnings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: notify only failures and warnings (the default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: warn when the backups&apos; disk is this full (default 80; 0: never).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: warn when the dump or a folder shrank by more than this share since the backup before (default 50; 0: never).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotifySettings</name>
+    <message>
+        <source>webhook %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mail to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no webhook or mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failures and warnings only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a web address for the webhook: give https://…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a mail address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The thresholds are percentages, from 0 (never) to 100.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OffsiteCommands</name>
+    <message>
+        <source>No backups in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CONTENTS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s), %1 in %2.</source>
+        <translation>
+            <numerusform>%n backup, %1 in %2.</numerusform>
+            <numerusform>%n backups, %1 in %2.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 in %2: every file matches its checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the backups to delete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleting off-site copies asks for --yes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloaded %1 (%2) from %3 into %4; every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied %1 (%2) to %3; every checksum matched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetched %1 from %2 into %3; every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name one backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 works on a repository of this computer. Off-site (%2), use list, info, verify, delete, download, upload, restore, create or prune; download a backup first for the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OffsiteCopy</name>
+    <message>
+        <source> It is kept in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup %1 is complete here, but its off-site copy to %2 failed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied %1 off-site to %2; every checksum matched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OffsiteStore</name>
+    <message>
+        <source>%1 is missing off-site or has another size.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a backup name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no backup named “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The off-site copy of %1 is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The off-site copy of %1 is damaged: its manifest names “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already off-site in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copying off-site…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The local copy of %1 is damaged: %2 does not match its checksum. Nothing was kept off-site.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent %1 (%2 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The off-site copy of %1 is damaged: %2 is longer than its manifest says.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The off-site copy of %1 is damaged: %2 does not match its checksum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetching from off-site…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the off-site copy…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PassFile</name>
@@ -1298,6 +2045,13 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>No %1 for PostgreSQL %2 or newer is installed. Install the package postgresql-client-%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Pins</name>
+    <message>
+        <source>“%1” is not a backup name.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1422,6 +2176,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The profile “%1” names a server without its address.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The backup folder is a folder of this computer; object storage (%1) goes in the off-site settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile “%1”: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ProgressMeter</name>
@@ -1455,6 +2217,36 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
             <numerusform>%n file found</numerusform>
             <numerusform>%n files found</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PruneJob</name>
+    <message numerus="yes">
+        <source>Retention (%1): %n backup(s) to remove.</source>
+        <translation>
+            <numerusform>Retention (%1): %n backup to remove.</numerusform>
+            <numerusform>Retention (%1): %n backups to remove.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Removing old backups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing old off-site copies…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off-site copy in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed %1 from %2.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1520,6 +2312,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The upload was canceled: nothing was added on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1645,10 +2445,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>--only takes database, sources or a folder label of the backup (not “%1”).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The database already has tables: nothing was restored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1694,10 +2490,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Restore only this part: database, sources, or a folder label; repeatable.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Restore the database under this new name, for inspection.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1735,6 +2527,59 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Only say what the restore would replace; change nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %n object(s) in %1; %2 were unchanged.</source>
+        <translation>
+            <numerusform>Put back %n object in %1; %2 were unchanged.</numerusform>
+            <numerusform>Put back %n objects in %1; %2 were unchanged.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n object(s) added since the backup:</source>
+        <translation>
+            <numerusform>Removed %n object added since the backup:</numerusform>
+            <numerusform>Removed %n objects added since the backup:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Kept %n object(s) added since the backup (--remove-new-objects removes them):</source>
+        <translation>
+            <numerusform>Kept %n object added since the backup (--remove-new-objects removes them):</numerusform>
+            <numerusform>Kept %n objects added since the backup (--remove-new-objects removes them):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>What the bucket held before is in the backup %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--only takes database, sources, documents or a folder label of the backup (not “%1”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is proven restorable: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore of %1 (%2) was undone: the bucket is as it was before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore only this part: database, sources, documents (the bucket), or a folder label; repeatable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also remove the objects added to the documents bucket since the backup (they are kept otherwise).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prove a backup restorable: its database restored into a scratch database, row counts checked, dropped; its folders&apos; archives read through. Nothing live is touched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drill the newest complete backup.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1927,6 +2772,69 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The undo stopped halfway: %1 What is still to undo is recorded: run Undo again once this is fixed.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The restore journal does not say which bucket to put back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting %1 back as it was…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup holds no bucket “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile names no documents bucket to restore “%1” into.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing %1 with the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Saving the %n object(s) the restore replaces or removes…</source>
+        <translation>
+            <numerusform>Saving the %n object the restore replaces or removes…</numerusform>
+            <numerusform>Saving the %n objects the restore replaces or removes…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The objects of %1 that the restore of %2 replaced or removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The safety copy of the bucket failed, so nothing was restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 The bucket was put back as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Putting the bucket back failed too (%2): Coffre tries again at its next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>into the database %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The safety backup “%1” of the bucket is gone: the restore can no longer be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A restore of %1 was interrupted; putting the bucket %2 back failed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -1972,6 +2880,43 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>Kept from the current folder (not in backups): %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Bucket “%1”: not in this backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bucket “%1”: the profile names no documents bucket to restore it into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bucket %1: cannot be reached now (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Bucket %1: %n object(s) to put back (%2), %3 unchanged</source>
+        <translation>
+            <numerusform>Bucket %1: %n object to put back (%2), %3 unchanged</numerusform>
+            <numerusform>Bucket %1: %n objects to put back (%2), %3 unchanged</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n object(s) added to the bucket since the backup will be removed:</source>
+        <translation>
+            <numerusform>%n object added to the bucket since the backup will be removed:</numerusform>
+            <numerusform>%n objects added to the bucket since the backup will be removed:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n object(s) added to the bucket since the backup are kept (the restore removes them only when asked):</source>
+        <translation>
+            <numerusform>%n object added to the bucket since the backup are kept (the restore removes them only when asked):</numerusform>
+            <numerusform>%n objects added to the bucket since the backup are kept (the restore removes them only when asked):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The objects it replaces or removes are saved first in a safety backup; undo-restore puts them back.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreSwap</name>
@@ -2001,6 +2946,382 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>No free name is left to keep the restored database aside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RetentionCommands</name>
+    <message>
+        <source>Say what would go, delete nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prune the profile&apos;s off-site copies (their own rules) instead of this repository; so does --repository s3://…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the last N (instead of the profile&apos;s rules).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the newest backup of each of the last N days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… of each of the last N weeks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… of each of the last N months.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… of each of the last N years.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never fewer than N backups (default 3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This profile has no off-site copies: give --offsite s3://…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No retention rule: every backup stays. Set them in the profile, or give --keep-daily 7 …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DECISION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WHY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>would go</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Dry run (%1): %n backup(s) would go, %2 freed in %3.</source>
+        <translation>
+            <numerusform>Dry run (%1): %n backup would go, %2 freed in %3.</numerusform>
+            <numerusform>Dry run (%1): %n backups would go, %2 freed in %3.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rules %1: %n backup(s) removed, %2 freed in %3.</source>
+        <translation>
+            <numerusform>Rules %1: %n backup removed, %2 freed in %3.</numerusform>
+            <numerusform>Rules %1: %n backups removed, %2 freed in %3.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Name one backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is pinned: retention never removes it (here or off-site).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is no longer pinned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the backups the profile&apos;s retention rules let go (--dry-run: only say which).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep a backup whatever the retention rules say.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let the retention rules decide for a pinned backup again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RetentionPolicy</name>
+    <message>
+        <source>keep everything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the last %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 daily</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 weekly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 monthly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 yearly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1; at least %2; %3 safety copies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>weekly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>monthly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yearly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not complete: left for you to look at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pinned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one of the %1 newest safety copies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>beyond the rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>S3Client</name>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate of %1 is not trusted. For a private server, give its CA file with the storage settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach the storage at %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access denied by the storage at %1: the access key or the secret is wrong, or this key may not use the bucket %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The bucket %1 does not exist at %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not in the bucket %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage at %1 does not offer this operation (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage refuses this computer&apos;s clock: set the date and time, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage received other bytes than were sent (checksum mismatch): nothing was kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage at %1 kept failing (%2 attempts): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage refused the request: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage assembled other bytes than were sent for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The storage holds %1 bytes for %2 where %3 were sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>S3Location</name>
+    <message>
+        <source>&quot;%1&quot; is not an S3 address: write s3://bucket or s3://bucket/folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a bucket name: 3 to 63 lower-case letters, digits, dots or hyphens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder part of &quot;%1&quot; has an empty segment (&quot;//&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Schedule</name>
+    <message>
+        <source>hourly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>daily at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>weekly on %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a schedule: hourly, daily or weekly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a time of day: give HH:MM, from 00:00 to 23:59.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a day of the week: give mon, tue, wed, thu, fri, sat or sun.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>today %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tomorrow %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yesterday %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleCommand</name>
+    <message>
+        <source>Run a profile&apos;s backups by themselves (a systemd user timer, or cron): set, show, remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: every day at this time (HH:MM).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: every hour, on the hour.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: every week on this day at a time: --weekly mon 03:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: systemd or cron (default: systemd when its user manager answers, else cron).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleInstaller</name>
+    <message>
+        <source>crontab could not be run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The crontab could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The crontab could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source># Written by coffre-cli; `coffre-cli --profile %1 schedule remove` removes it.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre: scheduled backup of the profile %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre: when the profile %1 is backed up (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systemd&apos;s user manager did not answer (no login session?): the timer is written but not enabled yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no crontab program either (install cron to schedule without systemd).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systemctl refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your timers run only while you are logged in: `loginctl enable-linger %1` (as root, or with sudo) lets them run at any time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no crontab program: install cron, or use systemd (--via systemd).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cron does not catch up a run missed while the machine was off; a systemd timer does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be removed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2125,19 +3446,11 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>download copies a backup from a server: give --server.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Name one backup of the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Downloaded %1 (%2) from %3 into %4; every checksum was verified.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>upload copies a backup to a server: give --server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2149,11 +3462,23 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Copy a backup of the server (--server) into the local repository (--profile or --repository).</source>
+        <source>download copies a backup from a server or from off-site: give --server or --offsite.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Copy a local backup (--profile or --repository) to the server&apos;s repository (--server).</source>
+        <source>upload copies a backup to a server or off-site: give --server or --offsite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a backup of the server (--server), or of the off-site storage (the profile&apos;s, or --offsite), into the local repository (--profile or --repository).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-site only: fetch into this folder instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a local backup (--profile or --repository) to the server&apos;s repository (--server), or off-site (the profile&apos;s, or --offsite).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2238,6 +3563,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Add an exported backup (.zip or .tar; - reads a .tar from stdin) to the repository, after checking it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to standard output</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2374,6 +3703,42 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proven restorable by a drill on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On this computer and off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-site only (%1): fetched before a restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · proven</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>here + off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2726,6 +4091,92 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>coffre::HistoryDialog</name>
+    <message>
+        <source>History of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter: backup, user, message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n line(s)</source>
+        <translation>
+            <numerusform>%1 of %n line</numerusform>
+            <numerusform>%1 of %n lines</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading the audit log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (scheduled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>coffre::JobLauncher</name>
     <message>
         <source>Database password</source>
@@ -2856,10 +4307,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>The backups cannot be listed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or schedule &lt;tt&gt;coffre-cli create --profile %3&lt;/tt&gt; with cron.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -3058,6 +4505,263 @@ Password for %2:</source>
             <numerusform>Removed %n copies kept by the restore of %1 (%2 freed).</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Copy &amp;off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fetch from off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete off-site cop&amp;y…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the selected backup to the off-site storage; every checksum is checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bring the selected off-site backup into this computer&apos;s backup folder, verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clean up &amp;old backups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the last backups, one a day, a week, a month…: see what would go before anything is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;History…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every create, restore, delete… of this repository, by whom, and how it ended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Schedule…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back up this profile by itself, every day or week, even with the window closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-&amp;site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which copies to show: on this computer, off-site, or both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-site copies not listed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or let them run by themselves: &lt;b&gt;Profile › Schedule…&lt;/b&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clean up old backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Clean-up: %n old backup(s)</source>
+        <translation>
+            <numerusform>Clean-up: %n old backup</numerusform>
+            <numerusform>Clean-up: %n old backups</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n old backup(s): %1.</source>
+        <translation>
+            <numerusform>Removed %n old backup: %1.</numerusform>
+            <numerusform>Removed %n old backups: %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their off-site copies stay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is off-site only (%2). Its files can be browsed once it is fetched to this computer, every checksum verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fetch and browse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is off-site only. Fetch it (%2) into %3, verify every checksum, then choose what to restore?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::OffsiteCopies</name>
+    <message>
+        <source>Off-site copy of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 copied to %2 (%3); every checksum matched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetch of %1 from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 fetched (%2); every checksum was verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the off-site copy of %n backup(s) from %1, %2 in all?</source>
+        <translation>
+            <numerusform>Delete the off-site copy of %n backup from %1, %2 in all?</numerusform>
+            <numerusform>Delete the off-site copy of %n backups from %1, %2 in all?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some of them are not on this computer: they will be gone for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete off-site copies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete off-site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleting %n off-site copy(ies)</source>
+        <translation>
+            <numerusform>Deleting %n off-site copy</numerusform>
+            <numerusform>Deleting %n off-site copies</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deleted from %1: %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::OffsiteSettingsWidget</name>
+    <message>
+        <source>AWS (or https://minio.example.org:9000, https://ACCOUNT.r2.cloudflarestorage.com)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>us-east-1, or AWS_REGION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty: AWS_ACCESS_KEY_ID or ~/.aws/credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kept in the system keychain, never in the profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only for a private server&apos;s own certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy each new backup off-site, verified, as soon as it is made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>s3://bucket/uploads: the application&apos;s uploaded files, kept with each backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Reached %1: %n backup(s) there.</source>
+        <translation>
+            <numerusform>Reached %1: %n backup there.</numerusform>
+            <numerusform>Reached %1: %n backups there.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A copy away from this disk survives its loss. Any S3 storage works: AWS, MinIO, Cloudflare R2, Scaleway…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off-site &amp;address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;gion:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Secret:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA fi&amp;le:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docu&amp;ments bucket:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the off-site address first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>coffre::ProfileDialog</name>
@@ -3221,6 +4925,10 @@ Password for %2:</source>
         <source>Dat&amp;abase:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Off-s&amp;ite</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>coffre::RepositoryStatusBar</name>
@@ -3242,6 +4950,13 @@ Password for %2:</source>
     <message>
         <source>No profile</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Off-site: %n backup(s), %1</source>
+        <translation>
+            <numerusform>Off-site: %n backup, %1</numerusform>
+            <numerusform>Off-site: %n backups, %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3298,6 +5013,219 @@ Password for %2:</source>
     </message>
     <message>
         <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The uploaded documents into %1 (%n object(s))</source>
+        <translation>
+            <numerusform>The uploaded documents into %1 (%n object)</numerusform>
+            <numerusform>The uploaded documents into %1 (%n objects)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>and remove the documents added since the backup (listed below)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::RetentionDialog</name>
+    <message>
+        <source>Clean up old backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the &amp;last:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One a &amp;day, for the last N days:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One a &amp;week, for the last N weeks:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One a &amp;month, for the last N months:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One a &amp;year, for the last N years:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never fewer &amp;than:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save these rules in the profile (scheduled backups apply them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stays: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>goes: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No rule: every backup stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) go, %1 stay; %2 freed.</source>
+        <translation>
+            <numerusform>%n backup go, %1 stay; %2 freed.</numerusform>
+            <numerusform>%n backups go, %1 stay; %2 freed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Remove %n backup(s)</source>
+        <translation>
+            <numerusform>&amp;Remove %n backup</numerusform>
+            <numerusform>&amp;Remove %n backups</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Save the rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::RunNotifications</name>
+    <message>
+        <source>Scheduled backup of %1 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled backup of %1 made, with warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled backup of %1 made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup %1 of %2 looks wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coffre: a job of %1 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::ScheduleDialog</name>
+    <message>
+        <source>Schedule of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Not scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every &amp;hour, on the hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every &amp;day at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every &amp;week on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server runs the backup itself, with its own coffre-cli, then removes the backups its retention lets go.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer runs the backup with coffre-cli, even with the window closed, then removes the backups the retention lets go.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run missed while the machine was off happens when it starts again (a systemd timer; cron where there is no systemd).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is no longer scheduled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To finish, run this in a terminal of %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>coffre::ScheduleStatus</name>
+    <message>
+        <source>Scheduled %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK with warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last: %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>next: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backups of %1 run by themselves %2 (coffre-cli --profile %1 schedule show).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile › Schedule…, or coffre-cli --profile %1 schedule set --daily 02:30, makes backups run by themselves.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last run: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -133,7 +133,7 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
     QByteArray buffer(ReadChunk, Qt::Uninitialized);
     for (const SourceTree::Entry& item : tree.entries) {
         if (stop())
-            return Error{tr("Stopped."), {}};
+            return Error{tr("Stopped."), {}, QStringLiteral("stopped")};
         const int parentFd = folders.open(parentOf(item.path));
         const QByteArray name = nameOf(item.path);
         struct stat st;
@@ -176,7 +176,7 @@ Status TreeArchiver::write(const SourceTree& tree, CompressedFileWriter& out, Jo
         qint64 remaining = S_ISREG(st.st_mode) ? qint64(st.st_size) : 0;
         while (remaining > 0) {
             if (stop())
-                return Error{tr("Stopped."), {}};
+                return Error{tr("Stopped."), {}, QStringLiteral("stopped")};
             ssize_t got = ::read(fd, buffer.data(), size_t(qMin(remaining, ReadChunk)));
             if (got < 0)
                 return unreadable(item.path);

@@ -229,9 +229,10 @@ private:
         Status result = counted;
         for (QFuture<Status>& part : parts) {
             part.waitForFinished();
-            // The first real failure wins over the "stopped" of the parts it stopped.
-            if (result && !part.result())
-                result = part.result();
+            // The real failure wins over the "stopped" of the parts it stopped, whichever came first.
+            const Status status = part.result();
+            if (!status && (result || (result.error().code == u"stopped" && status.error().code != u"stopped")))
+                result = status;
         }
         if (m_db)
             m_db->query(result ? QStringLiteral("commit") : QStringLiteral("rollback"));

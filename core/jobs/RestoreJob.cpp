@@ -770,14 +770,15 @@ Result<RestoreJournal> RestoreJob::undo(const Profile& profile, const QString& p
                                         const QString& documentsSecret)
 {
     AuditRecord audit(profile.repository, AuditAction::Undo, profile.name);
-    Result<RestoreJournal> undone = undoLast(profile, password, control);
+    Result<RestoreJournal> undone = undoLast(profile, password, control, documentsSecret);
     if (undone)
         audit.setBackup(undone->backup);
     audit.finish(undone);
     return undone;
 }
 
-Result<RestoreJournal> RestoreJob::undoLast(const Profile& profile, const QString& password, JobControl& control)
+Result<RestoreJournal> RestoreJob::undoLast(const Profile& profile, const QString& password, JobControl& control,
+                                            const QString& documentsSecret)
 {
     Result<std::unique_ptr<RepositoryLock>> lock = RepositoryLock::acquire(profile.repository);
     if (!lock)

@@ -80,7 +80,8 @@ public:
     static QString recover(const Profile& profile, const QString& password);
 
 private:
-    static Result<RestoreJournal> undoLast(const Profile& profile, const QString& password, JobControl& control);
+    static Result<RestoreJournal> undoLast(const Profile& profile, const QString& password, JobControl& control,
+                                           const QString& documentsSecret);
 };
 
 } // namespace coffre

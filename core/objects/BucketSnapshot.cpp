@@ -117,7 +117,7 @@ Result<ObjectsPart> BucketSnapshot::write(const BucketListing& listing, const QS
     for (qsizetype i = 0; i < listing.objects.size(); ++i) {
         const s3::ObjectInfo& object = listing.objects[i];
         if (stop())
-            return Error{tr("Stopped."), {}};
+            return Error{tr("Stopped."), {}, QStringLiteral("stopped")};
         StoredObject stored{object.key, object.size, object.etag, {}, object.modified.toUTC(), otherNames[i]};
         const QByteArray entryName = part.entryOf(stored).toUtf8();
         bool headerWritten = false;
@@ -139,7 +139,7 @@ Result<ObjectsPart> BucketSnapshot::write(const BucketListing& listing, const QS
         // The header waits for the first bytes: an object deleted since the listing leaves no entry.
         const Status downloaded = client.download(object.key, [&](const char* data, qint64 size) -> Status {
             if (stop())
-                return Error{tr("Stopped."), {}};
+                return Error{tr("Stopped."), {}, QStringLiteral("stopped")};
             if (!headerWritten) {
                 if (Status written = writeHeader(); !written)
                     return written;

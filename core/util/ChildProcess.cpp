@@ -64,7 +64,7 @@ Status ChildProcess::run(const QString& program, const QStringList& arguments, c
         process.kill();
         process.waitForFinished(5000);
         drainStderr();
-        return stopped ? Status(Error{tr("Stopped."), {}}) : sinkStatus;
+        return stopped ? Status(Error{tr("Stopped."), {}, QStringLiteral("stopped")}) : sinkStatus;
     }
     process.waitForFinished(-1);
     drainStderr();
