@@ -3722,35 +3722,35 @@ Host: %3
     </message>
     <message>
         <source>Proven restorable by a drill on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration prouvée par un exercice le %1</translation>
     </message>
     <message>
         <source>On this computer and off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>Sur cet ordinateur et hors site</translation>
     </message>
     <message>
         <source>Off-site only (%1): fetched before a restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors site seulement (%1)&#xa0;: récupérée avant une restauration</translation>
     </message>
     <message>
         <source>%1 · proven</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · prouvée</translation>
     </message>
     <message>
         <source>here</source>
-        <translation type="unfinished"></translation>
+        <translation>ici</translation>
     </message>
     <message>
         <source>off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>hors site</translation>
     </message>
     <message>
         <source>here + off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>ici + hors site</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>Où</translation>
     </message>
 </context>
 <context>
@@ -4122,11 +4122,11 @@ Host: %3
     </message>
     <message>
         <source>Backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Taille</translation>
+        <translation>Taille</translation>
     </message>
     <message>
         <source>Took</source>
@@ -4521,71 +4521,71 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>Copy &amp;off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier &amp;hors site</translation>
     </message>
     <message>
         <source>&amp;Fetch from off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Récupérer depuis le hors site</translation>
     </message>
     <message>
         <source>Delete off-site cop&amp;y…</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer la cop&amp;ie hors site…</translation>
     </message>
     <message>
         <source>Send the selected backup to the off-site storage; every checksum is checked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyer la sauvegarde sélectionnée vers le stockage hors site&#xa0;; chaque somme de contrôle est vérifiée.</translation>
     </message>
     <message>
         <source>Bring the selected off-site backup into this computer&apos;s backup folder, verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ramener la sauvegarde hors site sélectionnée dans le dossier des sauvegardes de cet ordinateur, vérifiée.</translation>
     </message>
     <message>
         <source>Clean up &amp;old backups…</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les &amp;anciennes sauvegardes…</translation>
     </message>
     <message>
         <source>Keep the last backups, one a day, a week, a month…: see what would go before anything is deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Garder les dernières sauvegardes, une par jour, par semaine, par mois…&#xa0;: voir ce qui partirait avant toute suppression.</translation>
     </message>
     <message>
         <source>&amp;History…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Historique…</translation>
     </message>
     <message>
         <source>Every create, restore, delete… of this repository, by whom, and how it ended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaque création, restauration, suppression… de ce dépôt, par qui, et comment elle s’est terminée.</translation>
     </message>
     <message>
         <source>&amp;Schedule…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Planification…</translation>
     </message>
     <message>
         <source>Back up this profile by itself, every day or week, even with the window closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarder ce profil tout seul, chaque jour ou chaque semaine, même fenêtre fermée.</translation>
     </message>
     <message>
         <source>Off-&amp;site</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hors site</translation>
     </message>
     <message>
         <source>Which copies to show: on this computer, off-site, or both</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelles copies afficher&#xa0;: sur cet ordinateur, hors site, ou les deux</translation>
     </message>
     <message>
         <source>Everywhere</source>
-        <translation type="unfinished"></translation>
+        <translation>Partout</translation>
     </message>
     <message>
         <source>Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Ici</translation>
     </message>
     <message>
         <source>Off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors site</translation>
     </message>
     <message>
         <source>Off-site copies not listed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Copies hors site non listées&#xa0;: %1</translation>
     </message>
     <message>
         <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or let them run by themselves: &lt;b&gt;Profile › Schedule…&lt;/b&gt;&lt;/p&gt;</source>
@@ -4593,188 +4593,188 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>Clean up old backups</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les anciennes sauvegardes</translation>
     </message>
     <message numerus="yes">
         <source>Clean-up: %n old backup(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Nettoyage&#xa0;: %n ancienne sauvegarde</numerusform>
+            <numerusform>Nettoyage&#xa0;: %n anciennes sauvegardes</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Removed %n old backup(s): %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ancienne sauvegarde supprimée&#xa0;: %1.</numerusform>
+            <numerusform>%n anciennes sauvegardes supprimées&#xa0;: %1.</numerusform>
         </translation>
     </message>
     <message>
         <source>Their off-site copies stay.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leurs copies hors site restent.</translation>
     </message>
     <message>
         <source>Browse %1</source>
-        <translation type="unfinished">Parcourir %1</translation>
+        <translation>Parcourir %1</translation>
     </message>
     <message>
         <source>%1 is off-site only (%2). Its files can be browsed once it is fetched to this computer, every checksum verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est seulement hors site (%2). Ses fichiers pourront être parcourus une fois la sauvegarde récupérée sur cet ordinateur, chaque somme de contrôle vérifiée.</translation>
     </message>
     <message>
         <source>&amp;Fetch and browse</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Récupérer et parcourir</translation>
     </message>
     <message>
         <source>Restore %1</source>
-        <translation type="unfinished">Restaurer %1</translation>
+        <translation>Restaurer %1</translation>
     </message>
     <message>
         <source>%1 is off-site only. Fetch it (%2) into %3, verify every checksum, then choose what to restore?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est seulement hors site. La récupérer (%2) dans %3, vérifier chaque somme de contrôle, puis choisir quoi restaurer&#xa0;?</translation>
     </message>
 </context>
 <context>
     <name>coffre::OffsiteCopies</name>
     <message>
         <source>Off-site copy of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie hors site de %1</translation>
     </message>
     <message>
         <source>%1 copied to %2 (%3); every checksum matched.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 copiée vers %2 (%3)&#xa0;; chaque somme de contrôle concorde.</translation>
     </message>
     <message>
         <source>Fetch of %1 from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Récupération de %1 depuis %2</translation>
     </message>
     <message>
         <source>%1 fetched (%2); every checksum was verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 récupérée (%2)&#xa0;; chaque somme de contrôle a été vérifiée.</translation>
     </message>
     <message numerus="yes">
         <source>Delete the off-site copy of %n backup(s) from %1, %2 in all?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Supprimer la copie hors site de %n sauvegarde de %1, %2 au total&#xa0;?</numerusform>
+            <numerusform>Supprimer les copies hors site de %n sauvegardes de %1, %2 au total&#xa0;?</numerusform>
         </translation>
     </message>
     <message>
         <source>Some of them are not on this computer: they will be gone for good.</source>
-        <translation type="unfinished"></translation>
+        <translation>Certaines ne sont pas sur cet ordinateur&#xa0;: elles disparaîtront pour de bon.</translation>
     </message>
     <message>
         <source>Delete off-site copies</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer des copies hors site</translation>
     </message>
     <message>
         <source>&amp;Delete off-site</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Supprimer hors site</translation>
     </message>
     <message numerus="yes">
         <source>Deleting %n off-site copy(ies)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Suppression de %n copie hors site</numerusform>
+            <numerusform>Suppression de %n copies hors site</numerusform>
         </translation>
     </message>
     <message>
         <source>Deleted from %1: %2 (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimé de %1&#xa0;: %2 (%3).</translation>
     </message>
 </context>
 <context>
     <name>coffre::OffsiteSettingsWidget</name>
     <message>
         <source>AWS (or https://minio.example.org:9000, https://ACCOUNT.r2.cloudflarestorage.com)</source>
-        <translation type="unfinished"></translation>
+        <translation>AWS (ou https://minio.example.org:9000, https://COMPTE.r2.cloudflarestorage.com)</translation>
     </message>
     <message>
         <source>us-east-1, or AWS_REGION</source>
-        <translation type="unfinished"></translation>
+        <translation>us-east-1, ou AWS_REGION</translation>
     </message>
     <message>
         <source>empty: AWS_ACCESS_KEY_ID or ~/.aws/credentials</source>
-        <translation type="unfinished"></translation>
+        <translation>vide&#xa0;: AWS_ACCESS_KEY_ID ou ~/.aws/credentials</translation>
     </message>
     <message>
         <source>kept in the system keychain, never in the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>gardé dans le trousseau du système, jamais dans le profil</translation>
     </message>
     <message>
         <source>only for a private server&apos;s own certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>seulement pour le certificat propre d’un serveur privé</translation>
     </message>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir…</translation>
     </message>
     <message>
         <source>CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats d’autorité</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers PEM (*.pem *.crt);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>&amp;Copy each new backup off-site, verified, as soon as it is made</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copier chaque nouvelle sauvegarde hors site, vérifiée, dès qu’elle est faite</translation>
     </message>
     <message>
         <source>s3://bucket/uploads: the application&apos;s uploaded files, kept with each backup</source>
-        <translation type="unfinished"></translation>
+        <translation>s3://compartiment/uploads&#xa0;: les fichiers déposés dans l’application, gardés avec chaque sauvegarde</translation>
     </message>
     <message>
         <source>&amp;Test</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tester</translation>
     </message>
     <message numerus="yes">
         <source>Reached %1: %n backup(s) there.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 atteint&#xa0;: %n sauvegarde.</numerusform>
+            <numerusform>%1 atteint&#xa0;: %n sauvegardes.</numerusform>
         </translation>
     </message>
     <message>
         <source>A copy away from this disk survives its loss. Any S3 storage works: AWS, MinIO, Cloudflare R2, Scaleway…</source>
-        <translation type="unfinished"></translation>
+        <translation>Une copie loin de ce disque survit à sa perte. Tout stockage S3 convient&#xa0;: AWS, MinIO, Cloudflare R2, Scaleway…</translation>
     </message>
     <message>
         <source>Off-site &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;dresse hors site&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Endpoint:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Point d’accès&#xa0;:</translation>
     </message>
     <message>
         <source>Re&amp;gion:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ré&amp;gion&#xa0;:</translation>
     </message>
     <message>
         <source>Access &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé d’&amp;accès&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Secret:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sec&amp;ret&#xa0;:</translation>
     </message>
     <message>
         <source>CA fi&amp;le:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fichier CA&#xa0;:</translation>
     </message>
     <message>
         <source>Docu&amp;ments bucket:</source>
-        <translation type="unfinished"></translation>
+        <translation>Compartiment des doc&amp;uments&#xa0;:</translation>
     </message>
     <message>
         <source>Give the off-site address first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Donnez d’abord l’adresse hors site.</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished">Connexion…</translation>
+        <translation>Connexion…</translation>
     </message>
 </context>
 <context>
@@ -4941,7 +4941,7 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>Off-s&amp;ite</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors s&amp;ite</translation>
     </message>
 </context>
 <context>
@@ -4967,9 +4967,9 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>Off-site: %n backup(s), %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Hors site&#xa0;: %n sauvegarde, %1</numerusform>
+            <numerusform>Hors site&#xa0;: %n sauvegardes, %1</numerusform>
         </translation>
     </message>
 </context>
@@ -5031,99 +5031,99 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>The uploaded documents into %1 (%n object(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Les documents déposés dans %1 (%n objet)</numerusform>
+            <numerusform>Les documents déposés dans %1 (%n objets)</numerusform>
         </translation>
     </message>
     <message>
         <source>and remove the documents added since the backup (listed below)</source>
-        <translation type="unfinished"></translation>
+        <translation>et supprimer les documents ajoutés depuis la sauvegarde (listés plus bas)</translation>
     </message>
 </context>
 <context>
     <name>coffre::RetentionDialog</name>
     <message>
         <source>Clean up old backups</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les anciennes sauvegardes</translation>
     </message>
     <message>
         <source>Keep the &amp;last:</source>
-        <translation type="unfinished"></translation>
+        <translation>Garder les &amp;dernières&#xa0;:</translation>
     </message>
     <message>
         <source>One a &amp;day, for the last N days:</source>
-        <translation type="unfinished"></translation>
+        <translation>Une par &amp;jour, pour les N derniers jours&#xa0;:</translation>
     </message>
     <message>
         <source>One a &amp;week, for the last N weeks:</source>
-        <translation type="unfinished"></translation>
+        <translation>Une par s&amp;emaine, pour les N dernières semaines&#xa0;:</translation>
     </message>
     <message>
         <source>One a &amp;month, for the last N months:</source>
-        <translation type="unfinished"></translation>
+        <translation>Une par &amp;mois, pour les N derniers mois&#xa0;:</translation>
     </message>
     <message>
         <source>One a &amp;year, for the last N years:</source>
-        <translation type="unfinished"></translation>
+        <translation>Une par &amp;an, pour les N dernières années&#xa0;:</translation>
     </message>
     <message>
         <source>Never fewer &amp;than:</source>
-        <translation type="unfinished"></translation>
+        <translation>Jamais moins &amp;que&#xa0;:</translation>
     </message>
     <message>
         <source>Backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished">Date</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Taille</translation>
+        <translation>Taille</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Décision</translation>
     </message>
     <message>
         <source>&amp;Save these rules in the profile (scheduled backups apply them)</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregi&amp;strer ces règles dans le profil (les sauvegardes planifiées les appliquent)</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="unfinished">&amp;Retirer</translation>
+        <translation>Supp&amp;rimer</translation>
     </message>
     <message>
         <source>stays: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>reste&#xa0;: %1</translation>
     </message>
     <message>
         <source>goes: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>part&#xa0;: %1</translation>
     </message>
     <message>
         <source>No rule: every backup stays.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune règle&#xa0;: toutes les sauvegardes restent.</translation>
     </message>
     <message numerus="yes">
         <source>%n backup(s) go, %1 stay; %2 freed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n sauvegarde part, %1 restent&#xa0;; %2 libérés.</numerusform>
+            <numerusform>%n sauvegardes partent, %1 restent&#xa0;; %2 libérés.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>&amp;Remove %n backup(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Supp&amp;rimer %n sauvegarde</numerusform>
+            <numerusform>Supp&amp;rimer %n sauvegardes</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;Save the rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer les &amp;règles</translation>
     </message>
 </context>
 <context>
