@@ -5,111 +5,111 @@
     <name></name>
     <message>
         <source>Notifications belong to a stored profile: give --profile NAME.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les notifications appartiennent à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
     </message>
     <message>
         <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est un profil de serveur&#xa0;: indiquez --profile %1 pour que la commande s’exécute sur son serveur.</translation>
     </message>
     <message>
         <source>%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2. Avertissements quand le disque est plein à %3&#xa0;%, ou quand un élément a diminué de %4&#xa0;%.</translation>
     </message>
     <message>
         <source>--on-success and --failures-only contradict each other.</source>
-        <translation type="unfinished"></translation>
+        <translation>--on-success et --failures-only se contredisent.</translation>
     </message>
     <message>
         <source>--%1 takes a number from 0 to 100.</source>
-        <translation type="unfinished"></translation>
+        <translation>--%1 attend un nombre de 0 à 100.</translation>
     </message>
     <message>
         <source>%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 n’a ni webhook ni courriel à tester&#xa0;: notify set --webhook URL ou --mail ADDRESS.</translation>
     </message>
     <message>
         <source>A test from coffre-cli notify test: notifications of this profile reach you.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un test envoyé par coffre-cli notify test&#xa0;: les notifications de ce profil vous parviennent.</translation>
     </message>
     <message>
         <source>Sent a test notification (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Notification de test envoyée (%1).</translation>
     </message>
     <message>
         <source>notify takes set, show, test or remove.</source>
-        <translation type="unfinished"></translation>
+        <translation>notify attend set, show, test ou remove.</translation>
     </message>
     <message>
         <source>No more notifications for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Plus aucune notification pour %1.</translation>
     </message>
     <message>
         <source>A schedule belongs to a stored profile: give --profile NAME.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une planification appartient à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
     </message>
     <message>
         <source>Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez une seule option parmi --daily HH:MM, --hourly ou --weekly DAY HH:MM.</translation>
     </message>
     <message>
         <source>--weekly takes a day and a time: --weekly mon 03:00.</source>
-        <translation type="unfinished"></translation>
+        <translation>--weekly attend un jour et une heure&#xa0;: --weekly mon 03:00.</translation>
     </message>
     <message>
         <source>To finish, run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour terminer, exécutez&#xa0;:</translation>
     </message>
     <message>
         <source>systemd user timer %1.timer, enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>timer utilisateur systemd %1.timer, activé</translation>
     </message>
     <message>
         <source>systemd user timer %1.timer, not enabled yet</source>
-        <translation type="unfinished"></translation>
+        <translation>timer utilisateur systemd %1.timer, pas encore activé</translation>
     </message>
     <message>
         <source>a line of your crontab</source>
-        <translation type="unfinished"></translation>
+        <translation>une ligne de votre crontab</translation>
     </message>
     <message>
         <source>not installed</source>
-        <translation type="unfinished"></translation>
+        <translation>non installé</translation>
     </message>
     <message>
         <source>--via takes systemd or cron.</source>
-        <translation type="unfinished"></translation>
+        <translation>--via attend systemd ou cron.</translation>
     </message>
     <message>
         <source>%1 is backed up %2 (%3); next run %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil %1 est sauvegardé %2 (%3)&#xa0;; prochaine exécution&#xa0;: %4.</translation>
     </message>
     <message>
         <source>%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil %1 n’a pas de planification. coffre-cli --profile %1 schedule set --daily 02:30 en crée une.</translation>
     </message>
     <message>
         <source>%1 is backed up %2 (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil %1 est sauvegardé %2 (%3).</translation>
     </message>
     <message>
         <source>Next run: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prochaine exécution&#xa0;: %1.</translation>
     </message>
     <message>
         <source>Last scheduled run: %1, %2%3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière exécution planifiée&#xa0;: %1, %2%3.</translation>
     </message>
     <message>
         <source>%1 is no longer scheduled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil %1 n’est plus planifié.</translation>
     </message>
     <message>
         <source>schedule takes set, show or remove.</source>
-        <translation type="unfinished"></translation>
+        <translation>schedule attend set, show ou remove.</translation>
     </message>
     <message>
         <source>Unexpected “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Argument inattendu&#xa0;: «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -134,30 +134,30 @@
     <name>AuditLog</name>
     <message>
         <source>No repository to keep the audit log in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun dépôt où conserver le journal d’audit.</translation>
     </message>
     <message>
         <source>The audit log %1 cannot be written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal d’audit %1 ne peut pas être écrit.</translation>
     </message>
     <message>
         <source>The audit log %1 cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal d’audit %1 ne peut pas être lu.</translation>
     </message>
 </context>
 <context>
     <name>AwsEnvironment</name>
     <message>
         <source>&quot;%1&quot; is not an endpoint address: write https://host[:port].</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse de point d’accès&#xa0;: écrivez https://hôte[:port].</translation>
     </message>
     <message>
         <source>No secret is known for the access key %1: save it with the profile (it goes to the system keychain), or set AWS_SECRET_ACCESS_KEY, or put it in ~/.aws/credentials.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun secret n’est connu pour la clé d’accès %1&#xa0;: enregistrez-le avec le profil (il va dans le trousseau du système), définissez AWS_SECRET_ACCESS_KEY, ou mettez-le dans ~/.aws/credentials.</translation>
     </message>
     <message>
         <source>No S3 credentials: give an access key with the profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or put them in ~/.aws/credentials.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun identifiant S3&#xa0;: indiquez une clé d’accès dans le profil, définissez AWS_ACCESS_KEY_ID et AWS_SECRET_ACCESS_KEY, ou mettez-les dans ~/.aws/credentials.</translation>
     </message>
 </context>
 <context>
@@ -321,19 +321,19 @@
     <name>BackupWarnings</name>
     <message>
         <source>The database dump is %1 % smaller than in %2 (%3 → %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le dump de la base de données est plus petit de %1&#xa0;% que dans %2 (%3 → %4).</translation>
     </message>
     <message>
         <source>Empty or gone since: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tables désormais vides ou disparues&#xa0;: %1.</translation>
     </message>
     <message>
         <source>The folder %1 holds %2 % less than in %3 (%4 in %5 files → %6 in %7 files): was its disk mounted?</source>
-        <translation type="unfinished"></translation>
+        <translation>Le dossier %1 contient %2&#xa0;% de moins que dans %3 (%4 en %5 fichiers → %6 en %7 fichiers)&#xa0;: son disque était-il monté&#xa0;?</translation>
     </message>
     <message>
         <source>The disk holding the backups is %1 % full (%2 free; the warning starts at %3 %).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le disque des sauvegardes est plein à %1&#xa0;% (%2 libres&#xa0;; l’avertissement commence à %3&#xa0;%).</translation>
     </message>
 </context>
 <context>
@@ -428,96 +428,96 @@
     </message>
     <message>
         <source>Files added, removed and changed in the source folders and the documents bucket since a backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers ajoutés, supprimés et modifiés dans les dossiers sources et le compartiment des documents depuis une sauvegarde.</translation>
     </message>
 </context>
 <context>
     <name>BucketComparison</name>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished">Annulé.</translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>Reading “%1” to compare it…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture de «&#xa0;%1&#xa0;» pour le comparer…</translation>
     </message>
 </context>
 <context>
     <name>BucketRestore</name>
     <message>
         <source>The archive of the bucket in this backup does not match its manifest: nothing more was put back.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’archive du compartiment dans cette sauvegarde ne correspond pas à son manifeste&#xa0;: rien de plus n’a été remis en place.</translation>
     </message>
     <message>
         <source>Putting the objects of %1 back…</source>
-        <translation type="unfinished"></translation>
+        <translation>Remise en place des objets de %1…</translation>
     </message>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished">Annulé.</translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>Cannot write %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écrire %1.</translation>
     </message>
     <message>
         <source>The storage holds other bytes than were sent for “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage contient pour «&#xa0;%1&#xa0;» d’autres octets que ceux qui ont été envoyés.</translation>
     </message>
     <message>
         <source>Put back “%1” (%2 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» remis en place (%2 octets).</translation>
     </message>
     <message>
         <source>Removing the objects added since the backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suppression des objets ajoutés depuis la sauvegarde…</translation>
     </message>
     <message>
         <source>Removed “%1”, added since the backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;», ajouté depuis la sauvegarde, a été supprimé.</translation>
     </message>
     <message>
         <source>The safety backup %1 of the bucket is not usable: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie de sécurité %1 du compartiment est inutilisable&#xa0;: %2</translation>
     </message>
     <message>
         <source>The safety backup %1 holds no bucket “%2”.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie de sécurité %1 ne contient aucun compartiment «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>“%1” was changed after the restore and is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» a été modifié après la restauration&#xa0;: il est conservé.</translation>
     </message>
     <message>
         <source>Removed “%1”, which the restore had added.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;», que la restauration avait ajouté, a été supprimé.</translation>
     </message>
 </context>
 <context>
     <name>BucketSnapshot</name>
     <message>
         <source>Listing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Listage de %1…</translation>
     </message>
     <message>
         <source>Could not start the archive of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de démarrer l’archivage de %1.</translation>
     </message>
     <message>
         <source>Could not archive the object “%1” of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’archiver l’objet «&#xa0;%1&#xa0;» de %2.</translation>
     </message>
     <message>
         <source>The object “%1” of %2 changed while the backup read it: run the backup again.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’objet «&#xa0;%1&#xa0;» de %2 a changé pendant que la sauvegarde le lisait&#xa0;: relancez la sauvegarde.</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished">Arrêté.</translation>
+        <translation>Arrêté.</translation>
     </message>
     <message>
         <source>The object “%1” was deleted while the backup ran.</source>
-        <translation type="unfinished"></translation>
+        <translation>L’objet «&#xa0;%1&#xa0;» a été supprimé pendant la sauvegarde.</translation>
     </message>
 </context>
 <context>
@@ -680,35 +680,35 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>The folder that holds the backups; s3://BUCKET/FOLDER works on the off-site copies.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le dossier qui contient les sauvegardes&#xa0;; s3://BUCKET/FOLDER agit sur les copies hors site.</translation>
     </message>
     <message>
         <source>Where off-site copies go: s3://BUCKET/FOLDER (keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or ~/.aws/credentials).</source>
-        <translation type="unfinished"></translation>
+        <translation>La destination des copies hors site&#xa0;: s3://BUCKET/FOLDER (clés lues dans AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY ou ~/.aws/credentials).</translation>
     </message>
     <message>
         <source>The object storage&apos;s address for a MinIO, R2 or other S3 service (default: AWS, or AWS_ENDPOINT_URL).</source>
-        <translation type="unfinished"></translation>
+        <translation>L’adresse du stockage objet pour MinIO, R2 ou un autre service S3 (par défaut&#xa0;: AWS, ou AWS_ENDPOINT_URL).</translation>
     </message>
     <message>
         <source>The storage&apos;s region (default: AWS_REGION, else us-east-1).</source>
-        <translation type="unfinished"></translation>
+        <translation>La région du stockage (par défaut&#xa0;: AWS_REGION, sinon us-east-1).</translation>
     </message>
     <message>
         <source>The application&apos;s uploaded documents: s3://BUCKET/FOLDER, snapshotted with each backup and put back by restore. --s3-endpoint, --s3-region and --s3-ca-file apply to it too, unless --documents-endpoint is given.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les documents déposés dans l’application&#xa0;: s3://BUCKET/FOLDER, capturés à chaque sauvegarde et remis en place par restore. --s3-endpoint, --s3-region et --s3-ca-file s’y appliquent aussi, sauf si --documents-endpoint est indiqué.</translation>
     </message>
     <message>
         <source>The address of the documents&apos; storage when it is not the off-site one (a MinIO beside the application).</source>
-        <translation type="unfinished"></translation>
+        <translation>L’adresse du stockage des documents quand ce n’est pas celui des copies hors site (un MinIO à côté de l’application).</translation>
     </message>
     <message>
         <source>PEM certificates to trust for a private storage server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les certificats PEM à approuver pour un serveur de stockage privé.</translation>
     </message>
     <message>
         <source>--documents-endpoint needs a documents bucket: give --documents s3://BUCKET/FOLDER.</source>
-        <translation type="unfinished"></translation>
+        <translation>--documents-endpoint nécessite un compartiment des documents&#xa0;: indiquez --documents s3://BUCKET/FOLDER.</translation>
     </message>
 </context>
 <context>
@@ -758,27 +758,27 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>Leave the documents bucket out.</source>
-        <translation type="unfinished"></translation>
+        <translation>Exclure le compartiment des documents.</translation>
     </message>
     <message>
         <source>Mark the backup as scheduled (for timers and cron) and notify as the profile says (coffre-cli notify).</source>
-        <translation type="unfinished"></translation>
+        <translation>Marquer la sauvegarde comme planifiée (pour les timers et cron) et notifier comme le prévoit le profil (coffre-cli notify).</translation>
     </message>
     <message>
         <source>Notify as the profile says, as a scheduled run does.</source>
-        <translation type="unfinished"></translation>
+        <translation>Notifier comme le prévoit le profil, comme le fait une exécution planifiée.</translation>
     </message>
     <message>
         <source>could not notify: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>notification impossible&#xa0;: %1</translation>
     </message>
     <message>
         <source>warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>avertissement&#xa0;: %1</translation>
     </message>
     <message>
         <source>Copied to %1; every checksum matched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiée vers %1&#xa0;; chaque somme de contrôle concorde.</translation>
     </message>
 </context>
 <context>
@@ -1078,26 +1078,26 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <name>DrillJob</name>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished">Annulé.</translation>
+        <translation>Annulé.</translation>
     </message>
     <message numerus="yes">
         <source>Restorable: every checksum, %n table(s) with their row counts, %1 file(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Restaurable&#xa0;: toutes les sommes de contrôle, %n table avec son nombre de lignes, %1 fichier(s).</numerusform>
+            <numerusform>Restaurable&#xa0;: toutes les sommes de contrôle, %n tables avec leur nombre de lignes, %1 fichier(s).</numerusform>
         </translation>
     </message>
     <message>
         <source>The drill of %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>L’exercice de restauration de %1 a échoué&#xa0;: %2</translation>
     </message>
     <message>
         <source>Reading the folders&apos; archives…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture des archives des dossiers…</translation>
     </message>
     <message>
         <source>%1 holds %2 files where the manifest says %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 contient %2 fichiers alors que le manifeste en indique %3.</translation>
     </message>
 </context>
 <context>
@@ -1183,7 +1183,7 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>vers %1</translation>
     </message>
 </context>
 <context>
@@ -1308,11 +1308,11 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>from standard input</source>
-        <translation type="unfinished"></translation>
+        <translation>depuis l’entrée standard</translation>
     </message>
     <message>
         <source>from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>depuis %1</translation>
     </message>
 </context>
 <context>
@@ -1426,19 +1426,19 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>%1, proven %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, prouvée le %2</translation>
     </message>
     <message>
         <source>%1: warning: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: avertissement&#xa0;: %2</translation>
     </message>
     <message>
         <source>Warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Avertissement&#xa0;: %1</translation>
     </message>
     <message>
         <source>Off-site (--repository s3://…): answer from this computer&apos;s copy of the last listing, without asking the storage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors site (--repository s3://…)&#xa0;: répondre d’après la copie de la dernière liste gardée sur cet ordinateur, sans interroger le stockage.</translation>
     </message>
 </context>
 <context>
@@ -1452,63 +1452,63 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <name>LogCommand</name>
     <message>
         <source>--since takes a date (2026-05-01, 2026-05-01T02:30), today, yesterday, or an age such as 7d, 12h, 2w.</source>
-        <translation type="unfinished"></translation>
+        <translation>--since attend une date (2026-05-01, 2026-05-01T02:30), today, yesterday, ou une ancienneté comme 7d, 12h, 2w.</translation>
     </message>
     <message>
         <source>The audit log of %1 is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal d’audit de %1 est vide.</translation>
     </message>
     <message>
         <source>No line of the audit log of %1 matches.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune ligne du journal d’audit de %1 ne correspond.</translation>
     </message>
     <message>
         <source>TIME</source>
-        <translation type="unfinished"></translation>
+        <translation>DATE</translation>
     </message>
     <message>
         <source>ACTION</source>
-        <translation type="unfinished"></translation>
+        <translation>ACTION</translation>
     </message>
     <message>
         <source>OUTCOME</source>
-        <translation type="unfinished"></translation>
+        <translation>RÉSULTAT</translation>
     </message>
     <message>
         <source>BACKUP</source>
-        <translation type="unfinished"></translation>
+        <translation>SAUVEGARDE</translation>
     </message>
     <message>
         <source>SIZE</source>
-        <translation type="unfinished">TAILLE</translation>
+        <translation>TAILLE</translation>
     </message>
     <message>
         <source>TOOK</source>
-        <translation type="unfinished"></translation>
+        <translation>DURÉE</translation>
     </message>
     <message>
         <source>BY</source>
-        <translation type="unfinished"></translation>
+        <translation>PAR</translation>
     </message>
     <message>
         <source>MESSAGE</source>
-        <translation type="unfinished"></translation>
+        <translation>MESSAGE</translation>
     </message>
     <message>
         <source>The audit log of the repository: every create, restore, undo, delete, prune, download, upload, export and import, by whom, how it ended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal d’audit du dépôt&#xa0;: chaque création, restauration, annulation, suppression, purge, téléchargement, envoi, export et import, par qui, et comment il s’est terminé.</translation>
     </message>
     <message>
         <source>Only from this date or age on: 2026-05-01, today, 7d, 12h.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seulement à partir de cette date ou de cette ancienneté&#xa0;: 2026-05-01, today, 7d, 12h.</translation>
     </message>
     <message>
         <source>Only this action (create, restore, undo, delete, prune, download, upload, export, import); repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seulement cette action (create, restore, undo, delete, prune, download, upload, export, import)&#xa0;; option répétable.</translation>
     </message>
     <message>
         <source>Only this outcome: ok, failed or canceled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seulement ce résultat&#xa0;: ok, failed ou canceled.</translation>
     </message>
 </context>
 <context>
@@ -1630,336 +1630,340 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
     <message>
         <source>must be a key under the prefix “%1” (found “%2”)</source>
-        <translation type="unfinished"></translation>
+        <translation>doit être une clé sous le préfixe «&#xa0;%1&#xa0;» (trouvé&#xa0;: «&#xa0;%2&#xa0;»)</translation>
     </message>
     <message>
         <source>must be 64 lowercase hexadecimal digits</source>
-        <translation type="unfinished"></translation>
+        <translation>doit comporter 64 chiffres hexadécimaux en minuscules</translation>
     </message>
     <message>
         <source>must be “other-keys/&lt;number&gt;” (found “%1”)</source>
-        <translation type="unfinished"></translation>
+        <translation>doit être de la forme «&#xa0;other-keys/&lt;nombre&gt;&#xa0;» (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
     <message>
         <source>is missing: the key “%1” is not a plain path</source>
-        <translation type="unfinished"></translation>
+        <translation>est absent&#xa0;: la clé «&#xa0;%1&#xa0;» n’est pas un chemin simple</translation>
     </message>
     <message>
         <source>must have no leading, trailing or double slash (found “%1”)</source>
-        <translation type="unfinished"></translation>
+        <translation>ne doit comporter aucune barre oblique au début, à la fin ni en double (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
     <message>
         <source>must be in “objects/” (found “%1”)</source>
-        <translation type="unfinished"></translation>
+        <translation>doit se trouver dans «&#xa0;objects/&#xa0;» (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
     <message>
         <source>lists the key “%1” twice</source>
-        <translation type="unfinished"></translation>
+        <translation>mentionne deux fois la clé «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>names the archive entry “%1” twice</source>
-        <translation type="unfinished"></translation>
+        <translation>nomme deux fois l’entrée d’archive «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>must be the number of objects listed (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>doit être le nombre d’objets listés (%1)</translation>
     </message>
     <message>
         <source>must be the sum of the objects&apos; sizes (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>doit être la somme des tailles des objets (%1)</translation>
     </message>
     <message>
         <source>The manifest has two buckets labelled “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le manifeste contient deux compartiments portant le libellé «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
     <name>Notifier</name>
     <message>
         <source>backup failed</source>
-        <translation type="unfinished"></translation>
+        <translation>échec de la sauvegarde</translation>
     </message>
     <message>
         <source>backup canceled</source>
-        <translation type="unfinished"></translation>
+        <translation>sauvegarde annulée</translation>
     </message>
     <message>
         <source>backup made, with warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>sauvegarde effectuée, avec des avertissements</translation>
     </message>
     <message>
         <source>backup made</source>
-        <translation type="unfinished"></translation>
+        <translation>sauvegarde effectuée</translation>
     </message>
     <message>
         <source>%1 on %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sur %2&#xa0;: %3.</translation>
     </message>
     <message>
         <source>%1 on %2: %3 (%4).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sur %2&#xa0;: %3 (%4).</translation>
     </message>
     <message>
         <source>The webhook at %1 did not take the notification.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le webhook de %1 n’a pas accepté la notification.</translation>
     </message>
     <message>
         <source>Time: %1
 Profile: %2
 Host: %3
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Date&#xa0;: %1
+Profil&#xa0;: %2
+Hôte&#xa0;: %3
+</translation>
     </message>
     <message>
         <source>History: coffre-cli --profile %1 log --since 7d
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Historique&#xa0;: coffre-cli --profile %1 log --since 7d
+</translation>
     </message>
     <message>
         <source>No sendmail here to mail %1: install a mail transfer agent (e.g. msmtp-mta or postfix).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de sendmail ici pour écrire à %1&#xa0;: installez un agent de transfert de courrier (p. ex. msmtp-mta ou postfix).</translation>
     </message>
     <message>
         <source>%1 could not be started.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 n’a pas pu être lancé.</translation>
     </message>
     <message>
         <source>%1 did not finish within a minute.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ne s’est pas terminé en moins d’une minute.</translation>
     </message>
     <message>
         <source>%1 could not send the mail to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 n’a pas pu envoyer le courriel à %2.</translation>
     </message>
 </context>
 <context>
     <name>NotifyCommand</name>
     <message>
         <source>Who hears about scheduled backups (a webhook, mail) and when a backup warns: set, show, test, remove.</source>
-        <translation type="unfinished"></translation>
+        <translation>Qui est prévenu des sauvegardes planifiées (un webhook, un courriel) et des avertissements d’une sauvegarde&#xa0;: set, show, test, remove.</translation>
     </message>
     <message>
         <source>set: POST a JSON notification to this https:// address.</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: envoyer (POST) une notification JSON à cette adresse https://.</translation>
     </message>
     <message>
         <source>set: mail these addresses (comma-separated) through the local sendmail.</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: écrire à ces adresses (séparées par des virgules) par le sendmail local.</translation>
     </message>
     <message>
         <source>set: notify after every scheduled backup, not only failures and warnings.</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: notifier après chaque sauvegarde planifiée, pas seulement les échecs et les avertissements.</translation>
     </message>
     <message>
         <source>set: notify only failures and warnings (the default).</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: ne notifier que les échecs et les avertissements (par défaut).</translation>
     </message>
     <message>
         <source>set: warn when the backups&apos; disk is this full (default 80; 0: never).</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: avertir quand le disque des sauvegardes est plein à ce pourcentage (80 par défaut&#xa0;; 0&#xa0;: jamais).</translation>
     </message>
     <message>
         <source>set: warn when the dump or a folder shrank by more than this share since the backup before (default 50; 0: never).</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: avertir quand le dump ou un dossier a diminué de plus de ce pourcentage depuis la sauvegarde précédente (50 par défaut&#xa0;; 0&#xa0;: jamais).</translation>
     </message>
 </context>
 <context>
     <name>NotifySettings</name>
     <message>
         <source>webhook %1</source>
-        <translation type="unfinished"></translation>
+        <translation>webhook %1</translation>
     </message>
     <message>
         <source>mail to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>courriel à %1</translation>
     </message>
     <message>
         <source>no webhook or mail</source>
-        <translation type="unfinished"></translation>
+        <translation>ni webhook ni courriel</translation>
     </message>
     <message>
         <source>every backup</source>
-        <translation type="unfinished"></translation>
+        <translation>chaque sauvegarde</translation>
     </message>
     <message>
         <source>failures and warnings only</source>
-        <translation type="unfinished"></translation>
+        <translation>échecs et avertissements seulement</translation>
     </message>
     <message>
         <source>“%1” is not a web address for the webhook: give https://…</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse web pour le webhook&#xa0;: indiquez https://…</translation>
     </message>
     <message>
         <source>“%1” is not a mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse de courriel.</translation>
     </message>
     <message>
         <source>The thresholds are percentages, from 0 (never) to 100.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les seuils sont des pourcentages, de 0 (jamais) à 100.</translation>
     </message>
 </context>
 <context>
     <name>OffsiteCommands</name>
     <message>
         <source>No backups in %1.</source>
-        <translation type="unfinished">Aucune sauvegarde dans %1.</translation>
+        <translation>Aucune sauvegarde dans %1.</translation>
     </message>
     <message>
         <source>NAME</source>
-        <translation type="unfinished">NOM</translation>
+        <translation>NOM</translation>
     </message>
     <message>
         <source>CREATED</source>
-        <translation type="unfinished">CRÉÉE</translation>
+        <translation>CRÉÉE</translation>
     </message>
     <message>
         <source>SIZE</source>
-        <translation type="unfinished">TAILLE</translation>
+        <translation>TAILLE</translation>
     </message>
     <message>
         <source>STATUS</source>
-        <translation type="unfinished">ÉTAT</translation>
+        <translation>ÉTAT</translation>
     </message>
     <message>
         <source>CONTENTS</source>
-        <translation type="unfinished">CONTENU</translation>
+        <translation>CONTENU</translation>
     </message>
     <message numerus="yes">
         <source>%n backup(s), %1 in %2.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n sauvegarde, %1 dans %2.</numerusform>
+            <numerusform>%n sauvegardes, %1 dans %2.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 in %2: every file matches its checksum.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 dans %2&#xa0;: chaque fichier correspond à sa somme de contrôle.</translation>
     </message>
     <message>
         <source>Name the backups to delete.</source>
-        <translation type="unfinished">Indiquez les sauvegardes à supprimer.</translation>
+        <translation>Indiquez les sauvegardes à supprimer.</translation>
     </message>
     <message>
         <source>Deleting off-site copies asks for --yes.</source>
-        <translation type="unfinished"></translation>
+        <translation>La suppression de copies hors site demande --yes.</translation>
     </message>
     <message>
         <source>Deleted from %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimé de %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Downloaded %1 (%2) from %3 into %4; every checksum was verified.</source>
-        <translation type="unfinished">%1 (%2) téléchargée de %3 dans %4&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
+        <translation>%1 (%2) téléchargée de %3 dans %4&#xa0;; toutes les sommes de contrôle ont été vérifiées.</translation>
     </message>
     <message>
         <source>Copied %1 (%2) to %3; every checksum matched.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2) copiée vers %3&#xa0;; chaque somme de contrôle concorde.</translation>
     </message>
     <message>
         <source>Fetched %1 from %2 into %3; every checksum was verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 récupérée de %2 dans %3&#xa0;; chaque somme de contrôle a été vérifiée.</translation>
     </message>
     <message>
         <source>Name one backup.</source>
-        <translation type="unfinished">Indiquez une sauvegarde.</translation>
+        <translation>Indiquez une sauvegarde.</translation>
     </message>
     <message>
         <source>%1 works on a repository of this computer. Off-site (%2), use list, info, verify, delete, download, upload, restore, create or prune; download a backup first for the rest.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 agit sur un dépôt de cet ordinateur. Hors site (%2), utilisez list, info, verify, delete, download, upload, restore, create ou prune&#xa0;; pour le reste, téléchargez d’abord la sauvegarde.</translation>
     </message>
 </context>
 <context>
     <name>OffsiteCopy</name>
     <message>
         <source> It is kept in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation> Elle est conservée dans %1.</translation>
     </message>
     <message>
         <source>Backup %1 is complete here, but its off-site copy to %2 failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>La sauvegarde %1 est complète ici, mais sa copie hors site vers %2 a échoué&#xa0;: %3</translation>
     </message>
     <message>
         <source>Copied %1 off-site to %2; every checksum matched.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 copiée hors site vers %2&#xa0;; chaque somme de contrôle concorde.</translation>
     </message>
 </context>
 <context>
     <name>OffsiteStore</name>
     <message>
         <source>%1 is missing off-site or has another size.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est absent hors site ou n’a pas la bonne taille.</translation>
     </message>
     <message>
         <source>“%1” is not a backup name.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de sauvegarde.</translation>
     </message>
     <message>
         <source>There is no backup named “%1” in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n’y a pas de sauvegarde nommée «&#xa0;%1&#xa0;» dans %2.</translation>
     </message>
     <message>
         <source>The off-site copy of %1 is damaged: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie hors site de %1 est endommagée&#xa0;: %2</translation>
     </message>
     <message>
         <source>The off-site copy of %1 is damaged: its manifest names “%2”.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie hors site de %1 est endommagée&#xa0;: son manifeste désigne «&#xa0;%2&#xa0;».</translation>
     </message>
     <message>
         <source>to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>vers %1</translation>
     </message>
     <message>
         <source>from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>depuis %1</translation>
     </message>
     <message>
         <source>%1 is already off-site in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est déjà hors site dans %2.</translation>
     </message>
     <message>
         <source>Copying off-site…</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie hors site…</translation>
     </message>
     <message>
         <source>The local copy of %1 is damaged: %2 does not match its checksum. Nothing was kept off-site.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie locale de %1 est endommagée&#xa0;: %2 ne correspond pas à sa somme de contrôle. Rien n’a été conservé hors site.</translation>
     </message>
     <message>
         <source>Sent %1 (%2 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 envoyé (%2 octets).</translation>
     </message>
     <message>
         <source>Cannot read %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire %1.</translation>
     </message>
     <message>
         <source>Cannot write %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écrire %1.</translation>
     </message>
     <message>
         <source>The off-site copy of %1 is damaged: %2 is longer than its manifest says.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie hors site de %1 est endommagée&#xa0;: %2 est plus long que ne l’indique son manifeste.</translation>
     </message>
     <message>
         <source>The off-site copy of %1 is damaged: %2 does not match its checksum.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie hors site de %1 est endommagée&#xa0;: %2 ne correspond pas à sa somme de contrôle.</translation>
     </message>
     <message>
         <source>%1 is already in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est déjà dans %2.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer le dossier %1.</translation>
     </message>
     <message>
         <source>Fetching from off-site…</source>
-        <translation type="unfinished"></translation>
+        <translation>Récupération depuis le stockage hors site…</translation>
     </message>
     <message>
         <source>Checking the off-site copy…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification de la copie hors site…</translation>
     </message>
 </context>
 <context>
@@ -2062,7 +2066,7 @@ Host: %3
     <name>Pins</name>
     <message>
         <source>“%1” is not a backup name.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de sauvegarde.</translation>
     </message>
 </context>
 <context>
@@ -2188,11 +2192,11 @@ Host: %3
     </message>
     <message>
         <source>The backup folder is a folder of this computer; object storage (%1) goes in the off-site settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le dossier des sauvegardes est un dossier de cet ordinateur&#xa0;; un stockage objet (%1) se règle dans les réglages hors site.</translation>
     </message>
     <message>
         <source>The profile “%1”: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil «&#xa0;%1&#xa0;»&#xa0;: %2</translation>
     </message>
 </context>
 <context>
@@ -2233,30 +2237,30 @@ Host: %3
     <name>PruneJob</name>
     <message numerus="yes">
         <source>Retention (%1): %n backup(s) to remove.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Rétention (%1)&#xa0;: %n sauvegarde à supprimer.</numerusform>
+            <numerusform>Rétention (%1)&#xa0;: %n sauvegardes à supprimer.</numerusform>
         </translation>
     </message>
     <message>
         <source>Removing old backups…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suppression des anciennes sauvegardes…</translation>
     </message>
     <message>
         <source>Removing old off-site copies…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suppression des anciennes copies hors site…</translation>
     </message>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished">Annulé.</translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>off-site copy in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>copie hors site dans %1</translation>
     </message>
     <message>
         <source>Removed %1 from %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 supprimée de %2.</translation>
     </message>
 </context>
 <context>
@@ -2326,11 +2330,11 @@ Host: %3
     </message>
     <message>
         <source>from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>depuis %1</translation>
     </message>
     <message>
         <source>to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>vers %1</translation>
     </message>
 </context>
 <context>
@@ -2542,56 +2546,56 @@ Host: %3
     </message>
     <message numerus="yes">
         <source>Put back %n object(s) in %1; %2 were unchanged.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n objet remis en place dans %1&#xa0;; objets inchangés&#xa0;: %2.</numerusform>
+            <numerusform>%n objets remis en place dans %1&#xa0;; objets inchangés&#xa0;: %2.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Removed %n object(s) added since the backup:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n objet ajouté depuis la sauvegarde a été supprimé&#xa0;:</numerusform>
+            <numerusform>%n objets ajoutés depuis la sauvegarde ont été supprimés&#xa0;:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Kept %n object(s) added since the backup (--remove-new-objects removes them):</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n objet ajouté depuis la sauvegarde a été conservé (--remove-new-objects le supprime)&#xa0;:</numerusform>
+            <numerusform>%n objets ajoutés depuis la sauvegarde ont été conservés (--remove-new-objects les supprime)&#xa0;:</numerusform>
         </translation>
     </message>
     <message>
         <source>What the bucket held before is in the backup %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le contenu précédent du compartiment se trouve dans la sauvegarde %1.</translation>
     </message>
     <message>
         <source>--only takes database, sources, documents or a folder label of the backup (not “%1”).</source>
-        <translation type="unfinished"></translation>
+        <translation>--only attend database, sources, documents ou un libellé de dossier de la sauvegarde (pas «&#xa0;%1&#xa0;»).</translation>
     </message>
     <message>
         <source>%1 is proven restorable: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est prouvée restaurable&#xa0;: %2</translation>
     </message>
     <message>
         <source>The restore of %1 (%2) was undone: the bucket is as it was before.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration de %1 (%2) a été annulée&#xa0;: le compartiment est tel qu’avant.</translation>
     </message>
     <message>
         <source>Restore only this part: database, sources, documents (the bucket), or a folder label; repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer seulement cet élément&#xa0;: database, sources, documents (le compartiment) ou un libellé de dossier&#xa0;; option répétable.</translation>
     </message>
     <message>
         <source>Also remove the objects added to the documents bucket since the backup (they are kept otherwise).</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer aussi les objets ajoutés au compartiment des documents depuis la sauvegarde (sinon, ils sont conservés).</translation>
     </message>
     <message>
         <source>Prove a backup restorable: its database restored into a scratch database, row counts checked, dropped; its folders&apos; archives read through. Nothing live is touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prouver qu’une sauvegarde est restaurable&#xa0;: sa base de données est restaurée dans une base temporaire, les nombres de lignes sont vérifiés, puis la base est supprimée&#xa0;; les archives de ses dossiers sont lues jusqu’au bout. Rien de ce qui est en service n’est touché.</translation>
     </message>
     <message>
         <source>Drill the newest complete backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prouver restaurable la sauvegarde complète la plus récente.</translation>
     </message>
 </context>
 <context>
@@ -2785,66 +2789,66 @@ Host: %3
     </message>
     <message>
         <source>The restore journal does not say which bucket to put back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal de restauration n’indique pas quel compartiment remettre en place.</translation>
     </message>
     <message>
         <source>Putting %1 back as it was…</source>
-        <translation type="unfinished"></translation>
+        <translation>Remise de %1 dans son état antérieur…</translation>
     </message>
     <message>
         <source>This backup holds no bucket “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette sauvegarde ne contient aucun compartiment «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>The profile names no documents bucket to restore “%1” into.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil n’indique aucun compartiment des documents dans lequel restaurer «&#xa0;%1&#xa0;».</translation>
     </message>
     <message>
         <source>Comparing %1 with the backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>Comparaison de %1 avec la sauvegarde…</translation>
     </message>
     <message numerus="yes">
         <source>Saving the %n object(s) the restore replaces or removes…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Mise à l’abri de %n objet que la restauration remplace ou supprime…</numerusform>
+            <numerusform>Mise à l’abri des %n objets que la restauration remplace ou supprime…</numerusform>
         </translation>
     </message>
     <message>
         <source>The objects of %1 that the restore of %2 replaced or removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les objets de %1 que la restauration de %2 a remplacés ou supprimés.</translation>
     </message>
     <message>
         <source>The safety copy of the bucket failed, so nothing was restored.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie de sécurité du compartiment a échoué&#xa0;: rien n’a été restauré.</translation>
     </message>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished">Annulé.</translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>The restore was canceled.</source>
-        <translation type="unfinished"></translation>
+        <translation>La restauration a été annulée.</translation>
     </message>
     <message>
         <source>%1 The bucket was put back as it was.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Le compartiment a été remis dans son état antérieur.</translation>
     </message>
     <message>
         <source>%1 Putting the bucket back failed too (%2): Coffre tries again at its next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 La remise en place du compartiment a aussi échoué (%2)&#xa0;: Coffre réessaie à son prochain démarrage.</translation>
     </message>
     <message>
         <source>into the database %1</source>
-        <translation type="unfinished"></translation>
+        <translation>dans la base de données %1</translation>
     </message>
     <message>
         <source>The safety backup “%1” of the bucket is gone: the restore can no longer be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>La copie de sécurité «&#xa0;%1&#xa0;» du compartiment a disparu&#xa0;: la restauration ne peut plus être annulée.</translation>
     </message>
     <message>
         <source>A restore of %1 was interrupted; putting the bucket %2 back failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Une restauration de %1 a été interrompue&#xa0;; la remise en place du compartiment %2 a échoué&#xa0;: %3</translation>
     </message>
 </context>
 <context>
@@ -2893,40 +2897,40 @@ Host: %3
     </message>
     <message>
         <source>Bucket “%1”: not in this backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Compartiment «&#xa0;%1&#xa0;»&#xa0;: absent de cette sauvegarde</translation>
     </message>
     <message>
         <source>Bucket “%1”: the profile names no documents bucket to restore it into</source>
-        <translation type="unfinished"></translation>
+        <translation>Compartiment «&#xa0;%1&#xa0;»&#xa0;: le profil n’indique aucun compartiment des documents où le restaurer</translation>
     </message>
     <message>
         <source>Bucket %1: cannot be reached now (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Compartiment %1&#xa0;: injoignable pour le moment (%2)</translation>
     </message>
     <message numerus="yes">
         <source>Bucket %1: %n object(s) to put back (%2), %3 unchanged</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Compartiment %1&#xa0;: %n objet à remettre en place (%2), %3 inchangé(s)</numerusform>
+            <numerusform>Compartiment %1&#xa0;: %n objets à remettre en place (%2), %3 inchangé(s)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n object(s) added to the bucket since the backup will be removed:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n objet ajouté au compartiment depuis la sauvegarde sera supprimé&#xa0;:</numerusform>
+            <numerusform>%n objets ajoutés au compartiment depuis la sauvegarde seront supprimés&#xa0;:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n object(s) added to the bucket since the backup are kept (the restore removes them only when asked):</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n objet ajouté au compartiment depuis la sauvegarde est conservé (la restauration ne le supprime que sur demande)&#xa0;:</numerusform>
+            <numerusform>%n objets ajoutés au compartiment depuis la sauvegarde sont conservés (la restauration ne les supprime que sur demande)&#xa0;:</numerusform>
         </translation>
     </message>
     <message>
         <source>The objects it replaces or removes are saved first in a safety backup; undo-restore puts them back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les objets qu’elle remplace ou supprime sont d’abord enregistrés dans une copie de sécurité&#xa0;; undo-restore les remet en place.</translation>
     </message>
 </context>
 <context>
@@ -2964,376 +2968,377 @@ Host: %3
     <name>RetentionCommands</name>
     <message>
         <source>Say what would go, delete nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquer ce qui partirait, sans rien supprimer.</translation>
     </message>
     <message>
         <source>Prune the profile&apos;s off-site copies (their own rules) instead of this repository; so does --repository s3://…</source>
-        <translation type="unfinished"></translation>
+        <translation>Purger les copies hors site du profil (selon leurs propres règles) au lieu de ce dépôt&#xa0;; --repository s3://… fait de même.</translation>
     </message>
     <message>
         <source>Keep the last N (instead of the profile&apos;s rules).</source>
-        <translation type="unfinished"></translation>
+        <translation>Garder les N dernières (au lieu des règles du profil).</translation>
     </message>
     <message>
         <source>Keep the newest backup of each of the last N days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Garder la sauvegarde la plus récente de chacun des N derniers jours.</translation>
     </message>
     <message>
         <source>… of each of the last N weeks.</source>
-        <translation type="unfinished"></translation>
+        <translation>… de chacune des N dernières semaines.</translation>
     </message>
     <message>
         <source>… of each of the last N months.</source>
-        <translation type="unfinished"></translation>
+        <translation>… de chacun des N derniers mois.</translation>
     </message>
     <message>
         <source>… of each of the last N years.</source>
-        <translation type="unfinished"></translation>
+        <translation>… de chacune des N dernières années.</translation>
     </message>
     <message>
         <source>Never fewer than N backups (default 3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Jamais moins de N sauvegardes (3 par défaut).</translation>
     </message>
     <message>
         <source>This profile has no off-site copies: give --offsite s3://…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce profil n’a pas de copies hors site&#xa0;: indiquez --offsite s3://…</translation>
     </message>
     <message>
         <source>No retention rule: every backup stays. Set them in the profile, or give --keep-daily 7 …</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune règle de rétention&#xa0;: toutes les sauvegardes restent. Définissez-les dans le profil, ou indiquez --keep-daily 7 …</translation>
     </message>
     <message>
         <source>NAME</source>
-        <translation type="unfinished">NOM</translation>
+        <translation>NOM</translation>
     </message>
     <message>
         <source>CREATED</source>
-        <translation type="unfinished">CRÉÉE</translation>
+        <translation>CRÉÉE</translation>
     </message>
     <message>
         <source>SIZE</source>
-        <translation type="unfinished">TAILLE</translation>
+        <translation>TAILLE</translation>
     </message>
     <message>
         <source>DECISION</source>
-        <translation type="unfinished"></translation>
+        <translation>DÉCISION</translation>
     </message>
     <message>
         <source>WHY</source>
-        <translation type="unfinished"></translation>
+        <translation>MOTIF</translation>
     </message>
     <message>
         <source>keep</source>
-        <translation type="unfinished"></translation>
+        <translation>gardée</translation>
     </message>
     <message>
         <source>would go</source>
-        <translation type="unfinished"></translation>
+        <translation>partirait</translation>
     </message>
     <message>
         <source>removed</source>
-        <translation type="unfinished"></translation>
+        <translation>supprimée</translation>
     </message>
     <message numerus="yes">
         <source>Dry run (%1): %n backup(s) would go, %2 freed in %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Simulation (%1)&#xa0;: %n sauvegarde partirait, %2 libérés dans %3.</numerusform>
+            <numerusform>Simulation (%1)&#xa0;: %n sauvegardes partiraient, %2 libérés dans %3.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Rules %1: %n backup(s) removed, %2 freed in %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Règles (%1)&#xa0;: %n sauvegarde supprimée, %2 libérés dans %3.</numerusform>
+            <numerusform>Règles (%1)&#xa0;: %n sauvegardes supprimées, %2 libérés dans %3.</numerusform>
         </translation>
     </message>
     <message>
         <source>Name one backup.</source>
-        <translation type="unfinished">Indiquez une sauvegarde.</translation>
+        <translation>Indiquez une sauvegarde.</translation>
     </message>
     <message>
         <source>%1 is pinned: retention never removes it (here or off-site).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est épinglée&#xa0;: la rétention ne la supprime jamais (ici ou hors site).</translation>
     </message>
     <message>
         <source>%1 is no longer pinned.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 n’est plus épinglée.</translation>
     </message>
     <message>
         <source>Remove the backups the profile&apos;s retention rules let go (--dry-run: only say which).</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les sauvegardes que les règles de rétention du profil laissent partir (--dry-run&#xa0;: indiquer seulement lesquelles).</translation>
     </message>
     <message>
         <source>Keep a backup whatever the retention rules say.</source>
-        <translation type="unfinished"></translation>
+        <translation>Garder une sauvegarde, quoi que disent les règles de rétention.</translation>
     </message>
     <message>
         <source>Let the retention rules decide for a pinned backup again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendre aux règles de rétention la décision sur une sauvegarde épinglée.</translation>
     </message>
 </context>
 <context>
     <name>RetentionPolicy</name>
     <message>
         <source>keep everything</source>
-        <translation type="unfinished"></translation>
+        <translation>tout garder</translation>
     </message>
     <message>
         <source>the last %1</source>
-        <translation type="unfinished"></translation>
+        <translation>les %1 dernières</translation>
     </message>
     <message>
         <source>%1 daily</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 quotidiennes</translation>
     </message>
     <message>
         <source>%1 weekly</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hebdomadaires</translation>
     </message>
     <message>
         <source>%1 monthly</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 mensuelles</translation>
     </message>
     <message>
         <source>%1 yearly</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 annuelles</translation>
     </message>
     <message>
         <source>%1; at least %2; %3 safety copies</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;; au moins %2&#xa0;; %3 copies de sécurité</translation>
     </message>
     <message>
         <source>daily</source>
-        <translation type="unfinished"></translation>
+        <translation>quotidienne</translation>
     </message>
     <message>
         <source>weekly</source>
-        <translation type="unfinished"></translation>
+        <translation>hebdomadaire</translation>
     </message>
     <message>
         <source>monthly</source>
-        <translation type="unfinished"></translation>
+        <translation>mensuelle</translation>
     </message>
     <message>
         <source>yearly</source>
-        <translation type="unfinished"></translation>
+        <translation>annuelle</translation>
     </message>
     <message>
         <source>not complete: left for you to look at</source>
-        <translation type="unfinished"></translation>
+        <translation>incomplète&#xa0;: laissée pour que vous l’examiniez</translation>
     </message>
     <message>
         <source>pinned</source>
-        <translation type="unfinished"></translation>
+        <translation>épinglée</translation>
     </message>
     <message>
         <source>one of the %1 newest safety copies</source>
-        <translation type="unfinished"></translation>
+        <translation>l’une des %1 copies de sécurité les plus récentes</translation>
     </message>
     <message>
         <source>at least %1</source>
-        <translation type="unfinished"></translation>
+        <translation>au moins %1</translation>
     </message>
     <message>
         <source>beyond the rules</source>
-        <translation type="unfinished"></translation>
+        <translation>hors des règles</translation>
     </message>
 </context>
 <context>
     <name>S3Client</name>
     <message>
         <source>Canceled.</source>
-        <translation type="unfinished">Annulé.</translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>The certificate of %1 is not trusted. For a private server, give its CA file with the storage settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat de %1 n’est pas approuvé. Pour un serveur privé, indiquez son fichier CA dans les réglages du stockage.</translation>
     </message>
     <message>
         <source>Cannot reach the storage at %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de joindre le stockage à l’adresse %1&#xa0;: %2.</translation>
     </message>
     <message>
         <source>Access denied by the storage at %1: the access key or the secret is wrong, or this key may not use the bucket %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Accès refusé par le stockage à l’adresse %1&#xa0;: la clé d’accès ou le secret est incorrect, ou cette clé n’a pas le droit d’utiliser le compartiment %2.</translation>
     </message>
     <message>
         <source>The bucket %1 does not exist at %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le compartiment %1 n’existe pas sur %2.</translation>
     </message>
     <message>
         <source>%1 is not in the bucket %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 n’est pas dans le compartiment %2.</translation>
     </message>
     <message>
         <source>The storage at %1 does not offer this operation (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage à l’adresse %1 ne propose pas cette opération (%2).</translation>
     </message>
     <message>
         <source>The storage refuses this computer&apos;s clock: set the date and time, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage refuse l’horloge de cet ordinateur&#xa0;: réglez la date et l’heure, puis réessayez.</translation>
     </message>
     <message>
         <source>The storage received other bytes than were sent (checksum mismatch): nothing was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage a reçu d’autres octets que ceux qui ont été envoyés (sommes de contrôle différentes)&#xa0;: rien n’a été conservé.</translation>
     </message>
     <message>
         <source>The storage at %1 kept failing (%2 attempts): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage à l’adresse %1 a échoué à chaque tentative (%2 tentatives)&#xa0;: %3</translation>
     </message>
     <message>
         <source>The storage refused the request: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage a refusé la requête&#xa0;: %1</translation>
     </message>
     <message>
         <source>Cannot read %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire %1.</translation>
     </message>
     <message>
         <source>The storage assembled other bytes than were sent for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage a assemblé pour %1 d’autres octets que ceux qui ont été envoyés.</translation>
     </message>
     <message>
         <source>The storage holds %1 bytes for %2 where %3 were sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le stockage contient %1 octets pour %2 alors que %3 ont été envoyés.</translation>
     </message>
 </context>
 <context>
     <name>S3Location</name>
     <message>
         <source>&quot;%1&quot; is not an S3 address: write s3://bucket or s3://bucket/folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une adresse S3&#xa0;: écrivez s3://compartiment ou s3://compartiment/dossier.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a bucket name: 3 to 63 lower-case letters, digits, dots or hyphens.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de compartiment&#xa0;: de 3 à 63 lettres minuscules, chiffres, points ou tirets.</translation>
     </message>
     <message>
         <source>The folder part of &quot;%1&quot; has an empty segment (&quot;//&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>La partie dossier de «&#xa0;%1&#xa0;» contient un segment vide («&#xa0;//&#xa0;»).</translation>
     </message>
 </context>
 <context>
     <name>Schedule</name>
     <message>
         <source>hourly</source>
-        <translation type="unfinished"></translation>
+        <translation>toutes les heures</translation>
     </message>
     <message>
         <source>daily at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>tous les jours à %1</translation>
     </message>
     <message>
         <source>weekly on %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>chaque %1 à %2</translation>
     </message>
     <message>
         <source>“%1” is not a schedule: hourly, daily or weekly.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une périodicité&#xa0;: hourly, daily ou weekly.</translation>
     </message>
     <message>
         <source>“%1” is not a time of day: give HH:MM, from 00:00 to 23:59.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une heure&#xa0;: indiquez HH:MM, de 00:00 à 23:59.</translation>
     </message>
     <message>
         <source>“%1” is not a day of the week: give mon, tue, wed, thu, fri, sat or sun.</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un jour de la semaine&#xa0;: indiquez mon, tue, wed, thu, fri, sat ou sun.</translation>
     </message>
     <message>
         <source>today %1</source>
-        <translation type="unfinished"></translation>
+        <translation>aujourd’hui à %1</translation>
     </message>
     <message>
         <source>tomorrow %1</source>
-        <translation type="unfinished"></translation>
+        <translation>demain à %1</translation>
     </message>
     <message>
         <source>yesterday %1</source>
-        <translation type="unfinished"></translation>
+        <translation>hier à %1</translation>
     </message>
 </context>
 <context>
     <name>ScheduleCommand</name>
     <message>
         <source>Run a profile&apos;s backups by themselves (a systemd user timer, or cron): set, show, remove.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lancer automatiquement les sauvegardes d’un profil (un timer utilisateur systemd, ou cron)&#xa0;: set, show, remove.</translation>
     </message>
     <message>
         <source>set: every day at this time (HH:MM).</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: tous les jours à cette heure (HH:MM).</translation>
     </message>
     <message>
         <source>set: every hour, on the hour.</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: toutes les heures, à l’heure pile.</translation>
     </message>
     <message>
         <source>set: every week on this day at a time: --weekly mon 03:00.</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: chaque semaine, ce jour-là à une heure donnée&#xa0;: --weekly mon 03:00.</translation>
     </message>
     <message>
         <source>set: systemd or cron (default: systemd when its user manager answers, else cron).</source>
-        <translation type="unfinished"></translation>
+        <translation>set&#xa0;: systemd ou cron (par défaut&#xa0;: systemd si son gestionnaire utilisateur répond, sinon cron).</translation>
     </message>
 </context>
 <context>
     <name>ScheduleInstaller</name>
     <message>
         <source>crontab could not be run.</source>
-        <translation type="unfinished"></translation>
+        <translation>crontab n’a pas pu être exécuté.</translation>
     </message>
     <message>
         <source>The crontab could not be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>La crontab n’a pas pu être lue.</translation>
     </message>
     <message>
         <source>The crontab could not be written.</source>
-        <translation type="unfinished"></translation>
+        <translation>La crontab n’a pas pu être écrite.</translation>
     </message>
     <message>
         <source># Written by coffre-cli; `coffre-cli --profile %1 schedule remove` removes it.
 </source>
-        <translation type="unfinished"></translation>
+        <translation># Écrit par coffre-cli&#xa0;; `coffre-cli --profile %1 schedule remove` le supprime.
+</translation>
     </message>
     <message>
         <source>Coffre: scheduled backup of the profile %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Coffre&#xa0;: sauvegarde planifiée du profil %1</translation>
     </message>
     <message>
         <source>Coffre: when the profile %1 is backed up (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Coffre&#xa0;: quand le profil %1 est sauvegardé (%2)</translation>
     </message>
     <message>
         <source>The folder %1 cannot be created.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le dossier %1 ne peut pas être créé.</translation>
     </message>
     <message>
         <source>systemd&apos;s user manager did not answer (no login session?): the timer is written but not enabled yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le gestionnaire utilisateur de systemd n’a pas répondu (pas de session ouverte&#xa0;?)&#xa0;: le timer est écrit mais pas encore activé.</translation>
     </message>
     <message>
         <source>There is no crontab program either (install cron to schedule without systemd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n’y a pas non plus de programme crontab (installez cron pour planifier sans systemd).</translation>
     </message>
     <message>
         <source>systemctl refused: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>systemctl a refusé&#xa0;: %1</translation>
     </message>
     <message>
         <source>Your timers run only while you are logged in: `loginctl enable-linger %1` (as root, or with sudo) lets them run at any time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vos timers ne s’exécutent que lorsque vous êtes connecté&#xa0;: `loginctl enable-linger %1` (en root, ou avec sudo) leur permet de s’exécuter à tout moment.</translation>
     </message>
     <message>
         <source>There is no crontab program: install cron, or use systemd (--via systemd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n’y a pas de programme crontab&#xa0;: installez cron, ou utilisez systemd (--via systemd).</translation>
     </message>
     <message>
         <source>cron does not catch up a run missed while the machine was off; a systemd timer does.</source>
-        <translation type="unfinished"></translation>
+        <translation>cron ne rattrape pas une exécution manquée pendant que la machine était éteinte&#xa0;; un timer systemd, si.</translation>
     </message>
     <message>
         <source>%1 cannot be removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ne peut pas être supprimé.</translation>
     </message>
 </context>
 <context>
@@ -3474,23 +3479,23 @@ Host: %3
     </message>
     <message>
         <source>download copies a backup from a server or from off-site: give --server or --offsite.</source>
-        <translation type="unfinished"></translation>
+        <translation>download copie une sauvegarde depuis un serveur ou depuis le stockage hors site&#xa0;: indiquez --server ou --offsite.</translation>
     </message>
     <message>
         <source>upload copies a backup to a server or off-site: give --server or --offsite.</source>
-        <translation type="unfinished"></translation>
+        <translation>upload copie une sauvegarde vers un serveur ou hors site&#xa0;: indiquez --server ou --offsite.</translation>
     </message>
     <message>
         <source>Copy a backup of the server (--server), or of the off-site storage (the profile&apos;s, or --offsite), into the local repository (--profile or --repository).</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier une sauvegarde du serveur (--server) ou du stockage hors site (celui du profil, ou --offsite) dans le dépôt local (--profile ou --repository).</translation>
     </message>
     <message>
         <source>Off-site only: fetch into this folder instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors site uniquement&#xa0;: récupérer plutôt dans ce dossier.</translation>
     </message>
     <message>
         <source>Copy a local backup (--profile or --repository) to the server&apos;s repository (--server), or off-site (the profile&apos;s, or --offsite).</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier une sauvegarde locale (--profile ou --repository) vers le dépôt du serveur (--server) ou hors site (celui du profil, ou --offsite).</translation>
     </message>
 </context>
 <context>
@@ -3578,7 +3583,7 @@ Host: %3
     </message>
     <message>
         <source>to standard output</source>
-        <translation type="unfinished"></translation>
+        <translation>vers la sortie standard</translation>
     </message>
 </context>
 <context>
@@ -3718,7 +3723,7 @@ Host: %3
     </message>
     <message>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>avertissement</translation>
     </message>
     <message>
         <source>Proven restorable by a drill on %1</source>
@@ -4106,19 +4111,19 @@ Host: %3
     <name>coffre::HistoryDialog</name>
     <message>
         <source>History of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Historique de %1</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultat</translation>
     </message>
     <message>
         <source>Backup</source>
@@ -4130,62 +4135,62 @@ Host: %3
     </message>
     <message>
         <source>Took</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>Par</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Every action</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes les actions</translation>
     </message>
     <message>
         <source>Any outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les résultats</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec</translation>
     </message>
     <message>
         <source>Canceled</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé</translation>
     </message>
     <message>
         <source>Filter: backup, user, message…</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrer&#xa0;: sauvegarde, utilisateur, message…</translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n line(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 sur %n ligne</numerusform>
+            <numerusform>%1 sur %n lignes</numerusform>
         </translation>
     </message>
     <message>
         <source>Reading the audit log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture du journal d’audit…</translation>
     </message>
     <message>
         <source>%1 (scheduled)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (planifiée)</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished">%1/s {1 ?}</translation>
+        <translation>%1&#xa0;s</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;ms</translation>
     </message>
 </context>
 <context>
@@ -4589,7 +4594,7 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or let them run by themselves: &lt;b&gt;Profile › Schedule…&lt;/b&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Aucune sauvegarde pour l’instant&lt;/h3&gt;&lt;p&gt;Les sauvegardes de ce profil seront conservées dans &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Appuyez sur &lt;b&gt;Créer une sauvegarde&lt;/b&gt; (%2) pour faire la première, ou laissez-les se faire automatiquement&#xa0;: &lt;b&gt;Profil › Planification…&lt;/b&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Clean up old backups</source>
@@ -5130,117 +5135,117 @@ Mot de passe pour %2&#xa0;:</translation>
     <name>coffre::RunNotifications</name>
     <message>
         <source>Scheduled backup of %1 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de la sauvegarde planifiée de %1</translation>
     </message>
     <message>
         <source>Scheduled backup of %1 made, with warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde planifiée de %1 effectuée, avec des avertissements</translation>
     </message>
     <message>
         <source>Scheduled backup of %1 made</source>
-        <translation type="unfinished"></translation>
+        <translation>Sauvegarde planifiée de %1 effectuée</translation>
     </message>
     <message>
         <source>Backup %1 of %2 looks wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>La sauvegarde %1 de %2 semble anormale</translation>
     </message>
     <message>
         <source>Coffre: a job of %1 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Coffre&#xa0;: une tâche de %1 a échoué</translation>
     </message>
 </context>
 <context>
     <name>coffre::ScheduleDialog</name>
     <message>
         <source>Schedule of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Planification de %1</translation>
     </message>
     <message>
         <source>&amp;Not scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Non planifié</translation>
     </message>
     <message>
         <source>Every &amp;hour, on the hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes les &amp;heures, à l’heure pile</translation>
     </message>
     <message>
         <source>Every &amp;day at</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les &amp;jours à</translation>
     </message>
     <message>
         <source>Every &amp;week on</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaque &amp;semaine, le</translation>
     </message>
     <message>
         <source>The server runs the backup itself, with its own coffre-cli, then removes the backups its retention lets go.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur lance lui-même la sauvegarde, avec son propre coffre-cli, puis supprime les sauvegardes que sa rétention laisse partir.</translation>
     </message>
     <message>
         <source>This computer runs the backup with coffre-cli, even with the window closed, then removes the backups the retention lets go.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet ordinateur lance la sauvegarde avec coffre-cli, même fenêtre fermée, puis supprime les sauvegardes que la rétention laisse partir.</translation>
     </message>
     <message>
         <source>A run missed while the machine was off happens when it starts again (a systemd timer; cron where there is no systemd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Une exécution manquée pendant que la machine était éteinte a lieu à son redémarrage (un timer systemd&#xa0;; cron là où systemd est absent).</translation>
     </message>
     <message>
         <source>%1 is backed up %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil %1 est sauvegardé %2.</translation>
     </message>
     <message>
         <source>%1 is no longer scheduled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil %1 n’est plus planifié.</translation>
     </message>
     <message>
         <source>To finish, run this in a terminal of %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour terminer, exécutez ceci dans un terminal de %1&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>coffre::ScheduleStatus</name>
     <message>
         <source>Scheduled %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Planifié %1</translation>
     </message>
     <message>
         <source>Not scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Non planifié</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>OK with warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>OK avec avertissements</translation>
     </message>
     <message>
         <source>canceled</source>
-        <translation type="unfinished"></translation>
+        <translation>annulée</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation type="unfinished"></translation>
+        <translation>ÉCHEC</translation>
     </message>
     <message>
         <source>last: %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>dernière&#xa0;: %1 %2</translation>
     </message>
     <message>
         <source>next: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>prochaine&#xa0;: %1</translation>
     </message>
     <message>
         <source>Backups of %1 run by themselves %2 (coffre-cli --profile %1 schedule show).</source>
-        <translation type="unfinished"></translation>
+        <translation>Les sauvegardes de %1 se font automatiquement %2 (coffre-cli --profile %1 schedule show).</translation>
     </message>
     <message>
         <source>Profile › Schedule…, or coffre-cli --profile %1 schedule set --daily 02:30, makes backups run by themselves.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil › Planification…, ou coffre-cli --profile %1 schedule set --daily 02:30, rend les sauvegardes automatiques.</translation>
     </message>
     <message>
         <source>Last run: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière exécution&#xa0;: %1</translation>
     </message>
 </context>
 <context>
