@@ -144,6 +144,28 @@ Backup makeSourcesBackup(const QString& repository, const QList<SourceRoot>& sou
     return *backup;
 }
 
+QString firstArchiveFile(const Manifest& manifest, const QString& label)
+{
+    for (const SourcePart& source : manifest.sources) {
+        if (source.label == label)
+            return source.archiveFiles().first();
+    }
+    return {};
+}
+
+QString catArchiveCommand(const Manifest& manifest, const QString& label)
+{
+    QStringList commands;
+    for (const SourcePart& source : manifest.sources) {
+        if (source.label != label)
+            continue;
+        for (const QString& file : source.archiveFiles())
+            commands << QStringLiteral("zstd -dc '%1'").arg(file);
+    }
+    // Each pack is a whole tar; `tar -i` reads on past each one's end-of-archive blocks.
+    return QStringLiteral("{ %1; }").arg(commands.join(QStringLiteral("; ")));
+}
+
 QMap<QString, QByteArray> treeContents(const QString& root)
 {
     QMap<QString, QByteArray> files;

@@ -41,6 +41,12 @@ void writeSampleTree(const QString& root);
 Backup makeSourcesBackup(const QString& repository, const QList<SourceRoot>& sources, const QString& name);
 // Every file of a folder (relative path → bytes), links as "-> target": to compare two trees.
 QMap<QString, QByteArray> treeContents(const QString& root);
+// The bundle path of the first file holding the source root `label` (its first pack, or its one
+// archive): what a test damages or forges.
+QString firstArchiveFile(const Manifest& manifest, const QString& label);
+// A shell command that writes the tar stream of `label`'s packs (or archive) on stdout, with
+// standard tools only, run from the bundle folder: what RESTORE_INSTRUCTIONS.md tells people.
+QString catArchiveCommand(const Manifest& manifest, const QString& label);
 
 // One entry of a tar made by writeTar: any name at all, which is the point (hostile archives).
 struct Entry

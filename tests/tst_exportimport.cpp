@@ -172,7 +172,7 @@ private slots:
     {
         QVERIFY(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-a"), m_real.path, path(QStringLiteral("repo/hurt"))}) == 0);
         Backup hurt = Catalog::inspect(path(QStringLiteral("repo")), QStringLiteral("hurt"));
-        QFile archive(hurt.path + QStringLiteral("/sources/backend.tar.zst"));
+        QFile archive(hurt.path + u'/' + test::firstArchiveFile(*hurt.manifest, QStringLiteral("backend")));
         QVERIFY(archive.open(QIODevice::ReadWrite));
         archive.seek(archive.size() / 2);
         const char byte = archive.peek(1).at(0);

@@ -92,6 +92,50 @@ private slots:
         QCOMPARE(part.entryOf(part.objects[1]), QStringLiteral("other-keys/1"));
     }
 
+    // A source root in packs: format 2, each pack listed in "files"; older manifests stay format 1.
+    void packsRoundTripAsFormat2()
+    {
+        test::BundleSpec spec;
+        spec.name = QStringLiteral("packed");
+        Manifest m = test::manifestFor(spec);
+        QCOMPARE(QJsonDocument::fromJson(ManifestWriter::toJson(m)).object()[QStringLiteral("format")].toInt(), 1);
+        SourcePart& backend = m.sources.first();
+        m.files.removeIf([&backend](const BundleFile& f) { return f.path == backend.archive; });
+        backend.archive.clear();
+        for (int i = 1; i <= 3; ++i) {
+            const QString file = QStringLiteral("sources/backend/%1.tar.zst").arg(i, 6, 10, QChar(u'0'));
+            backend.packs.append({file, QString(64, QChar(u'0' + i)), 10 * i, 1000 * i});
+            m.files.append({file, 100 + i, QString(64, u'c')});
+        }
+        const QByteArray json = ManifestWriter::toJson(m);
+        QCOMPARE(QJsonDocument::fromJson(json).object()[QStringLiteral("format")].toInt(), 2);
+        const Result<Manifest> parsed = ManifestParser::parse(json);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error().toLogString()));
+        QCOMPARE(*parsed, m);
+        QCOMPARE(parsed->sources.first().archiveFiles(),
+                 QStringList({QStringLiteral("sources/backend/000001.tar.zst"), QStringLiteral("sources/backend/000002.tar.zst"),
+                              QStringLiteral("sources/backend/000003.tar.zst")}));
+
+        // A pack the files list does not hold, a fingerprint that is not one, both archive and packs.
+        Manifest missing = m;
+        missing.files.removeIf([](const BundleFile& f) { return f.path.endsWith(QLatin1String("000002.tar.zst")); });
+        const Result<Manifest> unlisted = ManifestParser::parse(ManifestWriter::toJson(missing));
+        QVERIFY(!unlisted);
+        QVERIFY2(unlisted.error().message.contains(QStringLiteral("000002.tar.zst")), qPrintable(unlisted.error().message));
+        Manifest badPrint = m;
+        badPrint.sources.first().packs[1].fingerprint = QStringLiteral("x");
+        QVERIFY(!ManifestParser::parse(ManifestWriter::toJson(badPrint)));
+        QJsonObject both = QJsonDocument::fromJson(json).object();
+        QJsonArray sources = both[QStringLiteral("sources")].toArray();
+        QJsonObject first = sources[0].toObject();
+        first[QStringLiteral("archive")] = QStringLiteral("sources/backend.tar.zst");
+        sources[0] = first;
+        both[QStringLiteral("sources")] = sources;
+        const Result<Manifest> twice = ManifestParser::parse(QJsonDocument(both).toJson());
+        QVERIFY(!twice);
+        QVERIFY2(twice.error().message.contains(QStringLiteral("packs")), qPrintable(twice.error().message));
+    }
+
     void objectsAreCheckedStrictly_data()
     {
         QTest::addColumn<QString>("field");
@@ -270,7 +314,8 @@ private slots:
         QTest::newRow("array") << QByteArray("[1, 2]") << QStringLiteral("not a JSON object");
         QTest::newRow("empty file") << QByteArray() << QStringLiteral("not valid JSON");
         row("no format", without("format"), "no format version");
-        row("format 2", with("format", 2), "format 2");
+        row("format 3", with("format", 3), "format 3");
+        row("format 0", with("format", 0), "format 0");
         row("format as text", with("format", QStringLiteral("1")), "no format version");
         row("missing name", without("name"), "“name” is missing");
         row("name as number", with("name", 12), "“name” must be a text");
@@ -303,6 +348,12 @@ private slots:
             "“files[0].path” is not a valid path");
         row("file nested too deep",
             withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("sources/a/b.tar"); }),
+            "“files[0].path” is not a valid path");
+        row("pack in objects",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("objects/a/000001.tar.zst"); }),
+            "“files[0].path” is not a valid path");
+        row("pack under dot dot",
+            withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("sources/../000001.tar.zst"); }),
             "“files[0].path” is not a valid path");
         row("file in unknown folder",
             withFirstFile(validJson(), [](QJsonObject& f) { f[QStringLiteral("path")] = QStringLiteral("etc/x"); }),

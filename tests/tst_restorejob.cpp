@@ -485,20 +485,24 @@ private slots:
         // Forge the bundle: a tar with "../escaped.txt", and a manifest that vouches for it.
         const QString evilDir = m_work.filePath(QStringLiteral("evil"));
         writeFile(evilDir + QStringLiteral("/x"), "x");
+        // The last pack: the good ones before it are extracted first, and must go too. Unlinked
+        // first: another backup may share its bytes (a hard link), and must stay whole.
+        const QString evilPack = f.backup.manifest->sources[0].archiveFiles().last();
+        QVERIFY(QFile::remove(f.backup.path + u'/' + evilPack));
         QProcess tar;
         tar.start(QStringLiteral("sh"), {QStringLiteral("-c"),
-                                         QStringLiteral("cd '%1' && tar --zstd -cf '%2/sources/backend.tar.zst' --transform 's,^x,../escaped.txt,' x")
-                                             .arg(evilDir, f.backup.path)});
+                                         QStringLiteral("cd '%1' && tar --zstd -cf '%2' --transform 's,^x,../escaped.txt,' x")
+                                             .arg(evilDir, f.backup.path + u'/' + evilPack)});
         QVERIFY(tar.waitForFinished());
         QCOMPARE(tar.exitCode(), 0);
         Manifest forged = *f.backup.manifest;
-        QFile archive(f.backup.path + QStringLiteral("/sources/backend.tar.zst"));
+        QFile archive(f.backup.path + u'/' + evilPack);
         QVERIFY(archive.open(QIODevice::ReadOnly));
         const QByteArray bytes = archive.readAll();
         Sha256 hash;
         hash.add(bytes.constData(), bytes.size());
         for (BundleFile& file : forged.files) {
-            if (file.path == u"sources/backend.tar.zst")
+            if (file.path == evilPack)
                 file = {file.path, bytes.size(), hash.hex()};
         }
         QVERIFY(ManifestWriter::writeToBundle(forged, f.backup.path).ok());

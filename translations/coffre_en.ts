@@ -2,117 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>Notifications belong to a stored profile: give --profile NAME.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--on-success and --failures-only contradict each other.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--%1 takes a number from 0 to 100.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A test from coffre-cli notify test: notifications of this profile reach you.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sent a test notification (%1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>notify takes set, show, test or remove.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No more notifications for %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A schedule belongs to a stored profile: give --profile NAME.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--weekly takes a day and a time: --weekly mon 03:00.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>To finish, run:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>systemd user timer %1.timer, enabled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>systemd user timer %1.timer, not enabled yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a line of your crontab</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not installed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--via takes systemd or cron.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is backed up %2 (%3); next run %4.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is backed up %2 (%3).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Next run: %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Last scheduled run: %1, %2%3.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is no longer scheduled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>schedule takes set, show or remove.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Unexpected “%1”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ArchiveReader</name>
     <message>
         <source>The archive “%1” is damaged or truncated.</source>
@@ -299,6 +188,10 @@
     </message>
     <message>
         <source>The database settings were not recorded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 packs unchanged since an earlier backup, linked rather than written (%4).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -698,6 +591,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>--documents-endpoint needs a documents bucket: give --documents s3://BUCKET/FOLDER.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1587,10 +1484,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads format %2). Use a newer Coffre.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>must be “manual”, “scheduled” or “safety” (found “%1”)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1660,6 +1553,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>The manifest has two buckets labelled “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not be given with “packs”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads formats %2 to %3). Use a newer Coffre.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1750,6 +1651,42 @@ Host: %3
     </message>
     <message>
         <source>set: warn when the dump or a folder shrank by more than this share since the backup before (default 50; 0: never).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--on-success and --failures-only contradict each other.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 takes a number from 0 to 100.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A test from coffre-cli notify test: notifications of this profile reach you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent a test notification (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>notify takes set, show, test or remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications belong to a stored profile: give --profile NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No more notifications for %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3264,6 +3201,74 @@ Host: %3
         <source>set: systemd or cron (default: systemd when its user manager answers, else cron).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--weekly takes a day and a time: --weekly mon 03:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To finish, run:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systemd user timer %1.timer, enabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systemd user timer %1.timer, not enabled yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a line of your crontab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--via takes systemd or cron.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2 (%3); next run %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next run: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last scheduled run: %1, %2%3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is no longer scheduled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schedule takes set, show or remove.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A schedule belongs to a stored profile: give --profile NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ScheduleInstaller</name>
@@ -3598,6 +3603,14 @@ Host: %3
     </message>
     <message>
         <source>“%1” vanished while the backup ran.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the folder “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” no longer matches its checksum: written anew.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,117 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
-    <name></name>
-    <message>
-        <source>Notifications belong to a stored profile: give --profile NAME.</source>
-        <translation>Les notifications appartiennent à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
-    </message>
-    <message>
-        <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
-        <translation>%1 est un profil de serveur&#xa0;: indiquez --profile %1 pour que la commande s’exécute sur son serveur.</translation>
-    </message>
-    <message>
-        <source>%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.</source>
-        <translation>%1&#xa0;: %2. Avertissements quand le disque est plein à %3&#xa0;%, ou quand un élément a diminué de %4&#xa0;%.</translation>
-    </message>
-    <message>
-        <source>--on-success and --failures-only contradict each other.</source>
-        <translation>--on-success et --failures-only se contredisent.</translation>
-    </message>
-    <message>
-        <source>--%1 takes a number from 0 to 100.</source>
-        <translation>--%1 attend un nombre de 0 à 100.</translation>
-    </message>
-    <message>
-        <source>%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.</source>
-        <translation>%1 n’a ni webhook ni courriel à tester&#xa0;: notify set --webhook URL ou --mail ADDRESS.</translation>
-    </message>
-    <message>
-        <source>A test from coffre-cli notify test: notifications of this profile reach you.</source>
-        <translation>Un test envoyé par coffre-cli notify test&#xa0;: les notifications de ce profil vous parviennent.</translation>
-    </message>
-    <message>
-        <source>Sent a test notification (%1).</source>
-        <translation>Notification de test envoyée (%1).</translation>
-    </message>
-    <message>
-        <source>notify takes set, show, test or remove.</source>
-        <translation>notify attend set, show, test ou remove.</translation>
-    </message>
-    <message>
-        <source>No more notifications for %1.</source>
-        <translation>Plus aucune notification pour %1.</translation>
-    </message>
-    <message>
-        <source>A schedule belongs to a stored profile: give --profile NAME.</source>
-        <translation>Une planification appartient à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
-    </message>
-    <message>
-        <source>Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM.</source>
-        <translation>Indiquez une seule option parmi --daily HH:MM, --hourly ou --weekly DAY HH:MM.</translation>
-    </message>
-    <message>
-        <source>--weekly takes a day and a time: --weekly mon 03:00.</source>
-        <translation>--weekly attend un jour et une heure&#xa0;: --weekly mon 03:00.</translation>
-    </message>
-    <message>
-        <source>To finish, run:</source>
-        <translation>Pour terminer, exécutez&#xa0;:</translation>
-    </message>
-    <message>
-        <source>systemd user timer %1.timer, enabled</source>
-        <translation>timer utilisateur systemd %1.timer, activé</translation>
-    </message>
-    <message>
-        <source>systemd user timer %1.timer, not enabled yet</source>
-        <translation>timer utilisateur systemd %1.timer, pas encore activé</translation>
-    </message>
-    <message>
-        <source>a line of your crontab</source>
-        <translation>une ligne de votre crontab</translation>
-    </message>
-    <message>
-        <source>not installed</source>
-        <translation>non installé</translation>
-    </message>
-    <message>
-        <source>--via takes systemd or cron.</source>
-        <translation>--via attend systemd ou cron.</translation>
-    </message>
-    <message>
-        <source>%1 is backed up %2 (%3); next run %4.</source>
-        <translation>Le profil %1 est sauvegardé %2 (%3)&#xa0;; prochaine exécution&#xa0;: %4.</translation>
-    </message>
-    <message>
-        <source>%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.</source>
-        <translation>Le profil %1 n’a pas de planification. coffre-cli --profile %1 schedule set --daily 02:30 en crée une.</translation>
-    </message>
-    <message>
-        <source>%1 is backed up %2 (%3).</source>
-        <translation>Le profil %1 est sauvegardé %2 (%3).</translation>
-    </message>
-    <message>
-        <source>Next run: %1.</source>
-        <translation>Prochaine exécution&#xa0;: %1.</translation>
-    </message>
-    <message>
-        <source>Last scheduled run: %1, %2%3.</source>
-        <translation>Dernière exécution planifiée&#xa0;: %1, %2%3.</translation>
-    </message>
-    <message>
-        <source>%1 is no longer scheduled.</source>
-        <translation>Le profil %1 n’est plus planifié.</translation>
-    </message>
-    <message>
-        <source>schedule takes set, show or remove.</source>
-        <translation>schedule attend set, show ou remove.</translation>
-    </message>
-    <message>
-        <source>Unexpected “%1”.</source>
-        <translation>Argument inattendu&#xa0;: «&#xa0;%1&#xa0;».</translation>
-    </message>
-</context>
-<context>
     <name>ArchiveReader</name>
     <message>
         <source>The archive “%1” is damaged or truncated.</source>
@@ -300,6 +189,10 @@
     <message>
         <source>The database settings were not recorded: %1</source>
         <translation>Les paramètres de la base de données n’ont pas été enregistrés&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 packs unchanged since an earlier backup, linked rather than written (%4).</source>
+        <translation>%1&#xa0;: %2 paquets sur %3 inchangés depuis une sauvegarde précédente, liés plutôt que réécrits (%4).</translation>
     </message>
 </context>
 <context>
@@ -709,6 +602,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>--documents-endpoint needs a documents bucket: give --documents s3://BUCKET/FOLDER.</source>
         <translation>--documents-endpoint nécessite un compartiment des documents&#xa0;: indiquez --documents s3://BUCKET/FOLDER.</translation>
+    </message>
+    <message>
+        <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
+        <translation>%1 est un profil de serveur&#xa0;: indiquez --profile %1 pour que la commande s’exécute sur son serveur.</translation>
     </message>
 </context>
 <context>
@@ -1597,10 +1494,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <translation>Le manifeste n’indique aucune version de format&#xa0;; il n’a pas été écrit par Coffre.</translation>
     </message>
     <message>
-        <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads format %2). Use a newer Coffre.</source>
-        <translation>Cette sauvegarde utilise le format de manifeste %1, que cette version de Coffre ne sait pas lire (elle lit le format %2). Utilisez une version plus récente de Coffre.</translation>
-    </message>
-    <message>
         <source>must be “manual”, “scheduled” or “safety” (found “%1”)</source>
         <translation>doit valoir «&#xa0;manual&#xa0;», «&#xa0;scheduled&#xa0;» ou «&#xa0;safety&#xa0;» (trouvé&#xa0;: «&#xa0;%1&#xa0;»)</translation>
     </message>
@@ -1671,6 +1564,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>The manifest has two buckets labelled “%1”.</source>
         <translation>Le manifeste contient deux compartiments portant le libellé «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>must not be given with “packs”</source>
+        <translation>ne doit pas être indiqué avec «&#xa0;packs&#xa0;»</translation>
+    </message>
+    <message>
+        <source>This backup uses manifest format %1, which this version of Coffre cannot read (it reads formats %2 to %3). Use a newer Coffre.</source>
+        <translation>Cette sauvegarde utilise le format de manifeste %1, que cette version de Coffre ne sait pas lire (elle lit les formats %2 à %3). Utilisez une version plus récente de Coffre.</translation>
     </message>
 </context>
 <context>
@@ -1765,6 +1666,42 @@ Hôte&#xa0;: %3
     <message>
         <source>set: warn when the dump or a folder shrank by more than this share since the backup before (default 50; 0: never).</source>
         <translation>set&#xa0;: avertir quand le dump ou un dossier a diminué de plus de ce pourcentage depuis la sauvegarde précédente (50 par défaut&#xa0;; 0&#xa0;: jamais).</translation>
+    </message>
+    <message>
+        <source>%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.</source>
+        <translation>%1&#xa0;: %2. Avertissements quand le disque est plein à %3&#xa0;%, ou quand un élément a diminué de %4&#xa0;%.</translation>
+    </message>
+    <message>
+        <source>--on-success and --failures-only contradict each other.</source>
+        <translation>--on-success et --failures-only se contredisent.</translation>
+    </message>
+    <message>
+        <source>--%1 takes a number from 0 to 100.</source>
+        <translation>--%1 attend un nombre de 0 à 100.</translation>
+    </message>
+    <message>
+        <source>%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.</source>
+        <translation>%1 n’a ni webhook ni courriel à tester&#xa0;: notify set --webhook URL ou --mail ADDRESS.</translation>
+    </message>
+    <message>
+        <source>A test from coffre-cli notify test: notifications of this profile reach you.</source>
+        <translation>Un test envoyé par coffre-cli notify test&#xa0;: les notifications de ce profil vous parviennent.</translation>
+    </message>
+    <message>
+        <source>Sent a test notification (%1).</source>
+        <translation>Notification de test envoyée (%1).</translation>
+    </message>
+    <message>
+        <source>notify takes set, show, test or remove.</source>
+        <translation>notify attend set, show, test ou remove.</translation>
+    </message>
+    <message>
+        <source>Notifications belong to a stored profile: give --profile NAME.</source>
+        <translation>Les notifications appartiennent à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
+    </message>
+    <message>
+        <source>No more notifications for %1.</source>
+        <translation>Plus aucune notification pour %1.</translation>
     </message>
 </context>
 <context>
@@ -3279,6 +3216,74 @@ Hôte&#xa0;: %3
         <source>set: systemd or cron (default: systemd when its user manager answers, else cron).</source>
         <translation>set&#xa0;: systemd ou cron (par défaut&#xa0;: systemd si son gestionnaire utilisateur répond, sinon cron).</translation>
     </message>
+    <message>
+        <source>Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM.</source>
+        <translation>Indiquez une seule option parmi --daily HH:MM, --hourly ou --weekly DAY HH:MM.</translation>
+    </message>
+    <message>
+        <source>--weekly takes a day and a time: --weekly mon 03:00.</source>
+        <translation>--weekly attend un jour et une heure&#xa0;: --weekly mon 03:00.</translation>
+    </message>
+    <message>
+        <source>To finish, run:</source>
+        <translation>Pour terminer, exécutez&#xa0;:</translation>
+    </message>
+    <message>
+        <source>systemd user timer %1.timer, enabled</source>
+        <translation>timer utilisateur systemd %1.timer, activé</translation>
+    </message>
+    <message>
+        <source>systemd user timer %1.timer, not enabled yet</source>
+        <translation>timer utilisateur systemd %1.timer, pas encore activé</translation>
+    </message>
+    <message>
+        <source>a line of your crontab</source>
+        <translation>une ligne de votre crontab</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>non installé</translation>
+    </message>
+    <message>
+        <source>--via takes systemd or cron.</source>
+        <translation>--via attend systemd ou cron.</translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2 (%3); next run %4.</source>
+        <translation>Le profil %1 est sauvegardé %2 (%3)&#xa0;; prochaine exécution&#xa0;: %4.</translation>
+    </message>
+    <message>
+        <source>%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.</source>
+        <translation>Le profil %1 n’a pas de planification. coffre-cli --profile %1 schedule set --daily 02:30 en crée une.</translation>
+    </message>
+    <message>
+        <source>%1 is backed up %2 (%3).</source>
+        <translation>Le profil %1 est sauvegardé %2 (%3).</translation>
+    </message>
+    <message>
+        <source>Next run: %1.</source>
+        <translation>Prochaine exécution&#xa0;: %1.</translation>
+    </message>
+    <message>
+        <source>Last scheduled run: %1, %2%3.</source>
+        <translation>Dernière exécution planifiée&#xa0;: %1, %2%3.</translation>
+    </message>
+    <message>
+        <source>%1 is no longer scheduled.</source>
+        <translation>Le profil %1 n’est plus planifié.</translation>
+    </message>
+    <message>
+        <source>schedule takes set, show or remove.</source>
+        <translation>schedule attend set, show ou remove.</translation>
+    </message>
+    <message>
+        <source>Unexpected “%1”.</source>
+        <translation>Argument inattendu&#xa0;: «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>A schedule belongs to a stored profile: give --profile NAME.</source>
+        <translation>Une planification appartient à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
+    </message>
 </context>
 <context>
     <name>ScheduleInstaller</name>
@@ -3615,6 +3620,14 @@ Hôte&#xa0;: %3
     <message>
         <source>“%1” vanished while the backup ran.</source>
         <translation>«&#xa0;%1&#xa0;» a disparu pendant la sauvegarde.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder “%1”.</source>
+        <translation>Impossible de créer le dossier «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” no longer matches its checksum: written anew.</source>
+        <translation>«&#xa0;%1&#xa0;» ne correspond plus à sa somme de contrôle&#xa0;: réécrit.</translation>
     </message>
 </context>
 <context>

@@ -158,4 +158,21 @@ Result<Backup> CliTarget::completeBackup(const Profile& profile, const QString& 
     return backup;
 }
 
+Result<Profile> CliTarget::storedProfile(const QCommandLineParser& parser, const QString& noneNamed)
+{
+    const ProfileStore store;
+    QString name = parser.value(QStringLiteral("profile"));
+    if (name.isEmpty()) {
+        const QStringList names = store.names();
+        if (names.size() != 1)
+            return Error{noneNamed, {}};
+        name = names.first();
+    }
+    Result<Profile> profile = store.load(name);
+    // `--profile NAME` runs a server profile's command on its server (Cli); the default profile does not.
+    if (profile && profile->isOnServer())
+        return Error{tr("%1 is a server profile: give --profile %1 so that this runs on its server.").arg(name), {}};
+    return profile;
+}
+
 } // namespace coffre

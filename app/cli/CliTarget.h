@@ -25,6 +25,10 @@ public:
     static QString fetchFolder();
     // The complete backup `name` of the profile's repository, or why there is none.
     static Result<Backup> completeBackup(const Profile& profile, const QString& name);
+    // The stored profile a setting belongs to (a schedule, notifications): the one --profile
+    // names, else the only one stored (`noneNamed` when there are several). Never an ad-hoc target,
+    // whose options a timer could not repeat, nor a server profile unless named (it runs there).
+    static Result<Profile> storedProfile(const QCommandLineParser& parser, const QString& noneNamed);
 
 private:
     static Status applyDocuments(const QCommandLineParser& parser, Profile& profile);

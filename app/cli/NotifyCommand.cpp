@@ -1,5 +1,7 @@
 #include "NotifyCommand.h"
 
+#include "CliTarget.h"
+
 #include "notify/Notifier.h"
 #include "profile/ProfileStore.h"
 
@@ -9,24 +11,6 @@
 namespace coffre {
 namespace {
 
-using Tr = NotifyCommand;
-
-Result<Profile> storedProfile(const CliContext& cli)
-{
-    const ProfileStore store;
-    QString name = cli.parser.value(QStringLiteral("profile"));
-    if (name.isEmpty()) {
-        const QStringList names = store.names();
-        if (names.size() != 1)
-            return Error{Tr::tr("Notifications belong to a stored profile: give --profile NAME."), {}};
-        name = names.first();
-    }
-    Result<Profile> profile = store.load(name);
-    // `--profile NAME` runs a server profile's command on its server (Cli); the default profile does not.
-    if (profile && profile->isOnServer())
-        return Error{Tr::tr("%1 is a server profile: give --profile %1 so that this runs on its server.").arg(name), {}};
-    return profile;
-}
 
 int answer(const CliContext& cli, const Profile& profile, const QString& said)
 {
@@ -37,7 +21,7 @@ int answer(const CliContext& cli, const Profile& profile, const QString& said)
     }
     if (!said.isEmpty())
         cli.out << said << Qt::endl;
-    cli.out << Tr::tr("%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.")
+    cli.out << NotifyCommand::tr("%1: %2. Warnings when the disk is %3 % full, or a part shrank by %4 %.")
                    .arg(profile.name, profile.notify.describe())
                    .arg(profile.notify.diskPercent)
                    .arg(profile.notify.shrinkPercent)
@@ -54,7 +38,7 @@ int runSet(const CliContext& cli, Profile profile)
     if (p.isSet(QStringLiteral("mail")))
         n.mailTo = p.value(QStringLiteral("mail"));
     if (p.isSet(QStringLiteral("on-success")) && p.isSet(QStringLiteral("failures-only")))
-        return cli.usage(Tr::tr("--on-success and --failures-only contradict each other."));
+        return cli.usage(NotifyCommand::tr("--on-success and --failures-only contradict each other."));
     if (p.isSet(QStringLiteral("on-success")))
         n.onSuccess = true;
     if (p.isSet(QStringLiteral("failures-only")))
@@ -66,7 +50,7 @@ int runSet(const CliContext& cli, Profile profile)
         bool ok = false;
         *field = p.value(option).toInt(&ok);
         if (!ok)
-            return cli.usage(Tr::tr("--%1 takes a number from 0 to 100.").arg(option));
+            return cli.usage(NotifyCommand::tr("--%1 takes a number from 0 to 100.").arg(option));
     }
     if (Status valid = n.validate(); !valid)
         return cli.usage(valid.error().message);
@@ -78,18 +62,18 @@ int runSet(const CliContext& cli, Profile profile)
 int runTest(const CliContext& cli, const Profile& profile)
 {
     if (!profile.notify.sendsAnything())
-        return cli.fail(Error{Tr::tr("%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.").arg(profile.name), {}});
+        return cli.fail(Error{NotifyCommand::tr("%1 has no webhook or mail to test: notify set --webhook URL or --mail ADDRESS.").arg(profile.name), {}});
     Notification test;
     test.event = QStringLiteral("test");
     test.profile = profile.name;
     test.host = QSysInfo::machineHostName();
     test.outcome = QStringLiteral("ok");
     test.time = QDateTime::currentDateTime();
-    test.message = Tr::tr("A test from coffre-cli notify test: notifications of this profile reach you.");
+    test.message = NotifyCommand::tr("A test from coffre-cli notify test: notifications of this profile reach you.");
     const QStringList failures = Notifier::send(profile.notify, test);
     if (!failures.isEmpty())
         return cli.fail(Error{failures.join(QStringLiteral("; ")), {}});
-    return answer(cli, profile, Tr::tr("Sent a test notification (%1).").arg(profile.notify.describe()));
+    return answer(cli, profile, NotifyCommand::tr("Sent a test notification (%1).").arg(profile.notify.describe()));
 }
 
 int runNotify(const CliContext& cli)
@@ -97,8 +81,8 @@ int runNotify(const CliContext& cli)
     const QStringList words = cli.parser.positionalArguments();
     const QString action = words.value(1);
     if (!QStringList{u"set"_qs, u"show"_qs, u"test"_qs, u"remove"_qs}.contains(action))
-        return cli.usage(Tr::tr("notify takes set, show, test or remove."));
-    Result<Profile> profile = storedProfile(cli);
+        return cli.usage(NotifyCommand::tr("notify takes set, show, test or remove."));
+    Result<Profile> profile = CliTarget::storedProfile(cli.parser, NotifyCommand::tr("Notifications belong to a stored profile: give --profile NAME."));
     if (!profile)
         return cli.usage(profile.error().message);
     if (action == u"set")
@@ -110,7 +94,7 @@ int runNotify(const CliContext& cli)
         changed.notify = NotifySettings();
         if (Status saved = ProfileStore().save(changed); !saved)
             return cli.fail(saved.error());
-        return answer(cli, changed, Tr::tr("No more notifications for %1.").arg(changed.name));
+        return answer(cli, changed, NotifyCommand::tr("No more notifications for %1.").arg(changed.name));
     }
     return answer(cli, *profile, {});
 }

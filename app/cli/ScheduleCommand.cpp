@@ -1,5 +1,7 @@
 #include "ScheduleCommand.h"
 
+#include "CliTarget.h"
+
 #include "audit/AuditLog.h"
 #include "profile/ProfileStore.h"
 #include "schedule/ScheduleInstaller.h"
@@ -10,33 +12,13 @@
 namespace coffre {
 namespace {
 
-using Tr = ScheduleCommand;
-
-// The stored profile the schedule belongs to: never an ad-hoc target, whose options a timer
-// could not repeat.
-Result<Profile> storedProfile(const CliContext& cli)
-{
-    const ProfileStore store;
-    QString name = cli.parser.value(QStringLiteral("profile"));
-    if (name.isEmpty()) {
-        const QStringList names = store.names();
-        if (names.size() != 1)
-            return Error{Tr::tr("A schedule belongs to a stored profile: give --profile NAME."), {}};
-        name = names.first();
-    }
-    Result<Profile> profile = store.load(name);
-    // `--profile NAME` runs a server profile's command on its server (Cli); the default profile does not.
-    if (profile && profile->isOnServer())
-        return Error{Tr::tr("%1 is a server profile: give --profile %1 so that this runs on its server.").arg(name), {}};
-    return profile;
-}
 
 Result<Schedule> scheduleFromOptions(const CliContext& cli)
 {
     const QCommandLineParser& p = cli.parser;
     const int given = int(p.isSet(QStringLiteral("daily"))) + int(p.isSet(QStringLiteral("hourly"))) + int(p.isSet(QStringLiteral("weekly")));
     if (given != 1)
-        return Error{Tr::tr("Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM."), {}};
+        return Error{ScheduleCommand::tr("Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM."), {}};
     Schedule schedule;
     if (p.isSet(QStringLiteral("hourly"))) {
         schedule.every = Schedule::Every::Hourly;
@@ -54,7 +36,7 @@ Result<Schedule> scheduleFromOptions(const CliContext& cli)
     QStringList words = p.value(QStringLiteral("weekly")).split(u' ', Qt::SkipEmptyParts);
     words += p.positionalArguments().mid(2);
     if (words.size() != 2)
-        return Error{Tr::tr("--weekly takes a day and a time: --weekly mon 03:00."), {}};
+        return Error{ScheduleCommand::tr("--weekly takes a day and a time: --weekly mon 03:00."), {}};
     const Result<int> day = Schedule::parseWeekday(words[0]);
     if (!day)
         return day.error();
@@ -105,7 +87,7 @@ void printInstall(const CliContext& cli, const ScheduleInstall& install)
     for (const QString& note : install.notes)
         cli.err << note << Qt::endl;
     if (!install.todo.isEmpty()) {
-        cli.err << Tr::tr("To finish, run:") << Qt::endl;
+        cli.err << ScheduleCommand::tr("To finish, run:") << Qt::endl;
         for (const QString& command : install.todo)
             cli.err << "  " << command << Qt::endl;
     }
@@ -114,11 +96,11 @@ void printInstall(const CliContext& cli, const ScheduleInstall& install)
 QString methodWords(const ScheduleInstall& install, const QString& profile)
 {
     if (install.method == u"systemd")
-        return install.active ? Tr::tr("systemd user timer %1.timer, enabled").arg(ScheduleInstaller::unitName(profile))
-                              : Tr::tr("systemd user timer %1.timer, not enabled yet").arg(ScheduleInstaller::unitName(profile));
+        return install.active ? ScheduleCommand::tr("systemd user timer %1.timer, enabled").arg(ScheduleInstaller::unitName(profile))
+                              : ScheduleCommand::tr("systemd user timer %1.timer, not enabled yet").arg(ScheduleInstaller::unitName(profile));
     if (install.method == u"cron")
-        return Tr::tr("a line of your crontab");
-    return Tr::tr("not installed");
+        return ScheduleCommand::tr("a line of your crontab");
+    return ScheduleCommand::tr("not installed");
 }
 
 ScheduleInstaller::Method methodOption(const CliContext& cli, bool* ok)
@@ -138,7 +120,7 @@ int runSet(const CliContext& cli, Profile profile)
     bool viaOk = false;
     const ScheduleInstaller::Method method = methodOption(cli, &viaOk);
     if (!viaOk)
-        return cli.usage(Tr::tr("--via takes systemd or cron."));
+        return cli.usage(ScheduleCommand::tr("--via takes systemd or cron."));
     // Installed first: a profile never says it is scheduled when nothing will run it.
     const Result<ScheduleInstall> installed = ScheduleInstaller().install(profile.name, *schedule, method);
     if (!installed)
@@ -151,7 +133,7 @@ int runSet(const CliContext& cli, Profile profile)
         return cli.succeed(o);
     }
     const QDateTime now = QDateTime::currentDateTime();
-    cli.out << Tr::tr("%1 is backed up %2 (%3); next run %4.")
+    cli.out << ScheduleCommand::tr("%1 is backed up %2 (%3); next run %4.")
                    .arg(profile.name, schedule->describe(), methodWords(*installed, profile.name),
                         ScheduleText::when(schedule->nextAfter(now), now))
             << Qt::endl;
@@ -166,17 +148,17 @@ int runShow(const CliContext& cli, const Profile& profile)
         return cli.succeed(stateToJson(profile, installed));
     const QDateTime now = QDateTime::currentDateTime();
     if (!profile.schedule.isSet()) {
-        cli.out << Tr::tr("%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.").arg(profile.name) << Qt::endl;
+        cli.out << ScheduleCommand::tr("%1 has no schedule. coffre-cli --profile %1 schedule set --daily 02:30 makes one.").arg(profile.name) << Qt::endl;
     } else {
-        cli.out << Tr::tr("%1 is backed up %2 (%3).").arg(profile.name, profile.schedule.describe(), methodWords(installed, profile.name))
+        cli.out << ScheduleCommand::tr("%1 is backed up %2 (%3).").arg(profile.name, profile.schedule.describe(), methodWords(installed, profile.name))
                 << Qt::endl;
-        cli.out << Tr::tr("Next run: %1.").arg(ScheduleText::when(profile.schedule.nextAfter(now), now)) << Qt::endl;
+        cli.out << ScheduleCommand::tr("Next run: %1.").arg(ScheduleText::when(profile.schedule.nextAfter(now), now)) << Qt::endl;
     }
     const auto last = AuditLog::lastMatching(profile.repository, [](const AuditEntry& e) {
         return e.action == AuditAction::Create && e.kind == u"scheduled";
     });
     if (last)
-        cli.out << Tr::tr("Last scheduled run: %1, %2%3.")
+        cli.out << ScheduleCommand::tr("Last scheduled run: %1, %2%3.")
                        .arg(ScheduleText::when(last->time, now), last->outcome,
                             last->ok() ? QString() : QStringLiteral(" (") + last->message + u')')
                 << Qt::endl;
@@ -194,7 +176,7 @@ int runRemove(const CliContext& cli, Profile profile)
         return cli.fail(saved.error());
     if (cli.json())
         return cli.succeed(QJsonObject{{QStringLiteral("profile"), profile.name}, {QStringLiteral("removed"), installToJson(*removed)}});
-    cli.out << Tr::tr("%1 is no longer scheduled.").arg(profile.name) << Qt::endl;
+    cli.out << ScheduleCommand::tr("%1 is no longer scheduled.").arg(profile.name) << Qt::endl;
     printInstall(cli, *removed);
     return ExitSuccess;
 }
@@ -204,10 +186,10 @@ int runSchedule(const CliContext& cli)
     const QStringList words = cli.parser.positionalArguments();
     const QString action = words.value(1);
     if (action != u"set" && action != u"show" && action != u"remove")
-        return cli.usage(Tr::tr("schedule takes set, show or remove."));
+        return cli.usage(ScheduleCommand::tr("schedule takes set, show or remove."));
     if (action != u"set" && words.size() > 2)
-        return cli.usage(Tr::tr("Unexpected “%1”.").arg(words[2]));
-    const Result<Profile> profile = storedProfile(cli);
+        return cli.usage(ScheduleCommand::tr("Unexpected “%1”.").arg(words[2]));
+    const Result<Profile> profile = CliTarget::storedProfile(cli.parser, ScheduleCommand::tr("A schedule belongs to a stored profile: give --profile NAME."));
     if (!profile)
         return cli.usage(profile.error().message);
     if (action == u"set")

@@ -1,5 +1,7 @@
 #include "SecureExtractor.h"
 
+#include "ArchiveInput.h"
+
 #include "util/Sha256.h"
 
 #include <QDir>
@@ -58,6 +60,15 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
                                                           JobControl& control, qint64 maxBytes, const EntryFilter& wanted,
                                                           Owners owners, Hashing hashing)
 {
+    return extract(QStringList{archivePath}, target, control, maxBytes, wanted, owners, hashing);
+}
+
+Result<SecureExtractor::Summary> SecureExtractor::extract(const QStringList& archivePaths, const QString& target,
+                                                          JobControl& control, qint64 maxBytes, const EntryFilter& wanted,
+                                                          Owners owners, Hashing hashing)
+{
+    // Packs are named by their folder ("backend"), a single archive by its file name.
+    const QString archivePath = archivePaths.size() == 1 ? archivePaths.first() : QFileInfo(archivePaths.first()).path();
     const QByteArray root = QFile::encodeName(QDir::cleanPath(target));
     if (::mkdir(root.constData(), 0700) != 0)
         return Error{tr("Cannot create the folder “%1”.").arg(target), QString::fromLocal8Bit(std::strerror(errno))};
@@ -66,11 +77,12 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QString& archive
         return Error{message, archivePath + (detail.isEmpty() ? QString() : QStringLiteral(": ") + detail)};
     };
 
+    ArchiveInput input; // before `in`: it outlives the reader that closes it
     ReadPtr in(archive_read_new(), &archive_read_free);
     archive_read_support_filter_all(in.get());
     archive_read_support_format_tar(in.get());
     archive_read_support_format_zip(in.get());
-    if (archive_read_open_filename(in.get(), QFile::encodeName(archivePath).constData(), 1 << 20) != ARCHIVE_OK)
+    if (input.open(in.get(), archivePaths) != ARCHIVE_OK)
         return refuse(tr("The archive “%1” cannot be opened.").arg(QFileInfo(archivePath).fileName()),
                       QString::fromUtf8(archive_error_string(in.get())));
     WritePtr out(archive_write_disk_new(), &archive_write_free);

@@ -44,6 +44,10 @@ public:
     static Result<Summary> extract(const QString& archivePath, const QString& target, JobControl& control,
                                    qint64 maxBytes = 0, const EntryFilter& wanted = {}, Owners owners = Owners::Mine,
                                    Hashing hashing = Hashing::None);
+    // A source root's packs, extracted as the one archive they make (ArchiveInput).
+    static Result<Summary> extract(const QStringList& archivePaths, const QString& target, JobControl& control,
+                                   qint64 maxBytes = 0, const EntryFilter& wanted = {}, Owners owners = Owners::Mine,
+                                   Hashing hashing = Hashing::None);
 
     // The checks, public for the tests: a relative path that stays inside its root.
     static bool isSafeEntryPath(const QByteArray& path);

@@ -1,7 +1,10 @@
 #pragma once
 
 #include "CompressedFileWriter.h"
+#include "PreviousPacks.h"
 #include "SourceTree.h"
+
+#include <QHash>
 
 #include <functional>
 
@@ -22,6 +25,33 @@ public:
     // files may have grown or shrunk since the scan, and the manifest must say what is inside.
     static Status write(const SourceTree& tree, CompressedFileWriter& out, JobControl& control, const StopCheck& stop,
                         qint64* archivedBytes = nullptr, QList<QByteArray>* vanished = nullptr);
+
+    // Where packs go, and the earlier packs they may be links to.
+    struct PackTarget
+    {
+        QString bundleDir;       // the bundle folder being written
+        QString folder;          // bundle path of the packs' folder: "sources/backend"
+        Compression compression = Compression::Zstd;
+        QHash<QString, ReusablePack> previous; // by fingerprint (PreviousPacks)
+    };
+    struct PackedTree
+    {
+        QList<SourcePack> packs;
+        QList<BundleFile> files; // one per pack, for the manifest's list
+        qint64 archivedBytes = 0;
+        QList<QByteArray> vanished;
+        int reusedPacks = 0;
+        qint64 reusedBytes = 0;  // compressed bytes linked rather than written
+    };
+
+    // The same tree as a run of packs (docs/DECISIONS.md 66): each a complete archive of a run of
+    // entries, ended where the path's hash says (so one added file moves no other boundary), a
+    // large file alone. A pack whose entries' paths and stat data (size, times, inode, mode,
+    // owner, link target) are those of an earlier pack is a hard link to it, not written again.
+    static Result<PackedTree> writePacks(const SourceTree& tree, const PackTarget& target, JobControl& control,
+                                         const StopCheck& stop);
+    // The index in tree.entries of each pack's first entry (the first is 0).
+    static QList<qsizetype> packStarts(const SourceTree& tree);
 };
 
 } // namespace coffre

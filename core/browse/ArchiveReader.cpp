@@ -32,12 +32,19 @@ Status ArchiveReader::damaged(const QString& detail)
 
 Status ArchiveReader::open(const QString& archivePath)
 {
-    m_name = QFileInfo(archivePath).fileName();
+    return open(QStringList{archivePath});
+}
+
+Status ArchiveReader::open(const QStringList& archivePaths)
+{
+    // A damaged pack is named by its folder: "backend", as the manifest's part says it.
+    m_name = archivePaths.size() == 1 ? QFileInfo(archivePaths.first()).fileName()
+                                      : QFileInfo(QFileInfo(archivePaths.first()).path()).fileName();
     m_archive.reset(archive_read_new());
     archive_read_support_filter_all(m_archive.get());
     archive_read_support_format_tar(m_archive.get());
     archive_read_support_format_zip(m_archive.get());
-    if (archive_read_open_filename(m_archive.get(), QFile::encodeName(archivePath).constData(), 1 << 20) != ARCHIVE_OK) {
+    if (m_input.open(m_archive.get(), archivePaths) != ARCHIVE_OK) {
         m_status = Error{tr("The archive “%1” cannot be opened.").arg(m_name), QString::fromUtf8(archive_error_string(m_archive.get()))};
         return m_status;
     }

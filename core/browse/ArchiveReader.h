@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Result.h"
+#include "archive/ArchiveInput.h"
 
 #include <QByteArray>
 #include <QCoreApplication>
@@ -36,6 +37,8 @@ public:
     ~ArchiveReader();
 
     Status open(const QString& archivePath);
+    // A source root's packs, read one after the other as one archive (ArchiveInput).
+    Status open(const QStringList& archivePaths);
     // The next entry; false at the end or on an error (then `status()` says which).
     bool next(ArchiveEntry& entry);
     const Status& status() const { return m_status; }
@@ -49,6 +52,7 @@ private:
     Status damaged(const QString& detail);
 
     QString m_name;
+    ArchiveInput m_input; // declared before m_archive: freed after it, as libarchive closes it
     std::unique_ptr<archive, int (*)(archive*)> m_archive;
     Status m_status;
 };

@@ -16,7 +16,7 @@ BackupFiles::Location BackupFiles::locate(const Backup& backup, const QString& p
         return {};
     for (const SourcePart& source : backup.manifest->sources) {
         if (source.label == label)
-            return {QDir(backup.path).filePath(source.archive), label, slash < 0 ? QString() : clean.mid(slash + 1)};
+            return {source.archivePaths(backup.path), label, slash < 0 ? QString() : clean.mid(slash + 1)};
     }
     return {};
 }
@@ -29,7 +29,7 @@ Result<FileTree> BackupFiles::load(const Backup& backup, JobControl& control)
     for (const SourcePart& source : backup.manifest->sources) {
         control.setPhase(tr("Reading the list of %1…").arg(source.label));
         ArchiveReader reader;
-        if (Status opened = reader.open(QDir(backup.path).filePath(source.archive)); !opened)
+        if (Status opened = reader.open(source.archivePaths(backup.path)); !opened)
             return opened.error();
         QList<ArchiveEntry> entries;
         entries.reserve(source.fileCount + 16);
@@ -86,13 +86,13 @@ Result<FilePreview> BackupFiles::preview(const Backup& backup, const QString& pa
     for (const ObjectsPart& part : backup.manifest ? backup.manifest->objects : QList<ObjectsPart>()) {
         for (const StoredObject& object : part.objects) {
             if (objectPath(*backup.manifest, part, object) == path)
-                where = {QDir(backup.path).filePath(part.archive), part.label, part.entryOf(object)};
+                where = {{QDir(backup.path).filePath(part.archive)}, part.label, part.entryOf(object)};
         }
     }
-    if (where.archive.isEmpty() || where.pathInArchive.isEmpty())
+    if (where.archives.isEmpty() || where.pathInArchive.isEmpty())
         return Error{tr("“%1” is not a file of the backup “%2”.").arg(path, backup.name), {}};
     ArchiveReader reader;
-    if (Status opened = reader.open(where.archive); !opened)
+    if (Status opened = reader.open(where.archives); !opened)
         return opened.error();
     ArchiveEntry entry;
     while (reader.next(entry)) {

@@ -37,7 +37,7 @@ public:
     // The archive holding `path` and the path inside it; empty archive when no source has that label.
     struct Location
     {
-        QString archive;        // absolute file path
+        QStringList archives;   // absolute file paths: one archive, or a source root's packs
         QString label;
         QString pathInArchive;  // "" for the whole source
     };

@@ -72,7 +72,7 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
     QSet<QString> names;
     for (const QString& path : chosen) {
         const BackupFiles::Location where = BackupFiles::locate(backup, path);
-        if (where.archive.isEmpty() || where.pathInArchive.isEmpty())
+        if (where.archives.isEmpty() || where.pathInArchive.isEmpty())
             return Error{tr("“%1” is not a file or folder of the backup “%2”.").arg(path, backup.name), {}};
         const QString name = QFileInfo(where.pathInArchive).fileName();
         if (names.contains(name))
@@ -80,7 +80,7 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
         if (QFileInfo::exists(QDir(destination).filePath(name)) || QFileInfo(QDir(destination).filePath(name)).isSymLink())
             return Error{tr("“%1” already exists in %2: nothing was extracted.").arg(name, destination), {}};
         names.insert(name);
-        byArchive[where.archive].append(where);
+        byArchive[where.archives.join(u'\n')].append(where);
     }
 
     const QString staging = QDir(destination).filePath(QStringLiteral(".coffre-extract-") + QUuid::createUuid().toString(QUuid::Id128).left(12));
@@ -107,7 +107,7 @@ Result<QStringList> SelectionExtractor::run(const Backup& backup, const QStringL
         };
         const QString out = QDir(staging).filePath(QString::number(archiveNumber++));
         control.setPhase(tr("Extracting from %1…").arg(chosen.first().label));
-        Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(it.key(), out, control, 0, wanted);
+        Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(chosen.first().archives, out, control, 0, wanted);
         if (!extracted)
             return extracted.error();
         for (const BackupFiles::Location& where : chosen) {

@@ -49,7 +49,7 @@ ArchiveEntry::Type typeOf(SourceTree::Type type)
 // One source: the archive read once, start to end; contents hashed only when size matches and time does not.
 // Files touched from `racySince` on (the backup's start) may have changed within the second the
 // archive recorded: their contents are compared even when size and time agree (as git does).
-Status compareOne(const QString& label, const QString& archivePath, const QString& root, const QStringList& exclusions,
+Status compareOne(const QString& label, const QStringList& archivePaths, const QString& root, const QStringList& exclusions,
                   qint64 racySince, TreeChanges& changes, JobControl& control)
 {
     Result<SourceTree> now = SourceTreeScanner::scan(root, Exclusions(exclusions), &control);
@@ -63,7 +63,7 @@ Status compareOne(const QString& label, const QString& archivePath, const QStrin
     const QByteArray rootPath = QFile::encodeName(root);
     const QString prefix = label + u'/';
     ArchiveReader reader;
-    if (Status opened = reader.open(archivePath); !opened)
+    if (Status opened = reader.open(archivePaths); !opened)
         return opened;
     ArchiveEntry entry;
     while (reader.next(entry)) {
@@ -131,7 +131,7 @@ Result<TreeChanges> TreeComparison::run(const Backup& backup, const QList<Source
             continue;
         }
         control.setPhase(tr("Comparing %1 with %2…").arg(source.label, root));
-        if (Status compared = compareOne(source.label, QDir(backup.path).filePath(source.archive), root, source.exclusions,
+        if (Status compared = compareOne(source.label, source.archivePaths(backup.path), root, source.exclusions,
                                          backup.manifest->created.toSecsSinceEpoch() - 1, changes, control);
             !compared)
             return compared.error();

@@ -11,7 +11,8 @@ bool isBundleFile(const QString& path)
 {
     static const QRegularExpression known(QStringLiteral(
         "^(manifest\\.json(\\.tmp)?|RESTORE_INSTRUCTIONS\\.md(\\.tmp)?|SHA256SUMS(\\.tmp)?|database\\.(dump|sql)(\\.zst|\\.gz)?"
-        "|(sources|objects)/[A-Za-z0-9][A-Za-z0-9_.-]*\\.tar(\\.zst|\\.gz)?)$"));
+        "|(sources|objects)/[A-Za-z0-9][A-Za-z0-9_.-]*\\.tar(\\.zst|\\.gz)?"
+        "|sources/[A-Za-z0-9][A-Za-z0-9_.-]*/[0-9]{4,9}\\.tar(\\.zst|\\.gz)?)$"));
     return known.match(path).hasMatch();
 }
 
@@ -21,7 +22,9 @@ QString foreignEntry(const QString& folder)
     while (it.hasNext()) {
         const QFileInfo info(it.next());
         const QString path = QDir(folder).relativeFilePath(info.filePath());
-        const bool bundleFolder = info.isDir() && !info.isSymLink() && (path == u"sources" || path == u"objects");
+        static const QRegularExpression packFolder(QStringLiteral("^sources/[A-Za-z0-9][A-Za-z0-9_.-]*$"));
+        const bool bundleFolder = info.isDir() && !info.isSymLink() &&
+                                  (path == u"sources" || path == u"objects" || packFolder.match(path).hasMatch());
         const bool bundleFile = info.isFile() && !info.isSymLink() && isBundleFile(path);
         if (!bundleFolder && !bundleFile)
             return path;

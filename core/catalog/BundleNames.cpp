@@ -1,5 +1,7 @@
 #include "BundleNames.h"
 
+#include <QRegularExpression>
+
 #include <QDateTime>
 #include <QStringList>
 
@@ -24,6 +26,10 @@ bool isValidBundlePath(const QString& path)
         return isValidName(parts[0]);
     if (parts.size() == 2)
         return (parts[0] == u"sources" || parts[0] == u"objects") && isValidName(parts[1]);
+    if (parts.size() == 3) { // a pack: sources/<label>/000007.tar.zst
+        static const QRegularExpression packName(QStringLiteral("^[0-9]{4,9}\\.tar(\\.zst|\\.gz)?$"));
+        return parts[0] == u"sources" && isValidName(parts[1]) && packName.match(parts[2]).hasMatch();
+    }
     return false;
 }
 

@@ -15,7 +15,8 @@ namespace BundleNames {
 bool isValidName(const QString& name);
 
 // A path of a file inside a bundle, as listed in the manifest: "manifest-level" files such as
-// "database.dump", or one level down in "sources/" or "objects/". Never absolute, never "..".
+// "database.dump", one level down in "sources/" or "objects/", or a pack two levels down
+// ("sources/backend/0007.tar.zst"). Never absolute, never "..".
 bool isValidBundlePath(const QString& path);
 
 // "backup_YYYYMMDD_HHMMSS" for the given local time.

@@ -1,5 +1,7 @@
 #include "Manifest.h"
 
+#include <QDir>
+
 #include <QCoreApplication>
 
 namespace coffre {
@@ -49,6 +51,33 @@ QStringList Manifest::components() const
     for (const ObjectsPart& part : objects)
         result << QStringLiteral("bucket:") + part.label;
     return result;
+}
+
+QStringList SourcePart::archiveFiles() const
+{
+    if (packs.isEmpty())
+        return {archive};
+    QStringList files;
+    for (const SourcePack& pack : packs)
+        files << pack.file;
+    return files;
+}
+
+QStringList SourcePart::archivePaths(const QString& bundle) const
+{
+    QStringList paths;
+    for (const QString& file : archiveFiles())
+        paths << QDir(bundle).filePath(file);
+    return paths;
+}
+
+int Manifest::formatVersion() const
+{
+    for (const SourcePart& source : sources) {
+        if (!source.packs.isEmpty())
+            return FormatVersion;
+    }
+    return OldestFormatVersion;
 }
 
 qint64 Manifest::filesTotalBytes() const

@@ -66,16 +66,34 @@ struct DatabasePart
     bool operator==(const DatabasePart&) const = default;
 };
 
+// One pack of a source root's archive (format 2): a complete tar.zst of a run of the tree's
+// entries, in tree order. A later backup whose same run of entries is unchanged hard-links the
+// file instead of writing it again (docs/DECISIONS.md 66).
+struct SourcePack
+{
+    QString file;           // bundle path, e.g. "sources/backend/0007.tar.zst"
+    QString fingerprint;    // SHA-256 (hex) of the entries' paths and stat data as archived
+    qint64 entries = 0;
+    qint64 bytes = 0;       // uncompressed bytes of its files
+    bool operator==(const SourcePack&) const = default;
+};
+
 struct SourcePart
 {
     QString label;          // "backend"
     QString path;           // absolute path of the root on the machine that made the backup
-    QString archive;        // bundle path, e.g. "sources/backend.tar.zst"
+    QString archive;        // bundle path, e.g. "sources/backend.tar.zst"; empty when in packs
+    QList<SourcePack> packs; // the archive in packs, read one after the other as one tar
     qint64 fileCount = 0;
     qint64 bytes = 0;       // uncompressed bytes of the archived files
     QStringList exclusions;
     qint64 durationMs = 0;
     QStringList vanished;   // files deleted between the scan and their turn in the archive
+
+    // The bundle files that hold the tree, in reading order: the packs, or the one archive.
+    QStringList archiveFiles() const;
+    // Absolute paths of the same, inside the bundle folder `bundle`.
+    QStringList archivePaths(const QString& bundle) const;
     bool operator==(const SourcePart&) const = default;
 };
 
@@ -126,7 +144,9 @@ struct BundleFile
 // validation live in ManifestParser, writing in ManifestWriter.
 struct Manifest
 {
-    static constexpr int FormatVersion = 1;
+    // 2 when a source root is archived in packs; 1 otherwise (what older versions of Coffre read).
+    static constexpr int FormatVersion = 2;
+    static constexpr int OldestFormatVersion = 1;
     static constexpr auto FileName = "manifest.json";
 
     QString name;
@@ -148,6 +168,8 @@ struct Manifest
     qint64 filesTotalBytes() const;
     const BundleFile* findFile(const QString& path) const;
     const ObjectsPart* findObjects(const QString& label) const;
+    // The lowest format that can say all this: older Coffre versions keep reading what they can.
+    int formatVersion() const;
 
     bool operator==(const Manifest&) const = default;
 };

@@ -191,7 +191,23 @@ SourcePart readSource(Fields& f)
     SourcePart s;
     s.label = f.name("label");
     s.path = f.string("path");
-    s.archive = f.bundlePath("archive");
+    static const QRegularExpression sha256Hex(QStringLiteral("^[0-9a-f]{64}$"));
+    f.forEachObject(
+        "packs",
+        [&s](Fields& p) {
+            SourcePack pack;
+            pack.file = p.bundlePath("file");
+            pack.fingerprint = p.string("fingerprint");
+            if (!p.failed() && !sha256Hex.match(pack.fingerprint).hasMatch())
+                p.fail("fingerprint", ManifestParser::tr("must be 64 lowercase hexadecimal digits"));
+            pack.entries = p.count("entries");
+            pack.bytes = p.count("bytes");
+            s.packs.append(pack);
+        },
+        false);
+    s.archive = f.bundlePath("archive", s.packs.isEmpty());
+    if (!s.packs.isEmpty() && !s.archive.isEmpty())
+        f.fail("archive", ManifestParser::tr("must not be given with “packs”"));
     s.fileCount = f.count("file_count");
     s.bytes = f.count("bytes");
     s.exclusions = f.strings("exclusions");
@@ -290,7 +306,7 @@ std::optional<Error> checkConsistency(const Manifest& m)
         if (labels.contains(s.label))
             return Error{ManifestParser::tr("The manifest has two source roots labelled “%1”.").arg(s.label), {}};
         labels.insert(s.label);
-        referenced << s.archive;
+        referenced << s.archiveFiles();
     }
     QSet<QString> buckets;
     for (const ObjectsPart& o : m.objects) {
@@ -322,10 +338,11 @@ Result<Manifest> ManifestParser::parse(const QByteArray& json)
     const QJsonValue format = root.value(QLatin1String("format"));
     if (!format.isDouble())
         return Error{tr("The manifest has no format version; it was not written by Coffre."), {}};
-    if (format.toDouble() != Manifest::FormatVersion)
+    if (format.toDouble() < Manifest::OldestFormatVersion || format.toDouble() > Manifest::FormatVersion)
         return Error{tr("This backup uses manifest format %1, which this version of Coffre cannot read (it reads "
-                        "format %2). Use a newer Coffre.")
+                        "formats %2 to %3). Use a newer Coffre.")
                          .arg(format.toDouble())
+                         .arg(Manifest::OldestFormatVersion)
                          .arg(Manifest::FormatVersion),
                      {}};
 

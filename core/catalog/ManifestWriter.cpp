@@ -56,13 +56,23 @@ QJsonObject sourceToJson(const SourcePart& s)
 {
     QJsonObject json{{QStringLiteral("label"), s.label},
             {QStringLiteral("path"), s.path},
-            {QStringLiteral("archive"), s.archive},
             {QStringLiteral("file_count"), s.fileCount},
             {QStringLiteral("bytes"), s.bytes},
             {QStringLiteral("exclusions"), QJsonArray::fromStringList(s.exclusions)},
             {QStringLiteral("duration_ms"), s.durationMs}};
     if (!s.vanished.isEmpty())
         json.insert(QStringLiteral("vanished"), QJsonArray::fromStringList(s.vanished));
+    if (s.packs.isEmpty()) {
+        json.insert(QStringLiteral("archive"), s.archive);
+    } else {
+        QJsonArray packs;
+        for (const SourcePack& pack : s.packs)
+            packs.append(QJsonObject{{QStringLiteral("file"), pack.file},
+                                     {QStringLiteral("fingerprint"), pack.fingerprint},
+                                     {QStringLiteral("entries"), pack.entries},
+                                     {QStringLiteral("bytes"), pack.bytes}});
+        json.insert(QStringLiteral("packs"), packs);
+    }
     return json;
 }
 
@@ -107,7 +117,7 @@ QByteArray ManifestWriter::toJson(const Manifest& m)
         files.append(QJsonObject{{QStringLiteral("path"), f.path},
                                  {QStringLiteral("size"), f.size},
                                  {QStringLiteral("sha256"), f.sha256}});
-    QJsonObject root{{QStringLiteral("format"), Manifest::FormatVersion},
+    QJsonObject root{{QStringLiteral("format"), m.formatVersion()},
                      {QStringLiteral("name"), m.name},
                      {QStringLiteral("kind"), kindToString(m.kind)},
                      {QStringLiteral("created"), isoUtc(m.created)},

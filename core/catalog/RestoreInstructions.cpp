@@ -1,5 +1,7 @@
 #include "RestoreInstructions.h"
 
+#include <QFileInfo>
+
 namespace coffre {
 namespace {
 
@@ -96,8 +98,18 @@ QString section(const Manifest& m, const Words& w)
     }
     if (!m.sources.isEmpty()) {
         text += QString::fromUtf8(w.sourcesStep) + QStringLiteral("\n\n```sh\n");
-        for (const SourcePart& s : m.sources)
-            text += QStringLiteral("mkdir -p restored/%1 && %2 | tar -xf - -C restored/%1\n").arg(s.label, decompress(s.archive));
+        for (const SourcePart& s : m.sources) {
+            if (s.packs.isEmpty()) {
+                text += QStringLiteral("mkdir -p restored/%1 && %2 | tar -xf - -C restored/%1\n").arg(s.label, decompress(s.archive));
+                continue;
+            }
+            // Packs: each a complete archive, read in the order of their numbers (the names sort so).
+            const QString first = s.packs.first().file; // sources/backend/000001.tar.zst
+            const QString pattern = QFileInfo(first).path() + QStringLiteral("/*.") + QFileInfo(first).completeSuffix();
+            const QString command = decompress(first).replace(first, QStringLiteral("\"$pack\""));
+            text += QStringLiteral("mkdir -p restored/%1 && for pack in %2; do %3 | tar -xf - -C restored/%1 || break; done\n")
+                        .arg(s.label, pattern, command);
+        }
         text += QStringLiteral("```\n\n");
     }
     for (const ObjectsPart& o : m.objects) {

@@ -18,10 +18,10 @@ namespace coffre {
 namespace {
 
 // Reads every entry of a source archive to its end: it decompresses, and holds `expected` files.
-Result<qint64> readWholeArchive(const QString& path, JobControl& control)
+Result<qint64> readWholeArchive(const QStringList& paths, JobControl& control)
 {
     ArchiveReader reader;
-    if (Status opened = reader.open(path); !opened)
+    if (Status opened = reader.open(paths); !opened)
         return opened.error();
     qint64 files = 0;
     ArchiveEntry entry;
@@ -84,13 +84,13 @@ Result<DrillResult> DrillJob::run(const Profile& profile, const Backup& backup, 
     // The folders: every archive read to its end, its files counted.
     control.setPhase(tr("Reading the folders' archives…"));
     for (const SourcePart& source : manifest.sources) {
-        const Result<qint64> files = readWholeArchive(QDir(backup.path).filePath(source.archive), control);
+        const Result<qint64> files = readWholeArchive(source.archivePaths(backup.path), control);
         if (!files) {
             const Error failure = files.error();
             return finish(&failure);
         }
         if (*files != source.fileCount) {
-            const Error failure{tr("%1 holds %2 files where the manifest says %3.").arg(source.archive).arg(*files).arg(source.fileCount)};
+            const Error failure{tr("%1 holds %2 files where the manifest says %3.").arg(source.label).arg(*files).arg(source.fileCount)};
             return finish(&failure);
         }
         result.sourceFiles += *files;

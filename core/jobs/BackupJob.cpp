@@ -6,6 +6,7 @@
 #include "archive/CompressedFileWriter.h"
 #include "audit/AuditLog.h"
 #include "notify/BackupWarnings.h"
+#include "archive/PreviousPacks.h"
 #include "archive/TreeArchiver.h"
 #include "catalog/BundleNames.h"
 #include "catalog/Catalog.h"
@@ -310,24 +311,48 @@ private:
         clock.start();
         const SourceTree& tree = m_trees[index];
         const SourceRoot& root = m_request.profile.sources[index];
-        const Compression compression = m_request.gzip ? Compression::Gzip : Compression::Zstd;
-        const QString file = QStringLiteral("sources/%1.tar%2").arg(root.label, CompressedFileWriter::extension(compression));
-        CompressedFileWriter out(QDir(m_bundleDir).filePath(file), file, compression);
-        qint64 archivedBytes = 0;
+        SourcePart part{root.label, root.path, {}, {}, 0, 0, m_request.profile.exclusions, 0, {}};
+        QList<BundleFile> files;
         QList<QByteArray> vanished;
-        Status status = out.open();
-        if (status)
-            status = TreeArchiver::write(tree, out, m_control, [this] { return shouldStop(); }, &archivedBytes, &vanished);
-        Result<BundleFile> written = status ? out.finish() : Result<BundleFile>(status.error());
-        if (!written) {
-            m_failed = true;
-            return written.error();
+        if (m_request.gzip) {
+            // One .tar.gz, as old tooling expects: no packs, nothing shared with earlier backups.
+            part.archive = QStringLiteral("sources/%1.tar%2").arg(root.label, CompressedFileWriter::extension(Compression::Gzip));
+            CompressedFileWriter out(QDir(m_bundleDir).filePath(part.archive), part.archive, Compression::Gzip);
+            Status status = out.open();
+            if (status)
+                status = TreeArchiver::write(tree, out, m_control, [this] { return shouldStop(); }, &part.bytes, &vanished);
+            Result<BundleFile> written = status ? out.finish() : Result<BundleFile>(status.error());
+            if (!written) {
+                m_failed = true;
+                return written.error();
+            }
+            files << *written;
+        } else {
+            // Packs, linked to an earlier backup's where nothing in them changed.
+            const TreeArchiver::PackTarget target{m_bundleDir, QStringLiteral("sources/") + root.label, Compression::Zstd,
+                                                  PreviousPacks::find(m_request.profile.repository, root.label)};
+            Result<TreeArchiver::PackedTree> packed = TreeArchiver::writePacks(tree, target, m_control, [this] { return shouldStop(); });
+            if (!packed) {
+                m_failed = true;
+                return packed.error();
+            }
+            if (packed->reusedPacks > 0)
+                m_control.log(BackupJob::tr("%1: %2 of %3 packs unchanged since an earlier backup, linked rather than written (%4).")
+                                  .arg(root.label)
+                                  .arg(packed->reusedPacks)
+                                  .arg(packed->packs.size())
+                                  .arg(humanSize(packed->reusedBytes)));
+            part.packs = packed->packs;
+            part.bytes = packed->archivedBytes;
+            vanished = packed->vanished;
+            files = packed->files;
         }
-        SourcePart part{root.label, root.path, file, qMax<qint64>(0, tree.fileCount - vanished.size()), archivedBytes, m_request.profile.exclusions, clock.elapsed()};
+        part.fileCount = qMax<qint64>(0, tree.fileCount - vanished.size());
+        part.durationMs = clock.elapsed();
         for (const QByteArray& path : vanished)
             part.vanished << QFile::decodeName(path);
         const QMutexLocker lock(&m_mutex);
-        m_files.append(*written);
+        m_files.append(files);
         m_sources.append(part);
         return {};
     }

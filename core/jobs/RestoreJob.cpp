@@ -436,10 +436,9 @@ private:
         for (qsizetype i = 0; i < m_journal.folders.size(); ++i) {
             const RestoreJournal::Folder& folder = m_journal.folders[i];
             m_control.setPhase(RestoreJob::tr("Extracting “%1”…").arg(m_parts[i]->label));
-            const QString archive = QDir(m_request.backup.path).filePath(m_parts[i]->archive);
             // The manifest says how many bytes the tree holds: more is a forged archive.
             Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(
-                archive, folder.staging, m_control, m_parts[i]->bytes + 1, {}, SecureExtractor::Owners::Archived);
+                m_parts[i]->archivePaths(m_request.backup.path), folder.staging, m_control, m_parts[i]->bytes + 1, {}, SecureExtractor::Owners::Archived);
             if (!extracted)
                 return extracted.error();
             if (!extracted->skippedLinks.isEmpty())

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "catalog/Manifest.h"
+
+#include <QHash>
+#include <QString>
+
+namespace coffre {
+
+// A pack of an earlier backup that a new backup may hard-link instead of writing it again.
+struct ReusablePack
+{
+    QString path;      // absolute path of the pack file in the earlier bundle
+    BundleFile file;   // its size and SHA-256, as that bundle's manifest lists them
+};
+
+// Finds, by fingerprint, the packs of one source root in the newest backups of a repository: a
+// daily backup of an unchanged tree links them all and writes almost nothing.
+class PreviousPacks
+{
+public:
+    // The packs of the root labelled `label` in the newest `backups` backups of `repository` that
+    // have it (newest first wins). Reads only manifests; a folder that is not a complete backup
+    // is passed over.
+    static QHash<QString, ReusablePack> find(const QString& repository, const QString& label, int backups = 3);
+};
+
+} // namespace coffre
