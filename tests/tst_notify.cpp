@@ -1,5 +1,6 @@
 #include "PgFixture.h"
 #include "TestBundles.h"
+#include "catalog/Catalog.h"
 #include "profile/ProfileStore.h"
 
 #include <QDir>
@@ -185,6 +186,61 @@ private slots:
         QVERIFY(mail.contains(QStringLiteral("Subject: [Coffre] broken on %1: backup failed\n").arg(QSysInfo::machineHostName())));
         QVERIFY(!mail.contains(QStringLiteral("hunter2")));
         QVERIFY(QFileInfo::exists(m_home.filePath(QStringLiteral("backups-broken/.coffre-audit.jsonl"))));
+    }
+
+    // A scheduled drill (schedule set --drill-every): runs when due, not again the next night, and a
+    // failing one (its dump damaged) is notified like a failed backup.
+    void aScheduledDrillRunsWhenDueAndAFailureNotifies()
+    {
+        NotifySettings notify;
+        notify.webhook = m_listener.url(QStringLiteral("/drill"));
+        saveProfile(QStringLiteral("drilled"), conninfo(QStringLiteral("notify_db")), notify);
+        Profile profile = *ProfileStore(m_config + QStringLiteral("/coffre/profiles")).load(QStringLiteral("drilled"));
+        const QStringList drill{QStringLiteral("--profile"), QStringLiteral("drilled"), QStringLiteral("drill"), QStringLiteral("--latest"),
+                                QStringLiteral("--due")};
+        const test::CliRun unscheduled = cli(drill);
+        QCOMPARE(unscheduled.status, 0);
+        QVERIFY2(unscheduled.out.contains("No restore drill is scheduled"), unscheduled.out.constData());
+
+        profile.schedule.every = Schedule::Every::Daily;
+        profile.schedule.drillDays = 7;
+        QVERIFY(ProfileStore(m_config + QStringLiteral("/coffre/profiles")).save(profile));
+        QCOMPARE(cli({QStringLiteral("--profile"), QStringLiteral("drilled"), QStringLiteral("create"), QStringLiteral("--scheduled")}).status, 0);
+        m_listener.requests.clear();
+        const test::CliRun first = cli(drill);
+        QVERIFY2(first.status == 0, qPrintable(first.err));
+        QVERIFY2(first.out.contains("proven restorable"), first.out.constData());
+        const test::CliRun second = cli(drill);
+        QCOMPARE(second.status, 0);
+        QVERIFY2(second.out.contains("next is due"), second.out.constData());
+        QCOMPARE(m_listener.requests.size(), 0); // success is not sent unless asked
+
+        // A week later (the record made older), on a backup whose dump was damaged.
+        const QString drills = profile.repository + QStringLiteral("/.coffre-drills.jsonl");
+        QFile log(drills);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QByteArray lines = log.readAll();
+        log.close();
+        const QString today = QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate);
+        lines.replace(today.toUtf8(), QDateTime::currentDateTimeUtc().addDays(-8).date().toString(Qt::ISODate).toUtf8());
+        QVERIFY(log.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        log.write(lines);
+        log.close();
+        const Result<RepositoryScan> scan = Catalog::scan(profile.repository);
+        QVERIFY(scan && !scan->backups.isEmpty());
+        QFile dump(scan->backups.first().path + QStringLiteral("/database.dump.zst"));
+        QVERIFY(dump.open(QIODevice::ReadWrite));
+        dump.seek(dump.size() / 2);
+        dump.write("damaged!");
+        dump.close();
+        const test::CliRun failed = cli(drill);
+        QCOMPARE(failed.status, 1);
+        QCOMPARE(m_listener.requests.size(), 1);
+        const QJsonObject o = m_listener.requests.first().body;
+        QCOMPARE(o[QStringLiteral("event")].toString(), QStringLiteral("drill"));
+        QCOMPARE(o[QStringLiteral("outcome")].toString(), QStringLiteral("failed"));
+        QCOMPARE(o[QStringLiteral("backup")].toString(), scan->backups.first().name);
+        QVERIFY2(o[QStringLiteral("text")].toString().contains(QStringLiteral("restore drill failed")), qPrintable(o[QStringLiteral("text")].toString()));
     }
 
     void successIsSentOnlyWhenAsked()

@@ -238,6 +238,18 @@ private slots:
         const test::CliRun shown = cli({QStringLiteral("schedule"), QStringLiteral("show")}, true);
         QCOMPARE(shown.status, 0);
         QVERIFY2(shown.out.contains("weekly on Friday at 23:45") && shown.out.contains("Next run:"), shown.out.constData());
+
+        // Restore drills after the scheduled run: a third ExecStart=, which systemd accepts too.
+        const test::CliRun drills = cli({QStringLiteral("schedule"), QStringLiteral("set"), QStringLiteral("--daily"), QStringLiteral("02:30"),
+                                         QStringLiteral("--drill-every"), QStringLiteral("7")}, true);
+        QVERIFY2(drills.status == 0, qPrintable(drills.err));
+        QVERIFY2(drills.out.contains("a restore drill every 7 days"), drills.out.constData());
+        QVERIFY2(read(unit(QStringLiteral("service"))).contains(QStringLiteral("ExecStart=%1 --profile shop drill --latest --due\n").arg(QStringLiteral(COFFRE_CLI))),
+                 qPrintable(read(unit(QStringLiteral("service")))));
+        verifyUnits();
+        QCOMPARE(ProfileStore(m_config + QStringLiteral("/coffre/profiles")).load(QStringLiteral("shop"))->schedule.drillDays, 7);
+        QCOMPARE(cli({QStringLiteral("schedule"), QStringLiteral("set"), QStringLiteral("--daily"), QStringLiteral("02:30"),
+                      QStringLiteral("--drill-every"), QStringLiteral("often")}, true).status, 2);
     }
 
     void badSchedulesAreUsageErrors()

@@ -1626,6 +1626,18 @@ Host: %3
         <source>%1 could not send the mail to %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>restore drill failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restore drill canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proven restorable</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>NotifyCommand</name>
@@ -2540,6 +2552,18 @@ Host: %3
         <source>Drill the newest complete backup.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>No restore drill is scheduled for %1 (schedule set --drill-every DAYS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last good restore drill was on %1; the next is due from %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only when the profile&apos;s schedule asks for drills and the last good one is old enough (what the scheduled run adds); a failure is notified.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJob</name>
@@ -3215,6 +3239,13 @@ Host: %3
         <source>yesterday %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>a restore drill every %n day(s)</source>
+        <translation>
+            <numerusform>a restore drill every %n day</numerusform>
+            <numerusform>a restore drill every %n days</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ScheduleCommand</name>
@@ -3304,6 +3335,18 @@ Host: %3
     </message>
     <message>
         <source>A schedule belongs to a stored profile: give --profile NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--drill-every takes a number of days (0 for none).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Then %1, on the latest backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set: after the scheduled run, a restore drill of the latest backup once the last good one is this many days old (coffre-cli drill --latest --due).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

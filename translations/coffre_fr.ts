@@ -1640,6 +1640,18 @@ Hôte&#xa0;: %3
         <source>%1 could not send the mail to %2.</source>
         <translation>%1 n’a pas pu envoyer le courriel à %2.</translation>
     </message>
+    <message>
+        <source>restore drill failed</source>
+        <translation>exercice de restauration échoué</translation>
+    </message>
+    <message>
+        <source>restore drill canceled</source>
+        <translation>exercice de restauration annulé</translation>
+    </message>
+    <message>
+        <source>proven restorable</source>
+        <translation>restauration prouvée</translation>
+    </message>
 </context>
 <context>
     <name>NotifyCommand</name>
@@ -2555,6 +2567,18 @@ Hôte&#xa0;: %3
         <source>Drill the newest complete backup.</source>
         <translation>Prouver restaurable la sauvegarde complète la plus récente.</translation>
     </message>
+    <message>
+        <source>No restore drill is scheduled for %1 (schedule set --drill-every DAYS).</source>
+        <translation>Aucun exercice de restauration n’est planifié pour %1 (schedule set --drill-every JOURS).</translation>
+    </message>
+    <message>
+        <source>The last good restore drill was on %1; the next is due from %2.</source>
+        <translation>Le dernier exercice de restauration réussi date du %1&#xa0;; le prochain est dû à partir du %2.</translation>
+    </message>
+    <message>
+        <source>Only when the profile&apos;s schedule asks for drills and the last good one is old enough (what the scheduled run adds); a failure is notified.</source>
+        <translation>Seulement si la planification du profil demande des exercices et que le dernier réussi est assez ancien (ce qu’ajoute l’exécution planifiée)&#xa0;; un échec est notifié.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJob</name>
@@ -3230,6 +3254,13 @@ Hôte&#xa0;: %3
         <source>yesterday %1</source>
         <translation>hier à %1</translation>
     </message>
+    <message numerus="yes">
+        <source>a restore drill every %n day(s)</source>
+        <translation>
+            <numerusform>un exercice de restauration chaque jour</numerusform>
+            <numerusform>un exercice de restauration tous les %n jours</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ScheduleCommand</name>
@@ -3320,6 +3351,18 @@ Hôte&#xa0;: %3
     <message>
         <source>A schedule belongs to a stored profile: give --profile NAME.</source>
         <translation>Une planification appartient à un profil enregistré&#xa0;: indiquez --profile NAME.</translation>
+    </message>
+    <message>
+        <source>--drill-every takes a number of days (0 for none).</source>
+        <translation>--drill-every attend un nombre de jours (0 pour aucun).</translation>
+    </message>
+    <message>
+        <source>Then %1, on the latest backup.</source>
+        <translation>Puis %1, sur la sauvegarde la plus récente.</translation>
+    </message>
+    <message>
+        <source>set: after the scheduled run, a restore drill of the latest backup once the last good one is this many days old (coffre-cli drill --latest --due).</source>
+        <translation>set&#xa0;: après l’exécution planifiée, un exercice de restauration de la sauvegarde la plus récente dès que le dernier réussi a ce nombre de jours (coffre-cli drill --latest --due).</translation>
     </message>
 </context>
 <context>

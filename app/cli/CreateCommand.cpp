@@ -40,24 +40,6 @@ QJsonObject toJson(const Backup& backup)
     return o;
 }
 
-// A scheduled run has nobody watching: its outcome goes to the profile's webhook and mail.
-void notify(const CliContext& cli, const Profile& profile, const Result<Backup>& result, const QStringList& warnings)
-{
-    Notification notification;
-    notification.profile = profile.name;
-    notification.host = QSysInfo::machineHostName();
-    notification.time = QDateTime::currentDateTime();
-    notification.backup = result ? result->name : QString();
-    notification.warnings = warnings;
-    notification.outcome = result                                            ? (warnings.isEmpty() ? QStringLiteral("ok") : QStringLiteral("warning"))
-                           : result.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
-                                                                        : QStringLiteral("failed");
-    notification.message = result ? warnings.join(u' ') : AuditLog::maskSecrets(result.error().toLogString());
-    if (!profile.notify.sendsAnything() || !notification.worthSending(profile.notify))
-        return;
-    for (const QString& failure : Notifier::send(profile.notify, notification))
-        cli.err << "coffre-cli: " << CreateCommand::tr("could not notify: %1").arg(failure) << Qt::endl;
-}
 
 int runCreate(const CliContext& cli)
 {
@@ -97,7 +79,8 @@ int runCreate(const CliContext& cli)
                                      ? BackupWarnings::afterCreate(target->repository, result->name, target->notify)
                                      : QStringList();
     if (cli.parser.isSet(QStringLiteral("scheduled")) || cli.parser.isSet(QStringLiteral("notify")))
-        notify(cli, *target, result, warnings);
+        CreateCommand::notify(cli, *target, QStringLiteral("backup"), result ? result->name : QString(),
+                              result ? Status() : Status(result.error()), warnings);
     if (!result)
         return cli.fail(result.error());
     if (json) {
@@ -114,6 +97,26 @@ int runCreate(const CliContext& cli)
 }
 
 } // namespace
+
+void CreateCommand::notify(const CliContext& cli, const Profile& profile, const QString& event, const QString& backup,
+                           const Status& outcome, const QStringList& warnings)
+{
+    Notification notification;
+    notification.event = event;
+    notification.profile = profile.name;
+    notification.host = QSysInfo::machineHostName();
+    notification.time = QDateTime::currentDateTime();
+    notification.backup = backup;
+    notification.warnings = warnings;
+    notification.outcome = outcome                                            ? (warnings.isEmpty() ? QStringLiteral("ok") : QStringLiteral("warning"))
+                           : outcome.error().code == ErrorCode::Canceled ? QStringLiteral("canceled")
+                                                                         : QStringLiteral("failed");
+    notification.message = outcome ? warnings.join(u' ') : AuditLog::maskSecrets(outcome.error().toLogString());
+    if (!profile.notify.sendsAnything() || !notification.worthSending(profile.notify))
+        return;
+    for (const QString& failure : Notifier::send(profile.notify, notification))
+        cli.err << "coffre-cli: " << CreateCommand::tr("could not notify: %1").arg(failure) << Qt::endl;
+}
 
 CliCommand CreateCommand::command()
 {

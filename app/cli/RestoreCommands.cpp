@@ -3,6 +3,7 @@
 #include "CliJobRunner.h"
 #include "drill/DrillJob.h"
 #include "CliTarget.h"
+#include "CreateCommand.h"
 #include "catalog/Catalog.h"
 #include "jobs/RestoreCleanup.h"
 #include "jobs/RestoreJob.h"
@@ -271,20 +272,51 @@ int runVerify(const CliContext& cli)
 }
 
 // A restore drill: proves the backup restorable into a scratch database, touching nothing live.
+// `drill --due`, what a scheduled run adds: whether the last good drill is old enough for another.
+bool drillIsDue(const CliContext& cli, const Profile& profile)
+{
+    const int days = profile.schedule.drillDays;
+    if (days <= 0) {
+        cli.out << RestoreCommands::tr("No restore drill is scheduled for %1 (schedule set --drill-every DAYS).").arg(profile.name) << Qt::endl;
+        return false;
+    }
+    QDateTime last;
+    for (const QDateTime& proven : DrillJob::provenRestorable(profile.repository))
+        last = last.isValid() ? qMax(last, proven) : proven;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // An hour's slack: a daily run at 02:30 drills every Nth night, not every N+1th.
+    if (last.isValid() && last.secsTo(now) < qint64(days) * 86400 - 3600) {
+        cli.out << RestoreCommands::tr("The last good restore drill was on %1; the next is due from %2.")
+                       .arg(QLocale().toString(last.toLocalTime(), QLocale::ShortFormat),
+                            QLocale().toString(last.addDays(days).addSecs(-3600).toLocalTime(), QLocale::ShortFormat))
+                << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
 int runDrill(const CliContext& cli)
 {
     const Result<Profile> target = CliTarget::resolve(cli.parser);
     if (!target)
         return cli.usage(target.error().message);
+    const bool due = cli.parser.isSet(QStringLiteral("due"));
+    if (due && !drillIsDue(cli, *target))
+        return ExitSuccess;
     const Result<Backup> backup = chooseBackup(cli, *target);
-    if (!backup)
+    if (!backup) {
+        if (due)
+            CreateCommand::notify(cli, *target, QStringLiteral("drill"), QString(), backup.error());
         return backup.error().code == u"usage" ? cli.usage(backup.error().message) : cli.fail(backup.error());
+    }
     const bool database = backup->manifest && backup->manifest->database && !target->database.isEmpty();
     const Result<DrillResult> drilled = runWithPassword<DrillResult>(
         *target, database, !cli.json() && CliJobRunner::stderrIsTerminal(),
         [profile = *target, b = *backup](const QString& password, std::shared_ptr<JobControl> control) {
             return runInBackground([profile, b, password, control] { return DrillJob::run(profile, b, password, *control); });
         });
+    if (due) // nobody is watching a scheduled drill: a failure is sent like a failed backup
+        CreateCommand::notify(cli, *target, QStringLiteral("drill"), backup->name, drilled ? Status() : Status(drilled.error()));
     if (!drilled)
         return cli.fail(drilled.error());
     if (cli.json())
@@ -387,7 +419,13 @@ CliCommand RestoreCommands::drill()
             tr("Prove a backup restorable: its database restored into a scratch database, row counts checked, dropped; "
                "its folders' archives read through. Nothing live is touched."),
             QStringLiteral("NAME"),
-            [] { return QList<QCommandLineOption>{{QStringLiteral("latest"), tr("Drill the newest complete backup.")}}; }, runDrill};
+            [] {
+                return QList<QCommandLineOption>{
+                    {QStringLiteral("latest"), tr("Drill the newest complete backup.")},
+                    {QStringLiteral("due"), tr("Only when the profile's schedule asks for drills and the last good one is old enough "
+                                               "(what the scheduled run adds); a failure is notified.")}};
+            },
+            runDrill};
 }
 
 CliCommand RestoreCommands::undoRestore()

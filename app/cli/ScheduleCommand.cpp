@@ -20,6 +20,12 @@ Result<Schedule> scheduleFromOptions(const CliContext& cli)
     if (given != 1)
         return Error{ScheduleCommand::tr("Give one of --daily HH:MM, --hourly or --weekly DAY HH:MM."), {}};
     Schedule schedule;
+    if (p.isSet(QStringLiteral("drill-every"))) {
+        bool number = false;
+        schedule.drillDays = p.value(QStringLiteral("drill-every")).toInt(&number);
+        if (!number || schedule.drillDays < 0 || schedule.drillDays > 366)
+            return Error{ScheduleCommand::tr("--drill-every takes a number of days (0 for none)."), {}};
+    }
     if (p.isSet(QStringLiteral("hourly"))) {
         schedule.every = Schedule::Every::Hourly;
         return schedule;
@@ -137,6 +143,8 @@ int runSet(const CliContext& cli, Profile profile)
                    .arg(profile.name, schedule->describe(), methodWords(*installed, profile.name),
                         ScheduleText::when(schedule->nextAfter(now), now))
             << Qt::endl;
+    if (schedule->drillDays > 0)
+        cli.out << ScheduleCommand::tr("Then %1, on the latest backup.").arg(schedule->describeDrill()) << Qt::endl;
     printInstall(cli, *installed);
     return ExitSuccess;
 }
@@ -153,6 +161,8 @@ int runShow(const CliContext& cli, const Profile& profile)
         cli.out << ScheduleCommand::tr("%1 is backed up %2 (%3).").arg(profile.name, profile.schedule.describe(), methodWords(installed, profile.name))
                 << Qt::endl;
         cli.out << ScheduleCommand::tr("Next run: %1.").arg(ScheduleText::when(profile.schedule.nextAfter(now), now)) << Qt::endl;
+        if (profile.schedule.drillDays > 0)
+            cli.out << ScheduleCommand::tr("Then %1, on the latest backup.").arg(profile.schedule.describeDrill()) << Qt::endl;
     }
     const auto last = AuditLog::lastMatching(profile.repository, [](const AuditEntry& e) {
         return e.action == AuditAction::Create && e.kind == u"scheduled";
@@ -212,7 +222,11 @@ CliCommand ScheduleCommand::command()
                     {QStringLiteral("hourly"), tr("set: every hour, on the hour.")},
                     {QStringLiteral("weekly"), tr("set: every week on this day at a time: --weekly mon 03:00."), QStringLiteral("DAY")},
                     {QStringLiteral("via"), tr("set: systemd or cron (default: systemd when its user manager answers, else cron)."),
-                     QStringLiteral("METHOD")}};
+                     QStringLiteral("METHOD")},
+                    {QStringLiteral("drill-every"),
+                     tr("set: after the scheduled run, a restore drill of the latest backup once the last good one is this many "
+                        "days old (coffre-cli drill --latest --due)."),
+                     QStringLiteral("DAYS")}};
             },
             runSchedule};
 }

@@ -13,8 +13,12 @@
 namespace coffre {
 namespace {
 
-QString outcomeWords(const QString& outcome)
+QString outcomeWords(const QString& event, const QString& outcome)
 {
+    if (event == u"drill") // a scheduled restore drill
+        return outcome == u"failed" ? Notifier::tr("restore drill failed")
+               : outcome == u"canceled" ? Notifier::tr("restore drill canceled")
+                                        : Notifier::tr("proven restorable");
     if (outcome == u"failed")
         return Notifier::tr("backup failed");
     if (outcome == u"canceled")
@@ -38,13 +42,13 @@ QByteArray headerWord(const QString& text)
 
 QString Notification::subject() const
 {
-    return QStringLiteral("[Coffre] %1 on %2: %3").arg(profile, host, outcomeWords(outcome));
+    return QStringLiteral("[Coffre] %1 on %2: %3").arg(profile, host, outcomeWords(event, outcome));
 }
 
 QString Notification::text() const
 {
-    QString text = backup.isEmpty() ? Notifier::tr("%1 on %2: %3.").arg(profile, host, outcomeWords(outcome))
-                                    : Notifier::tr("%1 on %2: %3 (%4).").arg(profile, host, outcomeWords(outcome), backup);
+    QString text = backup.isEmpty() ? Notifier::tr("%1 on %2: %3.").arg(profile, host, outcomeWords(event, outcome))
+                                    : Notifier::tr("%1 on %2: %3 (%4).").arg(profile, host, outcomeWords(event, outcome), backup);
     if (!message.isEmpty() && warnings.isEmpty())
         text += u' ' + message;
     for (const QString& warning : warnings)

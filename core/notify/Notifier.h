@@ -13,7 +13,7 @@ namespace coffre {
 // What happened to a backup, as a webhook, a mail or a desktop notification says it.
 struct Notification
 {
-    QString event = QStringLiteral("backup"); // what ran: "backup"
+    QString event = QStringLiteral("backup"); // what ran: "backup", or "drill" (a scheduled restore drill)
     QString profile;
     QString host;
     QString backup;                           // its name; empty when it failed before having one

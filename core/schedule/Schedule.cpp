@@ -27,6 +27,11 @@ QString Schedule::describe() const
     return {};
 }
 
+QString Schedule::describeDrill() const
+{
+    return drillDays > 0 ? ScheduleText::tr("a restore drill every %n day(s)", nullptr, drillDays) : QString();
+}
+
 QDateTime Schedule::nextAfter(const QDateTime& now) const
 {
     const QDateTime local = now.toLocalTime();
@@ -79,6 +84,14 @@ QString Schedule::cronFields() const
 
 QJsonObject Schedule::toJson() const
 {
+    QJsonObject o = timeToJson();
+    if (drillDays > 0 && !o.isEmpty())
+        o.insert(QStringLiteral("drill_days"), drillDays);
+    return o;
+}
+
+QJsonObject Schedule::timeToJson() const
+{
     switch (every) {
     case Every::Never:
         return {};
@@ -95,6 +108,14 @@ QJsonObject Schedule::toJson() const
 }
 
 Result<Schedule> Schedule::fromJson(const QJsonObject& o)
+{
+    Result<Schedule> schedule = timeFromJson(o);
+    if (schedule)
+        schedule.value().drillDays = qMax(0, o.value(QLatin1String("drill_days")).toInt(0));
+    return schedule;
+}
+
+Result<Schedule> Schedule::timeFromJson(const QJsonObject& o)
 {
     Schedule schedule;
     const QString every = o.value(QLatin1String("every")).toString();

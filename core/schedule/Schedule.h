@@ -16,12 +16,17 @@ struct Schedule
     Every every = Every::Never;
     QTime at = QTime(2, 30);   // daily and weekly
     int weekday = Qt::Monday;  // weekly: 1 (Monday) … 7 (Sunday)
+    // A restore drill of the latest backup (`drill --latest --due`) after the scheduled run once
+    // the last successful one is this many days old; 0: none.
+    int drillDays = 0;
 
     bool isSet() const { return every != Every::Never; }
     bool operator==(const Schedule&) const = default;
 
     // "daily at 02:30", "hourly", "weekly on Monday at 03:00"; empty when not set.
     QString describe() const;
+    // "a restore drill every 7 days"; empty when none.
+    QString describeDrill() const;
     // The first run strictly after `now` (local time); invalid when not set.
     QDateTime nextAfter(const QDateTime& now) const;
     // systemd's OnCalendar= ("*-*-* 02:30:00", "*-*-* *:00:00", "Mon *-*-* 03:00:00").
@@ -35,6 +40,10 @@ struct Schedule
     static Result<QTime> parseTime(const QString& text);
     static Result<int> parseWeekday(const QString& text);
     static QString weekdayWord(int weekday); // "mon"
+
+private:
+    QJsonObject timeToJson() const;
+    static Result<Schedule> timeFromJson(const QJsonObject& object);
 };
 
 class ScheduleText

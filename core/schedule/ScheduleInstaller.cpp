@@ -158,7 +158,7 @@ QStringList ScheduleInstaller::environment() const
     return pairs;
 }
 
-QString ScheduleInstaller::serviceUnit(const QString& profile) const
+QString ScheduleInstaller::serviceUnit(const QString& profile, const Schedule& schedule) const
 {
     QString text = tr("# Written by coffre-cli; `coffre-cli --profile %1 schedule remove` removes it.\n").arg(profile);
     text += QStringLiteral("[Unit]\nDescription=%1\n\n[Service]\nType=oneshot\n")
@@ -170,6 +170,8 @@ QString ScheduleInstaller::serviceUnit(const QString& profile) const
     // never runs after a failed backup.
     text += QStringLiteral("ExecStart=%1 --profile %2 create --scheduled\n").arg(cli, unitWord(profile));
     text += QStringLiteral("ExecStart=%1 --profile %2 prune\n").arg(cli, unitWord(profile));
+    if (schedule.drillDays > 0) // it runs only when the last good drill is that old
+        text += QStringLiteral("ExecStart=%1 --profile %2 drill --latest --due\n").arg(cli, unitWord(profile));
     text += QStringLiteral("Nice=10\nIOSchedulingClass=best-effort\nIOSchedulingPriority=7\n");
     return text;
 }
@@ -193,6 +195,8 @@ QString ScheduleInstaller::cronLine(const QString& profile, const Schedule& sche
     const QString cli = SshDestination::shellQuote(m_cli);
     const QString name = SshDestination::shellQuote(profile);
     command += QStringLiteral("%1 --profile %2 create --scheduled && %1 --profile %2 prune").arg(cli, name);
+    if (schedule.drillDays > 0)
+        command += QStringLiteral(" && %1 --profile %2 drill --latest --due").arg(cli, name);
     command.replace(u'%', QStringLiteral("\\%")); // cron makes a bare % a line break
     return QStringLiteral("%1 %2 %3").arg(schedule.cronFields(), command, cronMarker(profile));
 }
@@ -227,7 +231,7 @@ Result<ScheduleInstall> ScheduleInstaller::installSystemd(const QString& profile
     const QString service = QDir(folder).filePath(unitName(profile) + QStringLiteral(".service"));
     const QString timer = QDir(folder).filePath(unitName(profile) + QStringLiteral(".timer"));
     const auto readable = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
-    if (Status written = AtomicFile::write(service, serviceUnit(profile).toUtf8(), readable); !written)
+    if (Status written = AtomicFile::write(service, serviceUnit(profile, schedule).toUtf8(), readable); !written)
         return written.error();
     if (Status written = AtomicFile::write(timer, timerUnit(profile, schedule).toUtf8(), readable); !written)
         return written.error();

@@ -40,7 +40,7 @@ public:
     static QString unitName(const QString& profile) { return QStringLiteral("coffre-") + profile; }
     static QString cronMarker(const QString& profile) { return QStringLiteral("# coffre schedule: ") + profile; }
 
-    QString serviceUnit(const QString& profile) const;
+    QString serviceUnit(const QString& profile, const Schedule& schedule) const;
     QString timerUnit(const QString& profile, const Schedule& schedule) const;
     QString cronLine(const QString& profile, const Schedule& schedule) const;
 
