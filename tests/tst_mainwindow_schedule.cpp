@@ -9,7 +9,9 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QSpinBox>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDir>
@@ -254,6 +256,8 @@ private slots:
             auto* day = dialog->findChild<QComboBox*>(QStringLiteral("weeklyDay"));
             day->setCurrentIndex(day->findData(int(Qt::Sunday)));
             dialog->findChild<QTimeEdit*>(QStringLiteral("weeklyAt"))->setTime(QTime(4, 15));
+            dialog->findChild<QCheckBox*>(QStringLiteral("scheduleDrill"))->setChecked(true);
+            dialog->findChild<QSpinBox*>(QStringLiteral("scheduleDrillDays"))->setValue(14);
             dialog->accept();
         });
         QSignalSpy rescanned(&window, &MainWindow::catalogShown);
@@ -265,6 +269,10 @@ private slots:
         QCOMPARE(store().load(QStringLiteral("shop"))->schedule.describe(), QStringLiteral("weekly on Sunday at 04:15"));
         const QString units = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/systemd/user/");
         QVERIFY(QFile(units + QStringLiteral("coffre-shop.timer")).exists());
+        QCOMPARE(store().load(QStringLiteral("shop"))->schedule.drillDays, 14);
+        QFile service(units + QStringLiteral("coffre-shop.service"));
+        QVERIFY(service.open(QIODevice::ReadOnly));
+        QVERIFY(service.readAll().contains("drill --latest --due"));
         QFile calls(fakes + QStringLiteral("/calls"));
         QVERIFY(calls.open(QIODevice::ReadOnly));
         QVERIFY(calls.readAll().contains("--user enable --now coffre-shop.timer"));

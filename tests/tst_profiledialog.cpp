@@ -98,6 +98,46 @@ private slots:
         QVERIFY(!child<QLabel>(dialog, "errorLabel")->text().isEmpty());
     }
 
+    // Editing a profile keeps what the dialog does not show (its schedule, its retention rules:
+    // a scheduled prune must not fall back to other rules), and edits its notifications.
+    void editingKeepsScheduleAndRetentionAndEditsNotifications()
+    {
+        Profile profile;
+        profile.name = QStringLiteral("kept");
+        profile.repository = m_home.filePath(QStringLiteral("kept-backups"));
+        QVERIFY(QDir().mkpath(profile.repository));
+        profile.sources = {{QStringLiteral("app"), m_home.path()}};
+        profile.schedule.every = Schedule::Every::Daily;
+        profile.schedule.drillDays = 7;
+        profile.retention.keepLast = 5;
+        profile.retention.monthly = 12;
+        profile.offsiteRetention.yearly = 3;
+        profile.notify.webhook = QStringLiteral("https://hooks.example.org/a");
+        ProfileDialog dialog(profile, false);
+        dialog.show();
+        Profile edited = dialog.profile();
+        QCOMPARE(edited.schedule, profile.schedule);
+        QCOMPARE(edited.retention, profile.retention);
+        QCOMPARE(edited.offsiteRetention, profile.offsiteRetention);
+        QCOMPARE(edited.notify, profile.notify);
+
+        auto* mail = child<QLineEdit>(dialog, "notifyMail");
+        QTest::keyClicks(mail, QStringLiteral("ops@example.org"));
+        child<QSpinBox>(dialog, "notifyDiskPercent")->setValue(90);
+        edited = dialog.profile();
+        QCOMPARE(edited.notify.mailTo, QStringLiteral("ops@example.org"));
+        QCOMPARE(edited.notify.diskPercent, 90);
+        QCOMPARE(edited.notify.webhook, profile.notify.webhook);
+
+        // Not an address: refused, said, the dialog stays open.
+        mail->setText(QStringLiteral("ops@example.org, the whole team"));
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        QVERIFY2(child<QLabel>(dialog, "errorLabel")->text().contains(QStringLiteral("not a mail address")),
+                 qPrintable(child<QLabel>(dialog, "errorLabel")->text()));
+        picture(dialog, QStringLiteral("notifications"));
+    }
+
     void aBadDestinationIsRefused()
     {
         Profile profile;

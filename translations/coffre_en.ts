@@ -4714,6 +4714,65 @@ Password for %2:</source>
     </message>
 </context>
 <context>
+    <name>coffre::NotifySettingsWidget</name>
+    <message>
+        <source>https://hooks.slack.com/services/…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ops@example.org, oncall@example.org</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also when a scheduled backup &amp;succeeds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a &amp;test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Webhook (JSON POST):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Mail to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warn when the &amp;disk is over:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled backups and drills have nobody watching: their failures and warnings are sent here (mail through this machine&apos;s sendmail). The window also shows them as desktop notifications.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent: check that it arrived.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a webhook or a mail address first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A test from the Coffre window: notifications of this profile reach you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warn when a part s&amp;hrank by over:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>coffre::OffsiteCopies</name>
     <message>
         <source>Off-site copy of %1</source>
@@ -5022,6 +5081,10 @@ Password for %2:</source>
         <source>Off-s&amp;ite</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>coffre::RepositoryStatusBar</name>
@@ -5272,6 +5335,18 @@ Password for %2:</source>
     </message>
     <message>
         <source>To finish, run this in a terminal of %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Then prove the latest backup &amp;restorable (a restore drill) every</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Then %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

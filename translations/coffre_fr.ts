@@ -4733,6 +4733,65 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
 </context>
 <context>
+    <name>coffre::NotifySettingsWidget</name>
+    <message>
+        <source>https://hooks.slack.com/services/…</source>
+        <translation>https://hooks.slack.com/services/…</translation>
+    </message>
+    <message>
+        <source>ops@example.org, oncall@example.org</source>
+        <translation>ops@example.org, astreinte@example.org</translation>
+    </message>
+    <message>
+        <source>Also when a scheduled backup &amp;succeeds</source>
+        <translation>Aussi quand une sauvegarde planifiée &amp;réussit</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Send a &amp;test</source>
+        <translation>Envoyer un &amp;test</translation>
+    </message>
+    <message>
+        <source>&amp;Webhook (JSON POST):</source>
+        <translation>&amp;Webhook (POST JSON)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Mail to:</source>
+        <translation>&amp;Courriel à&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Warn when the &amp;disk is over:</source>
+        <translation>Avertir quand le &amp;disque dépasse&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Scheduled backups and drills have nobody watching: their failures and warnings are sent here (mail through this machine&apos;s sendmail). The window also shows them as desktop notifications.</source>
+        <translation>Personne ne surveille les sauvegardes et exercices planifiés&#xa0;: leurs échecs et avertissements sont envoyés ici (courriel par le sendmail de cette machine). La fenêtre les montre aussi en notifications de bureau.</translation>
+    </message>
+    <message>
+        <source>Sent: check that it arrived.</source>
+        <translation>Envoyé&#xa0;: vérifiez qu’il est bien arrivé.</translation>
+    </message>
+    <message>
+        <source>Give a webhook or a mail address first.</source>
+        <translation>Indiquez d’abord un webhook ou une adresse de courriel.</translation>
+    </message>
+    <message>
+        <source>A test from the Coffre window: notifications of this profile reach you.</source>
+        <translation>Un test depuis la fenêtre de Coffre&#xa0;: les notifications de ce profil vous parviennent.</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Envoi…</translation>
+    </message>
+    <message>
+        <source>Warn when a part s&amp;hrank by over:</source>
+        <translation>Avertir quand une partie a &amp;rétréci de plus de&#xa0;:</translation>
+    </message>
+</context>
+<context>
     <name>coffre::OffsiteCopies</name>
     <message>
         <source>Off-site copy of %1</source>
@@ -5041,6 +5100,10 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>Off-s&amp;ite</source>
         <translation>Hors s&amp;ite</translation>
     </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>&amp;Notifications</translation>
+    </message>
 </context>
 <context>
     <name>coffre::RepositoryStatusBar</name>
@@ -5292,6 +5355,18 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>To finish, run this in a terminal of %1:</source>
         <translation>Pour terminer, exécutez ceci dans un terminal de %1&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Then prove the latest backup &amp;restorable (a restore drill) every</source>
+        <translation>Puis prouver la sauvegarde la plus récente &amp;restaurable (un exercice de restauration) tous les</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> jours</translation>
+    </message>
+    <message>
+        <source>Then %1.</source>
+        <translation>Puis %1.</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "ProfileDialog.h"
 
 #include "ProfileQuestions.h"
+#include "NotifySettingsWidget.h"
 #include "OffsiteSettingsWidget.h"
 #include "ServerSettingsWidget.h"
 #include "postgres/ConnectionTester.h"
@@ -44,7 +45,7 @@ QStringList nonEmptyLines(const QPlainTextEdit* edit)
 } // namespace
 
 ProfileDialog::ProfileDialog(const Profile& profile, bool isNew, QWidget* parent)
-    : QDialog(parent), m_conninfo(profile.database.conninfo)
+    : QDialog(parent), m_conninfo(profile.database.conninfo), m_original(profile)
 {
     setWindowTitle(isNew ? tr("New profile") : tr("Edit profile “%1”").arg(profile.name));
     m_name = new QLineEdit(profile.name);
@@ -58,6 +59,8 @@ ProfileDialog::ProfileDialog(const Profile& profile, bool isNew, QWidget* parent
     tabs->addTab(createBackupsPage(profile), tr("&Backups"));
     m_offsite = new OffsiteSettingsWidget(profile);
     tabs->addTab(m_offsite, tr("Off-s&ite"));
+    m_notify = new NotifySettingsWidget(profile.name, profile.notify);
+    tabs->addTab(m_notify, tr("&Notifications"));
 
     m_onThisComputer = new QRadioButton(tr("This &computer"));
     m_onThisComputer->setObjectName(QStringLiteral("onThisComputerRadio"));
@@ -288,6 +291,12 @@ Profile ProfileDialog::profile() const
     p.postRestoreCommands = nonEmptyLines(m_postRestore);
     p.passwordInKeychain = m_remember->isChecked();
     m_offsite->applyTo(p); // a bad address is said by accept()
+    p.notify = m_notify->settings(); // a bad one is said by accept()
+    // What the dialog does not show stays as it was: the retention rules and the schedule (a
+    // timer installed for it keeps running, and prune must keep its rules).
+    p.retention = m_original.retention;
+    p.offsiteRetention = m_original.offsiteRetention;
+    p.schedule = m_original.schedule;
     return p;
 }
 
@@ -312,6 +321,10 @@ void ProfileDialog::accept()
     Profile checked = profile();
     if (Status offsite = m_offsite->applyTo(checked); !isOnServer() && !offsite) {
         m_error->setText(offsite.error().message);
+        return;
+    }
+    if (const Result<NotifySettings> notify = m_notify->checked(); !isOnServer() && !notify) {
+        m_error->setText(notify.error().message);
         return;
     }
     const Status valid = ProfileStore::validate(profile());

@@ -19,6 +19,7 @@ class QTableWidget;
 
 namespace coffre {
 
+class NotifySettingsWidget;
 class OffsiteSettingsWidget;
 class ServerSettingsWidget;
 
@@ -64,6 +65,7 @@ private:
     QStackedWidget* m_place; // the local tabs, or the server's settings
     ServerSettingsWidget* m_server;
     OffsiteSettingsWidget* m_offsite;
+    NotifySettingsWidget* m_notify;
     QLineEdit* m_url;
     QLineEdit* m_host;
     QSpinBox* m_port;
@@ -81,6 +83,7 @@ private:
     QPlainTextEdit* m_postRestore;
     QLabel* m_error;
     QString m_conninfo; // kept as is: set by coffre-cli --db or by hand in the JSON file
+    Profile m_original; // what the dialog does not edit is kept from it
     QFutureWatcher<Result<ServerInfo>> m_test;
 };
 

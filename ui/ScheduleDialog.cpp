@@ -1,5 +1,6 @@
 #include "ScheduleDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QGridLayout>
@@ -8,6 +9,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QRadioButton>
+#include <QSpinBox>
 #include <QTimeEdit>
 #include <QVBoxLayout>
 
@@ -40,6 +42,16 @@ ScheduleDialog::ScheduleDialog(const QString& profile, const Schedule& current, 
                                                 : m_never)
         ->setChecked(true);
 
+    // A restore drill after the run, once the last good one is that old (drill --latest --due).
+    m_drill = new QCheckBox(tr("Then prove the latest backup &restorable (a restore drill) every"));
+    m_drill->setObjectName(QStringLiteral("scheduleDrill"));
+    m_drill->setChecked(current.drillDays > 0);
+    m_drillDays = new QSpinBox;
+    m_drillDays->setObjectName(QStringLiteral("scheduleDrillDays"));
+    m_drillDays->setRange(1, 90);
+    m_drillDays->setValue(current.drillDays > 0 ? current.drillDays : 7);
+    m_drillDays->setSuffix(tr(" days"));
+
     auto* grid = new QGridLayout;
     grid->addWidget(m_never, 0, 0, 1, 3);
     grid->addWidget(m_hourly, 1, 0, 1, 3);
@@ -48,6 +60,8 @@ ScheduleDialog::ScheduleDialog(const QString& profile, const Schedule& current, 
     grid->addWidget(m_weekly, 3, 0);
     grid->addWidget(m_day, 3, 1);
     grid->addWidget(m_weeklyAt, 3, 2);
+    grid->addWidget(m_drill, 4, 0, 1, 2);
+    grid->addWidget(m_drillDays, 4, 2);
     grid->setColumnStretch(3, 1);
     auto* about = new QLabel(
         (onServer ? tr("The server runs the backup itself, with its own coffre-cli, then removes the backups its retention lets go.")
@@ -64,6 +78,7 @@ ScheduleDialog::ScheduleDialog(const QString& profile, const Schedule& current, 
     layout->addWidget(buttons);
     for (QRadioButton* radio : {m_never, m_hourly, m_daily, m_weekly})
         connect(radio, &QRadioButton::toggled, this, &ScheduleDialog::updateEnabled);
+    connect(m_drill, &QCheckBox::toggled, this, &ScheduleDialog::updateEnabled);
     updateEnabled();
 }
 
@@ -72,6 +87,8 @@ void ScheduleDialog::updateEnabled()
     m_dailyAt->setEnabled(m_daily->isChecked());
     m_day->setEnabled(m_weekly->isChecked());
     m_weeklyAt->setEnabled(m_weekly->isChecked());
+    m_drill->setEnabled(!m_never->isChecked());
+    m_drillDays->setEnabled(!m_never->isChecked() && m_drill->isChecked());
 }
 
 Schedule ScheduleDialog::schedule() const
@@ -87,6 +104,8 @@ Schedule ScheduleDialog::schedule() const
         schedule.weekday = m_day->currentData().toInt();
         schedule.at = m_weeklyAt->time();
     }
+    if (schedule.isSet() && m_drill->isChecked())
+        schedule.drillDays = m_drillDays->value();
     return schedule;
 }
 
@@ -115,6 +134,8 @@ void ScheduleDialog::edit(QWidget* parent, std::shared_ptr<const BackupSite> sit
         }
         QString said = chosen.isSet() ? tr("%1 is backed up %2.").arg(profile.name, chosen.describe())
                                       : tr("%1 is no longer scheduled.").arg(profile.name);
+        if (chosen.drillDays > 0)
+            said += u' ' + tr("Then %1.").arg(chosen.describeDrill());
         if (!installed->notes.isEmpty())
             said += u' ' + installed->notes.join(u' ');
         if (!installed->todo.isEmpty()) {

@@ -9,7 +9,9 @@
 #include <functional>
 #include <memory>
 
+class QCheckBox;
 class QComboBox;
+class QSpinBox;
 class QRadioButton;
 class QTimeEdit;
 
@@ -41,6 +43,8 @@ private:
     QTimeEdit* m_dailyAt;
     QComboBox* m_day;
     QTimeEdit* m_weeklyAt;
+    QCheckBox* m_drill;
+    QSpinBox* m_drillDays;
 };
 
 } // namespace coffre

@@ -288,6 +288,8 @@ QFuture<Result<ScheduleInstall>> ServerSite::setSchedule(Schedule schedule) cons
     else
         arguments << QStringLiteral("set") << QStringLiteral("--weekly") << Schedule::weekdayWord(schedule.weekday)
                   << schedule.at.toString(QStringLiteral("HH:mm"));
+    if (schedule.isSet() && schedule.drillDays > 0)
+        arguments << QStringLiteral("--drill-every") << QString::number(schedule.drillDays);
     return runInBackground([server = m_server, arguments]() -> Result<ScheduleInstall> {
         JobControl control;
         const Result<QJsonValue> answer = RemoteCli::run(server, arguments, control);
