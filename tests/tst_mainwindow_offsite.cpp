@@ -3,6 +3,7 @@
 #include "BackupTableModel.h"
 #include "BackupFilterProxy.h"
 #include "MainWindow.h"
+#include "RetentionDialog.h"
 #include "OffsiteCopies.h"
 #include "TestBundles.h"
 #include "jobs/DeleteJob.h"
@@ -17,6 +18,8 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QSpinBox>
+#include <QPushButton>
 #include <QTest>
 #include <QTimer>
 #include <QUuid>
@@ -152,6 +155,54 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(placeOf(window, QStringLiteral("made_here")), BackupTableModel::Place::Here, 20000);
         QVERIFY(!test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_profile.offsite.url() + u'/'})
                      .contains("made_here/"));
+    }
+
+    // Backups › Off-site › Clean up old off-site copies…: the off-site copies' own rules, the
+    // preview, then exactly what it showed as going is deleted from the bucket; the copies here stay.
+    void offsiteCopiesAreCleanedUpByTheirOwnRules()
+    {
+        // Four older copies that exist only off-site (as another machine sent them).
+        QTemporaryDir elsewhere;
+        for (int i = 1; i <= 4; ++i) {
+            const QString name = QStringLiteral("old_%1").arg(i);
+            test::makeSourcesBackup(elsewhere.path(), m_profile.sources, name);
+            test::aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), QStringLiteral("--quiet"),
+                       elsewhere.filePath(name), m_profile.offsite.url() + u'/' + name + u'/'});
+            QTest::qWait(1100); // distinct creation times, in seconds
+        }
+        MainWindow window(profiles());
+        QSignalSpy shown(&window, &MainWindow::catalogShown);
+        QSignalSpy finished(&window, &MainWindow::jobFinished);
+        window.selectProfile(QStringLiteral("shop"));
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(placeOf(window, QStringLiteral("old_1")) == BackupTableModel::Place::Offsite, 20000);
+        auto* clean = window.findChild<QAction*>(QStringLiteral("actionOffsiteRetention"));
+        QVERIFY(clean->isVisible() && clean->isEnabled());
+
+        QStringList previewed;
+        QTimer::singleShot(0, [&] {
+            auto* dialog = qobject_cast<RetentionDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QCOMPARE(dialog->windowTitle(), QStringLiteral("Clean up old off-site copies"));
+            dialog->findChild<QSpinBox*>(QStringLiteral("minimumSpin"))->setValue(1);
+            dialog->findChild<QSpinBox*>(QStringLiteral("keepLastSpin"))->setValue(2);
+            previewed = dialog->toRemove();
+            dialog->findChild<QPushButton*>(QStringLiteral("retentionRemoveButton"))->click();
+        });
+        clean->trigger();
+        // The two newest stay (old_3, old_4); the older go, made_in_window's off-site copy too.
+        previewed.sort();
+        QCOMPARE(previewed, QStringList({QStringLiteral("made_in_window"), QStringLiteral("old_1"), QStringLiteral("old_2")}));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        const QByteArray listing =
+            test::aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("--recursive"), m_profile.offsite.url() + u'/'});
+        for (const QString& name : previewed)
+            QVERIFY2(!listing.contains((name + u'/').toUtf8()), qPrintable(name));
+        QVERIFY(listing.contains("old_4/manifest.json") && listing.contains("old_3/manifest.json"));
+        QVERIFY(QFile::exists(m_profile.repository + QStringLiteral("/made_in_window/manifest.json"))); // here: untouched
+        QCOMPARE(profiles().load(QStringLiteral("shop"))->offsiteRetention.keepLast, 2);
+        QCOMPARE(profiles().load(QStringLiteral("shop"))->retention.keepLast, 0);
     }
 
     void aWrongSecretIsSaidAndTheLocalListStays()

@@ -4712,6 +4712,18 @@ Password for %2:</source>
         <source>%1 is off-site only. Fetch it (%2) into %3, verify every checksum, then choose what to restore?</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Clean up old off-site &amp;copies…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The off-site copies have their own rules: see what would go before anything is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clean up old off-site copies</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>coffre::NotifySettingsWidget</name>

@@ -4731,6 +4731,18 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>%1 is off-site only. Fetch it (%2) into %3, verify every checksum, then choose what to restore?</source>
         <translation>%1 est seulement hors site. La récupérer (%2) dans %3, vérifier chaque somme de contrôle, puis choisir quoi restaurer&#xa0;?</translation>
     </message>
+    <message>
+        <source>Clean up old off-site &amp;copies…</source>
+        <translation>Supprimer les anciennes <translation>Nettoyer les anciennes &amp;copies hors site…</translation>amp;copies hors site…</translation>
+    </message>
+    <message>
+        <source>The off-site copies have their own rules: see what would go before anything is deleted.</source>
+        <translation>Les copies hors site ont leurs propres règles&#xa0;: voyez ce qui partirait avant que rien ne soit supprimé.</translation>
+    </message>
+    <message>
+        <source>Clean up old off-site copies</source>
+        <translation>Supprimer les anciennes copies hors site</translation>
+    </message>
 </context>
 <context>
     <name>coffre::NotifySettingsWidget</name>

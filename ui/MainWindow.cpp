@@ -151,6 +151,10 @@ void MainWindow::createActions()
     m_retentionAction->setObjectName(QStringLiteral("actionRetention"));
     m_retentionAction->setStatusTip(tr("Keep the last backups, one a day, a week, a month…: see what would go before anything is deleted."));
     connect(m_retentionAction, &QAction::triggered, this, &MainWindow::cleanUpOldBackups);
+    m_offsiteRetentionAction = new QAction(tr("Clean up old off-site &copies…"), this);
+    m_offsiteRetentionAction->setObjectName(QStringLiteral("actionOffsiteRetention"));
+    m_offsiteRetentionAction->setStatusTip(tr("The off-site copies have their own rules: see what would go before anything is deleted."));
+    connect(m_offsiteRetentionAction, &QAction::triggered, this, &MainWindow::cleanUpOldOffsiteCopies);
     make(m_historyAction, QStringLiteral("actionHistory"), tr("&History…"), QKeySequence(Qt::CTRL | Qt::Key_H),
          QStringLiteral("document-open-recent"), QStyle::SP_FileDialogInfoView);
     m_historyAction->setStatusTip(tr("Every create, restore, delete… of this repository, by whom, and how it ended."));
@@ -193,6 +197,8 @@ void MainWindow::createMenus()
                          m_downloadAction, m_importAction, m_deleteAction, m_retentionAction});
     QMenu* offsite = backups->addMenu(tr("Off-&site"));
     offsite->addActions({m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction});
+    offsite->addSeparator();
+    offsite->addAction(m_offsiteRetentionAction);
     backups->addSeparator();
     backups->addAction(m_quitAction);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -468,7 +474,8 @@ void MainWindow::updateActions()
     m_copyOffsiteAction->setEnabled(offsite && idle && here && !selected->offsite);
     m_fetchAction->setEnabled(offsite && idle && complete && !selected->here);
     m_deleteOffsiteAction->setEnabled(offsite && idle && anyOffsite);
-    for (QAction* action : {m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction})
+    m_offsiteRetentionAction->setEnabled(offsite && idle && !m_offsite->backups().isEmpty());
+    for (QAction* action : {m_copyOffsiteAction, m_fetchAction, m_deleteOffsiteAction, m_offsiteRetentionAction})
         action->setVisible(offsite);
 }
 
@@ -522,6 +529,32 @@ void MainWindow::cleanUpOldBackups()
         tr("Clean-up: %n old backup(s)", nullptr, int(names.size())), *profile, false,
         [names, site = m_site](const QString&, std::shared_ptr<JobControl> control) { return site->remove(names, control); },
         [names](const bool&) { return tr("Removed %n old backup(s): %1.", nullptr, int(names.size())).arg(names.join(QStringLiteral(", "))); });
+}
+
+// The same preview on the off-site copies, with their own rules (a longer history there is usual).
+void MainWindow::cleanUpOldOffsiteCopies()
+{
+    const Result<Profile> profile = currentProfile();
+    if (!profile || !m_offsite->active())
+        return;
+    const QList<Backup> copies = m_offsite->backups(); // as the storage listed them
+    RetentionDialog dialog(copies, profile->offsiteRetention, Pins::read(profile->repository), this,
+                           tr("Clean up old off-site copies"));
+    dialog.setObjectName(QStringLiteral("offsiteRetentionDialog"));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (dialog.saveRules() && !(dialog.rules() == profile->offsiteRetention)) {
+        Profile updated = *profile;
+        updated.offsiteRetention = dialog.rules();
+        if (const Status saved = m_profiles.save(updated); !saved)
+            QMessageBox::warning(this, tr("Clean up old off-site copies"), saved.error().message);
+    }
+    const QStringList names = dialog.toRemove();
+    qint64 bytes = 0;
+    for (const Backup& backup : copies)
+        bytes += names.contains(backup.name) ? backup.sizeBytes : 0;
+    if (!names.isEmpty())
+        m_offsite->removeNames(names, bytes);
 }
 
 void MainWindow::newProfile()

@@ -103,6 +103,7 @@ private:
     void fetchSelected();
     void deleteSelectedOffsite();
     void cleanUpOldBackups();
+    void cleanUpOldOffsiteCopies();
     bool can(BackupSite::Feature feature) const;
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
@@ -156,6 +157,7 @@ private:
     QAction* m_copyOffsiteAction = nullptr;
     QAction* m_fetchAction = nullptr;
     QAction* m_deleteOffsiteAction = nullptr;
+    QAction* m_offsiteRetentionAction = nullptr;
     QAction* m_retentionAction = nullptr;
     QAction* m_historyAction = nullptr;
     QAction* m_scheduleAction = nullptr;

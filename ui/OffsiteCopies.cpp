@@ -149,8 +149,12 @@ void OffsiteCopies::removeOffsite(const QList<Backup>& backups)
     QAbstractButton* remove = box.addButton(tr("&Delete off-site"), QMessageBox::DestructiveRole);
     box.setDefaultButton(QMessageBox::Cancel);
     box.exec();
-    if (box.clickedButton() != remove)
-        return;
+    if (box.clickedButton() == remove)
+        removeNames(names, bytes);
+}
+
+void OffsiteCopies::removeNames(const QStringList& names, qint64 bytes)
+{
     withSecret([this, names, bytes](const QString& secret) {
         m_launcher->launch<bool>(
             tr("Deleting %n off-site copy(ies)", nullptr, int(names.size())), m_profile, false,

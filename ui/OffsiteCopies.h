@@ -35,6 +35,8 @@ public:
     // Fetches into the profile's repository, every checksum verified; `then` runs on success.
     void fetch(const Backup& offsite, std::function<void(const Backup&)> then = {});
     void removeOffsite(const QList<Backup>& backups); // asks first
+    // Without a question: the caller showed what goes (the off-site clean-up's preview).
+    void removeNames(const QStringList& names, qint64 bytes);
 
     // The secret of an access key for this session (the profile dialog gives it).
     static void rememberSecret(const QString& accessKeyId, const QString& secret);

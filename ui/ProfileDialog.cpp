@@ -319,14 +319,16 @@ bool ProfileDialog::rememberPassword() const
 void ProfileDialog::accept()
 {
     Profile checked = profile();
-    if (Status offsite = m_offsite->applyTo(checked); !isOnServer() && !offsite) {
-        m_error->setText(offsite.error().message);
-        return;
-    }
-    if (const Result<NotifySettings> notify = m_notify->checked(); !isOnServer() && !notify) {
-        m_error->setText(notify.error().message);
-        return;
-    }
+    // A wrong field is said, and its tab brought to the front.
+    auto refuse = [this](QWidget* tab, const QString& message) {
+        m_error->setText(message);
+        if (auto* tabs = findChild<QTabWidget*>())
+            tabs->setCurrentWidget(tab);
+    };
+    if (Status offsite = m_offsite->applyTo(checked); !isOnServer() && !offsite)
+        return refuse(m_offsite, offsite.error().message);
+    if (const Result<NotifySettings> notify = m_notify->checked(); !isOnServer() && !notify)
+        return refuse(m_notify, notify.error().message);
     const Status valid = ProfileStore::validate(profile());
     if (!valid) {
         m_error->setText(valid.error().message);

@@ -16,10 +16,11 @@
 
 namespace coffre {
 
-RetentionDialog::RetentionDialog(const QList<Backup>& backups, const RetentionRules& rules, const QSet<QString>& pinned, QWidget* parent)
+RetentionDialog::RetentionDialog(const QList<Backup>& backups, const RetentionRules& rules, const QSet<QString>& pinned, QWidget* parent,
+                                 const QString& title)
     : QDialog(parent), m_backups(backups), m_pinned(pinned)
 {
-    setWindowTitle(tr("Clean up old backups"));
+    setWindowTitle(title.isEmpty() ? tr("Clean up old backups") : title);
     auto spin = [this](int value, const QString& name) {
         auto* box = new QSpinBox;
         box->setObjectName(name);

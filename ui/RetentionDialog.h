@@ -20,7 +20,8 @@ class RetentionDialog : public QDialog
     Q_OBJECT
 
 public:
-    RetentionDialog(const QList<Backup>& backups, const RetentionRules& rules, const QSet<QString>& pinned, QWidget* parent = nullptr);
+    RetentionDialog(const QList<Backup>& backups, const RetentionRules& rules, const QSet<QString>& pinned, QWidget* parent = nullptr,
+                    const QString& title = {});
 
     RetentionRules rules() const;
     QStringList toRemove() const { return RetentionPolicy::pruned(m_decisions); }
