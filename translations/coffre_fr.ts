@@ -4733,7 +4733,7 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>Clean up old off-site &amp;copies…</source>
-        <translation>Supprimer les anciennes <translation>Nettoyer les anciennes &amp;copies hors site…</translation>amp;copies hors site…</translation>
+        <translation>Supprimer les anciennes &amp;copies hors site…</translation>
     </message>
     <message>
         <source>The off-site copies have their own rules: see what would go before anything is deleted.</source>
