@@ -507,6 +507,17 @@ void MainWindow::deleteSelectedOffsite()
     m_offsite->removeOffsite(selectedBackups());
 }
 
+// The rules the clean-up used, kept with the profile when asked: the scheduled runs prune by them.
+void MainWindow::keepRetentionRules(const Profile& profile, RetentionRules Profile::*rules, const RetentionDialog& dialog)
+{
+    if (!dialog.saveRules() || dialog.rules() == profile.*rules)
+        return;
+    Profile updated = profile;
+    updated.*rules = dialog.rules();
+    if (const Status saved = m_profiles.save(updated); !saved)
+        QMessageBox::warning(this, dialog.windowTitle(), saved.error().message);
+}
+
 // The preview is the confirmation: exactly the backups it shows as going are removed.
 void MainWindow::cleanUpOldBackups()
 {
@@ -516,12 +527,7 @@ void MainWindow::cleanUpOldBackups()
     RetentionDialog dialog(m_localBackups, profile->retention, Pins::read(profile->repository), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    if (dialog.saveRules() && !(dialog.rules() == profile->retention)) {
-        Profile updated = *profile;
-        updated.retention = dialog.rules();
-        if (const Status saved = m_profiles.save(updated); !saved)
-            QMessageBox::warning(this, tr("Clean up old backups"), saved.error().message);
-    }
+    keepRetentionRules(*profile, &Profile::retention, dialog);
     const QStringList names = dialog.toRemove();
     if (names.isEmpty())
         return;
@@ -543,12 +549,7 @@ void MainWindow::cleanUpOldOffsiteCopies()
     dialog.setObjectName(QStringLiteral("offsiteRetentionDialog"));
     if (dialog.exec() != QDialog::Accepted)
         return;
-    if (dialog.saveRules() && !(dialog.rules() == profile->offsiteRetention)) {
-        Profile updated = *profile;
-        updated.offsiteRetention = dialog.rules();
-        if (const Status saved = m_profiles.save(updated); !saved)
-            QMessageBox::warning(this, tr("Clean up old off-site copies"), saved.error().message);
-    }
+    keepRetentionRules(*profile, &Profile::offsiteRetention, dialog);
     const QStringList names = dialog.toRemove();
     qint64 bytes = 0;
     for (const Backup& backup : copies)

@@ -29,6 +29,7 @@ class JobRow;
 class JobsPanel;
 class OffsiteCopies;
 class RepositoryStatusBar;
+class RetentionDialog;
 class RunNotifications;
 class ScheduleStatus;
 
@@ -104,6 +105,7 @@ private:
     void deleteSelectedOffsite();
     void cleanUpOldBackups();
     void cleanUpOldOffsiteCopies();
+    void keepRetentionRules(const Profile& profile, RetentionRules Profile::*rules, const RetentionDialog& dialog);
     bool can(BackupSite::Feature feature) const;
     QList<Backup> selectedBackups() const;
     void undoLastRestore();
