@@ -76,11 +76,16 @@ class TestPacks : public QObject
     QString m_tree;
     QString m_repository;
     QList<Backup> m_backups;
+    Backup m_previous; // the backup made before the last one
     int m_extractions = 0;
 
     Backup backup(const QString& name)
     {
+        // Entries changed in the last two seconds make their pack "racy" (written again next
+        // time, see aPackReadRightAfterAChangeIsWrittenAgain): let the last change settle.
+        QTest::qWait(2500);
         const Backup made = test::makeSourcesBackup(m_repository, {{QStringLiteral("app"), m_tree}}, name);
+        m_previous = m_backups.isEmpty() ? Backup() : m_backups.last();
         m_backups.append(made);
         return made;
     }
@@ -158,7 +163,7 @@ private slots:
     void unchangedTreeAddsAlmostNothing()
     {
         const Backup second = backup(QStringLiteral("second"));
-        QCOMPARE(rewritten(m_backups[0], second), 0);
+        QCOMPARE(rewritten(m_previous, second), 0);
         const qint64 own = ownBytes(second);
         QVERIFY2(own < 1024 * 1024, qPrintable(QString::number(own)));
         JobControl control;
@@ -174,7 +179,7 @@ private slots:
         file.write("une ligne de plus\n");
         file.close();
         const Backup third = backup(QStringLiteral("third"));
-        QCOMPARE(rewritten(m_backups[1], third), 1);
+        QCOMPARE(rewritten(m_previous, third), 1);
         QVERIFY2(ownBytes(third) < 2 * 1024 * 1024, qPrintable(QString::number(ownBytes(third))));
         checkExtractsToTheTree(third);
     }
@@ -195,8 +200,24 @@ private slots:
         const struct timespec times[2] = {before.st_atim, before.st_mtim};
         QVERIFY(::utimensat(AT_FDCWD, path.constData(), times, 0) == 0);
         const Backup fourth = backup(QStringLiteral("fourth"));
-        QCOMPARE(rewritten(m_backups[2], fourth), 1);
+        QCOMPARE(rewritten(m_previous, fourth), 1);
         checkExtractsToTheTree(fourth);
+    }
+
+    // A change in the same clock tick as the read would leave the stat data as they were: a pack
+    // read right after a change is never linked by the next backup, whatever its stat data say.
+    void aPackReadRightAfterAChangeIsWrittenAgain()
+    {
+        QFile file(m_tree + QStringLiteral("/dossier 9/fichier l'été \"9\".txt"));
+        QVERIFY(file.open(QIODevice::Append));
+        file.write("tout juste\n");
+        file.close();
+        const Backup racy = test::makeSourcesBackup(m_repository, {{QStringLiteral("app"), m_tree}}, QStringLiteral("racy"));
+        const Backup next = backup(QStringLiteral("after-racy")); // nothing changed in between
+        QCOMPARE(rewritten(racy, next), 1);
+        const Backup settled = backup(QStringLiteral("settled"));
+        QCOMPARE(rewritten(next, settled), 0);
+        checkExtractsToTheTree(settled);
     }
 
     void anAddedFileMovesNoOtherBoundary()
@@ -207,7 +228,7 @@ private slots:
         file.close();
         const Backup fifth = backup(QStringLiteral("fifth"));
         // Its pack, and the folder's (its mtime changed): at most those two.
-        QVERIFY2(rewritten(m_backups[3], fifth) <= 2, qPrintable(QString::number(rewritten(m_backups[3], fifth))));
+        QVERIFY2(rewritten(m_previous, fifth) <= 2, qPrintable(QString::number(rewritten(m_previous, fifth))));
         checkExtractsToTheTree(fifth);
     }
 
@@ -219,7 +240,7 @@ private slots:
         file.write("changed");
         file.close();
         const Backup sixth = backup(QStringLiteral("sixth"));
-        QCOMPARE(rewritten(m_backups[4], sixth), 1);
+        QCOMPARE(rewritten(m_previous, sixth), 1);
         const qint64 own = ownBytes(sixth);
         QVERIFY2(own > 3 * 1024 * 1024 && own < 3 * 1024 * 1024 + 512 * 1024, qPrintable(QString::number(own)));
         checkExtractsToTheTree(sixth);

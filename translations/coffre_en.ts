@@ -2817,6 +2817,10 @@ Host: %3
         <source>A restore of %1 was interrupted; putting the bucket %2 back failed: %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“%1” holds %2 files where the backup&apos;s manifest says %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -4668,10 +4672,6 @@ Password for %2:</source>
     </message>
     <message>
         <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or let them run by themselves: &lt;b&gt;Profile › Schedule…&lt;/b&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clean up old backups</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">

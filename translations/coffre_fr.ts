@@ -2832,6 +2832,10 @@ Hôte&#xa0;: %3
         <source>A restore of %1 was interrupted; putting the bucket %2 back failed: %3</source>
         <translation>Une restauration de %1 a été interrompue&#xa0;; la remise en place du compartiment %2 a échoué&#xa0;: %3</translation>
     </message>
+    <message>
+        <source>“%1” holds %2 files where the backup&apos;s manifest says %3.</source>
+        <translation>«&#xa0;%1&#xa0;» contient %2 fichiers là où le manifeste de la sauvegarde en indique %3.</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -4688,10 +4692,6 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>&lt;h3&gt;No backups yet&lt;/h3&gt;&lt;p&gt;Backups of this profile will be kept in &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Create backup&lt;/b&gt; (%2) to make the first one, or let them run by themselves: &lt;b&gt;Profile › Schedule…&lt;/b&gt;&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Aucune sauvegarde pour l’instant&lt;/h3&gt;&lt;p&gt;Les sauvegardes de ce profil seront conservées dans &lt;tt&gt;%1&lt;/tt&gt;.&lt;/p&gt;&lt;p&gt;Appuyez sur &lt;b&gt;Créer une sauvegarde&lt;/b&gt; (%2) pour faire la première, ou laissez-les se faire automatiquement&#xa0;: &lt;b&gt;Profil › Planification…&lt;/b&gt;&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Clean up old backups</source>
-        <translation>Supprimer les anciennes sauvegardes</translation>
     </message>
     <message numerus="yes">
         <source>Clean-up: %n old backup(s)</source>

@@ -10,6 +10,7 @@
 #include "JobLauncher.h"
 #include "JobsPanel.h"
 #include "OffsiteCopies.h"
+#include "OffsiteSettingsWidget.h"
 #include "ProfileDialog.h"
 #include "ProfileQuestions.h"
 #include "RepositoryStatusBar.h"
@@ -841,7 +842,7 @@ void MainWindow::showDialogForScreenshot(const QString& name)
     } else if (name == u"profile" || name == u"profile-offsite") {
         dialog = new ProfileDialog(*profile, false, this);
         if (auto* tabs = dialog->findChild<QTabWidget*>(); tabs && name == u"profile-offsite")
-            tabs->setCurrentIndex(tabs->count() - 1);
+            tabs->setCurrentWidget(dialog->findChild<OffsiteSettingsWidget*>());
     }
     if (!dialog)
         return;

@@ -120,9 +120,11 @@ ScheduleInstaller::Method methodOption(const CliContext& cli, bool* ok)
 
 int runSet(const CliContext& cli, Profile profile)
 {
-    const Result<Schedule> schedule = scheduleFromOptions(cli);
+    Result<Schedule> schedule = scheduleFromOptions(cli);
     if (!schedule)
         return cli.usage(schedule.error().message);
+    if (!cli.parser.isSet(QStringLiteral("drill-every"))) // a new time keeps the drills asked for before
+        schedule.value().drillDays = profile.schedule.drillDays;
     bool viaOk = false;
     const ScheduleInstaller::Method method = methodOption(cli, &viaOk);
     if (!viaOk)

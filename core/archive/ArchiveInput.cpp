@@ -27,7 +27,9 @@ int ArchiveInput::open(archive* reader, const QStringList& paths)
     m_paths = paths;
     m_next = 0;
     m_buffer.resize(1 << 20);
-    archive_read_set_options(reader, "tar:read_concatenated_archives");
+    // Without it the reader would stop quietly at the end of the first pack.
+    if (archive_read_set_options(reader, "tar:read_concatenated_archives") != ARCHIVE_OK)
+        return ARCHIVE_FATAL;
     return archive_read_open(reader, this, nullptr, &ArchiveInput::read, &ArchiveInput::close);
 }
 

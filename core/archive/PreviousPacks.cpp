@@ -45,7 +45,7 @@ QHash<QString, ReusablePack> PreviousPacks::find(const QString& repository, cons
             for (const SourcePack& pack : source.packs) {
                 const BundleFile* file = manifest->findFile(pack.file);
                 if (file && !packs.contains(pack.fingerprint))
-                    packs.insert(pack.fingerprint, {QDir(candidate.folder).filePath(pack.file), *file});
+                    packs.insert(pack.fingerprint, {QDir(candidate.folder).filePath(pack.file), *file, pack.entries, pack.bytes});
             }
         }
     }

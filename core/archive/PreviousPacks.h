@@ -12,6 +12,8 @@ struct ReusablePack
 {
     QString path;      // absolute path of the pack file in the earlier bundle
     BundleFile file;   // its size and SHA-256, as that bundle's manifest lists them
+    qint64 entries = 0; // what it holds, as the manifest says: linked only when the same now
+    qint64 bytes = 0;
 };
 
 // Finds, by fingerprint, the packs of one source root in the newest backups of a repository: a

@@ -3,12 +3,14 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QUuid>
 
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <cerrno>
 #include <climits>
+#include <ctime>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
@@ -245,6 +247,7 @@ public:
                              QString::fromLocal8Bit(std::strerror(errno))};
             if (got == 0) {
                 control.log(tr("“%1” shrank while the backup ran; padded with zeros.").arg(QFile::decodeName(live.path)));
+                m_padded = true;
                 got = ssize_t(qMin(remaining, ReadChunk));
                 std::memset(m_buffer.data(), 0, size_t(got));
             }
@@ -266,6 +269,7 @@ public:
 
     qint64 written() const { return m_written; }
     qint64 entries() const { return m_entries; } // the root's "./" not counted
+    bool padded() const { return m_padded; }
 
 private:
     Status failure(const QByteArray& path) const
@@ -282,6 +286,7 @@ private:
     QByteArray m_buffer;
     qint64 m_written = 0;
     qint64 m_entries = 0;
+    bool m_padded = false;
 };
 
 // Where packs end: a run of small entries ends after a path whose hash says so, once the run
@@ -333,13 +338,42 @@ private:
     Sha256 m_hash;
 };
 
-// Whether the file at `path` still holds what its manifest entry says (size and SHA-256).
-Result<bool> matchesChecksum(const QString& path, const BundleFile& expected, const TreeArchiver::StopCheck& stop)
+// Two seconds: FAT keeps mtimes to 2 s, network file systems to 1 s; ext4's clock ticks are ms.
+constexpr qint64 QuietNs = 2'000'000'000;
+
+qint64 nanoseconds(const struct timespec& t)
 {
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    return qint64(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// Whether `st` changed within QuietNs of `now`.
+bool changedLately(const struct stat& st, const struct timespec& now)
+{
+    const qint64 since = nanoseconds(now) - QuietNs;
+    return nanoseconds(st.st_mtim) >= since || nanoseconds(st.st_ctim) >= since;
+}
+
+// A fingerprint no pack will ever have: for a pack that must not be linked by the next backup.
+QString unmatchableFingerprint()
+{
+    Sha256 hash;
+    const QByteArray nonce = QUuid::createUuid().toByteArray() + QUuid::createUuid().toByteArray();
+    hash.add(nonce.constData(), nonce.size());
+    return hash.hex();
+}
+
+// Whether the file at `path` is a regular file (never a symlink) that still holds what its
+// manifest entry says (size and SHA-256); `inode` receives which file that was.
+Result<bool> matchesChecksum(const QString& path, const BundleFile& expected, const TreeArchiver::StopCheck& stop, ino_t* inode)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return false;
     const auto closeFile = qScopeGuard([fd] { ::close(fd); });
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    *inode = st.st_ino;
     Sha256 hash;
     QByteArray buffer(ReadChunk, Qt::Uninitialized);
     qint64 size = 0;
@@ -357,6 +391,20 @@ Result<bool> matchesChecksum(const QString& path, const BundleFile& expected, co
         size += got;
     }
     return size == expected.size && hash.hex() == expected.sha256;
+}
+
+// A second name at `to` for the file at `from`, kept only if it is the very file checked (`inode`):
+// one swapped in between is not linked unchecked.
+bool linkChecked(const QString& from, const QString& to, ino_t inode)
+{
+    const QByteArray target = QFile::encodeName(to);
+    if (::link(QFile::encodeName(from).constData(), target.constData()) != 0)
+        return false;
+    struct stat st;
+    if (::lstat(target.constData(), &st) == 0 && S_ISREG(st.st_mode) && st.st_ino == inode)
+        return true;
+    ::unlink(target.constData());
+    return false;
 }
 
 } // namespace
@@ -438,6 +486,9 @@ Result<TreeArchiver::PackedTree> TreeArchiver::writePacks(const SourceTree& tree
         if (p == 0 && walk.root())
             fingerprint.add("./", *walk.root(), {});
         qint64 bytes = 0;
+        bool racy = false;
+        struct timespec now = {};
+        ::clock_gettime(CLOCK_REALTIME, &now);
         for (qsizetype i = starts[p]; i < end; ++i) {
             if (stop())
                 return Error{tr("Stopped."), {}, QStringLiteral("stopped")};
@@ -448,6 +499,7 @@ Result<TreeArchiver::PackedTree> TreeArchiver::writePacks(const SourceTree& tree
             if (!*present)
                 continue;
             fingerprint.add(live.path, live.st, live.linkTarget);
+            racy |= changedLately(live.st, now);
             if (S_ISREG(live.st.st_mode))
                 bytes += live.st.st_size;
             entries.append(std::move(live));
@@ -463,12 +515,14 @@ Result<TreeArchiver::PackedTree> TreeArchiver::writePacks(const SourceTree& tree
             // checked (a pack damaged on disk is written anew, not carried into every later
             // backup). Deleting either backup leaves the other whole; a link that cannot be made
             // is simply written.
-            const Result<bool> intact = matchesChecksum(previous->path, previous->file, stop);
+            ino_t checked = 0;
+            const bool same = previous->entries == qint64(entries.size()) && previous->bytes == bytes;
+            const Result<bool> intact = same ? matchesChecksum(previous->path, previous->file, stop, &checked) : Result<bool>(false);
             if (!intact)
                 return intact.error();
-            if (!*intact)
+            if (same && !*intact)
                 control.log(tr("“%1” no longer matches its checksum: written anew.").arg(previous->path));
-            if (*intact && ::link(QFile::encodeName(previous->path).constData(), QFile::encodeName(path).constData()) == 0) {
+            if (*intact && linkChecked(previous->path, path, checked)) {
                 file = BundleFile{pack.file, previous->file.size, previous->file.sha256};
                 ++packed.reusedPacks;
                 packed.reusedBytes += previous->file.size;
@@ -493,6 +547,12 @@ Result<TreeArchiver::PackedTree> TreeArchiver::writePacks(const SourceTree& tree
             file = *written;
             pack.bytes = tar.written();
             pack.entries = tar.entries();
+            // Never to be linked by the next backup: a pack not as its fingerprint says (a file gone
+            // between its stat and its read, one that shrank), or holding an entry changed in the
+            // last moments (a write in the same clock tick after this read would leave its stat
+            // data as they are: racy git's problem).
+            if (racy || pack.entries != qint64(entries.size()) || pack.bytes != bytes || tar.padded())
+                pack.fingerprint = unmatchableFingerprint();
         }
         packed.archivedBytes += pack.bytes;
         packed.files.append(*file);

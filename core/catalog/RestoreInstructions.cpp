@@ -107,7 +107,8 @@ QString section(const Manifest& m, const Words& w)
             const QString first = s.packs.first().file; // sources/backend/000001.tar.zst
             const QString pattern = QFileInfo(first).path() + QStringLiteral("/*.") + QFileInfo(first).completeSuffix();
             const QString command = decompress(first).replace(first, QStringLiteral("\"$pack\""));
-            text += QStringLiteral("mkdir -p restored/%1 && for pack in %2; do %3 | tar -xf - -C restored/%1 || break; done\n")
+            // In a subshell with -e: the first pack that fails stops it, with a failing status.
+            text += QStringLiteral("mkdir -p restored/%1 && (set -e; for pack in %2; do %3 | tar -xf - -C restored/%1; done)\n")
                         .arg(s.label, pattern, command);
         }
         text += QStringLiteral("```\n\n");

@@ -254,11 +254,17 @@ private:
         else
             m_control.log(
                 BackupJob::tr("The database settings were not recorded: %1").arg(settings.error().toLogString()));
-        // Prisma's record of what it applied, in the dump's snapshot: a restore checks it against the code.
-        if (Result<std::optional<QStringList>> migrations = PrismaMigrations::inDatabase(*m_db))
+        // Prisma's record of what it applied, in the dump's snapshot: a restore checks it against the
+        // code. Under a savepoint: a table of that name that is not Prisma's must not end the
+        // snapshot's transaction (and the backup with it).
+        m_db->query(QStringLiteral("savepoint coffre_prisma"));
+        if (Result<std::optional<QStringList>> migrations = PrismaMigrations::inDatabase(*m_db)) {
             db.prismaMigrations = *migrations;
-        else
+            m_db->query(QStringLiteral("release savepoint coffre_prisma"));
+        } else {
+            m_db->query(QStringLiteral("rollback to savepoint coffre_prisma"));
             m_control.log(BackupJob::tr("The Prisma migrations were not recorded: %1").arg(migrations.error().toLogString()));
+        }
         for (const QStringList& row : *tables) {
             if (shouldStop())
                 return {};

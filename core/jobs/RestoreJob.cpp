@@ -441,6 +441,13 @@ private:
                 m_parts[i]->archivePaths(m_request.backup.path), folder.staging, m_control, m_parts[i]->bytes + 1, {}, SecureExtractor::Owners::Archived);
             if (!extracted)
                 return extracted.error();
+            // The checksums matched, so a different count is the archive disagreeing with its own
+            // manifest: said, not hidden (the restore keeps what it could bring back).
+            if (const qint64 found = extracted->files + extracted->skippedLinks.size(); found != m_parts[i]->fileCount)
+                m_outcome.warnings << RestoreJob::tr("“%1” holds %2 files where the backup's manifest says %3.")
+                                          .arg(m_parts[i]->label)
+                                          .arg(found)
+                                          .arg(m_parts[i]->fileCount);
             if (!extracted->skippedLinks.isEmpty())
                 m_outcome.warnings << RestoreJob::tr("%n link(s) in “%1” pointed outside the folder and were not restored (see the log).",
                                                      nullptr, int(extracted->skippedLinks.size()))
