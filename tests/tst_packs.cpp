@@ -2,7 +2,9 @@
 // packs instead of writing them; one changed file costs its pack; deleting any backup leaves the
 // others whole; verify still reads every byte each backup depends on.
 #include "TestBundles.h"
+#include "archive/PackSeal.h"
 #include "archive/SecureExtractor.h"
+#include "catalog/ManifestWriter.h"
 #include "archive/TreeArchiver.h"
 #include "catalog/Catalog.h"
 #include "jobs/DeleteJob.h"
@@ -311,6 +313,50 @@ private slots:
         const Status verified = VerifyJob::run(eighth, control);
         QVERIFY2(verified, qPrintable(verified.error().toLogString()));
         checkExtractsToTheTree(eighth);
+    }
+
+    // A bundle planted in the repository (fetched from a bucket someone else can write, say) that
+    // copies a real manifest's fingerprints with other bytes behind them: never linked, its seal
+    // cannot be made without this user's key.
+    void aPlantedBackupIsNeverLinked()
+    {
+        const Backup latest = m_backups.last();
+        const QString planted = m_repository + QStringLiteral("/planted");
+        QCOMPARE(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-a"), latest.path, planted}), 0);
+        Manifest forged = *latest.manifest;
+        const QString first = forged.sources.first().packs.first().file;
+        QVERIFY(QFile::remove(planted + u'/' + first));
+        QCOMPARE(QProcess::execute(QStringLiteral("sh"), {QStringLiteral("-c"),
+                                                         QStringLiteral("cd '%1' && echo evil > evil.txt && tar --zstd -cf '%2' evil.txt && rm evil.txt")
+                                                             .arg(m_work.path(), planted + u'/' + first)}),
+                 0);
+        QFile evil(planted + u'/' + first);
+        QVERIFY(evil.open(QIODevice::ReadOnly));
+        const QByteArray bytes = evil.readAll();
+        Sha256 hash;
+        hash.add(bytes.constData(), bytes.size());
+        const QString sha = hash.hex();
+        for (BundleFile& file : forged.files)
+            if (file.path == first)
+                file = {first, bytes.size(), sha};
+        QVERIFY(ManifestWriter::writeToBundle(forged, planted).ok());
+        QCOMPARE(Catalog::inspect(m_repository, QStringLiteral("planted")).status, BackupStatus::Complete);
+
+        const Backup next = backup(QStringLiteral("after-planted"));
+        struct stat evilStat, nextStat;
+        QVERIFY(::stat(QFile::encodeName(planted + u'/' + first).constData(), &evilStat) == 0);
+        QVERIFY(::stat(QFile::encodeName(next.path + u'/' + next.manifest->sources.first().packs.first().file).constData(), &nextStat) == 0);
+        QVERIFY(evilStat.st_ino != nextStat.st_ino);
+        checkExtractsToTheTree(next);
+
+        // The seal itself: bound to the key, the fingerprint and the bytes.
+        const PackSeal mine = PackSeal::withKey(QByteArray(32, 'k'));
+        const PackSeal theirs = PackSeal::withKey(QByteArray(32, 'x'));
+        const QString sealed = mine.seal(QString(64, u'a'), QString(64, u'b'));
+        QVERIFY(mine.verifies(sealed, QString(64, u'a'), QString(64, u'b')));
+        QVERIFY(!mine.verifies(sealed, QString(64, u'a'), QString(64, u'c')));
+        QVERIFY(!theirs.verifies(sealed, QString(64, u'a'), QString(64, u'b')));
+        QVERIFY(!mine.verifies(QString(), QString(64, u'a'), QString(64, u'b')));
     }
 };
 

@@ -1906,6 +1906,21 @@ Host: %3
     </message>
 </context>
 <context>
+    <name>PackSeal</name>
+    <message>
+        <source>The key %1 is damaged: remove it (the next backups write their folders in full once).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No random bytes for a new key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PassFile</name>
     <message>
         <source>Could not create a private temporary folder.</source>

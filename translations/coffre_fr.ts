@@ -1920,6 +1920,21 @@ Hôte&#xa0;: %3
     </message>
 </context>
 <context>
+    <name>PackSeal</name>
+    <message>
+        <source>The key %1 is damaged: remove it (the next backups write their folders in full once).</source>
+        <translation>La clé %1 est endommagée&#xa0;: supprimez-la (les prochaines sauvegardes réécriront une fois leurs dossiers en entier).</translation>
+    </message>
+    <message>
+        <source>No random bytes for a new key.</source>
+        <translation>Aucun octet aléatoire pour une nouvelle clé.</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation>Le dossier %1 ne peut pas être créé.</translation>
+    </message>
+</context>
+<context>
     <name>PassFile</name>
     <message>
         <source>Could not create a private temporary folder.</source>

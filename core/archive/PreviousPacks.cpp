@@ -10,7 +10,7 @@
 
 namespace coffre {
 
-QHash<QString, ReusablePack> PreviousPacks::find(const QString& repository, const QString& label, int backups)
+QHash<QString, ReusablePack> PreviousPacks::find(const QString& repository, const QString& label, const PackSeal& seal, int backups)
 {
     // Newest first by the manifest's own time on disk: a stat each, where parsing all the
     // manifests of a repository of thousands of backups would not be cheap.
@@ -44,7 +44,7 @@ QHash<QString, ReusablePack> PreviousPacks::find(const QString& repository, cons
             ++found;
             for (const SourcePack& pack : source.packs) {
                 const BundleFile* file = manifest->findFile(pack.file);
-                if (file && !packs.contains(pack.fingerprint))
+                if (file && !packs.contains(pack.fingerprint) && seal.verifies(pack.seal, pack.fingerprint, file->sha256))
                     packs.insert(pack.fingerprint, {QDir(candidate.folder).filePath(pack.file), *file, pack.entries, pack.bytes});
             }
         }

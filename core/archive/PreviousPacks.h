@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PackSeal.h"
 #include "catalog/Manifest.h"
 
 #include <QHash>
@@ -22,9 +23,10 @@ class PreviousPacks
 {
 public:
     // The packs of the root labelled `label` in the newest `backups` backups of `repository` that
-    // have it (newest first wins). Reads only manifests; a folder that is not a complete backup
-    // is passed over.
-    static QHash<QString, ReusablePack> find(const QString& repository, const QString& label, int backups = 3);
+    // have it (newest first wins), whose seal `seal` checks: packs this user's backups wrote. Reads
+    // only manifests; a folder that is not a complete backup is passed over.
+    static QHash<QString, ReusablePack> find(const QString& repository, const QString& label, const PackSeal& seal,
+                                             int backups = 3);
 };
 
 } // namespace coffre

@@ -554,6 +554,8 @@ Result<TreeArchiver::PackedTree> TreeArchiver::writePacks(const SourceTree& tree
             if (racy || pack.entries != qint64(entries.size()) || pack.bytes != bytes || tar.padded())
                 pack.fingerprint = unmatchableFingerprint();
         }
+        if (target.seal)
+            pack.seal = target.seal->seal(pack.fingerprint, file->sha256);
         packed.archivedBytes += pack.bytes;
         packed.files.append(*file);
         packed.packs.append(pack);

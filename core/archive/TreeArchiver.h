@@ -6,6 +6,8 @@
 
 #include <QHash>
 
+#include <optional>
+
 #include <functional>
 
 namespace coffre {
@@ -33,6 +35,7 @@ public:
         QString folder;          // bundle path of the packs' folder: "sources/backend"
         Compression compression = Compression::Zstd;
         QHash<QString, ReusablePack> previous; // by fingerprint (PreviousPacks)
+        std::optional<PackSeal> seal;          // seals the packs written; none: nothing to link later
     };
     struct PackedTree
     {

@@ -77,6 +77,7 @@ struct SourcePack
     QString fingerprint;    // SHA-256 (hex) of the entries' paths and stat data as archived
     qint64 entries = 0;
     qint64 bytes = 0;       // uncompressed bytes of its files
+    QString seal;           // HMAC of the fingerprint and the file's SHA-256 with its writer's key (PackSeal); may be empty
     bool operator==(const SourcePack&) const = default;
 };
 

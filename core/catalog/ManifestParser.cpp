@@ -212,6 +212,9 @@ SourcePart readSource(Fields& f)
                 p.fail("fingerprint", ManifestParser::tr("must be 64 lowercase hexadecimal digits"));
             pack.entries = p.count("entries");
             pack.bytes = p.count("bytes");
+            pack.seal = p.string("seal", false);
+            if (!p.failed() && !pack.seal.isEmpty() && !sha256Hex.match(pack.seal).hasMatch())
+                p.fail("seal", ManifestParser::tr("must be 64 lowercase hexadecimal digits"));
             s.packs.append(pack);
         },
         false);

@@ -70,11 +70,15 @@ QJsonObject sourceToJson(const SourcePart& s)
         json.insert(QStringLiteral("archive"), s.archive);
     } else {
         QJsonArray packs;
-        for (const SourcePack& pack : s.packs)
-            packs.append(QJsonObject{{QStringLiteral("file"), pack.file},
-                                     {QStringLiteral("fingerprint"), pack.fingerprint},
-                                     {QStringLiteral("entries"), pack.entries},
-                                     {QStringLiteral("bytes"), pack.bytes}});
+        for (const SourcePack& pack : s.packs) {
+            QJsonObject o{{QStringLiteral("file"), pack.file},
+                          {QStringLiteral("fingerprint"), pack.fingerprint},
+                          {QStringLiteral("entries"), pack.entries},
+                          {QStringLiteral("bytes"), pack.bytes}};
+            if (!pack.seal.isEmpty())
+                o.insert(QStringLiteral("seal"), pack.seal);
+            packs.append(o);
+        }
         json.insert(QStringLiteral("packs"), packs);
     }
     return json;

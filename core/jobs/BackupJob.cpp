@@ -340,9 +340,15 @@ private:
             }
             files << *written;
         } else {
-            // Packs, linked to an earlier backup's where nothing in them changed.
-            const TreeArchiver::PackTarget target{m_bundleDir, QStringLiteral("sources/") + root.label, Compression::Zstd,
-                                                  PreviousPacks::find(m_request.profile.repository, root.label)};
+            // Packs, linked to an earlier backup's where nothing in them changed (and its seal says
+            // this user's backups wrote it). Without a key, packs are all written, and sealed by none.
+            TreeArchiver::PackTarget target{m_bundleDir, QStringLiteral("sources/") + root.label, Compression::Zstd, {}, {}};
+            if (Result<PackSeal> seal = PackSeal::load()) {
+                target.previous = PreviousPacks::find(m_request.profile.repository, root.label, *seal);
+                target.seal = *seal;
+            } else {
+                m_control.log(seal.error().message);
+            }
             Result<TreeArchiver::PackedTree> packed = TreeArchiver::writePacks(tree, target, m_control, [this] { return shouldStop(); });
             if (!packed) {
                 m_failed = true;
