@@ -11,6 +11,9 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <cerrno>
+#include <unistd.h>
+
 namespace coffre {
 
 namespace {
@@ -54,6 +57,22 @@ Result<PackSeal> PackSeal::load()
         return Error{tr("No random bytes for a new key."), {}};
     if (!QDir().mkpath(folder))
         return Error{tr("The folder %1 cannot be created.").arg(folder), {}};
+    // Written aside, then given its name only if nobody did first (a link never replaces): two
+    // backups starting at once must not seal with two keys, one of them lost.
+    const QString aside = path + QStringLiteral(".") + QUuid::createUuid().toString(QUuid::Id128);
+    if (Status written = AtomicFile::write(aside, key.toHex() + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner); !written)
+        return written.error();
+    const bool mine = ::link(QFile::encodeName(aside).constData(), QFile::encodeName(path).constData()) == 0;
+    const int error = errno;
+    QFile::remove(aside);
+    if (mine)
+        return PackSeal(key);
+    if (error == EEXIST && file.open(QIODevice::ReadOnly)) { // another one was first: its key it is
+        const QByteArray theirs = QByteArray::fromHex(file.readAll().trimmed());
+        if (theirs.size() == KeyBytes)
+            return PackSeal(theirs);
+    }
+    // No hard links on this file system: the key is written in place.
     if (Status written = AtomicFile::write(path, key.toHex() + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner); !written)
         return written.error();
     return PackSeal(key);

@@ -120,6 +120,13 @@ private:
                 return databaseBytes.error();
             estimate += *databaseBytes * (m_request.plainSql ? 2 : 1);
         }
+        if (m_request.includeSources && !m_request.gzip) {
+            // Once, before the roots are archived side by side: they seal with the same key.
+            if (Result<PackSeal> seal = PackSeal::load())
+                m_seal = *seal;
+            else
+                m_control.log(seal.error().message);
+        }
         if (m_request.includeSources) {
             const Exclusions exclusions(profile.exclusions);
             for (const SourceRoot& root : profile.sources) {
@@ -342,13 +349,9 @@ private:
         } else {
             // Packs, linked to an earlier backup's where nothing in them changed (and its seal says
             // this user's backups wrote it). Without a key, packs are all written, and sealed by none.
-            TreeArchiver::PackTarget target{m_bundleDir, QStringLiteral("sources/") + root.label, Compression::Zstd, {}, {}};
-            if (Result<PackSeal> seal = PackSeal::load()) {
-                target.previous = PreviousPacks::find(m_request.profile.repository, root.label, *seal);
-                target.seal = *seal;
-            } else {
-                m_control.log(seal.error().message);
-            }
+            TreeArchiver::PackTarget target{m_bundleDir, QStringLiteral("sources/") + root.label, Compression::Zstd, {}, m_seal};
+            if (m_seal)
+                target.previous = PreviousPacks::find(m_request.profile.repository, root.label, *m_seal);
             Result<TreeArchiver::PackedTree> packed = TreeArchiver::writePacks(tree, target, m_control, [this] { return shouldStop(); });
             if (!packed) {
                 m_failed = true;
@@ -462,6 +465,7 @@ private:
     PgTool m_pgDump;
     std::unique_ptr<PassFile> m_passFile;
     QList<SourceTree> m_trees;
+    std::optional<PackSeal> m_seal; // none: every pack written, none sealed
     QString m_bundleDir;
     bool m_finished = false;
     std::atomic<bool> m_failed{false};
