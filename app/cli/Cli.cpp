@@ -109,8 +109,11 @@ QString Cli::generalHelp() const
     QString text = tr("Usage: coffre-cli [global options] COMMAND [options]\n\n"
                       "Backs up and restores a web application: its PostgreSQL database and its source folders.\n\n"
                       "Commands:\n");
+    qsizetype width = 0;
     for (const CliCommand& command : m_commands)
-        text += QStringLiteral("  %1%2\n").arg(command.name.leftJustified(12), command.summary);
+        width = std::max(width, command.name.size() + 2);
+    for (const CliCommand& command : m_commands)
+        text += QStringLiteral("  %1%2\n").arg(command.name.leftJustified(width), command.summary);
     text += tr("\nGlobal options:\n");
     for (const QCommandLineOption& option : globalOptions())
         text += QStringLiteral("  --%1 %2\n      %3\n")

@@ -21,6 +21,10 @@ QString roff(const QString& text)
             out += QStringLiteral("\\-");
         else if (c < 128)
             out += QChar(char16_t(c));
+        else if (c == 0x2026) // as plain dots, which read the same in ASCII (LC_ALL=C man)
+            out += QStringLiteral("...");
+        else if (c == 0x201C || c == 0x201D || c == 0x2019)
+            out += c == 0x201C ? QStringLiteral("\\(lq") : c == 0x201D ? QStringLiteral("\\(rq") : QStringLiteral("\\(cq");
         else
             out += QStringLiteral("\\[u%1]").arg(QString::number(c, 16).toUpper().rightJustified(4, u'0'));
     }
@@ -227,7 +231,7 @@ QString windowPage()
     page += QStringLiteral(".SH SYNOPSIS\n") + bold(QStringLiteral("coffre")) + u' ' + roff(QStringLiteral("[options]")) + u'\n';
     page += QStringLiteral(".SH DESCRIPTION\n");
     page += paragraphs({
-        QStringLiteral("Coffre is the window of Coffre: it backs up and restores a web application's PostgreSQL database, source "
+        QStringLiteral("coffre is the window of Coffre: it backs up and restores a web application's PostgreSQL database, source "
                        "folders and uploaded documents, on this computer, on a server over ssh, or off-site in S3-compatible "
                        "storage. It lists the backups with their status, creates, verifies, browses, restores (and undoes a "
                        "restore), downloads, imports, schedules and prunes them, and shows the repository's history."),
@@ -236,7 +240,7 @@ QString windowPage()
     });
     page += QStringLiteral(".SH OPTIONS\n") + optionItems(QList<QCommandLineOption>{help, version} + WindowOptions().all());
     page += QStringLiteral(".PP\nQt's standard options (") + bold(QStringLiteral("-platform")) + QStringLiteral(", ") +
-            bold(QStringLiteral("-style")) + QStringLiteral(", ") + bold(QStringLiteral("-display")) + QStringLiteral("\\[u2026]) apply too.\n");
+            bold(QStringLiteral("-style")) + QStringLiteral(", ") + bold(QStringLiteral("-display")) + QStringLiteral("...) apply too.\n");
     page += section(QStringLiteral("FILES"),
                     {{QStringLiteral("~/.config/coffre/profiles/NAME.json"), QStringLiteral("The stored profiles, shared with coffre-cli.")},
                      {QStringLiteral("/usr/share/applications/io.github.coffre.Coffre.desktop"), QStringLiteral("Its menu entry.")}});
@@ -272,7 +276,7 @@ QString bashCompletion(const QList<CliCommand>& commands)
         if (!options.isEmpty())
             cases += QStringLiteral("        %1) options='%2' ;;\n").arg(command.name, names(options));
         if (command.arguments.contains(u'|')) // "set|show|remove": the words after the command
-            subcommands += QStringLiteral("        %1) words='%2' ;;\n").arg(command.name, QString(command.arguments).replace(u'|', u' '));
+            subcommands += QStringLiteral("            %1) words='%2' ;;\n").arg(command.name, QString(command.arguments).replace(u'|', u' '));
         for (const QCommandLineOption& option : options + Cli::globalOptions())
             if (!option.valueName().isEmpty())
                 for (const QString& name : option.names())
