@@ -154,7 +154,7 @@ private slots:
         const int fullMs = int(clock.elapsed());
         QCOMPARE(run({QStringLiteral("delete"), QStringLiteral("timed"), QStringLiteral("--yes")}), 0);
         int killed = 0;
-        for (int i = 0; killed < 20 && i < 60; ++i) {
+        for (int i = 0; killed < 20 && i < 120; ++i) {
             const QString name = QStringLiteral("k%1").arg(i);
             const int delay = m_random.bounded(fullMs + 1);
             killed += killAfter({QStringLiteral("create"), QStringLiteral("--name"), name}, delay);
@@ -186,7 +186,7 @@ private slots:
         QCOMPARE(liveRows(), LiveRows);
 
         int killed = 0, restored = 0, putBack = 0;
-        for (int i = 0; killed < 20 && i < 60; ++i) {
+        for (int i = 0; killed < 20 && i < 120; ++i) {
             // Half anywhere in the run, half around its end, where the swaps happen in a few ms.
             const int delay = i % 2 == 0 ? m_random.bounded(fullMs + 1) : fullMs * 8 / 10 + m_random.bounded(fullMs * 3 / 10 + 1);
             const QString when = QStringLiteral("restore %1 killed after %2 ms").arg(i).arg(delay);

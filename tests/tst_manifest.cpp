@@ -107,6 +107,9 @@ private slots:
             backend.packs.append({file, QString(64, QChar(u'0' + i)), 10 * i, 1000 * i});
             m.files.append({file, 100 + i, QString(64, u'c')});
         }
+        // Prisma's migrations: a list on each side, empty being not the same as absent.
+        m.database->prismaMigrations = QStringList{QStringLiteral("20250101_init")};
+        backend.prismaMigrations = QStringList{};
         const QByteArray json = ManifestWriter::toJson(m);
         QCOMPARE(QJsonDocument::fromJson(json).object()[QStringLiteral("format")].toInt(), 2);
         const Result<Manifest> parsed = ManifestParser::parse(json);

@@ -7,9 +7,11 @@
 #include "catalog/Catalog.h"
 #include "jobs/DeleteJob.h"
 #include "jobs/VerifyJob.h"
+#include "retention/RetentionPolicy.h"
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -221,6 +223,29 @@ private slots:
         const qint64 own = ownBytes(sixth);
         QVERIFY2(own > 3 * 1024 * 1024 && own < 3 * 1024 * 1024 + 512 * 1024, qPrintable(QString::number(own)));
         checkExtractsToTheTree(sixth);
+    }
+
+    // What a prune would free: a pack still held by a kept backup frees nothing.
+    void freedSpaceCountsSharedPacksOnce()
+    {
+        const Result<RepositoryScan> scan = Catalog::scan(m_repository);
+        QVERIFY(scan);
+        QList<RetentionDecision> onlySecond, all;
+        qint64 everything = 0;
+        for (const Backup& b : scan->backups) {
+            onlySecond.append({b, b.name != u"second", {}});
+            all.append({b, false, {}});
+        }
+        const qint64 second = RetentionPolicy::bytesFreed(onlySecond);
+        QVERIFY2(second < 1024 * 1024, qPrintable(QString::number(second)));
+        QProcess du;
+        du.start(QStringLiteral("du"), {QStringLiteral("-sb"), m_repository});
+        QVERIFY(du.waitForFinished());
+        everything = du.readAllStandardOutput().split('\t').first().toLongLong();
+        const qint64 freedAll = RetentionPolicy::bytesFreed(all);
+        // du counts each file once too (and the folders themselves): within a few percent.
+        QVERIFY2(freedAll <= everything && freedAll > everything * 95 / 100,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(freedAll).arg(everything)));
     }
 
     void deletingAnyBackupLeavesTheOthersWhole()

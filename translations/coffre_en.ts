@@ -194,6 +194,10 @@
         <source>%1: %2 of %3 packs unchanged since an earlier backup, linked rather than written (%4).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The Prisma migrations were not recorded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>BackupSite</name>
@@ -1993,6 +1997,23 @@ Host: %3
     </message>
 </context>
 <context>
+    <name>PrismaMigrations</name>
+    <message numerus="yes">
+        <source>%n migration(s) of the code not applied in the database: %1</source>
+        <translation>
+            <numerusform>%n migration of the code not applied in the database: %1</numerusform>
+            <numerusform>%n migrations of the code not applied in the database: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n migration(s) applied in the database not in the code: %1</source>
+        <translation>
+            <numerusform>%n migration applied in the database not in the code: %1</numerusform>
+            <numerusform>%n migrations applied in the database not in the code: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ProfileQuestions</name>
     <message>
         <source>Delete the profile “%1”?</source>
@@ -2852,6 +2873,22 @@ Host: %3
     </message>
     <message>
         <source>The objects it replaces or removes are saved first in a safety backup; undo-restore puts them back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: in this backup, the Prisma migrations of %1 and of the database already disagree (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the restored database will not match the code in %1, which is not restored (%2). Restore the folder too, or run the migrations after.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Prisma migrations of the database could not be checked against %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the restored folder %1 will not match the database, which is not restored (%2). Restore the database too, or run the migrations after.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -194,6 +194,10 @@
         <source>%1: %2 of %3 packs unchanged since an earlier backup, linked rather than written (%4).</source>
         <translation>%1&#xa0;: %2 paquets sur %3 inchangés depuis une sauvegarde précédente, liés plutôt que réécrits (%4).</translation>
     </message>
+    <message>
+        <source>The Prisma migrations were not recorded: %1</source>
+        <translation>Les migrations Prisma n’ont pas été enregistrées&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>BackupSite</name>
@@ -2007,6 +2011,23 @@ Hôte&#xa0;: %3
     </message>
 </context>
 <context>
+    <name>PrismaMigrations</name>
+    <message numerus="yes">
+        <source>%n migration(s) of the code not applied in the database: %1</source>
+        <translation>
+            <numerusform>%n migration du code non appliquée dans la base de données&#xa0;: %1</numerusform>
+            <numerusform>%n migrations du code non appliquées dans la base de données&#xa0;: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n migration(s) applied in the database not in the code: %1</source>
+        <translation>
+            <numerusform>%n migration appliquée dans la base de données absente du code&#xa0;: %1</numerusform>
+            <numerusform>%n migrations appliquées dans la base de données absentes du code&#xa0;: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ProfileQuestions</name>
     <message>
         <source>Delete the profile “%1”?</source>
@@ -2868,6 +2889,22 @@ Hôte&#xa0;: %3
     <message>
         <source>The objects it replaces or removes are saved first in a safety backup; undo-restore puts them back.</source>
         <translation>Les objets qu’elle remplace ou supprime sont d’abord enregistrés dans une copie de sécurité&#xa0;; undo-restore les remet en place.</translation>
+    </message>
+    <message>
+        <source>Warning: in this backup, the Prisma migrations of %1 and of the database already disagree (%2).</source>
+        <translation>Attention&#xa0;: dans cette sauvegarde, les migrations Prisma de %1 et celles de la base de données divergent déjà (%2).</translation>
+    </message>
+    <message>
+        <source>Warning: the restored database will not match the code in %1, which is not restored (%2). Restore the folder too, or run the migrations after.</source>
+        <translation>Attention&#xa0;: la base de données restaurée ne correspondra pas au code de %1, qui n’est pas restauré (%2). Restaurez aussi le dossier, ou appliquez les migrations ensuite.</translation>
+    </message>
+    <message>
+        <source>The Prisma migrations of the database could not be checked against %1: %2</source>
+        <translation>Les migrations Prisma de la base de données n’ont pas pu être comparées à %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Warning: the restored folder %1 will not match the database, which is not restored (%2). Restore the database too, or run the migrations after.</source>
+        <translation>Attention&#xa0;: le dossier restauré %1 ne correspondra pas à la base de données, qui n’est pas restaurée (%2). Restaurez aussi la base de données, ou appliquez les migrations ensuite.</translation>
     </message>
 </context>
 <context>

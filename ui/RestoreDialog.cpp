@@ -50,6 +50,9 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
         connect(m_asDatabase, &QCheckBox::toggled, m_asDatabaseName, &QWidget::setEnabled);
         connect(m_asDatabase, &QCheckBox::toggled, this, &RestoreDialog::updateState);
         connect(m_database, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+        // What is replaced, and whether code and database stay in step, depend on the parts chosen.
+        connect(m_asDatabase, &QCheckBox::toggled, this, &RestoreDialog::loadSummary);
+        connect(m_database, &QCheckBox::toggled, this, &RestoreDialog::loadSummary);
     }
     for (const SourcePart& part : m.sources) {
         for (const SourceRoot& root : profile.sources) {
@@ -59,6 +62,7 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
             check->setObjectName(QStringLiteral("sourceCheck_") + part.label);
             check->setChecked(true);
             connect(check, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+            connect(check, &QCheckBox::toggled, this, &RestoreDialog::loadSummary);
             partsLayout->addWidget(check);
             m_sources.append({check, part.label});
         }

@@ -63,6 +63,8 @@ struct DatabasePart
     qint64 durationMs = 0;
     QList<TableRowCount> tables;
     std::optional<DatabaseSettingsPart> settings; // absent in manifests written before they were recorded
+    // The Prisma migrations applied (_prisma_migrations), sorted; absent when the database has none.
+    std::optional<QStringList> prismaMigrations;
     bool operator==(const DatabasePart&) const = default;
 };
 
@@ -89,6 +91,8 @@ struct SourcePart
     QStringList exclusions;
     qint64 durationMs = 0;
     QStringList vanished;   // files deleted between the scan and their turn in the archive
+    // The Prisma migrations of the tree (prisma/migrations/<name>/), sorted; absent when it has none.
+    std::optional<QStringList> prismaMigrations;
 
     // The bundle files that hold the tree, in reading order: the packs, or the one archive.
     QStringList archiveFiles() const;

@@ -84,6 +84,15 @@ public:
         return result;
     }
 
+    // A list of texts that may be absent (then nullopt, not an empty list).
+    std::optional<QStringList> optionalStrings(const char* key)
+    {
+        if (m_object.value(QLatin1String(key)).isUndefined())
+            return std::nullopt;
+        const QStringList list = strings(key);
+        return failed() ? std::nullopt : std::optional<QStringList>(list);
+    }
+
     QJsonArray array(const char* key, bool required = true)
     {
         const QJsonValue value = m_object.value(QLatin1String(key));
@@ -173,6 +182,7 @@ DatabasePart readDatabase(Fields& f)
     db.file = f.bundlePath("file");
     db.plainSqlFile = f.bundlePath("plain_sql_file", false);
     db.durationMs = f.count("duration_ms");
+    db.prismaMigrations = f.optionalStrings("prisma_migrations");
     f.forEachObject("tables", [&db](Fields& t) {
         db.tables.append({t.string("schema"), t.string("table"), t.count("rows")});
     });
@@ -213,6 +223,7 @@ SourcePart readSource(Fields& f)
     s.exclusions = f.strings("exclusions");
     s.durationMs = f.count("duration_ms");
     s.vanished = f.strings("vanished");
+    s.prismaMigrations = f.optionalStrings("prisma_migrations");
     return s;
 }
 

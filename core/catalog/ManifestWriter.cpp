@@ -49,6 +49,8 @@ QJsonObject databaseToJson(const DatabasePart& db)
         o.insert(QStringLiteral("plain_sql_file"), db.plainSqlFile);
     if (db.settings)
         o.insert(QStringLiteral("settings"), settingsToJson(*db.settings));
+    if (db.prismaMigrations)
+        o.insert(QStringLiteral("prisma_migrations"), QJsonArray::fromStringList(*db.prismaMigrations));
     return o;
 }
 
@@ -62,6 +64,8 @@ QJsonObject sourceToJson(const SourcePart& s)
             {QStringLiteral("duration_ms"), s.durationMs}};
     if (!s.vanished.isEmpty())
         json.insert(QStringLiteral("vanished"), QJsonArray::fromStringList(s.vanished));
+    if (s.prismaMigrations)
+        json.insert(QStringLiteral("prisma_migrations"), QJsonArray::fromStringList(*s.prismaMigrations));
     if (s.packs.isEmpty()) {
         json.insert(QStringLiteral("archive"), s.archive);
     } else {

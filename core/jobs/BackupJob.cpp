@@ -17,6 +17,7 @@
 #include "postgres/PassFile.h"
 #include "postgres/PgConnection.h"
 #include "postgres/PgTools.h"
+#include "postgres/PrismaMigrations.h"
 #include "profile/ProfileStore.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
@@ -253,6 +254,11 @@ private:
         else
             m_control.log(
                 BackupJob::tr("The database settings were not recorded: %1").arg(settings.error().toLogString()));
+        // Prisma's record of what it applied, in the dump's snapshot: a restore checks it against the code.
+        if (Result<std::optional<QStringList>> migrations = PrismaMigrations::inDatabase(*m_db))
+            db.prismaMigrations = *migrations;
+        else
+            m_control.log(BackupJob::tr("The Prisma migrations were not recorded: %1").arg(migrations.error().toLogString()));
         for (const QStringList& row : *tables) {
             if (shouldStop())
                 return {};
@@ -348,6 +354,7 @@ private:
             files = packed->files;
         }
         part.fileCount = qMax<qint64>(0, tree.fileCount - vanished.size());
+        part.prismaMigrations = PrismaMigrations::inTree(root.path);
         part.durationMs = clock.elapsed();
         for (const QByteArray& path : vanished)
             part.vanished << QFile::decodeName(path);

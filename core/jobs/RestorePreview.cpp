@@ -3,6 +3,7 @@
 #include "objects/BucketComparison.h"
 #include "postgres/DatabaseAdmin.h"
 #include "postgres/DatabaseSettings.h"
+#include "postgres/PrismaMigrations.h"
 #include "util/FolderSize.h"
 #include "util/HumanSize.h"
 
@@ -48,7 +49,56 @@ QString RestorePreview::describe(const RestoreRequest& request, const QString& p
         lines << RestorePreview::tr("Kept from the current folder (not in backups): %1").arg(kept.join(QStringLiteral(", ")));
     if (!request.bucket.isEmpty())
         lines += describeBucket(request);
+    lines += describePrisma(request, password);
     return lines.join(u'\n');
+}
+
+QStringList RestorePreview::describePrisma(const RestoreRequest& request, const QString& password)
+{
+    if (!request.backup.manifest)
+        return {};
+    const Manifest& manifest = *request.backup.manifest;
+    const bool database = request.database && request.asDatabase.isEmpty();
+    const std::optional<QStringList> backupDatabase = manifest.database ? manifest.database->prismaMigrations : std::nullopt;
+    // The live database's migrations, asked only when a restored folder needs them.
+    std::optional<Result<std::optional<QStringList>>> live;
+    const auto liveDatabase = [&]() -> const Result<std::optional<QStringList>>& {
+        if (!live) {
+            Result<PgConnection> db = PgConnection::open(request.profile.database, password);
+            live = db ? PrismaMigrations::inDatabase(db.value()) : Result<std::optional<QStringList>>(db.error());
+        }
+        return *live;
+    };
+    QStringList lines;
+    for (const SourceRoot& root : request.profile.sources) {
+        const bool folder = request.sources.contains(root.label);
+        const SourcePart* part = nullptr;
+        for (const SourcePart& source : manifest.sources)
+            if (source.label == root.label)
+                part = &source;
+        if (folder && database) { // both from the backup: did they agree then?
+            if (part && part->prismaMigrations && backupDatabase)
+                if (const QString differs = PrismaMigrations::disagreement(*backupDatabase, *part->prismaMigrations); !differs.isEmpty())
+                    lines << tr("Warning: in this backup, the Prisma migrations of %1 and of the database already disagree (%2).")
+                                 .arg(root.label, differs);
+        } else if (database && backupDatabase) { // the database goes back, the code stays as it is
+            if (const std::optional<QStringList> code = PrismaMigrations::inTree(root.path))
+                if (const QString differs = PrismaMigrations::disagreement(*backupDatabase, *code); !differs.isEmpty())
+                    lines << tr("Warning: the restored database will not match the code in %1, which is not restored (%2). "
+                                "Restore the folder too, or run the migrations after.")
+                                 .arg(root.path, differs);
+        } else if (folder && part && part->prismaMigrations && !database) { // the code goes back, the database stays
+            const Result<std::optional<QStringList>>& now = liveDatabase();
+            if (!now)
+                lines << tr("The Prisma migrations of the database could not be checked against %1: %2").arg(root.label, now.error().message);
+            else if (now->has_value())
+                if (const QString differs = PrismaMigrations::disagreement(**now, *part->prismaMigrations); !differs.isEmpty())
+                    lines << tr("Warning: the restored folder %1 will not match the database, which is not restored (%2). "
+                                "Restore the database too, or run the migrations after.")
+                                 .arg(root.path, differs);
+        }
+    }
+    return lines;
 }
 
 QStringList RestorePreview::describeBucket(const RestoreRequest& request)

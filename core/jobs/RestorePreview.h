@@ -18,6 +18,9 @@ public:
     static QString describe(const RestoreRequest& request, const QString& password);
     // The bucket's lines: what goes back, and every object added since the backup, by key.
     static QStringList describeBucket(const RestoreRequest& request);
+    // Code and database out of step (Prisma): a warning when the restore brings back one of the
+    // two and the migrations it holds are not those of the other (as it is now, or as backed up).
+    static QStringList describePrisma(const RestoreRequest& request, const QString& password);
 };
 
 } // namespace coffre

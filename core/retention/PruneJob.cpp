@@ -14,6 +14,7 @@ Result<PruneOutcome> PruneJob::run(const QString& repository, const RetentionRul
     if (!scan.ok())
         return scan.error();
     PruneOutcome outcome{RetentionPolicy::decide(scan->backups, rules, Pins::read(repository)), dryRun};
+    outcome.freed = RetentionPolicy::bytesFreed(outcome.decisions);
     const QStringList names = outcome.removed();
     control.log(tr("Retention (%1): %n backup(s) to remove.", nullptr, int(names.size())).arg(rules.describe()));
     if (dryRun || names.isEmpty())
@@ -35,6 +36,7 @@ Result<PruneOutcome> PruneJob::runOffsite(const s3::S3Location& location, const 
     if (!listed.ok())
         return listed.error();
     PruneOutcome outcome{RetentionPolicy::decide(*listed, rules, Pins::read(pinsRepository)), dryRun};
+    outcome.freed = RetentionPolicy::bytesFreed(outcome.decisions);
     if (dryRun)
         return outcome;
     control->setPhase(tr("Removing old off-site copies…"));

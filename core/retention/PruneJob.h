@@ -13,8 +13,9 @@ struct PruneOutcome
 {
     QList<RetentionDecision> decisions; // every backup, newest first, with why it stays or goes
     bool dryRun = true;
+    qint64 freed = 0; // worked out before anything is deleted (shared packs free nothing)
     QStringList removed() const { return RetentionPolicy::pruned(decisions); }
-    qint64 bytesFreed() const { return RetentionPolicy::bytesFreed(decisions); }
+    qint64 bytesFreed() const { return freed; }
 };
 
 // Applies a profile's retention to its repository, or to its off-site copies (their own rules,

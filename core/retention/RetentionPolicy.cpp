@@ -1,5 +1,11 @@
 #include "RetentionPolicy.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+
+#include <sys/stat.h>
+
 #include <algorithm>
 
 namespace coffre {
@@ -127,9 +133,37 @@ QList<RetentionDecision> RetentionPolicy::decide(const QList<Backup>& backups, c
 
 qint64 RetentionPolicy::bytesFreed(const QList<RetentionDecision>& decisions)
 {
+    // A pack shared with a kept backup (a hard link, docs/DECISIONS.md 66) frees nothing: a
+    // file's bytes come back only when every one of its names goes. Off-site copies share nothing.
+    struct Shared
+    {
+        qint64 size = 0;
+        nlink_t links = 0;
+        nlink_t going = 0;
+    };
+    QHash<QPair<dev_t, ino_t>, Shared> files;
     qint64 bytes = 0;
-    for (const RetentionDecision& decision : decisions)
-        bytes += decision.keep ? 0 : decision.backup.sizeBytes;
+    for (const RetentionDecision& decision : decisions) {
+        if (decision.keep)
+            continue;
+        const Backup& backup = decision.backup;
+        if (!backup.manifest || backup.path.isEmpty() || !QFileInfo(backup.path).isDir()) {
+            bytes += backup.sizeBytes;
+            continue;
+        }
+        for (const BundleFile& file : backup.manifest->files) {
+            struct stat st;
+            if (::stat(QFile::encodeName(backup.path + u'/' + file.path).constData(), &st) != 0)
+                continue;
+            Shared& shared = files[{st.st_dev, st.st_ino}];
+            shared.size = st.st_size;
+            shared.links = st.st_nlink;
+            ++shared.going;
+        }
+        bytes += QFileInfo(backup.path + u'/' + QLatin1String(Manifest::FileName)).size();
+    }
+    for (const Shared& file : std::as_const(files))
+        bytes += file.going >= file.links ? file.size : 0;
     return bytes;
 }
 
