@@ -176,9 +176,6 @@ private slots:
         confirm->clear();
         QTest::keyClicks(confirm, QStringLiteral("OUI"));
         QVERIFY(restore->isEnabled());
-        dialog.findChild<QCheckBox*>(QStringLiteral("databaseCheck"))->setChecked(false);
-        dialog.findChild<QCheckBox*>(QStringLiteral("sourceCheck_backend"))->setChecked(false);
-        QVERIFY(!restore->isEnabled()); // nothing chosen
         QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 15000);
         // The dialog grew to show the whole summary, which came after it was sized (clipped in French).
         auto* summary = dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"));
@@ -201,6 +198,12 @@ private slots:
                 ->text()
                 .contains(QStringLiteral("Database settings that will change: work_mem (now: 3MB → backup: (none))")),
             qPrintable(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text()));
+
+        // Nothing chosen: OUI wakes nothing, and the summary, measured again, no longer names the database.
+        dialog.findChild<QCheckBox*>(QStringLiteral("databaseCheck"))->setChecked(false);
+        dialog.findChild<QCheckBox*>(QStringLiteral("sourceCheck_backend"))->setChecked(false);
+        QVERIFY(!restore->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")), 15000);
     }
 
     void restoreFromTheWindowThenUndo()

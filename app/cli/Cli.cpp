@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "CliJobRunner.h"
+#include "CliManual.h"
 #include "CliTarget.h"
 #include "OffsiteCommands.h"
 #include "ServerCommands.h"
@@ -65,6 +66,11 @@ QList<QCommandLineOption> Cli::globalOptions()
                {QStringLiteral("password-stdin"), tr("Read the database password from the first line of standard input.")}};
 }
 
+QCommandLineOption Cli::helpOption()
+{
+    return {{QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help.")};
+}
+
 Cli::Cli(QList<CliCommand> commands) : m_commands(std::move(commands)), m_out(stdout), m_err(stderr) {}
 
 const CliCommand* Cli::find(const QString& name) const
@@ -103,8 +109,11 @@ QString Cli::generalHelp() const
     QString text = tr("Usage: coffre-cli [global options] COMMAND [options]\n\n"
                       "Backs up and restores a web application: its PostgreSQL database and its source folders.\n\n"
                       "Commands:\n");
+    qsizetype width = 0;
     for (const CliCommand& command : m_commands)
-        text += QStringLiteral("  %1%2\n").arg(command.name.leftJustified(12), command.summary);
+        width = std::max(width, command.name.size() + 2);
+    for (const CliCommand& command : m_commands)
+        text += QStringLiteral("  %1%2\n").arg(command.name.leftJustified(width), command.summary);
     text += tr("\nGlobal options:\n");
     for (const QCommandLineOption& option : globalOptions())
         text += QStringLiteral("  --%1 %2\n      %3\n")
@@ -116,6 +125,8 @@ QString Cli::generalHelp() const
 
 int Cli::run(const QStringList& arguments)
 {
+    if (CliManual::handles(arguments)) // --man, --completion: for packagers, hidden from --help
+        return CliManual::run(arguments, m_commands, m_out, m_err);
     const QString name = findCommandName(arguments);
     if (name.isEmpty()) {
         if (arguments.contains(QStringLiteral("--version"))) {
@@ -136,7 +147,7 @@ int Cli::run(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(command->summary);
-    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help."));
+    const QCommandLineOption helpOption = Cli::helpOption();
     parser.addOption(helpOption);
     parser.addOptions(globalOptions());
     if (command->options)

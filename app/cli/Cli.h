@@ -8,10 +8,16 @@
 #include <QTextStream>
 
 #include <functional>
+#include <utility>
 
 namespace coffre {
 
 enum ExitCode { ExitSuccess = 0, ExitFailure = 1, ExitUsage = 2 };
+// What each exit status means, for the man page (CliManual); the --help's last line says the same.
+inline constexpr std::pair<ExitCode, const char*> ExitCodeMeanings[] = {
+    {ExitSuccess, "Success."},
+    {ExitFailure, "Failure: the command did not do what it was asked (its message says why, on stderr or in the JSON error)."},
+    {ExitUsage, "Bad usage: an unknown command or option, a missing or invalid argument."}};
 
 // What a command sees: its parsed options and where its answer goes.
 struct CliContext
@@ -48,6 +54,9 @@ public:
     // Options every command takes: the target (CliTarget) and the answer's form (--json, --progress).
     static QList<QCommandLineOption> globalOptions();
     static CliCommand versionCommand();
+    static QCommandLineOption helpOption();
+
+    const QList<CliCommand>& commands() const { return m_commands; }
 
 private:
     QString findCommandName(const QStringList& arguments) const;

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "WindowOptions.h"
 #include "util/AppSetup.h"
 
 #include <QApplication>
@@ -43,25 +44,18 @@ int main(int argc, char* argv[])
     QApplication::setDesktopFileName(QStringLiteral("io.github.coffre.Coffre"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Back up and restore a web application."));
+    parser.setApplicationDescription(WindowOptions::description());
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption profileOption(QStringLiteral("profile"), QApplication::translate("main", "Open this profile."),
-                                           QStringLiteral("name"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              QApplication::translate("main", "Save a picture of the window and quit."),
-                                              QStringLiteral("file"));
-    const QCommandLineOption dialogOption(QStringLiteral("screenshot-dialog"),
-                                          QApplication::translate("main", "With --screenshot: picture this dialog (create, restore, browse, profile)."),
-                                          QStringLiteral("name"));
-    parser.addOptions({profileOption, screenshotOption, dialogOption});
+    const WindowOptions options;
+    parser.addOptions(options.all());
     parser.process(app);
 
     MainWindow window;
-    if (parser.isSet(profileOption))
-        window.selectProfile(parser.value(profileOption));
-    if (parser.isSet(screenshotOption))
-        saveScreenshotWhenShown(window, parser.value(screenshotOption), parser.value(dialogOption));
+    if (parser.isSet(options.profile))
+        window.selectProfile(parser.value(options.profile));
+    if (parser.isSet(options.screenshot))
+        saveScreenshotWhenShown(window, parser.value(options.screenshot), parser.value(options.dialog));
     window.show();
     return app.exec();
 }
