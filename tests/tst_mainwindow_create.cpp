@@ -176,7 +176,7 @@ private slots:
         confirm->clear();
         QTest::keyClicks(confirm, QStringLiteral("OUI"));
         QVERIFY(restore->isEnabled());
-        QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.isSummaryLoaded(), 60000);
         // The dialog grew to show the whole summary, which came after it was sized (clipped in French).
         auto* summary = dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"));
         // (Qt grows a window to at most 2/3 of the screen: the small offscreen one can be the limit.)
@@ -203,7 +203,7 @@ private slots:
         dialog.findChild<QCheckBox*>(QStringLiteral("databaseCheck"))->setChecked(false);
         dialog.findChild<QCheckBox*>(QStringLiteral("sourceCheck_backend"))->setChecked(false);
         QVERIFY(!restore->isEnabled());
-        QTRY_VERIFY_WITH_TIMEOUT(!dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")), 60000);
     }
 
     void restoreFromTheWindowThenUndo()

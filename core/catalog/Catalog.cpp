@@ -10,7 +10,10 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSet>
 #include <QtConcurrent>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 
@@ -23,25 +26,59 @@ QDateTime folderTime(const QFileInfo& folder)
     return (born.isValid() ? born : folder.lastModified()).toUTC();
 }
 
+// A file that may have other names in other bundles (a pack, hard-linked by a later backup).
+struct SharedFile
+{
+    dev_t device = 0;
+    ino_t inode = 0;
+    qint64 size = 0;
+    bool operator==(const SharedFile&) const = default;
+};
+
+size_t qHash(const SharedFile& file, size_t seed = 0)
+{
+    return qHashMulti(seed, quint64(file.device), quint64(file.inode));
+}
+
 // A valid manifest still needs its files: each one present with the size it had when written.
-QString missingOrResizedFile(const QDir& bundle, const Manifest& manifest)
+// The packs' identities go to `packs`, so that the repository's total counts each once.
+QString missingOrResizedFile(const QDir& bundle, const Manifest& manifest, QList<SharedFile>* packs)
 {
     for (const BundleFile& file : manifest.files) {
-        const QFileInfo info(bundle.filePath(file.path));
-        if (!info.isFile())
+        struct stat st;
+        const bool present = ::stat(QFile::encodeName(bundle.filePath(file.path)).constData(), &st) == 0 && S_ISREG(st.st_mode);
+        if (!present)
             return Catalog::tr("The file “%1” is missing.").arg(file.path);
-        if (info.size() != file.size)
-            return Catalog::tr("The file “%1” has %2 bytes instead of %3.").arg(file.path).arg(info.size()).arg(file.size);
+        if (qint64(st.st_size) != file.size)
+            return Catalog::tr("The file “%1” has %2 bytes instead of %3.").arg(file.path).arg(qint64(st.st_size)).arg(file.size);
+        if (packs && file.path.count(u'/') == 2)
+            packs->append({st.st_dev, st.st_ino, qint64(st.st_size)});
     }
     return {};
 }
+
+struct Inspected
+{
+    Backup backup;
+    QList<SharedFile> packs;
+};
+
+Inspected inspectBundle(const QString& repository, const QString& name);
 
 } // namespace
 
 Backup Catalog::inspect(const QString& repository, const QString& name)
 {
+    return inspectBundle(repository, name).backup;
+}
+
+namespace {
+
+Inspected inspectBundle(const QString& repository, const QString& name)
+{
+    Inspected inspected;
+    Backup& backup = inspected.backup;
     const QDir bundle(QDir(repository).filePath(name));
-    Backup backup;
     backup.name = name;
     backup.path = bundle.absolutePath();
     const QFileInfo folder(backup.path);
@@ -49,21 +86,21 @@ Backup Catalog::inspect(const QString& repository, const QString& name)
 
     if (!manifestFile.exists()) {
         backup.status = BackupStatus::Incomplete;
-        backup.problem = tr("No manifest: the backup was interrupted or is still being written.");
+        backup.problem = Catalog::tr("No manifest: the backup was interrupted or is still being written.");
         backup.created = folderTime(folder);
         backup.sizeBytes = folderBytes(backup.path);
-        return backup;
+        return inspected;
     }
 
     Result<Manifest> manifest = ManifestParser::readFile(manifestFile.filePath());
     if (manifest) {
-        backup.problem = missingOrResizedFile(bundle, *manifest);
+        backup.problem = missingOrResizedFile(bundle, *manifest, &inspected.packs);
         if (backup.problem.isEmpty()) {
             backup.status = BackupStatus::Complete;
             backup.created = manifest->created;
             backup.sizeBytes = manifest->filesTotalBytes() + manifestFile.size();
             backup.manifest = std::make_shared<const Manifest>(std::move(manifest).value());
-            return backup;
+            return inspected;
         }
     } else {
         backup.problem = manifest.error().message;
@@ -71,8 +108,11 @@ Backup Catalog::inspect(const QString& repository, const QString& name)
     backup.status = BackupStatus::Damaged;
     backup.created = manifest ? manifest->created : folderTime(folder);
     backup.sizeBytes = folderBytes(backup.path);
-    return backup;
+    inspected.packs.clear(); // a damaged one is counted by its folder
+    return inspected;
 }
+
+} // namespace
 
 Result<RepositoryScan> Catalog::scan(const QString& repository)
 {
@@ -90,11 +130,23 @@ Result<RepositoryScan> Catalog::scan(const QString& repository)
     names.removeIf([](const QString& name) { return !BundleNames::isValidName(name); });
     // Each folder is a manifest to parse and a few files to stat: spread them over the cores.
     const QString folder = scan.repository;
-    scan.backups = QtConcurrent::blockingMapped(backgroundPool(), names, [folder](const QString& name) { return inspect(folder, name); });
+    const QList<Inspected> inspected =
+        QtConcurrent::blockingMapped(backgroundPool(), names, [folder](const QString& name) { return inspectBundle(folder, name); });
     const QHash<QString, QDateTime> proven = DrillJob::provenRestorable(folder);
-    for (Backup& backup : scan.backups) {
+    // What the backups take on disk: a pack that later backups link (the same bytes under several
+    // names) is counted once, as the disk holds it.
+    QSet<SharedFile> counted;
+    for (const Inspected& one : inspected) {
+        Backup backup = one.backup;
         scan.totalBytes += backup.sizeBytes;
+        for (const SharedFile& pack : one.packs) {
+            if (counted.contains(pack))
+                scan.totalBytes -= pack.size;
+            else
+                counted.insert(pack);
+        }
         backup.provenRestorable = proven.value(backup.name);
+        scan.backups.append(backup);
     }
     std::sort(scan.backups.begin(), scan.backups.end(),
               [](const Backup& a, const Backup& b) { return a.created > b.created; });

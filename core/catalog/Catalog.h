@@ -17,7 +17,7 @@ struct RepositoryScan
 {
     QString repository;
     QList<Backup> backups; // sorted newest first
-    qint64 totalBytes = 0;
+    qint64 totalBytes = 0; // on disk: a pack shared by several backups (hard links) counted once
     DiskUsage disk;
     bool restoreUndoable = false;    // the last restore's journal is there: Undo can run
     RestoreJournal lastRestore;      // what Undo would put back, when restoreUndoable
