@@ -16,6 +16,7 @@
 #include "postgres/DatabaseSettings.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgTools.h"
+#include "postgres/StreamedDumpRestore.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
 #include "util/Background.h"
@@ -139,11 +140,13 @@ public:
             return Error{RestoreJob::tr("An earlier restore was interrupted and has not been put back yet: open Coffre, or run "
                                         "coffre-cli restore again once the database server is reachable."),
                          {}};
-        m_control.setBytesTotal(plannedBytes());
-        if (Status verified = VerifyJob::run(m_request.backup, m_control); !verified)
-            return canceledOr(verified.error());
+        if (Status complete = m_request.backup.checkComplete(); !complete)
+            return complete.error();
         if (Status ready = prepare(); !ready)
             return ready.error();
+        m_control.setBytesTotal(plannedBytes());
+        if (Status verified = verifyUnstreamed(); !verified)
+            return canceledOr(verified.error());
         // From here on a killed process leaves staged files: the journal names them for the next start.
         m_journal.state = QStringLiteral("staging");
         const QString journalPath = QDir(m_request.profile.repository).filePath(QLatin1String(RestoreJournal::InProgressFile));
@@ -205,18 +208,53 @@ private:
         }
     }
 
-    // For progress: every byte checked, then the dump decompressed, then each tree extracted.
+    // The files this restore reads whole before using them: all but a dump it streams (its
+    // checksum is taken as it loads). Nothing is used, let alone swapped in, before its check.
+    QList<BundleFile> filesCheckedFirst() const
+    {
+        const Manifest& m = *m_request.backup.manifest;
+        QStringList paths;
+        if (m_restoreDatabase && !m_streamToc)
+            paths << m.database->file;
+        for (const SourcePart* part : m_parts)
+            paths << part->archiveFiles();
+        if (m_bucketPart)
+            paths << m_bucketPart->archive;
+        QList<BundleFile> files;
+        for (const BundleFile& file : m.files) {
+            if (paths.contains(file.path))
+                files << file;
+        }
+        return files;
+    }
+
+    Status verifyUnstreamed()
+    {
+        m_control.setPhase(VerifyJob::tr("Checking the backup's files…"));
+        for (const BundleFile& file : filesCheckedFirst()) {
+            const Result<QString> sha256 = VerifyJob::readHashed(m_request.backup.path, file, m_control);
+            if (!sha256)
+                return sha256.error();
+            if (Status same = VerifyJob::compare(file, *sha256); !same)
+                return same;
+        }
+        return {};
+    }
+
+    // For progress: the files checked first, a dump decompressed, the database's growth, each tree extracted.
     qint64 plannedBytes() const
     {
         const Manifest& m = *m_request.backup.manifest;
-        qint64 total = m.filesTotalBytes();
-        if (m_request.database && m.database) {
-            if (const BundleFile* dump = m.findFile(m.database->file))
+        qint64 total = 0;
+        for (const BundleFile& file : filesCheckedFirst())
+            total += file.size;
+        if (m_restoreDatabase) {
+            if (const BundleFile* dump = m.findFile(m.database->file); dump && !m_streamToc)
                 total += dump->size;
-            total += m.database->sizeBytes; // pg_restore's part: see pgRestore()
+            total += m.database->sizeBytes; // pg_restore's part: see measureGrowth()
         }
-        for (const SourcePart& part : m.sources)
-            total += m_request.sources.contains(part.label) ? part.bytes : 0;
+        for (const SourcePart* part : m_parts)
+            total += part->bytes;
         return total;
     }
 
@@ -300,10 +338,12 @@ private:
             if (m_journal.databaseRestored.isEmpty() || m_journal.databaseBefore.isEmpty())
                 return Error{RestoreJob::tr("No free name is left for the restore's temporary databases."), {}};
         }
-        // The dump is decompressed into the repository: pg_database_size is a fair upper bound.
+        chooseStreaming();
+        // A streamed dump needs room for its TOC only. Otherwise the dump is decompressed into the
+        // repository (pg_database_size is a fair upper bound), and in place its SQL is written
+        // beside it (InPlaceRestore): about as much again.
         const DiskUsage disk = DiskUsage::of(m_request.profile.repository);
-        // In place, the dump's SQL is written beside it (InPlaceRestore): about as much again.
-        const qint64 unpacked = m.database->sizeBytes * (m_canCreate ? 1 : 2);
+        const qint64 unpacked = m_streamToc ? m_streamToc->size + (1 << 20) : m.database->sizeBytes * (m_canCreate ? 1 : 2);
         if (!disk.hasRoomFor(unpacked))
             return Error{
                 RestoreJob::tr(
@@ -316,6 +356,21 @@ private:
             return Error{RestoreJob::tr("Cannot create a staging folder in the repository."), {}};
         }
         return {};
+    }
+
+    // A new database from a .zst custom dump is loaded straight from the bundle (StreamedDumpRestore);
+    // a plain SQL dump, pg_dump's own compression or a restore in place go through a decompressed copy.
+    void chooseStreaming()
+    {
+        const QString file = m_request.backup.manifest->database->file;
+        if (!m_canCreate || !file.endsWith(QLatin1String(".dump.zst")))
+            return;
+        Result<DumpToc> toc = StreamedDumpRestore::readToc(QDir(m_request.backup.path).filePath(file));
+        const QString why = toc ? StreamedDumpRestore::whyNotStreamable(*toc) : toc.error().message;
+        if (why.isEmpty())
+            m_streamToc = std::move(toc).value();
+        else
+            m_control.log(RestoreJob::tr("The dump is decompressed before pg_restore reads it: %1").arg(why));
     }
 
     // The dump as a plain file pg_restore can seek in (pg_restore --jobs needs one).
@@ -347,34 +402,58 @@ private:
         arguments << extra << dump;
         // pg_restore says nothing while it works: the database's growth towards the size the backup
         // recorded is its progress (polled once a second, capped, topped up at the end).
-        const qint64 expected = m_request.backup.manifest->database->sizeBytes;
-        qint64 counted = 0;
-        QElapsedTimer sincePoll;
-        sincePoll.start();
-        const QString sizeQuery = QStringLiteral("select pg_database_size(oid) from pg_database where datname::text = $1::text");
         auto stopOrMeasure = [&] {
-            if (sincePoll.elapsed() >= 1000) {
-                sincePoll.restart();
-                if (const Result<QString> size = m_admin->connection().scalar(sizeQuery, {database})) {
-                    const qint64 now = qMin(size->toLongLong(), expected);
-                    m_control.addBytesDone(qMax<qint64>(0, now - counted));
-                    counted = qMax(counted, now);
-                }
-            }
+            measureGrowth(database);
             return m_control.isCanceled();
         };
         const Status restored = ChildProcess::run(m_pgRestore.path, arguments, PassFile::childEnvironment(m_passFile.get()),
                                                   [](const QByteArray&) { return Status(); }, m_control, stopOrMeasure);
-        m_control.addBytesDone(expected - counted);
-        return restored;
+        if (!restored)
+            return Error{RestoreJob::tr("pg_restore failed: the database was not changed."), restored.error().toLogString(),
+                         restored.error().code};
+        return {};
+    }
+
+    // pg_restore and COPY say nothing while they work: the database's growth towards the size the
+    // backup recorded is the progress (polled once a second, capped, topped up at the end).
+    void measureGrowth(const QString& database)
+    {
+        if (m_sinceGrowthPoll.isValid() && m_sinceGrowthPoll.elapsed() < 1000)
+            return;
+        m_sinceGrowthPoll.start();
+        const QString sizeQuery = QStringLiteral("select pg_database_size(oid) from pg_database where datname::text = $1::text");
+        if (const Result<QString> size = m_admin->connection().scalar(sizeQuery, {database})) {
+            const qint64 now = qMin(size->toLongLong(), m_request.backup.manifest->database->sizeBytes);
+            m_control.addBytesDone(qMax<qint64>(0, now - m_growthCounted));
+            m_growthCounted = qMax(m_growthCounted, now);
+        }
+    }
+
+    Status loadDatabase(const QString& database)
+    {
+        if (!m_streamToc) {
+            Result<QString> dump = dumpFile();
+            if (!dump)
+                return dump.error();
+            m_control.setPhase(RestoreJob::tr("Restoring the database into “%1”…").arg(database));
+            return pgRestore(*dump, database, {QStringLiteral("--jobs=2")});
+        }
+        m_control.setPhase(RestoreJob::tr("Restoring the database into “%1”…").arg(database));
+        StreamedDumpRestore::Request streamed;
+        streamed.bundle = m_request.backup.path;
+        streamed.entry = *m_request.backup.manifest->findFile(m_request.backup.manifest->database->file);
+        streamed.toc = *m_streamToc;
+        streamed.workDir = m_stagingDir;
+        streamed.target = m_request.profile.database;
+        streamed.target.dbname = database;
+        streamed.password = m_request.password;
+        streamed.pgRestore = [this, database](const QString& archive, const QStringList& extra) { return pgRestore(archive, database, extra); };
+        streamed.tick = [this, database] { measureGrowth(database); };
+        return StreamedDumpRestore::run(streamed, m_control);
     }
 
     Status restoreDatabaseAside()
     {
-        Result<QString> dump = dumpFile();
-        if (!dump)
-            return dump.error();
-        m_control.setPhase(RestoreJob::tr("Restoring the database into “%1”…").arg(m_journal.databaseRestored));
         if (Status created = m_admin->createLike(m_journal.databaseRestored, m_journal.database); !created)
             return created;
         m_createdDatabase = true;
@@ -383,9 +462,10 @@ private:
             m_journal.restoredOid = *oid;
         if (Status written = m_journal.write(m_journalPath); !written)
             return written;
-        if (Status restored = pgRestore(*dump, m_journal.databaseRestored, {QStringLiteral("--jobs=2")}); !restored)
-            return Error{RestoreJob::tr("pg_restore failed: the database was not changed."), restored.error().toLogString(),
-                         restored.error().code};
+        const Status loaded = loadDatabase(m_journal.databaseRestored);
+        m_control.addBytesDone(m_request.backup.manifest->database->sizeBytes - m_growthCounted);
+        if (!loaded)
+            return loaded;
         if (Status counted = compareRowCounts(m_journal.databaseRestored); !counted)
             return counted;
         if (m_request.asDatabase.isEmpty())
@@ -720,6 +800,9 @@ private:
     std::optional<DatabaseAdmin> m_admin;
     std::unique_ptr<PassFile> m_passFile;
     PgTool m_pgRestore;
+    std::optional<DumpToc> m_streamToc; // set when the dump is loaded straight from the bundle
+    QElapsedTimer m_sinceGrowthPoll;
+    qint64 m_growthCounted = 0;
     QString m_stagingDir;
     QString m_journalPath;
     bool m_restoreDatabase = false;

@@ -19,13 +19,19 @@ Status VerifyJob::run(const Backup& backup, JobControl& control)
         const Result<QString> sha256 = readHashed(backup.path, entry, control);
         if (!sha256)
             return sha256.error().code == ErrorCode::Canceled ? Error{tr("The check was canceled."), {}, ErrorCode::Canceled} : sha256.error();
-        if (*sha256 != entry.sha256)
-            return Error{tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was changed.")
-                             .arg(entry.path),
-                         QStringLiteral("expected %1, found %2").arg(entry.sha256, *sha256)};
+        if (Status same = compare(entry, *sha256); !same)
+            return same;
         control.log(tr("%1: checksum OK").arg(entry.path));
     }
     return {};
+}
+
+Status VerifyJob::compare(const BundleFile& entry, const QString& sha256)
+{
+    if (sha256 == entry.sha256)
+        return {};
+    return Error{tr("The file “%1” is damaged: its checksum does not match the manifest. Nothing was changed.").arg(entry.path),
+                 QStringLiteral("expected %1, found %2").arg(entry.sha256, sha256)};
 }
 
 Result<QString> VerifyJob::readHashed(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk)

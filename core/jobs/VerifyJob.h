@@ -22,6 +22,9 @@ public:
     // Reads one file of a bundle to its end, hashing it and counting progress; `onChunk` (when
     // given) sees each chunk as it goes by (an export writes it out). Returns the SHA-256 in hex,
     // or the first error (a canceled read has ErrorCode::Canceled).
+    // A file's SHA-256, as read, against the manifest: the "damaged" error when they differ.
+    static Status compare(const BundleFile& entry, const QString& sha256);
+
     using ChunkSink = std::function<Status(const char* data, qint64 size)>;
     static Result<QString> readHashed(const QString& bundle, const BundleFile& entry, JobControl& control,
                                       const ChunkSink& onChunk = {});

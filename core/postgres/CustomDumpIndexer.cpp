@@ -1,85 +1,15 @@
 #include "CustomDumpIndexer.h"
 
+#include "DumpFieldReader.h"
+#include "DumpToc.h"
+
 #include <QFile>
 
 #include <limits>
 #include <stdexcept>
 
 namespace coffre {
-namespace {
-
-// pg_backup_archiver.h / pg_backup_custom.c
-constexpr int OffsetNotSet = 1;
-constexpr int OffsetSet = 2;
-constexpr char BlockData = 1;
-constexpr char BlockBlobs = 3;
-
-struct NeedMore
-{
-};
-
-// A field no pg_dump writes (a length past any TOC, an integer out of range): the bytes are forged
-// or damaged, and reading on would mean reading past them.
-struct Forged
-{
-};
-
-// No string in a table of contents comes near this: a view's definition is a few megabytes at most.
-constexpr qint64 MaxFieldLength = 256 * 1024 * 1024;
-
-// Reads the header and TOC fields from a buffer; throws NeedMore when it runs out.
-class FieldReader
-{
-public:
-    FieldReader(const QByteArray& bytes, int intSize) : m_bytes(bytes), m_intSize(intSize) {}
-    qint64 pos = 0;
-
-    uchar byte()
-    {
-        need(1);
-        return uchar(m_bytes[pos++]);
-    }
-    qint64 integer()
-    {
-        need(1 + m_intSize);
-        const bool negative = m_bytes[pos] != 0;
-        quint64 value = 0;
-        for (int i = 0; i < m_intSize; ++i)
-            value |= quint64(uchar(m_bytes[pos + 1 + i])) << (8 * i);
-        pos += 1 + m_intSize;
-        if (value > quint64(std::numeric_limits<qint64>::max()))
-            throw Forged{};
-        return negative ? -qint64(value) : qint64(value);
-    }
-    bool string() // false for a NULL string
-    {
-        const qint64 length = integer();
-        if (length < 0)
-            return false;
-        need(length);
-        pos += length;
-        return true;
-    }
-    void skip(qint64 n)
-    {
-        need(n);
-        pos += n;
-    }
-    void setIntSize(int size) { m_intSize = size; }
-
-private:
-    void need(qint64 n) const
-    {
-        if (n < 0 || n > MaxFieldLength)
-            throw Forged{};
-        if (n > m_bytes.size() - pos)
-            throw NeedMore{};
-    }
-    const QByteArray& m_bytes;
-    int m_intSize;
-};
-
-} // namespace
+using namespace dumpformat;
 
 void CustomDumpIndexer::fail(const QString& why)
 {
@@ -90,64 +20,25 @@ void CustomDumpIndexer::fail(const QString& why)
 
 bool CustomDumpIndexer::parseToc()
 {
-    try {
-        FieldReader r(m_pending, 4);
-        if (m_pending.size() < 11)
-            throw NeedMore{};
-        if (!m_pending.startsWith("PGDMP"))
-            return fail(tr("not a pg_dump custom-format archive")), false;
-        r.skip(5);
-        const int major = r.byte(), minor = r.byte();
-        r.byte();
-        m_intSize = r.byte();
-        m_offSize = r.byte();
-        const int format = r.byte();
-        if (major != 1 || minor < 12 || minor > 15 || format != 1 || m_intSize < 1 || m_intSize > 8 || m_offSize != 8)
-            return fail(tr("archive version 1.%1 is not one this reads").arg(minor)), false;
-        r.setIntSize(m_intSize);
-        if (minor >= 15)
-            r.byte(); // compression algorithm
-        else
-            r.integer(); // compression level
-        for (int i = 0; i < 7; ++i)
-            r.integer(); // creation date
-        r.string();      // database name
-        r.string();      // server version
-        r.string();      // pg_dump version
-        const qint64 count = r.integer();
-        QList<TocEntry> toc;
-        for (qint64 i = 0; i < count; ++i) {
-            TocEntry entry;
-            entry.dumpId = int(r.integer());
-            r.integer(); // hadDumper
-            for (int s = 0; s < 4; ++s)
-                r.string(); // tableoid, oid, tag, desc
-            r.integer();    // section
-            for (int s = 0; s < 5; ++s)
-                r.string(); // defn, dropStmt, copyStmt, namespace, tablespace
-            if (minor >= 14)
-                r.string(); // tableam
-            r.string();     // owner
-            r.string();     // "false": with oids
-            while (r.string()) {
-            } // dependencies, until a NULL string
-            entry.offsetField = r.pos;
-            entry.flag = r.byte();
-            for (int b = 0; b < m_offSize; ++b)
-                entry.position |= qint64(r.byte()) << (8 * b);
-            toc.append(entry);
-        }
-        m_toc = toc;
-        m_tocParsed = true;
-        m_pendingStart = r.pos;
-        m_pending = m_pending.mid(r.pos);
-        m_state = State::BlockType;
-        return true;
-    } catch (const NeedMore&) {
+    DumpToc toc;
+    QString problem;
+    switch (DumpToc::parse(m_pending, toc, &problem)) {
+    case DumpToc::Parse::NeedMore:
         return false;
-    } catch (const Forged&) {
-        return fail(tr("a field of the table of contents is out of range: the dump is damaged or forged")), false;
+    case DumpToc::Parse::Failed:
+        return fail(problem), false;
+    case DumpToc::Parse::Done:
+        break;
     }
+    m_intSize = toc.intSize;
+    m_offSize = toc.offSize;
+    for (const DumpTocEntry& entry : toc.entries)
+        m_toc.append({entry.dumpId, entry.offsetField, entry.dataFlag, entry.position});
+    m_tocParsed = true;
+    m_pendingStart = toc.size;
+    m_pending = m_pending.mid(toc.size);
+    m_state = State::BlockType;
+    return true;
 }
 
 bool CustomDumpIndexer::takeInt(qint64& value)

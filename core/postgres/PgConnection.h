@@ -52,6 +52,8 @@ public:
     // `dbname`, when given, replaces the database of this connection.
     QString conninfoForChild(const QString& dbname = {}) const;
     QString quoteIdentifier(const QString& name) const;
+    // libpq's own handle, for what this class does not wrap (COPY, large objects: DumpDataLoader).
+    pg_conn* handle() const { return m_connection; }
     QString quoteLiteral(const QString& value) const;
 
     // The database a target names, as libpq would pick it: the dbname field, else the one in the

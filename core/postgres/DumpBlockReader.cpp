@@ -1,0 +1,104 @@
+#include "DumpBlockReader.h"
+
+#include "DumpFieldReader.h"
+
+namespace coffre {
+
+using namespace dumpformat;
+
+namespace {
+
+// A chunk is one COPY row or a piece of a large object: far smaller than this in any dump.
+constexpr qint64 MaxChunk = 1024 * 1024 * 1024;
+
+} // namespace
+
+Result<qint64> DumpBlockReader::integer()
+{
+    char bytes[9];
+    if (Status read = m_input.readExact(bytes, 1 + m_intSize); !read)
+        return read.error();
+    quint64 value = 0;
+    for (int i = 0; i < m_intSize; ++i)
+        value |= quint64(uchar(bytes[1 + i])) << (8 * i);
+    if (value > quint64(std::numeric_limits<qint64>::max()))
+        return Error{tr("The database dump is damaged: an integer of a data block is out of range."), {}};
+    return bytes[0] != 0 ? -qint64(value) : qint64(value);
+}
+
+Result<DumpBlockReader::Block> DumpBlockReader::next()
+{
+    char type = 0;
+    const Result<qint64> got = m_input.read(&type, 1);
+    if (!got)
+        return got.error();
+    if (*got == 0)
+        return Block{};
+    if (type != BlockData && type != BlockBlobs)
+        return Error{tr("The database dump is damaged: unknown data block type %1.").arg(int(type)), {}};
+    const Result<qint64> id = integer();
+    if (!id)
+        return id.error();
+    return Block{type, int(*id)};
+}
+
+Status DumpBlockReader::chunks(const Sink& sink)
+{
+    while (true) {
+        const Result<qint64> length = integer();
+        if (!length)
+            return length.error();
+        if (*length == 0)
+            return {};
+        if (*length < 0 || *length > MaxChunk)
+            return Error{tr("The database dump is damaged: a data chunk has an impossible length."), {}};
+        if (m_chunk.size() < *length)
+            m_chunk.resize(*length);
+        if (Status read = m_input.readExact(m_chunk.data(), *length); !read)
+            return read;
+        if (Status taken = sink(m_chunk.constData(), *length); !taken)
+            return taken;
+    }
+}
+
+Status DumpBlockReader::skipChunks()
+{
+    while (true) {
+        const Result<qint64> length = integer();
+        if (!length)
+            return length.error();
+        if (*length == 0)
+            return {};
+        if (*length < 0)
+            return Error{tr("The database dump is damaged: a data chunk has an impossible length."), {}};
+        if (Status skipped = m_input.skip(*length); !skipped)
+            return skipped;
+    }
+}
+
+Result<quint32> DumpBlockReader::nextBlobOid()
+{
+    const Result<qint64> oid = integer();
+    if (!oid)
+        return oid.error();
+    if (*oid < 0 || *oid > std::numeric_limits<quint32>::max())
+        return Error{tr("The database dump is damaged: a large object has an impossible OID."), {}};
+    return quint32(*oid);
+}
+
+Status DumpBlockReader::skip(char type)
+{
+    if (type != BlockBlobs)
+        return skipChunks();
+    while (true) {
+        const Result<quint32> oid = nextBlobOid();
+        if (!oid)
+            return oid.error();
+        if (*oid == 0)
+            return {};
+        if (Status skipped = skipChunks(); !skipped)
+            return skipped;
+    }
+}
+
+} // namespace coffre

@@ -1,0 +1,133 @@
+#include "DumpDataLoader.h"
+
+#include <libpq-fe.h>
+#include <libpq/libpq-fs.h>
+
+namespace coffre {
+namespace {
+
+// COPY rows come one per chunk (pg_dump writes each row as it gets it): sent to the server in
+// batches of this size, as libpq would buffer them anyway.
+constexpr qsizetype CopyBatchBytes = 256 * 1024;
+
+QString tableName(const DumpTocEntry& entry)
+{
+    return QString::fromUtf8(entry.schema) + u'.' + QString::fromUtf8(entry.tag);
+}
+
+} // namespace
+
+Error DumpDataLoader::failure(const QString& message) const
+{
+    return Error{message, QString::fromUtf8(PQerrorMessage(m_connection.handle())).trimmed()};
+}
+
+Status DumpDataLoader::execute(const QByteArray& sql)
+{
+    PGresult* result = PQexec(m_connection.handle(), sql.constData());
+    const ExecStatusType status = PQresultStatus(result);
+    const QString detail = QString::fromUtf8(PQresultErrorMessage(result)).trimmed();
+    PQclear(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        return Error{tr("The database server refused a statement of the dump."), QString::fromUtf8(sql.left(200)) + u' ' + detail};
+    return {};
+}
+
+Status DumpDataLoader::prepare(const DumpToc& toc)
+{
+    QByteArray session = "SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET idle_in_transaction_session_timeout = 0;\n"
+                         "SET check_function_bodies = false;\nSET xmloption = content;\nSET client_min_messages = warning;\n"
+                         "SET row_security = off;\n";
+    for (const DumpTocEntry& entry : toc.entries) {
+        if (entry.desc == "ENCODING" || entry.desc == "STDSTRINGS" || entry.desc == "SEARCHPATH")
+            session += entry.defn + '\n';
+    }
+    return execute(session);
+}
+
+Status DumpDataLoader::endCopy(const DumpTocEntry& entry, const char* abortReason)
+{
+    PGconn* connection = m_connection.handle();
+    if (PQputCopyEnd(connection, abortReason) != 1)
+        return failure(tr("Loading the data of %1 failed.").arg(tableName(entry)));
+    QString problem;
+    while (PGresult* result = PQgetResult(connection)) {
+        if (PQresultStatus(result) != PGRES_COMMAND_OK && problem.isEmpty())
+            problem = QString::fromUtf8(PQresultErrorMessage(result)).trimmed();
+        PQclear(result);
+    }
+    if (!problem.isEmpty() && !abortReason)
+        return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), problem};
+    return {};
+}
+
+Status DumpDataLoader::copyTable(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop)
+{
+    PGconn* connection = m_connection.handle();
+    PGresult* started = PQexec(connection, entry.copyStmt.constData());
+    const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
+    const QString detail = QString::fromUtf8(PQresultErrorMessage(started)).trimmed();
+    PQclear(started);
+    if (!copying)
+        return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), detail};
+    QByteArray batch;
+    batch.reserve(CopyBatchBytes + 4096);
+    auto send = [&]() -> Status {
+        if (!batch.isEmpty() && PQputCopyData(connection, batch.constData(), int(batch.size())) != 1)
+            return failure(tr("Loading the data of %1 failed.").arg(tableName(entry)));
+        batch.clear();
+        return {};
+    };
+    // pg_dump's own end marker ("\.") is part of the data: sent as it is, as pg_restore does.
+    Status fed = blocks.chunks([&](const char* data, qint64 size) -> Status {
+        batch.append(data, size);
+        if (batch.size() < CopyBatchBytes)
+            return {};
+        if (stop())
+            return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+        return send();
+    });
+    if (fed)
+        fed = send();
+    if (!fed) {
+        endCopy(entry, "canceled by Coffre");
+        return fed;
+    }
+    return endCopy(entry, nullptr);
+}
+
+Status DumpDataLoader::largeObjects(DumpBlockReader& blocks, const StopCheck& stop)
+{
+    PGconn* connection = m_connection.handle();
+    // In one transaction, as pg_restore does: lo_write needs one, and a failure leaves no half object.
+    if (Status begun = execute("BEGIN"); !begun)
+        return begun;
+    auto rollback = [this](const Error& error) {
+        execute("ROLLBACK");
+        return error;
+    };
+    while (true) {
+        if (stop())
+            return rollback(Error{tr("Canceled."), {}, ErrorCode::Canceled});
+        const Result<quint32> oid = blocks.nextBlobOid();
+        if (!oid)
+            return rollback(oid.error());
+        if (*oid == 0)
+            break;
+        const int descriptor = lo_open(connection, Oid(*oid), INV_WRITE);
+        if (descriptor < 0)
+            return rollback(failure(tr("Restoring the large object %1 failed.").arg(*oid)));
+        const Status written = blocks.chunks([&](const char* data, qint64 size) -> Status {
+            if (lo_write(connection, descriptor, data, size_t(size)) != int(size))
+                return failure(tr("Restoring the large object %1 failed.").arg(*oid));
+            return {};
+        });
+        if (!written)
+            return rollback(written.error());
+        if (lo_close(connection, descriptor) != 0)
+            return rollback(failure(tr("Restoring the large object %1 failed.").arg(*oid)));
+    }
+    return execute("COMMIT");
+}
+
+} // namespace coffre

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "DumpBlockReader.h"
+#include "DumpToc.h"
+#include "PgConnection.h"
+
+#include <functional>
+
+namespace coffre {
+
+// Loads a dump's data into a database over one connection, the way pg_restore does it: the same
+// session settings, each table's own COPY statement fed with the block's bytes as they are,
+// large objects written into the OIDs the schema section created.
+class DumpDataLoader
+{
+    Q_DECLARE_TR_FUNCTIONS(DumpDataLoader)
+
+public:
+    explicit DumpDataLoader(PgConnection connection) : m_connection(std::move(connection)) {}
+
+    // pg_restore's fixed session state (_doSetFixedOutputState), with the dump's own encoding,
+    // string style and search path: COPY data is in the dump's encoding.
+    Status prepare(const DumpToc& toc);
+    // `stop` is asked between batches: true ends the COPY, which then changes nothing.
+    using StopCheck = std::function<bool()>;
+    Status copyTable(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop);
+    Status largeObjects(DumpBlockReader& blocks, const StopCheck& stop);
+    Status execute(const QByteArray& sql);
+
+private:
+    Error failure(const QString& message) const;
+    Status endCopy(const DumpTocEntry& entry, const char* abortReason);
+
+    PgConnection m_connection;
+};
+
+} // namespace coffre

@@ -1,0 +1,276 @@
+#include "StreamedDumpRestore.h"
+
+#include "DumpDataLoader.h"
+#include "DumpFieldReader.h"
+#include "jobs/VerifyJob.h"
+#include "util/Background.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMutex>
+#include <QSet>
+#include <QThread>
+
+#include <atomic>
+#include <deque>
+
+namespace coffre {
+
+using namespace dumpformat;
+
+namespace {
+
+bool isTableData(const DumpTocEntry& entry)
+{
+    return entry.desc == "TABLE DATA";
+}
+
+bool isLargeObjects(const DumpTocEntry& entry)
+{
+    return entry.desc == "BLOBS";
+}
+
+// The data blocks still to load: each goes to the first worker that reaches it.
+class Claims
+{
+public:
+    explicit Claims(const DumpToc& toc)
+    {
+        for (const DumpTocEntry& entry : toc.entries) {
+            if (entry.section == SectionData && entry.hasData() && (isTableData(entry) || isLargeObjects(entry)))
+                m_pending.insert(entry.dumpId);
+        }
+    }
+    bool claim(int dumpId)
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_pending.remove(dumpId);
+    }
+    bool allClaimed()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_pending.isEmpty();
+    }
+    QSet<int> pending()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_pending;
+    }
+
+private:
+    QMutex m_mutex;
+    QSet<int> m_pending;
+};
+
+// One connection's share of the data: reads the dump from its start with its own decompressor,
+// loads the blocks it claims, reads past the others. The hashing one reads to the end of the file.
+class DataWorker
+{
+public:
+    DataWorker(const StreamedDumpRestore::Request& request, DumpDataLoader& loader, Claims& claims, std::atomic<bool>& stop,
+               JobControl& control)
+        : m_request(request), m_loader(loader), m_claims(claims), m_stop(stop), m_control(control)
+    {
+    }
+
+    // The SHA-256 of the whole file when `hashing`.
+    Result<QString> run(bool hashing)
+    {
+        ZstdFileReader input(QDir(m_request.bundle).filePath(m_request.entry.path),
+                             hashing ? ZstdFileReader::Hashing::Sha256 : ZstdFileReader::Hashing::None);
+        Status ready = input.open();
+        if (ready)
+            ready = input.skip(m_request.toc.size);
+        if (!ready)
+            return ready.error();
+        DumpBlockReader blocks(input, m_request.toc.intSize);
+        const auto stopNow = [this] { return m_stop.load() || m_control.isCanceled(); };
+        while (!m_claims.allClaimed()) {
+            if (stopNow())
+                return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
+            const Result<DumpBlockReader::Block> block = blocks.next();
+            if (!block)
+                return block.error();
+            if (block->type == 0)
+                break;
+            const DumpTocEntry* entry = m_request.toc.find(block->dumpId);
+            const bool fits = entry && (block->type == BlockBlobs ? isLargeObjects(*entry) : isTableData(*entry));
+            if (!fits || !m_claims.claim(block->dumpId)) {
+                if (Status skipped = blocks.skip(block->type); !skipped)
+                    return skipped.error();
+                continue;
+            }
+            const Status loaded = block->type == BlockBlobs ? m_loader.largeObjects(blocks, stopNow)
+                                                           : m_loader.copyTable(*entry, blocks, stopNow);
+            if (!loaded)
+                return loaded.error();
+        }
+        return hashing ? input.finishHash() : Result<QString>(QString());
+    }
+
+private:
+    const StreamedDumpRestore::Request& m_request;
+    DumpDataLoader& m_loader;
+    Claims& m_claims;
+    std::atomic<bool>& m_stop;
+    JobControl& m_control;
+};
+
+class StreamedRun
+{
+public:
+    StreamedRun(const StreamedDumpRestore::Request& request, JobControl& control) : m_request(request), m_control(control) {}
+
+    Status run()
+    {
+        if (const qint64 size = QFileInfo(dumpPath()).size(); size != m_request.entry.size)
+            return Error{VerifyJob::tr("The file “%1” is damaged: its size does not match the manifest.").arg(m_request.entry.path),
+                         QStringLiteral("expected %1 bytes, found %2").arg(m_request.entry.size).arg(size)};
+        const QString toc = QDir(m_request.workDir).filePath(QStringLiteral("toc.dump"));
+        QFile tocFile(toc);
+        if (!tocFile.open(QIODevice::WriteOnly) || tocFile.write(m_request.toc.raw) != m_request.toc.raw.size() || !tocFile.flush())
+            return Error{StreamedDumpRestore::tr("Cannot write the dump's table of contents into “%1”.").arg(m_request.workDir),
+                         tocFile.errorString()};
+        tocFile.close();
+        if (Status schema = m_request.pgRestore(toc, {QStringLiteral("--section=pre-data")}); !schema)
+            return explained(schema.error());
+        if (Status data = loadData(); !data)
+            return explained(data.error());
+        m_control.setPhase(StreamedDumpRestore::tr("Building the indexes and constraints of “%1”…").arg(m_request.target.dbname));
+        if (Status indexed = m_request.pgRestore(toc, {QStringLiteral("--section=post-data"), QStringLiteral("--jobs=%1").arg(m_request.jobs)});
+            !indexed)
+            return explained(indexed.error());
+        return {};
+    }
+
+private:
+    QString dumpPath() const { return QDir(m_request.bundle).filePath(m_request.entry.path); }
+
+    // A failure on a damaged file (a COPY of garbage, a frame that does not decompress) is said
+    // to be the damage: the file is hashed whole to tell.
+    Error explained(const Error& failure)
+    {
+        if (failure.code == ErrorCode::Canceled || m_control.isCanceled())
+            return failure;
+        const Result<QString> sha256 = VerifyJob::readHashed(m_request.bundle, m_request.entry, m_control);
+        if (sha256) {
+            if (Status same = VerifyJob::compare(m_request.entry, *sha256); !same)
+                return same.error();
+        }
+        return failure;
+    }
+
+    Status loadData()
+    {
+        std::deque<DumpDataLoader> loaders;
+        for (int i = 0; i < qMax(1, m_request.jobs); ++i) {
+            Result<PgConnection> connection = PgConnection::open(m_request.target, m_request.password);
+            if (!connection)
+                return connection.error();
+            loaders.emplace_back(std::move(connection).value());
+            if (Status prepared = loaders.back().prepare(m_request.toc); !prepared)
+                return prepared;
+        }
+        m_control.setPhase(StreamedDumpRestore::tr("Loading the data into “%1”…").arg(m_request.target.dbname));
+        Claims claims(m_request.toc);
+        std::atomic<bool> stop{false};
+        QList<QFuture<Result<QString>>> workers;
+        for (qsizetype i = 0; i < qsizetype(loaders.size()); ++i) {
+            DumpDataLoader& loader = loaders[size_t(i)];
+            workers << runInBackground([&, i, &loader = loader] { return DataWorker(m_request, loader, claims, stop, m_control).run(i == 0); });
+        }
+        // One worker's failure stops the others at their next batch.
+        for (bool running = true; running;) {
+            running = false;
+            for (const QFuture<Result<QString>>& worker : workers) {
+                running = running || !worker.isFinished();
+                if (worker.isFinished() && !worker.result())
+                    stop = true;
+            }
+            if (running) {
+                QThread::msleep(200);
+                if (m_request.tick)
+                    m_request.tick();
+            }
+        }
+        std::optional<Error> failure;
+        for (const QFuture<Result<QString>>& worker : workers) {
+            const Result<QString> result = worker.result();
+            if (!result && (!failure || failure->code == ErrorCode::Canceled))
+                failure = result.error();
+        }
+        if (failure)
+            return *failure;
+        if (Status same = VerifyJob::compare(m_request.entry, workers.first().result().value()); !same)
+            return same;
+        for (const int missing : claims.pending()) {
+            const DumpTocEntry* entry = m_request.toc.find(missing);
+            return Error{StreamedDumpRestore::tr("The database dump holds no data for %1.%2 although its table of contents lists some.")
+                             .arg(QString::fromUtf8(entry->schema), QString::fromUtf8(entry->tag)),
+                         {}};
+        }
+        int sequences = 0;
+        for (const DumpTocEntry& entry : m_request.toc.entries) {
+            if (entry.section == SectionData && entry.desc == "SEQUENCE SET") {
+                if (Status set = loaders.front().execute(entry.defn); !set)
+                    return set;
+                ++sequences;
+            }
+        }
+        m_control.log(StreamedDumpRestore::tr("Loaded %1 data blocks and %2 sequence values from the compressed dump, without unpacking it.")
+                          .arg(Claims(m_request.toc).pending().size())
+                          .arg(sequences));
+        return {};
+    }
+
+    const StreamedDumpRestore::Request& m_request;
+    JobControl& m_control;
+};
+
+} // namespace
+
+Result<DumpToc> StreamedDumpRestore::readToc(const QString& compressedDump)
+{
+    ZstdFileReader input(compressedDump);
+    if (Status opened = input.open(); !opened)
+        return opened.error();
+    QByteArray head;
+    QByteArray buffer(256 * 1024, Qt::Uninitialized);
+    while (true) {
+        const Result<qint64> got = input.read(buffer.data(), buffer.size());
+        if (!got)
+            return got.error();
+        head.append(buffer.constData(), *got);
+        DumpToc toc;
+        QString problem;
+        const DumpToc::Parse parsed = DumpToc::parse(head, toc, &problem);
+        if (parsed == DumpToc::Parse::Done)
+            return toc;
+        if (parsed == DumpToc::Parse::Failed || *got == 0 || head.size() > MaxFieldLength)
+            return Error{tr("The database dump's table of contents cannot be read: %1").arg(problem.isEmpty() ? tr("it ends early") : problem),
+                         {}};
+    }
+}
+
+QString StreamedDumpRestore::whyNotStreamable(const DumpToc& toc)
+{
+    if (toc.compressed)
+        return tr("pg_dump compressed its data blocks itself");
+    for (const DumpTocEntry& entry : toc.entries) {
+        if (entry.section != SectionData)
+            continue;
+        if (isTableData(entry) && entry.hasData() && entry.copyStmt.isEmpty())
+            return tr("its data is INSERT statements, not COPY");
+        if (!isTableData(entry) && !isLargeObjects(entry) && entry.desc != "SEQUENCE SET")
+            return tr("it holds data of a kind this does not load (%1)").arg(QString::fromUtf8(entry.desc));
+    }
+    return {};
+}
+
+Status StreamedDumpRestore::run(const Request& request, JobControl& control)
+{
+    return StreamedRun(request, control).run();
+}
+
+} // namespace coffre

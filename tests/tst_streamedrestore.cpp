@@ -1,0 +1,263 @@
+#include "PgFixture.h"
+#include "jobs/BackupJob.h"
+#include "jobs/RestoreJob.h"
+#include "postgres/DumpDataLoader.h"
+#include "postgres/StreamedDumpRestore.h"
+#include "storage/DiskUsage.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtConcurrent>
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+using namespace coffre;
+
+// Issue 14: a restore loads the data straight from the compressed bundle. What it restores must
+// equal what pg_restore restores from the decompressed dump, on features nobody here designed.
+class TestStreamedRestore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_work;
+    Profile m_profile;
+    Backup m_backup;
+
+    static QByteArray run(const QString& program, const QStringList& arguments, int* exitCode = nullptr)
+    {
+        QProcess process;
+        process.start(program, arguments);
+        process.waitForFinished(300000);
+        if (exitCode)
+            *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        else if (process.exitCode() != 0)
+            qWarning("%s: %s", qPrintable(program), process.readAllStandardError().constData());
+        return process.readAllStandardOutput();
+    }
+
+    // The whole database as pg_dump sees it, schema and data (large objects too), without the
+    // random key of psql's \restrict lines (PostgreSQL 15.14 and later).
+    static QByteArray dumpOf(const QString& database)
+    {
+        QByteArrayList lines = run(QStringLiteral("pg_dump"), {QStringLiteral("--no-sync"), QStringLiteral("-d"), database}).split('\n');
+        lines.removeIf([](const QByteArray& line) { return line.startsWith("\\restrict ") || line.startsWith("\\unrestrict "); });
+        return lines.join('\n');
+    }
+
+    // The reference: the bundle's dump decompressed, restored by pg_restore alone.
+    QString restoredByPgRestore(const QString& database)
+    {
+        const QString plain = m_work.filePath(QStringLiteral("plain.dump"));
+        run(QStringLiteral("zstd"), {QStringLiteral("-dqf"), QDir(m_backup.path).filePath(m_backup.manifest->database->file),
+                                     QStringLiteral("-o"), plain});
+        test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists \"%1\"").arg(database),
+                                                    QStringLiteral("create database \"%1\" template template0").arg(database)});
+        int code = 0;
+        run(QStringLiteral("pg_restore"), {QStringLiteral("--exit-on-error"), QStringLiteral("-d"), database, plain}, &code);
+        return code == 0 ? database : QString();
+    }
+
+    RestoreRequest inspection(const QString& asDatabase) const
+    {
+        RestoreRequest request;
+        request.profile = m_profile;
+        request.backup = m_backup;
+        request.asDatabase = asDatabase;
+        return request;
+    }
+
+    static QString dropAndName(const QString& name)
+    {
+        test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists \"%1\" with (force)").arg(name)});
+        return name;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!test::hasFixture())
+            QSKIP("PGHOST is not set: run through ctest, which starts the PostgreSQL fixture");
+        const QString db = QStringLiteral("streamed_src");
+        QVERIFY(test::recreateDatabase(db));
+        // Partitions, large objects, extensions, generated and identity columns, row security,
+        // a materialized view, odd names and values: things pg_dump handles its own way.
+        QVERIFY(test::execSql(db, {
+            QStringLiteral("create extension hstore"),
+            QStringLiteral("create extension citext"),
+            QStringLiteral("create schema \"Ventes été\""),
+            QStringLiteral("create table \"Ventes été\".\"commandes \"\"spéciales\"\" avec un nom de 63 octets_\" "
+                           "(id int generated always as identity primary key, email citext, attrs hstore, "
+                           "total numeric(12,2), ttc numeric(12,2) generated always as (total * 1.2) stored)"),
+            QStringLiteral("insert into \"Ventes été\".\"commandes \"\"spéciales\"\" avec un nom de 63 octets_\" (email, attrs, total) "
+                           "select 'Client' || i || '@Example.com', hstore('k', i::text), i / 7.0 from generate_series(1, 20000) i"),
+            QStringLiteral("create table events (id bigserial, at date not null, body text) partition by range (at)"),
+            QStringLiteral("create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01')"),
+            QStringLiteral("create table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01')"),
+            QStringLiteral("create table events_other partition of events default"),
+            QStringLiteral("insert into events (at, body) select date '2025-01-01' + (i % 900), "
+                           "E'line\\twith tab\\nand newline \\\\ backslash ' || i from generate_series(1, 60000) i"),
+            QStringLiteral("insert into events (at, body) values ('2030-01-01', null), ('2030-01-02', '')"),
+            QStringLiteral("create table secrets (id int primary key, owner_name text, v text)"),
+            QStringLiteral("insert into secrets select i, 'u' || (i % 3), md5(i::text) from generate_series(1, 500) i"),
+            QStringLiteral("alter table secrets enable row level security"),
+            QStringLiteral("alter table secrets force row level security"),
+            QStringLiteral("create policy mine on secrets using (owner_name = current_user)"),
+            QStringLiteral("create table empty_one (id int)"),
+            QStringLiteral("create table bulk as select i, repeat('coffre ', 40) || i as t from generate_series(1, 150000) i"),
+            QStringLiteral("create unlogged table scratch as select i from generate_series(1, 100) i"),
+            QStringLiteral("create sequence invoice_no start 1000"),
+            QStringLiteral("select setval('invoice_no', 4242)"),
+            QStringLiteral("create materialized view totals as select count(*) as n from events"),
+            QStringLiteral("select lo_from_bytea(424242, convert_to(repeat('grand objet ', 5000), 'UTF8'))"),
+            QStringLiteral("select lo_from_bytea(424243, ''::bytea)"),
+            QStringLiteral("comment on large object 424242 is 'un objet'"),
+            QStringLiteral("create index on events (at)"),
+            QStringLiteral("alter table events_2025 add constraint body_set check (body is not null) not valid"),
+        }));
+        m_profile.name = QStringLiteral("streamed");
+        m_profile.database = test::fixtureDatabase(db);
+        m_profile.repository = m_work.filePath(QStringLiteral("backups"));
+        BackupRequest request;
+        request.profile = m_profile;
+        request.includeSources = false;
+        request.name = QStringLiteral("streamed");
+        JobControl control;
+        const Result<Backup> backup = BackupJob::run(request, control);
+        QVERIFY2(backup.ok(), backup.ok() ? "" : qPrintable(backup.error().toLogString()));
+        m_backup = *backup;
+        QVERIFY(m_backup.manifest->database->file.endsWith(QLatin1String(".dump.zst")));
+    }
+
+    void theRestoreEqualsPgRestoreOfTheDecompressedDump()
+    {
+        const QString streamed = dropAndName(QStringLiteral("streamed_copy"));
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(inspection(streamed), control);
+        QVERIFY2(outcome.ok(), outcome.ok() ? "" : qPrintable(outcome.error().toLogString()));
+        // Loaded from the bundle, not through a decompressed copy.
+        QVERIFY2(control.logLines().join(u'\n').contains(QStringLiteral("without unpacking it")), qPrintable(control.logLines().join(u'\n')));
+        const QString reference = restoredByPgRestore(QStringLiteral("streamed_reference"));
+        QVERIFY(!reference.isEmpty());
+        const QByteArray ours = dumpOf(streamed);
+        const QByteArray theirs = dumpOf(reference);
+        QVERIFY(ours.contains("grand objet") || ours.contains("6772616e64206f626a6574")); // the large object's data is there
+        QVERIFY(ours.contains("4242"));
+        QVERIFY(ours.size() > 1000000);
+        if (ours != theirs) {
+            QFile(m_work.filePath(QStringLiteral("ours.sql"))).open(QIODevice::WriteOnly);
+            QFile a(m_work.filePath(QStringLiteral("ours.sql"))), b(m_work.filePath(QStringLiteral("theirs.sql")));
+            a.open(QIODevice::WriteOnly), a.write(ours), a.close();
+            b.open(QIODevice::WriteOnly), b.write(theirs), b.close();
+            m_work.setAutoRemove(false);
+            QFAIL(qPrintable(QStringLiteral("the dumps differ: diff %1 %2").arg(a.fileName(), b.fileName())));
+        }
+        QCOMPARE(test::sqlScalar(streamed, QStringLiteral("select last_value from invoice_no")), QStringLiteral("4242"));
+        const QString otherRows = test::sqlScalar(QStringLiteral("streamed_src"), QStringLiteral("select count(*) from events_other"));
+        QVERIFY(otherRows.toInt() > 2);
+        QCOMPARE(test::sqlScalar(streamed, QStringLiteral("select count(*) from events_other")), otherRows);
+        QCOMPARE(test::sqlScalar(streamed, QStringLiteral("select length(lo_get(424242))")), QStringLiteral("60000"));
+        dropAndName(streamed);
+        dropAndName(reference);
+    }
+
+    // A COPY the server refuses stops the restore and names the table; the other loads stop too.
+    void aRefusedCopyStopsTheRestoreAndNamesTheTable()
+    {
+        const QString target = dropAndName(QStringLiteral("streamed_refused"));
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_refused template template0")}));
+        const QString path = QDir(m_backup.path).filePath(m_backup.manifest->database->file);
+        const Result<DumpToc> toc = StreamedDumpRestore::readToc(path);
+        QVERIFY(toc.ok());
+        QCOMPARE(StreamedDumpRestore::whyNotStreamable(*toc), QString());
+        QTemporaryDir work;
+        StreamedDumpRestore::Request request;
+        request.bundle = m_backup.path;
+        request.entry = *m_backup.manifest->findFile(m_backup.manifest->database->file);
+        request.toc = *toc;
+        request.workDir = work.path();
+        request.target = test::fixtureDatabase(target);
+        QStringList sections;
+        request.pgRestore = [&](const QString& archive, const QStringList& extra) -> Status {
+            sections << extra.first();
+            int code = 0;
+            run(QStringLiteral("pg_restore"), QStringList{QStringLiteral("--exit-on-error"), QStringLiteral("-d"), target} + extra + QStringList{archive}, &code);
+            if (code != 0)
+                return Error{QStringLiteral("pg_restore failed"), {}};
+            if (extra.first() == u"--section=pre-data") // rows the backup holds become unacceptable
+                test::execSql(target, {QStringLiteral("alter table secrets add constraint short check (length(v) < 5)")});
+            return {};
+        };
+        JobControl control;
+        const Status restored = StreamedDumpRestore::run(request, control);
+        QVERIFY(!restored.ok());
+        QVERIFY2(restored.error().message.contains(QStringLiteral("public.secrets")), qPrintable(restored.error().message));
+        QVERIFY2(restored.error().detail.contains(QStringLiteral("short")), qPrintable(restored.error().detail));
+        QCOMPARE(sections, QStringList{QStringLiteral("--section=pre-data")}); // no indexes built on a failed load
+        QCOMPARE(test::sqlScalar(target, QStringLiteral("select count(*) from secrets")), QStringLiteral("0"));
+        dropAndName(target);
+    }
+
+    void cancelWhileLoadingLeavesNoDatabase()
+    {
+        const QString target = QStringLiteral("streamed_canceled");
+        dropAndName(target);
+        auto control = std::make_shared<JobControl>();
+        QFuture<Result<RestoreOutcome>> restore = RestoreJob::start(inspection(target), control);
+        QElapsedTimer clock;
+        clock.start();
+        while (!restore.isFinished() && !control->phase().startsWith(QStringLiteral("Loading the data")) && clock.elapsed() < 60000)
+            QThread::msleep(2);
+        control->cancel();
+        const Result<RestoreOutcome> outcome = restore.result();
+        if (outcome.ok())
+            QSKIP("the restore finished before the cancel reached it");
+        QCOMPARE(outcome.error().code, ErrorCode::Canceled);
+        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"), QStringLiteral("select count(*) from pg_database where datname = '%1'").arg(target)),
+                 QStringLiteral("0"));
+        QCOMPARE(QDir(m_profile.repository).entryList({QStringLiteral(".restore-*")}, QDir::Dirs | QDir::Hidden), QStringList());
+    }
+
+    // The point of streaming: a repository disk with less room than the plain dump still restores.
+    void aRepositoryWithLessRoomThanTheDumpRestores()
+    {
+        if (geteuid() != 0)
+            QSKIP("mounting a small tmpfs needs root");
+        const QString mountPoint = m_work.filePath(QStringLiteral("small"));
+        QDir().mkpath(mountPoint);
+        const qint64 bundleBytes = m_backup.sizeBytes;
+        const qint64 plainBytes = run(QStringLiteral("zstd"), {QStringLiteral("-dc"), QDir(m_backup.path).filePath(m_backup.manifest->database->file)}).size();
+        const qint64 room = bundleBytes + DiskUsage::MarginBytes + 4 * 1024 * 1024;
+        QVERIFY2(room < plainBytes, qPrintable(QStringLiteral("%1 < %2").arg(room).arg(plainBytes)));
+        const QByteArray options = "size=" + QByteArray::number(room);
+        if (::mount("tmpfs", QFile::encodeName(mountPoint).constData(), "tmpfs", 0, options.constData()) != 0)
+            QSKIP("this machine refuses to mount a tmpfs here");
+        const auto unmount = qScopeGuard([&] { ::umount2(QFile::encodeName(mountPoint).constData(), MNT_DETACH); });
+        int code = 0;
+        run(QStringLiteral("cp"), {QStringLiteral("-a"), m_backup.path, mountPoint + QStringLiteral("/")}, &code);
+        QCOMPARE(code, 0);
+        Profile small = m_profile;
+        small.repository = mountPoint;
+        RestoreRequest request = inspection(dropAndName(QStringLiteral("streamed_small_disk")));
+        request.profile = small;
+        request.backup.path = QDir(mountPoint).filePath(QFileInfo(m_backup.path).fileName());
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY2(outcome.ok(), outcome.ok() ? "" : qPrintable(outcome.error().toLogString()));
+        QCOMPARE(test::sqlScalar(request.asDatabase, QStringLiteral("select count(*) from events")), QStringLiteral("60002"));
+        dropAndName(request.asDatabase);
+    }
+
+    void cleanupTestCase()
+    {
+        if (test::hasFixture())
+            dropAndName(QStringLiteral("streamed_src"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStreamedRestore)
+#include "tst_streamedrestore.moc"
