@@ -442,6 +442,41 @@ private slots:
         QCOMPARE(leftovers(f), QStringList());
     }
 
+    // The folders' checksums are taken while they are extracted (read once): a damaged pack, even
+    // in bytes the extraction never needs (its last byte), stops the restore before any swap.
+    void damagedPackIsRefusedBeforeAnythingChanges_data()
+    {
+        QTest::addColumn<bool>("lastByte");
+        QTest::newRow("middle") << false;
+        QTest::newRow("last byte") << true;
+    }
+    void damagedPackIsRefusedBeforeAnythingChanges()
+    {
+        QFETCH(bool, lastByte);
+        const Fixture f = makeFixture(lastByte ? QStringLiteral("packtail") : QStringLiteral("packmid"));
+        damage(f);
+        const QString changed = contentOf(f.profile.database.dbname);
+        const QMap<QString, QByteArray> changedTree = tree(f.profile.sources[0].path);
+        const QStringList packs = f.backup.manifest->sources.first().archivePaths(f.backup.path);
+        QFile pack(packs.last());
+        QVERIFY(pack.open(QIODevice::ReadWrite));
+        const qint64 at = lastByte ? pack.size() - 1 : pack.size() / 2;
+        pack.seek(at);
+        char c;
+        pack.getChar(&c);
+        pack.seek(at);
+        pack.putChar(char(c ^ 0x01));
+        pack.close();
+
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
+        QVERIFY(!outcome.ok());
+        QVERIFY2(outcome.error().message.contains(QStringLiteral("checksum does not match")), qPrintable(outcome.error().message));
+        QCOMPARE(contentOf(f.profile.database.dbname), changed);
+        QCOMPARE(tree(f.profile.sources[0].path), changedTree);
+        QCOMPARE(leftovers(f), QStringList());
+    }
+
     void pgRestoreKilledHalfwayLeavesTheTargetAsItWas()
     {
         const Fixture f = makeFixture(QStringLiteral("killed"));

@@ -19,7 +19,7 @@ ArchiveInput::~ArchiveInput()
 
 int ArchiveInput::open(archive* reader, const QStringList& paths)
 {
-    if (paths.size() == 1)
+    if (paths.size() == 1 && (!m_hashing || paths.first().endsWith(QLatin1String(".zip"))))
         return archive_read_open_filename(reader, QFile::encodeName(paths.first()).constData(), 1 << 20);
     if (m_fd >= 0)
         ::close(m_fd);
@@ -27,10 +27,35 @@ int ArchiveInput::open(archive* reader, const QStringList& paths)
     m_paths = paths;
     m_next = 0;
     m_buffer.resize(1 << 20);
+    m_hashes.clear();
     // Without it the reader would stop quietly at the end of the first pack.
     if (archive_read_set_options(reader, "tar:read_concatenated_archives") != ARCHIVE_OK)
         return ARCHIVE_FATAL;
     return archive_read_open(reader, this, nullptr, &ArchiveInput::read, &ArchiveInput::close);
+}
+
+bool ArchiveInput::openNext(archive* reader)
+{
+    const QString& path = m_paths[m_next++];
+    m_fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (m_fd < 0) {
+        if (reader)
+            archive_set_error(reader, errno, "%s: %s", QFile::encodeName(path).constData(), std::strerror(errno));
+        return false;
+    }
+    if (m_hashing)
+        m_hash.emplace();
+    return true;
+}
+
+void ArchiveInput::closeCurrent()
+{
+    ::close(m_fd);
+    m_fd = -1;
+    if (m_hash) {
+        m_hashes.insert(m_paths[m_next - 1], m_hash->hex());
+        m_hash.reset();
+    }
 }
 
 la_ssize_t ArchiveInput::read(archive* reader, void* data, const void** buffer)
@@ -40,12 +65,8 @@ la_ssize_t ArchiveInput::read(archive* reader, void* data, const void** buffer)
         if (self->m_fd < 0) {
             if (self->m_next >= self->m_paths.size())
                 return 0;
-            const QString& path = self->m_paths[self->m_next++];
-            self->m_fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
-            if (self->m_fd < 0) {
-                archive_set_error(reader, errno, "%s: %s", QFile::encodeName(path).constData(), std::strerror(errno));
+            if (!self->openNext(reader))
                 return -1;
-            }
         }
         const ssize_t got = ::read(self->m_fd, self->m_buffer.data(), size_t(self->m_buffer.size()));
         if (got < 0) {
@@ -55,12 +76,31 @@ la_ssize_t ArchiveInput::read(archive* reader, void* data, const void** buffer)
             return -1;
         }
         if (got > 0) {
+            if (self->m_hash)
+                self->m_hash->add(self->m_buffer.constData(), got);
             *buffer = self->m_buffer.constData();
             return got;
         }
-        ::close(self->m_fd); // this pack is done: on to the next
-        self->m_fd = -1;
+        self->closeCurrent(); // this pack is done: on to the next
     }
+}
+
+QHash<QString, QString> ArchiveInput::finishHashes()
+{
+    while (m_hashing && (m_fd >= 0 || m_next < m_paths.size())) {
+        if (m_fd < 0 && !openNext(nullptr))
+            return {};
+        const ssize_t got = ::read(m_fd, m_buffer.data(), size_t(m_buffer.size()));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return {};
+        if (got > 0)
+            m_hash->add(m_buffer.constData(), got);
+        else
+            closeCurrent();
+    }
+    return m_hashes;
 }
 
 int ArchiveInput::close(archive*, void* data)
@@ -69,6 +109,7 @@ int ArchiveInput::close(archive*, void* data)
     if (self->m_fd >= 0)
         ::close(self->m_fd);
     self->m_fd = -1;
+    self->m_hash.reset();
     return ARCHIVE_OK;
 }
 

@@ -78,6 +78,8 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QStringList& arc
     };
 
     ArchiveInput input; // before `in`: it outlives the reader that closes it
+    if (hashing == Hashing::Archives)
+        input.hashFiles();
     ReadPtr in(archive_read_new(), &archive_read_free);
     archive_read_support_filter_all(in.get());
     archive_read_support_format_tar(in.get());
@@ -190,6 +192,11 @@ Result<SecureExtractor::Summary> SecureExtractor::extract(const QStringList& arc
         return refuse(tr("The archive “%1” is damaged or truncated.").arg(name), QStringLiteral("no entries"));
     if (archive_write_close(out.get()) != ARCHIVE_OK)
         return refuse(tr("Could not finish extracting “%1”.").arg(name), QString::fromUtf8(archive_error_string(out.get())));
+    if (hashing == Hashing::Archives) {
+        summary.archiveSha256 = input.finishHashes();
+        if (summary.archiveSha256.size() != archivePaths.size())
+            return refuse(tr("The archive “%1” cannot be read to its end.").arg(name));
+    }
     removeTarget.dismiss();
     return summary;
 }

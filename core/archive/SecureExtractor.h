@@ -28,6 +28,9 @@ public:
         // With Hashing::Files: each regular file's SHA-256 (hex) by its path in the archive,
         // taken as it was written, so nothing needs reading twice (an import checks them all).
         QHash<QByteArray, QString> sha256;
+        // With Hashing::Archives: each archive file's SHA-256 (hex) by its path, taken as it was
+        // read (a restore compares them with the manifest before swapping anything in).
+        QHash<QString, QString> archiveSha256;
     };
 
     // Given a path without "./" ("src/app.js"), whether to extract that entry.
@@ -37,7 +40,7 @@ public:
     // running as root (anyone else cannot give files away); a restore wants them back. Imports and
     // extractions keep Mine: an archive from elsewhere must not hand files to its own uids.
     enum class Owners { Mine, Archived };
-    enum class Hashing { None, Files };
+    enum class Hashing { None, Files, Archives };
 
     // `maxBytes` (when > 0) caps what may be written: an archive that says it holds more is a bomb.
     // `wanted`, when given, picks the entries to extract; the others are read past, never written.

@@ -208,22 +208,28 @@ private:
         }
     }
 
-    // The files this restore reads whole before using them: all but a dump it streams (its
-    // checksum is taken as it loads). Nothing is used, let alone swapped in, before its check.
+    // The files this restore reads whole before using them: all but the folders' archives and a
+    // dump it streams, whose checksums are taken as they are read. Nothing is swapped in before
+    // every checksum matched.
     QList<BundleFile> filesCheckedFirst() const
     {
         const Manifest& m = *m_request.backup.manifest;
         QStringList paths;
         if (m_restoreDatabase && !m_streamToc)
             paths << m.database->file;
-        for (const SourcePart* part : m_parts)
-            paths << part->archiveFiles();
         if (m_bucketPart)
             paths << m_bucketPart->archive;
+        return bundleFiles(paths);
+    }
+
+    // The manifest's entries for these files; one it does not list gets an empty checksum, which
+    // no file matches.
+    QList<BundleFile> bundleFiles(const QStringList& paths) const
+    {
         QList<BundleFile> files;
-        for (const BundleFile& file : m.files) {
-            if (paths.contains(file.path))
-                files << file;
+        for (const QString& path : paths) {
+            const BundleFile* file = m_request.backup.manifest->findFile(path);
+            files << (file ? *file : BundleFile{path, -1, {}});
         }
         return files;
     }
@@ -517,10 +523,17 @@ private:
             const RestoreJournal::Folder& folder = m_journal.folders[i];
             m_control.setPhase(RestoreJob::tr("Extracting “%1”…").arg(m_parts[i]->label));
             // The manifest says how many bytes the tree holds: more is a forged archive.
-            Result<SecureExtractor::Summary> extracted = SecureExtractor::extract(
-                m_parts[i]->archivePaths(m_request.backup.path), folder.staging, m_control, m_parts[i]->bytes + 1, {}, SecureExtractor::Owners::Archived);
+            const QList<BundleFile> archives = bundleFiles(m_parts[i]->archiveFiles());
+            Result<SecureExtractor::Summary> extracted =
+                SecureExtractor::extract(m_parts[i]->archivePaths(m_request.backup.path), folder.staging, m_control, m_parts[i]->bytes + 1,
+                                         {}, SecureExtractor::Owners::Archived, SecureExtractor::Hashing::Archives);
             if (!extracted)
-                return extracted.error();
+                return VerifyJob::damageOr(extracted.error(), m_request.backup.path, archives, m_control);
+            for (const BundleFile& archive : archives) {
+                const QString read = extracted->archiveSha256.value(QDir(m_request.backup.path).filePath(archive.path));
+                if (Status same = VerifyJob::compare(archive, read); !same)
+                    return same;
+            }
             // The checksums matched, so a different count is the archive disagreeing with its own
             // manifest: said, not hidden (the restore keeps what it could bring back).
             if (const qint64 found = extracted->files + extracted->skippedLinks.size(); found != m_parts[i]->fileCount)

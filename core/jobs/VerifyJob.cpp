@@ -34,6 +34,20 @@ Status VerifyJob::compare(const BundleFile& entry, const QString& sha256)
                  QStringLiteral("expected %1, found %2").arg(entry.sha256, sha256)};
 }
 
+Error VerifyJob::damageOr(const Error& failure, const QString& bundle, const QList<BundleFile>& files, JobControl& control)
+{
+    if (failure.code == ErrorCode::Canceled || control.isCanceled())
+        return failure;
+    for (const BundleFile& file : files) {
+        const Result<QString> sha256 = readHashed(bundle, file, control);
+        if (!sha256)
+            return sha256.error().code == ErrorCode::Canceled ? failure : sha256.error();
+        if (Status same = compare(file, *sha256); !same)
+            return same.error();
+    }
+    return failure;
+}
+
 Result<QString> VerifyJob::readHashed(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk)
 {
     return read(bundle, entry, control, onChunk, true);

@@ -25,6 +25,10 @@ public:
     // A file's SHA-256, as read, against the manifest: the "damaged" error when they differ.
     static Status compare(const BundleFile& entry, const QString& sha256);
 
+    // A failure while reading these files (a COPY of garbage, a frame that does not decompress) is
+    // said to be their damage when a checksum differs: they are hashed whole to tell.
+    static Error damageOr(const Error& failure, const QString& bundle, const QList<BundleFile>& files, JobControl& control);
+
     using ChunkSink = std::function<Status(const char* data, qint64 size)>;
     static Result<QString> readHashed(const QString& bundle, const BundleFile& entry, JobControl& control,
                                       const ChunkSink& onChunk = {});

@@ -148,18 +148,8 @@ private:
     QString dumpPath() const { return QDir(m_request.bundle).filePath(m_request.entry.path); }
 
     // A failure on a damaged file (a COPY of garbage, a frame that does not decompress) is said
-    // to be the damage: the file is hashed whole to tell.
-    Error explained(const Error& failure)
-    {
-        if (failure.code == ErrorCode::Canceled || m_control.isCanceled())
-            return failure;
-        const Result<QString> sha256 = VerifyJob::readHashed(m_request.bundle, m_request.entry, m_control);
-        if (sha256) {
-            if (Status same = VerifyJob::compare(m_request.entry, *sha256); !same)
-                return same.error();
-        }
-        return failure;
-    }
+    // to be the damage.
+    Error explained(const Error& failure) { return VerifyJob::damageOr(failure, m_request.bundle, {m_request.entry}, m_control); }
 
     Status loadData()
     {
