@@ -345,6 +345,8 @@ private:
                 return Error{RestoreJob::tr("No free name is left for the restore's temporary databases."), {}};
         }
         chooseStreaming();
+        if (Status room = checkServerRoom(); !room)
+            return room;
         // A streamed dump needs room for its TOC only. Otherwise the dump is decompressed into the
         // repository (pg_database_size is a fair upper bound), and in place its SQL is written
         // beside it (InPlaceRestore): about as much again.
@@ -362,6 +364,31 @@ private:
             return Error{RestoreJob::tr("Cannot create a staging folder in the repository."), {}};
         }
         return {};
+    }
+
+    // The restored database is made beside the live one, which stays until the swap: on a server
+    // whose disk cannot hold both, say so now rather than fail an hour in. Only when the server is
+    // on this machine and says where its data is (a superuser, pg_read_all_settings).
+    Status checkServerRoom()
+    {
+        if (!m_canCreate)
+            return {};
+        const Result<QList<QStringList>> where = m_admin->connection().query(
+            QStringLiteral("select current_setting('data_directory'), coalesce(host(inet_server_addr()), '')"));
+        if (!where || where->isEmpty())
+            return {};
+        const QString dataDirectory = where->first().value(0);
+        const QString address = where->first().value(1);
+        if (!address.isEmpty() && address != u"127.0.0.1" && address != u"::1")
+            return {};
+        const DiskUsage disk = DiskUsage::of(dataDirectory);
+        const qint64 needed = m_request.backup.manifest->database->sizeBytes;
+        if (disk.hasRoomFor(needed))
+            return {};
+        return Error{RestoreJob::tr("Not enough free space for the restored database beside the current one: about %1 are needed "
+                                    "and %2 are free on the database server's disk (%3). Nothing was changed.")
+                         .arg(humanSize(needed), humanSize(disk.availableBytes), dataDirectory),
+                     {}};
     }
 
     // A new database from a .zst custom dump is loaded straight from the bundle (StreamedDumpRestore);

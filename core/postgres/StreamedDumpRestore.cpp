@@ -164,6 +164,7 @@ private:
         }
         m_control.setPhase(StreamedDumpRestore::tr("Loading the data into “%1”…").arg(m_request.target.dbname));
         Claims claims(m_request.toc);
+        const qsizetype blockCount = claims.pending().size();
         std::atomic<bool> stop{false};
         QList<QFuture<Result<QString>>> workers;
         for (qsizetype i = 0; i < qsizetype(loaders.size()); ++i) {
@@ -209,7 +210,7 @@ private:
             }
         }
         m_control.log(StreamedDumpRestore::tr("Loaded %1 data blocks and %2 sequence values from the compressed dump, without unpacking it.")
-                          .arg(Claims(m_request.toc).pending().size())
+                          .arg(blockCount)
                           .arg(sequences));
         return {};
     }
