@@ -675,14 +675,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
 <context>
     <name>CustomDumpIndexer</name>
     <message>
-        <source>not a pg_dump custom-format archive</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>archive version 1.%1 is not one this reads</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>table of contents too large</source>
         <translation type="unfinished"></translation>
     </message>
@@ -700,10 +692,6 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>Cannot update “%1”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a field of the table of contents is out of range: the dump is damaged or forged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -992,6 +980,25 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
 </context>
 <context>
+    <name>DumpBlockReader</name>
+    <message>
+        <source>The database dump is damaged: an integer of a data block is out of range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: unknown data block type %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a data chunk has an impossible length.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a large object has an impossible OID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DumpContents</name>
     <message>
         <source>The backup “%1” holds no database.</source>
@@ -1011,6 +1018,40 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
     </message>
     <message>
         <source>pg_restore could not read the dump of “%1”: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DumpDataLoader</name>
+    <message>
+        <source>The database server refused a statement of the dump.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the data of %1 failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the large object %1 failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DumpToc</name>
+    <message>
+        <source>not a pg_dump custom-format archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>archive version 1.%1 is not one this reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a field of the table of contents is out of range: the dump is damaged or forged</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2836,6 +2877,14 @@ Host: %3
         <source>“%1” holds %2 files where the backup&apos;s manifest says %3.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Not enough free space for the restored database beside the current one: about %1 are needed and %2 are free on the database server&apos;s disk (%3). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dump is decompressed before pg_restore reads it: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -3487,6 +3536,10 @@ Host: %3
         <source>The archive “%1” holds a hard link (“%2”), which a backup never has: it is refused.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The archive “%1” cannot be read to its end.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SelectionExtractor</name>
@@ -3609,6 +3662,53 @@ Host: %3
     </message>
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StreamedDumpRestore</name>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write the dump&apos;s table of contents into “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building the indexes and constraints of “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the data into “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump holds no data for %1.%2 although its table of contents lists some.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loaded %1 data blocks and %2 sequence values from the compressed dump, without unpacking it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump&apos;s table of contents cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it ends early</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pg_dump compressed its data blocks itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its data is INSERT statements, not COPY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it holds data of a kind this does not load (%1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3752,6 +3852,25 @@ Host: %3
     </message>
     <message>
         <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ZstdFileReader</name>
+    <message>
+        <source>Cannot read “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot decompress “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is damaged: it does not decompress.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot check “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

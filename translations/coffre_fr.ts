@@ -685,14 +685,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
 <context>
     <name>CustomDumpIndexer</name>
     <message>
-        <source>not a pg_dump custom-format archive</source>
-        <translation>ce n’est pas une archive pg_dump au format custom</translation>
-    </message>
-    <message>
-        <source>archive version 1.%1 is not one this reads</source>
-        <translation>la version d’archive 1.%1 n’est pas prise en charge</translation>
-    </message>
-    <message>
         <source>table of contents too large</source>
         <translation>table des matières (TOC) trop volumineuse</translation>
     </message>
@@ -711,10 +703,6 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>Cannot update “%1”.</source>
         <translation>Impossible de mettre à jour «&#xa0;%1&#xa0;».</translation>
-    </message>
-    <message>
-        <source>a field of the table of contents is out of range: the dump is damaged or forged</source>
-        <translation>un champ de la table des matières est hors limites&#xa0;: le dump est endommagé ou falsifié</translation>
     </message>
     <message>
         <source>an integer of a data block is out of range: the dump is damaged or forged</source>
@@ -1002,6 +990,25 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     </message>
 </context>
 <context>
+    <name>DumpBlockReader</name>
+    <message>
+        <source>The database dump is damaged: an integer of a data block is out of range.</source>
+        <translation>Le dump de la base est endommagé&#xa0;: un entier d’un bloc de données est hors limites.</translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: unknown data block type %1.</source>
+        <translation>Le dump de la base est endommagé&#xa0;: type de bloc de données inconnu (%1).</translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a data chunk has an impossible length.</source>
+        <translation>Le dump de la base est endommagé&#xa0;: un morceau de données a une longueur impossible.</translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a large object has an impossible OID.</source>
+        <translation>Le dump de la base est endommagé&#xa0;: un grand objet a un OID impossible.</translation>
+    </message>
+</context>
+<context>
     <name>DumpContents</name>
     <message>
         <source>The backup “%1” holds no database.</source>
@@ -1022,6 +1029,40 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
     <message>
         <source>pg_restore could not read the dump of “%1”: %2</source>
         <translation>pg_restore n’a pas pu lire le dump de «&#xa0;%1&#xa0;»&#xa0;: %2</translation>
+    </message>
+</context>
+<context>
+    <name>DumpDataLoader</name>
+    <message>
+        <source>The database server refused a statement of the dump.</source>
+        <translation>Le serveur de base de données a refusé une instruction du dump.</translation>
+    </message>
+    <message>
+        <source>Loading the data of %1 failed.</source>
+        <translation>Le chargement des données de %1 a échoué.</translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Restoring the large object %1 failed.</source>
+        <translation>La restauration du grand objet %1 a échoué.</translation>
+    </message>
+</context>
+<context>
+    <name>DumpToc</name>
+    <message>
+        <source>not a pg_dump custom-format archive</source>
+        <translation>ce n’est pas une archive pg_dump au format custom</translation>
+    </message>
+    <message>
+        <source>archive version 1.%1 is not one this reads</source>
+        <translation>la version d’archive 1.%1 n’est pas prise en charge</translation>
+    </message>
+    <message>
+        <source>a field of the table of contents is out of range: the dump is damaged or forged</source>
+        <translation>un champ de la table des matières est hors limites&#xa0;: le dump est endommagé ou falsifié</translation>
     </message>
 </context>
 <context>
@@ -2851,6 +2892,14 @@ Hôte&#xa0;: %3
         <source>“%1” holds %2 files where the backup&apos;s manifest says %3.</source>
         <translation>«&#xa0;%1&#xa0;» contient %2 fichiers là où le manifeste de la sauvegarde en indique %3.</translation>
     </message>
+    <message>
+        <source>Not enough free space for the restored database beside the current one: about %1 are needed and %2 are free on the database server&apos;s disk (%3). Nothing was changed.</source>
+        <translation>Pas assez d’espace libre pour la base restaurée à côté de l’actuelle&#xa0;: environ %1 sont nécessaires et %2 sont libres sur le disque du serveur de base de données (%3). Rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>The dump is decompressed before pg_restore reads it: %1</source>
+        <translation>Le dump est décompressé avant que pg_restore le lise&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>RestoreJournal</name>
@@ -3503,6 +3552,10 @@ Hôte&#xa0;: %3
         <source>The archive “%1” holds a hard link (“%2”), which a backup never has: it is refused.</source>
         <translation>L’archive «&#xa0;%1&#xa0;» contient un lien physique («&#xa0;%2&#xa0;»), ce qu’une sauvegarde n’a jamais&#xa0;: elle est refusée.</translation>
     </message>
+    <message>
+        <source>The archive “%1” cannot be read to its end.</source>
+        <translation>L’archive «&#xa0;%1&#xa0;» ne peut pas être lue jusqu’au bout.</translation>
+    </message>
 </context>
 <context>
     <name>SelectionExtractor</name>
@@ -3626,6 +3679,53 @@ Hôte&#xa0;: %3
     <message>
         <source>The source folder “%1” cannot be read completely.</source>
         <translation>Le dossier source «&#xa0;%1&#xa0;» ne peut pas être lu entièrement.</translation>
+    </message>
+</context>
+<context>
+    <name>StreamedDumpRestore</name>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Cannot write the dump&apos;s table of contents into “%1”.</source>
+        <translation>Impossible d’écrire la table des matières du dump dans «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Building the indexes and constraints of “%1”…</source>
+        <translation>Construction des index et des contraintes de «&#xa0;%1&#xa0;»…</translation>
+    </message>
+    <message>
+        <source>Loading the data into “%1”…</source>
+        <translation>Chargement des données dans «&#xa0;%1&#xa0;»…</translation>
+    </message>
+    <message>
+        <source>The database dump holds no data for %1.%2 although its table of contents lists some.</source>
+        <translation>Le dump de la base ne contient aucune donnée pour %1.%2, alors que sa table des matières en annonce.</translation>
+    </message>
+    <message>
+        <source>Loaded %1 data blocks and %2 sequence values from the compressed dump, without unpacking it.</source>
+        <translation>%1 blocs de données et %2 valeurs de séquences chargés depuis le dump compressé, sans le décompresser sur le disque.</translation>
+    </message>
+    <message>
+        <source>The database dump&apos;s table of contents cannot be read: %1</source>
+        <translation>La table des matières du dump de la base est illisible&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>it ends early</source>
+        <translation>elle s’arrête trop tôt</translation>
+    </message>
+    <message>
+        <source>pg_dump compressed its data blocks itself</source>
+        <translation>pg_dump a compressé lui-même ses blocs de données</translation>
+    </message>
+    <message>
+        <source>its data is INSERT statements, not COPY</source>
+        <translation>ses données sont des instructions INSERT, pas COPY</translation>
+    </message>
+    <message>
+        <source>it holds data of a kind this does not load (%1)</source>
+        <translation>il contient des données d’un type que ce chargement ne prend pas en charge (%1)</translation>
     </message>
 </context>
 <context>
@@ -3769,6 +3869,25 @@ Hôte&#xa0;: %3
     <message>
         <source>Canceled.</source>
         <translation>Annulé.</translation>
+    </message>
+</context>
+<context>
+    <name>ZstdFileReader</name>
+    <message>
+        <source>Cannot read “%1”.</source>
+        <translation>Impossible de lire «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Cannot decompress “%1”.</source>
+        <translation>Impossible de décompresser «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>“%1” is damaged: it does not decompress.</source>
+        <translation>«&#xa0;%1&#xa0;» est endommagé&#xa0;: la décompression échoue.</translation>
+    </message>
+    <message>
+        <source>Cannot check “%1”.</source>
+        <translation>Impossible de vérifier «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 <context>
