@@ -111,11 +111,13 @@ Status ZstdFileReader::skip(qint64 size)
     return {};
 }
 
-Result<QString> ZstdFileReader::finishHash()
+Result<QString> ZstdFileReader::finishHash(const std::function<bool()>& stop)
 {
     if (!m_hash)
         return Error{tr("Cannot check “%1”.").arg(m_path), QStringLiteral("not hashing")};
     while (!m_atEof) {
+        if (stop && stop())
+            return Error{tr("Canceled."), {}, ErrorCode::Canceled};
         if (Status filled = fill(); !filled)
             return filled.error();
     }

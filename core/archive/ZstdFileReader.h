@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QFile>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -38,7 +39,8 @@ public:
 
     // Reads whatever the decompression has not needed yet to the end of the file (unpacked: only
     // hashed) and returns the SHA-256 (hex) of the whole file. Hashing::Sha256 only; call once.
-    Result<QString> finishHash();
+    // `stop`, asked between reads, ends it with ErrorCode::Canceled.
+    Result<QString> finishHash(const std::function<bool()>& stop = {});
 
 private:
     Status fill(); // reads more compressed bytes

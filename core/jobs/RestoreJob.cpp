@@ -368,7 +368,7 @@ private:
 
     // The restored database is made beside the live one, which stays until the swap: on a server
     // whose disk cannot hold both, say so now rather than fail an hour in. Only when the server is
-    // on this machine and says where its data is (a superuser, pg_read_all_settings).
+    // on this machine (a unix socket) and says where its data is (a superuser, pg_read_all_settings).
     Status checkServerRoom()
     {
         if (!m_canCreate)
@@ -377,9 +377,9 @@ private:
             QStringLiteral("select current_setting('data_directory'), coalesce(host(inet_server_addr()), '')"));
         if (!where || where->isEmpty())
             return {};
+        // Over a unix socket only: through an ssh tunnel 127.0.0.1 is another machine's server.
         const QString dataDirectory = where->first().value(0);
-        const QString address = where->first().value(1);
-        if (!address.isEmpty() && address != u"127.0.0.1" && address != u"::1")
+        if (!where->first().value(1).isEmpty())
             return {};
         const DiskUsage disk = DiskUsage::of(dataDirectory);
         const qint64 needed = m_request.backup.manifest->database->sizeBytes;

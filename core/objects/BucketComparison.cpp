@@ -9,16 +9,6 @@
 #include <QRegularExpression>
 
 namespace coffre {
-namespace {
-
-bool isPlainMd5(const QString& etag)
-{
-    static const QRegularExpression md5(QStringLiteral("^[0-9a-f]{32}$"));
-    return md5.match(etag).hasMatch();
-}
-
-} // namespace
-
 qint64 BucketChanges::bytesToUpload(const ObjectsPart& part) const
 {
     qint64 total = 0;
@@ -58,7 +48,7 @@ Result<BucketChanges> BucketComparison::run(const ObjectsPart& part, const s3::S
         }
         bool same = current->size == stored.size;
         if (same && current->etag != stored.etag) {
-            if (isPlainMd5(current->etag) && isPlainMd5(stored.etag)) {
+            if (s3::isPlainMd5(current->etag) && s3::isPlainMd5(stored.etag)) {
                 same = false;
             } else {
                 control.setPhase(tr("Reading “%1” to compare it…").arg(current->key));

@@ -15,16 +15,6 @@
 #include <QSet>
 
 namespace coffre {
-namespace {
-
-bool isPlainMd5(const QString& etag)
-{
-    static const QRegularExpression md5(QStringLiteral("^[0-9a-f]{32}$"));
-    return md5.match(etag).hasMatch();
-}
-
-} // namespace
-
 Result<BucketRestore::Outcome> BucketRestore::run(const Request& request, JobControl& control)
 {
     const ObjectsPart& part = request.part;
@@ -104,7 +94,7 @@ Result<BucketRestore::Outcome> BucketRestore::run(const Request& request, JobCon
             spill->remove();
         if (!uploaded.ok())
             return uploaded.error();
-        if (uploaded->sha256 != object.sha256 || (isPlainMd5(uploaded->etag) && isPlainMd5(object.etag) && uploaded->etag != object.etag))
+        if (uploaded->sha256 != object.sha256 || (s3::isPlainMd5(uploaded->etag) && s3::isPlainMd5(object.etag) && uploaded->etag != object.etag))
             return Error{tr("The storage holds other bytes than were sent for “%1”.").arg(key),
                          QStringLiteral("ETag %1, backup's %2").arg(uploaded->etag, object.etag)};
         outcome.uploaded << key;

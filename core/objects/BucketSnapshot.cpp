@@ -33,13 +33,6 @@ la_ssize_t writeToSink(archive*, void* data, const void* buffer, size_t length)
     return sink->status ? la_ssize_t(length) : -1;
 }
 
-// An ETag that is the MD5 of the object's bytes: a single PUT's, without SSE-KMS.
-bool isPlainMd5(const QString& etag)
-{
-    static const QRegularExpression md5(QStringLiteral("^[0-9a-f]{32}$"));
-    return md5.match(etag).hasMatch();
-}
-
 } // namespace
 
 Result<BucketListing> BucketSnapshot::list(const s3::S3Location& location, const QString& secret, JobControl& control,
@@ -168,7 +161,7 @@ Result<ObjectsPart> BucketSnapshot::write(const BucketListing& listing, const QS
         if (received != object.size)
             return changed(object.key, QStringLiteral("%1 bytes read, %2 listed").arg(received).arg(object.size));
         const QString bytesMd5 = QString::fromLatin1(md5.result().toHex());
-        if (isPlainMd5(object.etag) && bytesMd5 != object.etag)
+        if (s3::isPlainMd5(object.etag) && bytesMd5 != object.etag)
             return changed(object.key, QStringLiteral("MD5 %1, ETag %2").arg(bytesMd5, object.etag));
         stored.sha256 = sha256.hex();
         part.objects.append(stored);

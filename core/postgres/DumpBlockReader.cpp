@@ -8,8 +8,9 @@ using namespace dumpformat;
 
 namespace {
 
-// A chunk is one COPY row or a piece of a large object: far smaller than this in any dump.
-constexpr qint64 MaxChunk = 1024 * 1024 * 1024;
+// A chunk is one COPY row or a piece of a large object; a longer one (a damaged length) is passed
+// on in pieces of this size, never held whole.
+constexpr qint64 PieceBytes = 1024 * 1024;
 
 } // namespace
 
@@ -50,14 +51,18 @@ Status DumpBlockReader::chunks(const Sink& sink)
             return length.error();
         if (*length == 0)
             return {};
-        if (*length < 0 || *length > MaxChunk)
+        if (*length < 0)
             return Error{tr("The database dump is damaged: a data chunk has an impossible length."), {}};
-        if (m_chunk.size() < *length)
-            m_chunk.resize(*length);
-        if (Status read = m_input.readExact(m_chunk.data(), *length); !read)
-            return read;
-        if (Status taken = sink(m_chunk.constData(), *length); !taken)
-            return taken;
+        for (qint64 left = *length; left > 0;) {
+            const qint64 piece = qMin(left, PieceBytes);
+            if (m_chunk.size() < piece)
+                m_chunk.resize(piece);
+            if (Status read = m_input.readExact(m_chunk.data(), piece); !read)
+                return read;
+            if (Status taken = sink(m_chunk.constData(), piece); !taken)
+                return taken;
+            left -= piece;
+        }
     }
 }
 

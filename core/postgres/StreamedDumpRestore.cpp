@@ -31,6 +31,51 @@ bool isLargeObjects(const DumpTocEntry& entry)
     return entry.desc == "BLOBS";
 }
 
+// pg_restore's later passes (_tocEntryRestorePass): privileges after every object and all the
+// data, then event triggers and materialized views' data. A restore in three parts must keep
+// them last, or a privilege revoked from the owner would refuse the COPY that pg_restore allows.
+bool isLastPass(const DumpTocEntry& entry)
+{
+    return entry.desc == "ACL" || entry.desc == "ACL LANGUAGE" || entry.desc == "DEFAULT ACL" || entry.desc == "EVENT TRIGGER" ||
+           entry.desc == "MATERIALIZED VIEW DATA" || (entry.desc == "COMMENT" && entry.tag.startsWith("EVENT TRIGGER "));
+}
+
+bool isLoadedByCoffre(const DumpTocEntry& entry)
+{
+    return isTableData(entry) || isLargeObjects(entry) || entry.desc == "SEQUENCE SET";
+}
+
+// What pg_restore restores before the data and after it, as `--use-list` files (a dump id per
+// line). An entry without a section belongs to the section of the entry before it, as in pg_restore.
+struct SchemaLists
+{
+    QByteArray beforeData;
+    QByteArray afterData;
+    QString problem; // an entry neither list nor the data loading can take: not streamable
+};
+
+SchemaLists schemaLists(const DumpToc& toc)
+{
+    SchemaLists lists;
+    int section = SectionPreData;
+    for (const DumpTocEntry& entry : toc.entries) {
+        if (entry.section != SectionNone)
+            section = entry.section;
+        if (entry.desc == "ENCODING" || entry.desc == "STDSTRINGS" || entry.desc == "SEARCHPATH")
+            continue; // pg_restore applies these whatever the list says
+        const QByteArray line = QByteArray::number(entry.dumpId) + ";\n";
+        if (isLastPass(entry) || section == SectionPostData)
+            lists.afterData += line;
+        else if (section == SectionPreData)
+            lists.beforeData += line;
+        else if (isTableData(entry) && entry.hasData() && entry.copyStmt.isEmpty())
+            lists.problem = StreamedDumpRestore::tr("its data is INSERT statements, not COPY");
+        else if (!isLoadedByCoffre(entry))
+            lists.problem = StreamedDumpRestore::tr("it holds data of a kind this does not load (%1)").arg(QString::fromUtf8(entry.desc));
+    }
+    return lists;
+}
+
 // The data blocks still to load: each goes to the first worker that reaches it.
 class Claims
 {
@@ -106,7 +151,7 @@ public:
             if (!loaded)
                 return loaded.error();
         }
-        return hashing ? input.finishHash() : Result<QString>(QString());
+        return hashing ? input.finishHash(stopNow) : Result<QString>(QString());
     }
 
 private:
@@ -127,18 +172,22 @@ public:
         if (const qint64 size = QFileInfo(dumpPath()).size(); size != m_request.entry.size)
             return Error{VerifyJob::tr("The file “%1” is damaged: its size does not match the manifest.").arg(m_request.entry.path),
                          QStringLiteral("expected %1 bytes, found %2").arg(m_request.entry.size).arg(size)};
+        const SchemaLists lists = schemaLists(m_request.toc);
         const QString toc = QDir(m_request.workDir).filePath(QStringLiteral("toc.dump"));
-        QFile tocFile(toc);
-        if (!tocFile.open(QIODevice::WriteOnly) || tocFile.write(m_request.toc.raw) != m_request.toc.raw.size() || !tocFile.flush())
-            return Error{StreamedDumpRestore::tr("Cannot write the dump's table of contents into “%1”.").arg(m_request.workDir),
-                         tocFile.errorString()};
-        tocFile.close();
-        if (Status schema = m_request.pgRestore(toc, {QStringLiteral("--section=pre-data")}); !schema)
+        const QString before = QDir(m_request.workDir).filePath(QStringLiteral("before-data.list"));
+        const QString after = QDir(m_request.workDir).filePath(QStringLiteral("after-data.list"));
+        for (const auto& [path, bytes] : {std::pair{toc, m_request.toc.raw}, std::pair{before, lists.beforeData}, std::pair{after, lists.afterData}}) {
+            QFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
+                return Error{StreamedDumpRestore::tr("Cannot write the dump's table of contents into “%1”.").arg(m_request.workDir),
+                             file.errorString()};
+        }
+        if (Status schema = m_request.pgRestore(toc, {QStringLiteral("--use-list=") + before}); !schema)
             return explained(schema.error());
         if (Status data = loadData(); !data)
-            return explained(data.error());
+            return m_damageFound ? data.error() : explained(data.error());
         m_control.setPhase(StreamedDumpRestore::tr("Building the indexes and constraints of “%1”…").arg(m_request.target.dbname));
-        if (Status indexed = m_request.pgRestore(toc, {QStringLiteral("--section=post-data"), QStringLiteral("--jobs=%1").arg(m_request.jobs)});
+        if (Status indexed = m_request.pgRestore(toc, {QStringLiteral("--use-list=") + after, QStringLiteral("--jobs=%1").arg(m_request.jobs)});
             !indexed)
             return explained(indexed.error());
         return {};
@@ -169,7 +218,13 @@ private:
         QList<QFuture<Result<QString>>> workers;
         for (qsizetype i = 0; i < qsizetype(loaders.size()); ++i) {
             DumpDataLoader& loader = loaders[size_t(i)];
-            workers << runInBackground([&, i, &loader = loader] { return DataWorker(m_request, loader, claims, stop, m_control).run(i == 0); });
+            workers << runInBackground([&, i, &loader = loader]() -> Result<QString> {
+                try { // nothing may unwind into the loop below while another worker still uses what it owns
+                    return DataWorker(m_request, loader, claims, stop, m_control).run(i == 0);
+                } catch (const std::exception& e) {
+                    return Error{StreamedDumpRestore::tr("Loading the data failed."), QString::fromLocal8Bit(e.what())};
+                }
+            });
         }
         // One worker's failure stops the others at their next batch.
         for (bool running = true; running;) {
@@ -193,8 +248,10 @@ private:
         }
         if (failure)
             return *failure;
-        if (Status same = VerifyJob::compare(m_request.entry, workers.first().result().value()); !same)
+        if (Status same = VerifyJob::compare(m_request.entry, workers.first().result().value()); !same) {
+            m_damageFound = true;
             return same;
+        }
         for (const int missing : claims.pending()) {
             const DumpTocEntry* entry = m_request.toc.find(missing);
             return Error{StreamedDumpRestore::tr("The database dump holds no data for %1.%2 although its table of contents lists some.")
@@ -217,6 +274,7 @@ private:
 
     const StreamedDumpRestore::Request& m_request;
     JobControl& m_control;
+    bool m_damageFound = false;
 };
 
 } // namespace
@@ -248,15 +306,7 @@ QString StreamedDumpRestore::whyNotStreamable(const DumpToc& toc)
 {
     if (toc.compressed)
         return tr("pg_dump compressed its data blocks itself");
-    for (const DumpTocEntry& entry : toc.entries) {
-        if (entry.section != SectionData)
-            continue;
-        if (isTableData(entry) && entry.hasData() && entry.copyStmt.isEmpty())
-            return tr("its data is INSERT statements, not COPY");
-        if (!isTableData(entry) && !isLargeObjects(entry) && entry.desc != "SEQUENCE SET")
-            return tr("it holds data of a kind this does not load (%1)").arg(QString::fromUtf8(entry.desc));
-    }
-    return {};
+    return schemaLists(toc).problem;
 }
 
 Status StreamedDumpRestore::run(const Request& request, JobControl& control)

@@ -1,5 +1,7 @@
 #include "S3Client.h"
 
+#include <QRegularExpression>
+
 #include "SigV4.h"
 #include "jobs/JobControl.h"
 #include "util/Sha256.h"
@@ -679,6 +681,12 @@ Result<UploadedObject> S3Client::uploadFile(const QString& key, const QString& p
     if (stored->size != size)
         return Error{tr("The storage holds %1 bytes for %2 where %3 were sent.").arg(stored->size).arg(key).arg(size)};
     return uploaded;
+}
+
+bool isPlainMd5(const QString& etag)
+{
+    static const QRegularExpression md5(QStringLiteral("^[0-9a-f]{32}$"));
+    return md5.match(etag).hasMatch();
 }
 
 } // namespace coffre::s3

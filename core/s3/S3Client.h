@@ -25,6 +25,9 @@ struct ObjectInfo
     QDateTime modified;
 };
 
+// An ETag that is the MD5 of the object's bytes: a single PUT's, not a multipart upload's, not SSE-KMS.
+bool isPlainMd5(const QString& etag);
+
 struct ObjectListing
 {
     QList<ObjectInfo> objects;
