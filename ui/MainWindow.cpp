@@ -276,6 +276,7 @@ QWidget* MainWindow::createCentralArea()
     m_table->setColumnWidth(BackupTableModel::DateColumn, 150);
     m_table->setColumnWidth(BackupTableModel::SizeColumn, 90);
     m_table->setColumnWidth(BackupTableModel::KindColumn, 100);
+    m_table->setColumnWidth(BackupTableModel::StatusColumn, 160); // "Complète · prouvée" whole, not "Complète · pr…"
     m_table->setColumnHidden(BackupTableModel::PlaceColumn, true); // shown with off-site copies
     connect(m_table, &QTableView::doubleClicked, this, &MainWindow::showBrowseDialog);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
