@@ -5530,7 +5530,7 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore, browse, profile).</source>
+        <source>With --screenshot: picture this dialog (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
