@@ -5279,7 +5279,7 @@ Password for %2:</source>
     <message numerus="yes">
         <source>%n backup(s) go, %1 stay; %2 freed.</source>
         <translation>
-            <numerusform>%n backup go, %1 stay; %2 freed.</numerusform>
+            <numerusform>%n backup goes, %1 stay; %2 freed.</numerusform>
             <numerusform>%n backups go, %1 stay; %2 freed.</numerusform>
         </translation>
     </message>
