@@ -18,7 +18,7 @@ struct WindowOptions
                                   QStringLiteral("file")};
     QCommandLineOption dialog{
         QStringLiteral("screenshot-dialog"),
-        QCoreApplication::translate("main", "With --screenshot: picture this dialog (create, restore, browse, profile)."),
+        QCoreApplication::translate("main", "With --screenshot: picture this dialog (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention)."),
         QStringLiteral("name")};
 
     QList<QCommandLineOption> all() const { return {profile, screenshot, dialog}; }

@@ -5398,7 +5398,7 @@ Password for %2:</source>
     <message numerus="yes">
         <source>%n backup(s) go, %1 stay; %2 freed.</source>
         <translation>
-            <numerusform>%n backup go, %1 stay; %2 freed.</numerusform>
+            <numerusform>%n backup goes, %1 stay; %2 freed.</numerusform>
             <numerusform>%n backups go, %1 stay; %2 freed.</numerusform>
         </translation>
     </message>
@@ -5649,7 +5649,7 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore, browse, profile).</source>
+        <source>With --screenshot: picture this dialog (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

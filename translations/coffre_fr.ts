@@ -5668,8 +5668,8 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Enregistrer une capture de la fenêtre et quitter.</translation>
     </message>
     <message>
-        <source>With --screenshot: picture this dialog (create, restore, browse, profile).</source>
-        <translation>Avec --screenshot&#xa0;: photographier cette boîte de dialogue (create, restore, browse, profile).</translation>
+        <source>With --screenshot: picture this dialog (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</source>
+        <translation>Avec --screenshot&#xa0;: photographier cette boîte de dialogue (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</translation>
     </message>
 </context>
 </TS>

@@ -49,7 +49,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
-#include <QEventLoop>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -277,6 +276,7 @@ QWidget* MainWindow::createCentralArea()
     m_table->setColumnWidth(BackupTableModel::DateColumn, 150);
     m_table->setColumnWidth(BackupTableModel::SizeColumn, 90);
     m_table->setColumnWidth(BackupTableModel::KindColumn, 100);
+    m_table->setColumnWidth(BackupTableModel::StatusColumn, 160); // "Complète · prouvée" whole, not "Complète · pr…"
     m_table->setColumnHidden(BackupTableModel::PlaceColumn, true); // shown with off-site copies
     connect(m_table, &QTableView::doubleClicked, this, &MainWindow::showBrowseDialog);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -825,6 +825,11 @@ void MainWindow::showDialogForScreenshot(const QString& name)
     const Result<Profile> profile = currentProfile();
     if (!profile)
         return;
+    // The window's own confirmations, as its menus open them (modal: the caller's timer takes the picture).
+    if (name == u"undo") {
+        QTimer::singleShot(0, m_undoRestoreAction, &QAction::trigger);
+        return;
+    }
     QDialog* dialog = nullptr;
     if (name == u"browse" && m_model->rowCount() > 0) {
         m_table->selectRow(0);
@@ -833,10 +838,14 @@ void MainWindow::showDialogForScreenshot(const QString& name)
             connect(browse, &BrowseDialog::filesLoaded, browse, [browse] { browse->selectFirstFile(); });
     } else if (name == u"restore" && m_model->rowCount() > 0) {
         dialog = new RestoreDialog(m_site, m_target, m_model->backupAt(m_proxy->mapToSource(m_proxy->index(0, 0)).row()), {}, this);
+        if (auto* confirm = dialog->findChild<QLineEdit*>(QStringLiteral("confirmEdit"))) // typed, as the button wants it
+            confirm->setText(RestoreRequest::Confirmation);
     } else if (name == u"history" && m_site) {
         dialog = new HistoryDialog(m_site, profile->name, this);
     } else if (name == u"schedule") {
         dialog = new ScheduleDialog(profile->name, m_target.schedule, profile->isOnServer(), this);
+    } else if (name == u"retention") {
+        dialog = new RetentionDialog(m_localBackups, profile->retention, Pins::read(profile->repository), this);
     } else if (name == u"create") {
         dialog = new CreateDialog(m_target, this);
     } else if (name == u"profile" || name == u"profile-offsite") {
@@ -848,9 +857,6 @@ void MainWindow::showDialogForScreenshot(const QString& name)
         return;
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
-    QEventLoop wait;
-    QTimer::singleShot(1500, &wait, &QEventLoop::quit); // let the dialog measure what it shows
-    wait.exec();
 }
 
 void MainWindow::startRestore(RestoreRequest request)

@@ -55,7 +55,9 @@ public:
     // Starts a backup of the current profile with the session's or the keychain's password.
     // The Create dialog ends here; tests and the GUI benchmark call it directly.
     void startBackup(BackupRequest request);
-    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest backup), "browse", "history", "schedule", "profile" or "profile-offsite".
+    // Opens a dialog without waiting for it (for --screenshot-dialog): "create", "restore" (newest
+    // backup, OUI typed), "browse", "history", "schedule", "retention", "profile", "profile-offsite",
+    // or "undo" (the confirmation of Undo last restore, opened modally once this returns).
     void showDialogForScreenshot(const QString& name);
     // The Restore dialog ends here.
     void startRestore(RestoreRequest request);

@@ -17,6 +17,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
+
 namespace coffre {
 
 RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profile& profile, const Backup& backup,
@@ -125,10 +127,13 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
     connect(&m_summaryWatcher, &QFutureWatcherBase::finished, this, [this] {
         m_summary->setText(m_summaryWatcher.result());
         // The summary arrives after the dialog was sized for "Measuring…": grow to show all of it
-        // (French lines are longer and wrap more).
+        // (French lines are longer and wrap more). The layouts still hold the old text's height
+        // (their requests to measure again are only posted): measure now, or the dialog keeps a
+        // height its wrapped lines no longer fit in, and squeezes the check boxes.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         const QSize shown = size();
         adjustSize();
-        resize(qMax(shown.width(), width()), qMax(shown.height(), height()));
+        resize(qMax(shown.width(), width()), std::max({shown.height(), height(), this->layout()->totalHeightForWidth(qMax(shown.width(), width()))}));
         m_summaryLoaded = true;
         emit summaryLoaded();
     });

@@ -48,7 +48,10 @@ void ScheduleStatus::showNothing()
 
 void ScheduleStatus::refresh()
 {
-    setText(describe(m_schedule, m_lastRun, QDateTime::currentDateTime()));
+    m_line = describe(m_schedule, m_lastRun, QDateTime::currentDateTime());
+    setText(m_line);
+    updateGeometry();
+    QTimer::singleShot(0, this, &ScheduleStatus::showFitting); // once the status bar has made room, or not
     const bool failed = m_lastRun && !m_lastRun->ok();
     setStyleSheet(failed ? QStringLiteral("QLabel { color: #c62828; font-weight: bold; }") : QString());
     QString tip = m_schedule.isSet()
@@ -57,7 +60,41 @@ void ScheduleStatus::refresh()
                             .arg(m_profile);
     if (m_lastRun && !m_lastRun->message.isEmpty())
         tip += u'\n' + tr("Last run: %1").arg(m_lastRun->message);
+    m_tip = tip;
     setToolTip(tip);
+}
+
+QSize ScheduleStatus::hintFor(const QString& text) const
+{
+    ensurePolished(); // a failed run's line is bold
+    const QMargins margins = contentsMargins();
+    return {fontMetrics().horizontalAdvance(text) + margins.left() + margins.right() + 2 * margin() + 1, QLabel::sizeHint().height()};
+}
+
+QSize ScheduleStatus::sizeHint() const
+{
+    return hintFor(m_line);
+}
+
+QSize ScheduleStatus::minimumSizeHint() const
+{
+    return hintFor(m_line.section(QStringLiteral(" · "), 0, 0));
+}
+
+void ScheduleStatus::resizeEvent(QResizeEvent* event)
+{
+    QLabel::resizeEvent(event);
+    showFitting();
+}
+
+void ScheduleStatus::showFitting()
+{
+    const bool whole = width() >= sizeHint().width();
+    const QString shown = whole ? m_line : m_line.section(QStringLiteral(" · "), 0, 0);
+    if (text() != shown) {
+        setText(shown);
+        setToolTip(whole ? m_tip : m_line + u'\n' + m_tip);
+    }
 }
 
 } // namespace coffre

@@ -9,18 +9,22 @@
 #include <csignal>
 
 #include <cstdio>
+#include <memory>
+#include <utility>
 
 using namespace coffre;
 
 // --screenshot FILE: show the window, wait for the list to load, save what a person would see,
-// and quit. Used for the README's picture and by scripts/run on a machine without a display.
+// and quit. Used for the README's and the user guide's pictures (scripts/screenshots) and by
+// scripts/run on a machine without a display. With --screenshot-dialog, the picture is of that
+// dialog, taken once it has had time to measure what it shows (a modal one too: the timer runs
+// inside its event loop, and quit ends every loop).
 static void saveScreenshotWhenShown(MainWindow& window, const QString& file, const QString& dialog)
 {
-    auto save = [&window, file, dialog] {
-        QWidget* shown = &window;
-        if (!dialog.isEmpty()) {
-            window.showDialogForScreenshot(dialog);
-            shown = QApplication::activeModalWidget() ? QApplication::activeModalWidget() : shown;
+    auto save = [&window, file] {
+        QWidget* shown = QApplication::activeModalWidget();
+        if (!shown) {
+            shown = &window;
             for (QWidget* top : QApplication::topLevelWidgets())
                 if (top != &window && top->isVisible() && top->inherits("QDialog"))
                     shown = top;
@@ -29,8 +33,18 @@ static void saveScreenshotWhenShown(MainWindow& window, const QString& file, con
         std::printf("%s\n", qPrintable(file));
         QApplication::quit();
     };
-    QObject::connect(&window, &MainWindow::catalogShown, &window, [save] { QTimer::singleShot(300, save); });
-    QTimer::singleShot(10000, &window, save); // no profile, no scan: take it anyway
+    auto open = [&window, dialog, save] {
+        if (!dialog.isEmpty())
+            window.showDialogForScreenshot(dialog);
+        QTimer::singleShot(dialog.isEmpty() ? 300 : 1500, &window, save);
+    };
+    auto opened = std::make_shared<bool>(false); // the first scan shown, or the timeout: not both
+    auto once = [open, opened] {
+        if (!std::exchange(*opened, true))
+            open();
+    };
+    QObject::connect(&window, &MainWindow::catalogShown, &window, once);
+    QTimer::singleShot(10000, &window, once); // no profile, no scan: take it anyway
 }
 
 int main(int argc, char* argv[])
