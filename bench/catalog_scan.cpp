@@ -27,9 +27,11 @@ int main(int argc, char* argv[])
     for (int i = 0; i < count; ++i) {
         const QString dir = repo.filePath(QStringLiteral("backup_%1").arg(i, 5, 10, QLatin1Char('0')));
         QDir().mkpath(dir + QStringLiteral("/sources"));
-        for (const char* f : files)
-            ::link(QFile::encodeName(templateDir + u'/' + QLatin1String(f)).constData(),
-                   QFile::encodeName(dir + u'/' + QLatin1String(f)).constData());
+        for (const char* f : files) {
+            if (::link(QFile::encodeName(templateDir + u'/' + QLatin1String(f)).constData(),
+                       QFile::encodeName(dir + u'/' + QLatin1String(f)).constData()) != 0)
+                qFatal("cannot link %s into %s", f, qPrintable(dir));
+        }
     }
     for (int run = 1; run <= 3; ++run) {
         QElapsedTimer clock;

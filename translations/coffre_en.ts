@@ -3711,6 +3711,10 @@ Host: %3
         <source>it holds data of a kind this does not load (%1)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Loading the data failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SyncTree</name>
@@ -3871,6 +3875,10 @@ Host: %3
     </message>
     <message>
         <source>Cannot check “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -3727,6 +3727,10 @@ Hôte&#xa0;: %3
         <source>it holds data of a kind this does not load (%1)</source>
         <translation>il contient des données d’un type que ce chargement ne prend pas en charge (%1)</translation>
     </message>
+    <message>
+        <source>Loading the data failed.</source>
+        <translation>Le chargement des données a échoué.</translation>
+    </message>
 </context>
 <context>
     <name>SyncTree</name>
@@ -3888,6 +3892,10 @@ Hôte&#xa0;: %3
     <message>
         <source>Cannot check “%1”.</source>
         <translation>Impossible de vérifier «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
     </message>
 </context>
 <context>
