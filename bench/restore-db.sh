@@ -12,6 +12,16 @@ OUT=${OUT:-/tmp/coffre-bench/run}
 [ -f "$OUT/repo/bench/manifest.json" ] || OUT=$OUT "$here/create.sh" >/dev/null
 repo=$OUT/repo
 plain=/tmp/coffre-bench/plain.dump
+# Before each measured run: the previous run's writes flushed and its autovacuum (analyzing 3
+# million new rows) finished, so that neither run pays for the other.
+settle() {
+  psql -X -q -d postgres -c checkpoint
+  sync
+  for _ in $(seq 120); do
+    [ "$(psql -X -d postgres -Atc "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'")" = 0 ] && break
+    sleep 0.5
+  done
+}
 measure() { /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null; cat "$OUT/time.txt"; }
 
 for db in shop_pgrestore shop_streamed; do dropdb --if-exists "$db"; done
@@ -19,7 +29,7 @@ for db in $(psql -X -d postgres -Atc "select datname from pg_database where datn
 pg_dump -Fc -Z0 -d shop -f "$plain"
 plain_bytes=$(stat -c %s "$plain")
 createdb shop_pgrestore
-sync
+settle
 read -r pg_s pg_kb < <(measure pg_restore -j2 --exit-on-error -d shop_pgrestore "$plain")
 rm -f "$plain"
 
@@ -35,7 +45,7 @@ rm -f "$OUT/peak.txt"
   done
 ) &
 sampler=$!
-sync
+settle
 read -r coffre_s coffre_kb < <(measure "$root/build/bin/coffre-cli" restore bench --repository "$repo" \
   --db "host=$PGHOST port=$PGPORT user=$PGUSER dbname=shop_streamed" --only database --confirm OUI)
 kill "$sampler"; wait "$sampler" 2>/dev/null || true

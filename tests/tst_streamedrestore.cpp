@@ -2,6 +2,7 @@
 #include "jobs/BackupJob.h"
 #include "jobs/RestoreJob.h"
 #include "jobs/RestoreJournal.h"
+#include "jobs/VerifyJob.h"
 #include "postgres/DumpDataLoader.h"
 #include "postgres/StreamedDumpRestore.h"
 #include "storage/DiskUsage.h"
@@ -207,6 +208,46 @@ private slots:
         QCOMPARE(sections.size(), 1); // no indexes built on a failed load
         QVERIFY(sections.first().endsWith(u"before-data.list"));
         QCOMPARE(test::sqlScalar(target, QStringLiteral("select count(*) from secrets")), QStringLiteral("0"));
+        dropAndName(target);
+    }
+
+    // A dump that loads partitions through their root (pg_dump --load-via-partition-root) cannot
+    // COPY FREEZE into the partitioned root: the loader falls back to a plain COPY.
+    void partitionsLoadedThroughTheirRoot()
+    {
+        QTemporaryDir bundle;
+        const QString file = QStringLiteral("database.dump.zst");
+        const QString path = bundle.filePath(file);
+        QProcess dump;
+        dump.setStandardOutputFile(path);
+        dump.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("pg_dump -Fc -Z0 --load-via-partition-root -d streamed_src | zstd -q")});
+        QVERIFY(dump.waitForFinished(120000) && dump.exitCode() == 0);
+        BundleFile entry{file, QFileInfo(path).size(), {}};
+        JobControl control;
+        const Result<QString> sha256 = VerifyJob::readHashed(bundle.path(), entry, control);
+        QVERIFY(sha256.ok());
+        entry.sha256 = *sha256;
+        const QString target = dropAndName(QStringLiteral("streamed_via_root"));
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_via_root template template0")}));
+        const Result<DumpToc> toc = StreamedDumpRestore::readToc(path);
+        QVERIFY(toc.ok());
+        QTemporaryDir work;
+        StreamedDumpRestore::Request request;
+        request.bundle = bundle.path();
+        request.entry = entry;
+        request.toc = *toc;
+        request.workDir = work.path();
+        request.target = test::fixtureDatabase(target);
+        request.pgRestore = [&](const QString& archive, const QStringList& extra) -> Status {
+            int code = 0;
+            run(QStringLiteral("pg_restore"), QStringList{QStringLiteral("--exit-on-error"), QStringLiteral("-d"), target} + extra + QStringList{archive}, &code);
+            return code == 0 ? Status() : Status(Error{QStringLiteral("pg_restore failed"), {}});
+        };
+        const Status restored = StreamedDumpRestore::run(request, control);
+        QVERIFY2(restored.ok(), restored.ok() ? "" : qPrintable(restored.error().toLogString()));
+        for (const QString& table : {QStringLiteral("events_2025"), QStringLiteral("events_other"), QStringLiteral("bulk")})
+            QCOMPARE(test::sqlScalar(target, QStringLiteral("select count(*) from ") + table),
+                     test::sqlScalar(QStringLiteral("streamed_src"), QStringLiteral("select count(*) from ") + table));
         dropAndName(target);
     }
 

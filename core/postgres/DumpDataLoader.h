@@ -29,6 +29,9 @@ public:
 
 private:
     Error failure(const QString& message) const;
+    QByteArray quotedTable(const DumpTocEntry& entry) const;
+    bool isPartition(const DumpTocEntry& entry);     // or unknown
+    bool startFrozenCopy(const DumpTocEntry& entry); // in a transaction when true
     Status endCopy(const DumpTocEntry& entry, const char* abortReason);
 
     PgConnection m_connection;
