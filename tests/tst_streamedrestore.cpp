@@ -251,6 +251,22 @@ private slots:
         dropAndName(target);
     }
 
+    // The new database is made beside the live one: a server disk that cannot hold both refuses
+    // the restore before anything is made (the fixture's server is on this machine, over a socket).
+    void aServerDiskTooSmallForTheNewDatabaseIsSaidFirst()
+    {
+        Manifest huge = *m_backup.manifest;
+        huge.database->sizeBytes = qint64(1) << 60;
+        RestoreRequest request = inspection(dropAndName(QStringLiteral("streamed_no_room")));
+        request.backup.manifest = std::make_shared<const Manifest>(huge);
+        JobControl control;
+        const Result<RestoreOutcome> outcome = RestoreJob::run(request, control);
+        QVERIFY(!outcome.ok());
+        QVERIFY2(outcome.error().message.contains(QStringLiteral("database server's disk")), qPrintable(outcome.error().message));
+        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"), QStringLiteral("select count(*) from pg_database where datname = 'streamed_no_room'")),
+                 QStringLiteral("0"));
+    }
+
     // The zstd frame's last bytes are only hashed, never decoded, once every block is loaded:
     // damage there must still refuse the restore.
     void damageInTheDumpsLastByteIsFound()

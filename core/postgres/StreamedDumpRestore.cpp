@@ -287,6 +287,9 @@ Result<DumpToc> StreamedDumpRestore::readToc(const QString& compressedDump)
     QByteArray head;
     QByteArray buffer(256 * 1024, Qt::Uninitialized);
     while (true) {
+        // Parsed again from the start at each step: steps that double keep a large TOC linear.
+        if (head.size() > buffer.size())
+            buffer.resize(head.size());
         const Result<qint64> got = input.read(buffer.data(), buffer.size());
         if (!got)
             return got.error();
