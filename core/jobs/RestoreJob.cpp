@@ -34,6 +34,8 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+
 namespace coffre {
 namespace {
 
@@ -153,14 +155,20 @@ public:
         if (Status written = m_journal.write(journalPath); !written)
             return written.error();
         m_journalPath = journalPath;
-        // The folders are extracted on a worker while pg_restore runs: they share nothing.
-        QFuture<Status> extraction = runInBackground([this] { return extractSources(); });
+        // The folders are extracted on a worker while the database loads: they share nothing. A
+        // folder that fails (a damaged pack) stops the load at once rather than after it, and its
+        // error is the one said.
+        QFuture<Status> extraction = runInBackground([this] {
+            Status extracted = extractSources();
+            m_extractionFailed = !extracted;
+            return extracted;
+        });
         Status restored = m_restoreDatabase && m_canCreate ? restoreDatabaseAside() : Status();
         const Status extracted = extraction.result();
-        if (!restored)
-            return canceledOr(restored.error());
         if (!extracted)
             return canceledOr(extracted.error());
+        if (!restored)
+            return canceledOr(restored.error());
         if (m_control.isCanceled())
             return canceledOr({});
         if (!m_request.asDatabase.isEmpty()) {
@@ -437,7 +445,7 @@ private:
         // recorded is its progress (polled once a second, capped, topped up at the end).
         auto stopOrMeasure = [&] {
             measureGrowth(database);
-            return m_control.isCanceled();
+            return m_control.isCanceled() || m_extractionFailed;
         };
         const Status restored = ChildProcess::run(m_pgRestore.path, arguments, PassFile::childEnvironment(m_passFile.get()),
                                                   [](const QByteArray&) { return Status(); }, m_control, stopOrMeasure);
@@ -482,6 +490,7 @@ private:
         streamed.password = m_request.password;
         streamed.pgRestore = [this, database](const QString& archive, const QStringList& extra) { return pgRestore(archive, database, extra); };
         streamed.tick = [this, database] { measureGrowth(database); };
+        streamed.abandoned = [this] { return m_extractionFailed.load(); };
         return StreamedDumpRestore::run(streamed, m_control);
     }
 
@@ -850,6 +859,7 @@ private:
     bool m_createdDatabase = false;
     bool m_swapped = false;
     bool m_keepJournal = false;
+    std::atomic<bool> m_extractionFailed = false;
 };
 
 } // namespace

@@ -226,7 +226,7 @@ private:
                 }
             });
         }
-        // One worker's failure stops the others at their next batch.
+        // One worker's failure (or the restore's elsewhere) stops the others at their next batch.
         for (bool running = true; running;) {
             running = false;
             for (const QFuture<Result<QString>>& worker : workers) {
@@ -238,6 +238,8 @@ private:
                 QThread::msleep(200);
                 if (m_request.tick)
                     m_request.tick();
+                if (m_request.abandoned && m_request.abandoned())
+                    stop = true;
             }
         }
         std::optional<Error> failure;

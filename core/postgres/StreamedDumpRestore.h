@@ -45,6 +45,8 @@ public:
         std::function<Status(const QString& archive, const QStringList& extra)> pgRestore;
         // Called about five times a second while the data loads (progress).
         std::function<void()> tick;
+        // Asked as often: true when the rest of the restore failed, and loading on is pointless.
+        std::function<bool()> abandoned;
     };
     // Errors: a pg_restore failure keeps ErrorCode from the caller's function; a damaged file
     // says so (checksum); a COPY refused names its table.
