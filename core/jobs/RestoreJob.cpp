@@ -441,8 +441,6 @@ private:
         if (!m_admin->isSuperuser())
             arguments << QStringLiteral("--no-owner"); // objects then belong to the restoring role
         arguments << extra << dump;
-        // pg_restore says nothing while it works: the database's growth towards the size the backup
-        // recorded is its progress (polled once a second, capped, topped up at the end).
         auto stopOrMeasure = [&] {
             measureGrowth(database);
             return m_control.isCanceled() || m_extractionFailed;
