@@ -12,16 +12,7 @@ OUT=${OUT:-/tmp/coffre-bench/run}
 [ -f "$OUT/repo/bench/manifest.json" ] || OUT=$OUT "$here/create.sh" >/dev/null
 repo=$OUT/repo
 plain=/tmp/coffre-bench/plain.dump
-# Before each measured run: the previous run's writes flushed and its autovacuum (analyzing 3
-# million new rows) finished, so that neither run pays for the other.
-settle() {
-  psql -X -q -d postgres -c checkpoint
-  sync
-  for _ in $(seq 120); do
-    [ "$(psql -X -d postgres -Atc "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'")" = 0 ] && break
-    sleep 0.5
-  done
-}
+source "$here/settle.sh"
 measure() { /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null; cat "$OUT/time.txt"; }
 
 for db in shop_pgrestore shop_streamed; do dropdb --if-exists "$db"; done

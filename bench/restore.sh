@@ -15,16 +15,7 @@ rm -rf "$target"; mkdir -p "$target/backend" "$target/frontend"
 for db in $(psql -X -d postgres -Atc "select datname from pg_database where datname like 'shop_coffre%'"); do dropdb "$db"; done
 createdb shop_coffre # an existing database to replace, as in real life
 
-# Before each measured run: the previous run's writes flushed and its autovacuum (analyzing 3
-# million new rows) finished, so that neither run pays for the other.
-settle() {
-  psql -X -q -d postgres -c checkpoint
-  sync
-  for _ in $(seq 120); do
-    [ "$(psql -X -d postgres -Atc "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'")" = 0 ] && break
-    sleep 0.5
-  done
-}
+source "$here/settle.sh"
 measure() { /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null; cat "$OUT/time.txt"; }
 settle
 read -r seed_s seed_kb < <(measure "$here/seed-restore.sh" "$OUT/seed")

@@ -240,4 +240,16 @@ QByteArray aws(const QStringList& arguments)
     return process.readAll();
 }
 
+bool flipByte(const QString& path, qint64 at, char mask)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadWrite))
+        return false;
+    const qint64 position = at < 0 ? file.size() + at : at;
+    char c = 0;
+    if (!file.seek(position) || !file.getChar(&c) || !file.seek(position))
+        return false;
+    return file.putChar(char(c ^ mask));
+}
+
 } // namespace coffre::test

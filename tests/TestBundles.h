@@ -74,4 +74,7 @@ QByteArray aws(const QStringList& arguments);
 // Whether a process whose command line matches `pattern` (pgrep -f) runs on this machine.
 bool processRunning(const QString& pattern);
 
+// Damages a file as a bad disk would: flips bits of the byte at `at` (negative: from the end).
+bool flipByte(const QString& path, qint64 at, char mask = 0x01);
+
 } // namespace coffre::test

@@ -418,55 +418,27 @@ private slots:
         QVERIFY2(outcome->warnings.first().contains(QStringLiteral("exit status 3")), qPrintable(outcome->warnings.first()));
     }
 
-    void flippedByteIsRefusedBeforeAnythingChanges()
+    // Checksums are taken as the files are read (each once): a damaged dump or pack, even in bytes
+    // the reading never needs (a pack's last byte), stops the restore before any swap.
+    void damagedFileIsRefusedBeforeAnythingChanges_data()
     {
-        const Fixture f = makeFixture(QStringLiteral("flip"));
-        damage(f);
-        const QString changed = contentOf(f.profile.database.dbname);
-        const QMap<QString, QByteArray> changedTree = tree(f.profile.sources[0].path);
-        QFile dump(f.backup.path + u'/' + f.backup.manifest->database->file);
-        QVERIFY(dump.open(QIODevice::ReadWrite));
-        dump.seek(dump.size() / 2);
-        char c;
-        dump.getChar(&c);
-        dump.seek(dump.size() / 2);
-        dump.putChar(char(c ^ 0x01));
-        dump.close();
-
-        JobControl control;
-        const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);
-        QVERIFY(!outcome.ok());
-        QVERIFY2(outcome.error().message.contains(QStringLiteral("checksum does not match")), qPrintable(outcome.error().message));
-        QCOMPARE(contentOf(f.profile.database.dbname), changed);
-        QCOMPARE(tree(f.profile.sources[0].path), changedTree);
-        QCOMPARE(leftovers(f), QStringList());
-    }
-
-    // The folders' checksums are taken while they are extracted (read once): a damaged pack, even
-    // in bytes the extraction never needs (its last byte), stops the restore before any swap.
-    void damagedPackIsRefusedBeforeAnythingChanges_data()
-    {
+        QTest::addColumn<bool>("pack");
         QTest::addColumn<bool>("lastByte");
-        QTest::newRow("middle") << false;
-        QTest::newRow("last byte") << true;
+        QTest::newRow("dump, middle") << false << false;
+        QTest::newRow("pack, middle") << true << false;
+        QTest::newRow("pack, last byte") << true << true;
     }
-    void damagedPackIsRefusedBeforeAnythingChanges()
+    void damagedFileIsRefusedBeforeAnythingChanges()
     {
+        QFETCH(bool, pack);
         QFETCH(bool, lastByte);
-        const Fixture f = makeFixture(lastByte ? QStringLiteral("packtail") : QStringLiteral("packmid"));
+        const Fixture f = makeFixture(pack ? (lastByte ? QStringLiteral("packtail") : QStringLiteral("packmid")) : QStringLiteral("flip"));
         damage(f);
         const QString changed = contentOf(f.profile.database.dbname);
         const QMap<QString, QByteArray> changedTree = tree(f.profile.sources[0].path);
-        const QStringList packs = f.backup.manifest->sources.first().archivePaths(f.backup.path);
-        QFile pack(packs.last());
-        QVERIFY(pack.open(QIODevice::ReadWrite));
-        const qint64 at = lastByte ? pack.size() - 1 : pack.size() / 2;
-        pack.seek(at);
-        char c;
-        pack.getChar(&c);
-        pack.seek(at);
-        pack.putChar(char(c ^ 0x01));
-        pack.close();
+        const QString file = pack ? f.backup.manifest->sources.first().archivePaths(f.backup.path).last()
+                                  : f.backup.path + u'/' + f.backup.manifest->database->file;
+        QVERIFY(test::flipByte(file, lastByte ? -1 : QFileInfo(file).size() / 2));
 
         JobControl control;
         const Result<RestoreOutcome> outcome = RestoreJob::run(everything(f), control);

@@ -1,4 +1,5 @@
 #include "PgFixture.h"
+#include "TestBundles.h"
 #include "jobs/BackupJob.h"
 #include "jobs/RestoreJob.h"
 #include "jobs/RestoreJournal.h"
@@ -276,14 +277,7 @@ private slots:
         int code = 0;
         run(QStringLiteral("cp"), {QStringLiteral("-a"), m_backup.path, QFileInfo(copy).path() + u'/'}, &code);
         QCOMPARE(code, 0);
-        QFile dump(QDir(copy).filePath(m_backup.manifest->database->file));
-        QVERIFY(dump.open(QIODevice::ReadWrite));
-        dump.seek(dump.size() - 1);
-        char c;
-        dump.getChar(&c);
-        dump.seek(dump.size() - 1);
-        dump.putChar(char(c ^ 0x40));
-        dump.close();
+        QVERIFY(test::flipByte(QDir(copy).filePath(m_backup.manifest->database->file), -1, 0x40));
         RestoreRequest request = inspection(dropAndName(QStringLiteral("streamed_tail")));
         request.profile.repository = QFileInfo(copy).path();
         request.backup.path = copy;

@@ -43,16 +43,22 @@ Result<DumpBlockReader::Block> DumpBlockReader::next()
     return Block{type, int(*id)};
 }
 
+Result<qint64> DumpBlockReader::chunkLength()
+{
+    const Result<qint64> length = integer();
+    if (length && *length < 0)
+        return Error{tr("The database dump is damaged: a data chunk has an impossible length."), {}};
+    return length;
+}
+
 Status DumpBlockReader::chunks(const Sink& sink)
 {
     while (true) {
-        const Result<qint64> length = integer();
+        const Result<qint64> length = chunkLength();
         if (!length)
             return length.error();
         if (*length == 0)
             return {};
-        if (*length < 0)
-            return Error{tr("The database dump is damaged: a data chunk has an impossible length."), {}};
         for (qint64 left = *length; left > 0;) {
             const qint64 piece = qMin(left, PieceBytes);
             if (m_chunk.size() < piece)
@@ -69,13 +75,11 @@ Status DumpBlockReader::chunks(const Sink& sink)
 Status DumpBlockReader::skipChunks()
 {
     while (true) {
-        const Result<qint64> length = integer();
+        const Result<qint64> length = chunkLength();
         if (!length)
             return length.error();
         if (*length == 0)
             return {};
-        if (*length < 0)
-            return Error{tr("The database dump is damaged: a data chunk has an impossible length."), {}};
         if (Status skipped = m_input.skip(*length); !skipped)
             return skipped;
     }

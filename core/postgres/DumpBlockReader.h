@@ -34,6 +34,7 @@ public:
 
 private:
     Result<qint64> integer();
+    Result<qint64> chunkLength(); // 0 ends the block
     Status skipChunks();
 
     ZstdFileReader& m_input;
