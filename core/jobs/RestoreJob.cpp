@@ -245,14 +245,7 @@ private:
     Status verifyUnstreamed()
     {
         m_control.setPhase(VerifyJob::tr("Checking the backup's files…"));
-        for (const BundleFile& file : filesCheckedFirst()) {
-            const Result<QString> sha256 = VerifyJob::readHashed(m_request.backup.path, file, m_control);
-            if (!sha256)
-                return sha256.error();
-            if (Status same = VerifyJob::compare(file, *sha256); !same)
-                return same;
-        }
-        return {};
+        return VerifyJob::checkFiles(m_request.backup.path, filesCheckedFirst(), m_control);
     }
 
     // For progress: the files checked first, a dump decompressed, the database's growth, each tree extracted.

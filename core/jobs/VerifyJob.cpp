@@ -15,10 +15,17 @@ Status VerifyJob::run(const Backup& backup, JobControl& control)
     if (control.bytesTotal() == 0) // a restore sets its own total, of which this is the first part
         control.setBytesTotal(manifest.filesTotalBytes());
     control.setPhase(tr("Checking the backup's files…"));
-    for (const BundleFile& entry : manifest.files) {
-        const Result<QString> sha256 = readHashed(backup.path, entry, control);
+    if (Status checked = checkFiles(backup.path, manifest.files, control); !checked)
+        return checked.error().code == ErrorCode::Canceled ? Error{tr("The check was canceled."), {}, ErrorCode::Canceled} : checked;
+    return {};
+}
+
+Status VerifyJob::checkFiles(const QString& bundle, const QList<BundleFile>& files, JobControl& control)
+{
+    for (const BundleFile& entry : files) {
+        const Result<QString> sha256 = readHashed(bundle, entry, control);
         if (!sha256)
-            return sha256.error().code == ErrorCode::Canceled ? Error{tr("The check was canceled."), {}, ErrorCode::Canceled} : sha256.error();
+            return sha256.error();
         if (Status same = compare(entry, *sha256); !same)
             return same;
         control.log(tr("%1: checksum OK").arg(entry.path));
@@ -34,18 +41,20 @@ Status VerifyJob::compare(const BundleFile& entry, const QString& sha256)
                  QStringLiteral("expected %1, found %2").arg(entry.sha256, sha256)};
 }
 
+Status VerifyJob::compareSize(const BundleFile& entry, qint64 size)
+{
+    if (size == entry.size)
+        return {};
+    return Error{tr("The file “%1” is damaged: its size does not match the manifest.").arg(entry.path),
+                 QStringLiteral("expected %1 bytes, found %2").arg(entry.size).arg(size)};
+}
+
 Error VerifyJob::damageOr(const Error& failure, const QString& bundle, const QList<BundleFile>& files, JobControl& control)
 {
     if (failure.code == ErrorCode::Canceled || control.isCanceled())
         return failure;
-    for (const BundleFile& file : files) {
-        const Result<QString> sha256 = readHashed(bundle, file, control);
-        if (!sha256)
-            return sha256.error().code == ErrorCode::Canceled ? failure : sha256.error();
-        if (Status same = compare(file, *sha256); !same)
-            return same.error();
-    }
-    return failure;
+    const Status checked = checkFiles(bundle, files, control);
+    return checked || checked.error().code == ErrorCode::Canceled ? failure : checked.error();
 }
 
 Result<QString> VerifyJob::readHashed(const QString& bundle, const BundleFile& entry, JobControl& control, const ChunkSink& onChunk)
@@ -64,9 +73,8 @@ Result<QString> VerifyJob::read(const QString& bundle, const BundleFile& entry, 
     QFile file(QDir(bundle).filePath(entry.path));
     if (!file.open(QIODevice::ReadOnly))
         return Error{tr("The file “%1” of the backup cannot be read.").arg(entry.path), file.errorString()};
-    if (file.size() != entry.size)
-        return Error{tr("The file “%1” is damaged: its size does not match the manifest.").arg(entry.path),
-                     QStringLiteral("expected %1 bytes, found %2").arg(entry.size).arg(file.size())};
+    if (Status sized = compareSize(entry, file.size()); !sized)
+        return sized.error();
     QByteArray buffer(1 << 20, Qt::Uninitialized);
     Sha256 hash;
     while (true) {

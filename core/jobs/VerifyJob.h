@@ -22,8 +22,13 @@ public:
     // Reads one file of a bundle to its end, hashing it and counting progress; `onChunk` (when
     // given) sees each chunk as it goes by (an export writes it out). Returns the SHA-256 in hex,
     // or the first error (a canceled read has ErrorCode::Canceled).
+    // Reads each file whole and compares it with the manifest (logging each one that matches);
+    // the first difference, or read error, is the result.
+    static Status checkFiles(const QString& bundle, const QList<BundleFile>& files, JobControl& control);
     // A file's SHA-256, as read, against the manifest: the "damaged" error when they differ.
     static Status compare(const BundleFile& entry, const QString& sha256);
+    // A file's size on disk against the manifest, the same way.
+    static Status compareSize(const BundleFile& entry, qint64 size);
 
     // A failure while reading these files (a COPY of garbage, a frame that does not decompress) is
     // said to be their damage when a checksum differs: they are hashed whole to tell.

@@ -51,7 +51,7 @@ Result<qint64> DumpBlockReader::chunkLength()
     return length;
 }
 
-Status DumpBlockReader::chunks(const Sink& sink)
+Status DumpBlockReader::eachChunk(const std::function<Status(qint64 length)>& take)
 {
     while (true) {
         const Result<qint64> length = chunkLength();
@@ -59,7 +59,15 @@ Status DumpBlockReader::chunks(const Sink& sink)
             return length.error();
         if (*length == 0)
             return {};
-        for (qint64 left = *length; left > 0;) {
+        if (Status taken = take(*length); !taken)
+            return taken;
+    }
+}
+
+Status DumpBlockReader::chunks(const Sink& sink)
+{
+    return eachChunk([&](qint64 length) -> Status {
+        for (qint64 left = length; left > 0;) {
             const qint64 piece = qMin(left, PieceBytes);
             if (m_chunk.size() < piece)
                 m_chunk.resize(piece);
@@ -69,20 +77,13 @@ Status DumpBlockReader::chunks(const Sink& sink)
                 return taken;
             left -= piece;
         }
-    }
+        return {};
+    });
 }
 
 Status DumpBlockReader::skipChunks()
 {
-    while (true) {
-        const Result<qint64> length = chunkLength();
-        if (!length)
-            return length.error();
-        if (*length == 0)
-            return {};
-        if (Status skipped = m_input.skip(*length); !skipped)
-            return skipped;
-    }
+    return eachChunk([this](qint64 length) { return m_input.skip(length); });
 }
 
 Result<quint32> DumpBlockReader::nextBlobOid()

@@ -35,6 +35,8 @@ public:
 private:
     Result<qint64> integer();
     Result<qint64> chunkLength(); // 0 ends the block
+    // Up to the zero length, hands each chunk's length to `take`, which reads or skips its bytes.
+    Status eachChunk(const std::function<Status(qint64 length)>& take);
     Status skipChunks();
 
     ZstdFileReader& m_input;

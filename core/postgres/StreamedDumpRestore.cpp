@@ -169,9 +169,8 @@ public:
 
     Status run()
     {
-        if (const qint64 size = QFileInfo(dumpPath()).size(); size != m_request.entry.size)
-            return Error{VerifyJob::tr("The file “%1” is damaged: its size does not match the manifest.").arg(m_request.entry.path),
-                         QStringLiteral("expected %1 bytes, found %2").arg(m_request.entry.size).arg(size)};
+        if (Status sized = VerifyJob::compareSize(m_request.entry, QFileInfo(dumpPath()).size()); !sized)
+            return sized;
         const SchemaLists lists = schemaLists(m_request.toc);
         const QString toc = QDir(m_request.workDir).filePath(QStringLiteral("toc.dump"));
         const QString before = QDir(m_request.workDir).filePath(QStringLiteral("before-data.list"));
