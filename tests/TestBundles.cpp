@@ -240,6 +240,19 @@ QByteArray aws(const QStringList& arguments)
     return process.readAll();
 }
 
+int runProgram(const QString& program, const QStringList& arguments, QByteArray* output, int timeoutMs)
+{
+    QProcess process;
+    process.start(program, arguments);
+    process.waitForFinished(timeoutMs);
+    if (output)
+        *output = process.readAllStandardOutput();
+    const int code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    if (code != 0)
+        qWarning("%s: %s", qPrintable(program), process.readAllStandardError().constData());
+    return code;
+}
+
 bool flipByte(const QString& path, qint64 at, char mask)
 {
     QFile file(path);

@@ -74,6 +74,10 @@ QByteArray aws(const QStringList& arguments);
 // Whether a process whose command line matches `pattern` (pgrep -f) runs on this machine.
 bool processRunning(const QString& pattern);
 
+// Runs a program to its end: its exit status (-1 when it crashed or ran out of time), its
+// standard output in `output` when given; what it said on stderr is logged when it fails.
+int runProgram(const QString& program, const QStringList& arguments, QByteArray* output = nullptr, int timeoutMs = 300000);
+
 // Damages a file as a bad disk would: flips bits of the byte at `at` (negative: from the end).
 bool flipByte(const QString& path, qint64 at, char mask = 0x01);
 

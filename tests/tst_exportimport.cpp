@@ -39,15 +39,6 @@ private:
         QDir().mkpath(folder);
         return folder;
     }
-    static int run(const QString& program, const QStringList& arguments, QByteArray* output = nullptr)
-    {
-        QProcess process;
-        process.start(program, arguments);
-        process.waitForFinished(60000);
-        if (output)
-            *output = process.readAllStandardOutput();
-        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    }
     // Flips one byte of `file` inside the first occurrence of `inside`.
     static void damage(const QString& file, const QByteArray& inside)
     {
@@ -108,10 +99,10 @@ private slots:
                  QFile::Permissions());
         QByteArray listing;
         if (fileName.endsWith(QLatin1String(".zip"))) {
-            QCOMPARE(run(QStringLiteral("unzip"), {QStringLiteral("-t"), file}, &listing), 0);
+            QCOMPARE(test::runProgram(QStringLiteral("unzip"), {QStringLiteral("-t"), file}, &listing, 60000), 0);
             QVERIFY(listing.contains("No errors detected"));
         } else {
-            QCOMPARE(run(QStringLiteral("tar"), {QStringLiteral("-tf"), file}, &listing), 0);
+            QCOMPARE(test::runProgram(QStringLiteral("tar"), {QStringLiteral("-tf"), file}, &listing, 60000), 0);
         }
         for (const BundleFile& entry : m_real.manifest->files)
             QVERIFY2(listing.contains("real/" + entry.path.toUtf8()), qPrintable(entry.path));
@@ -146,7 +137,7 @@ private slots:
         QVERIFY(!exportTo(m_real, file));
         QCOMPARE(QFileInfo(file).size(), qint64(14));
         QVERIFY(exportTo(m_real, file, true)); // the save dialog asked
-        QCOMPARE(run(QStringLiteral("unzip"), {QStringLiteral("-tq"), file}), 0);
+        QCOMPARE(test::runProgram(QStringLiteral("unzip"), {QStringLiteral("-tq"), file}, nullptr, 60000), 0);
         QVERIFY(!exportTo(m_real, path(QStringLiteral("real.7z")))); // neither .zip nor .tar
     }
 

@@ -31,23 +31,35 @@ private:
     Profile m_profile;
     Backup m_backup;
 
-    static QByteArray run(const QString& program, const QStringList& arguments, int* exitCode = nullptr)
+    // pg_restore as the tests run it, for StreamedDumpRestore::Request::pgRestore.
+    static Status pgRestore(const QString& database, const QString& archive, const QStringList& extra)
     {
-        QProcess process;
-        process.start(program, arguments);
-        process.waitForFinished(300000);
-        if (exitCode)
-            *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        else if (process.exitCode() != 0)
-            qWarning("%s: %s", qPrintable(program), process.readAllStandardError().constData());
-        return process.readAllStandardOutput();
+        const QStringList arguments = QStringList{QStringLiteral("--exit-on-error"), QStringLiteral("-d"), database} + extra + QStringList{archive};
+        if (test::runProgram(QStringLiteral("pg_restore"), arguments) != 0)
+            return Error{QStringLiteral("pg_restore failed"), {}};
+        return {};
+    }
+
+    static StreamedDumpRestore::Request streamedRequest(const QString& bundle, const BundleFile& entry, const DumpToc& toc,
+                                                        const QString& workDir, const QString& target)
+    {
+        StreamedDumpRestore::Request request;
+        request.bundle = bundle;
+        request.entry = entry;
+        request.toc = toc;
+        request.workDir = workDir;
+        request.target = test::fixtureDatabase(target);
+        request.pgRestore = [target](const QString& archive, const QStringList& extra) { return pgRestore(target, archive, extra); };
+        return request;
     }
 
     // The whole database as pg_dump sees it, schema and data (large objects too), without the
     // random key of psql's \restrict lines (PostgreSQL 15.14 and later).
     static QByteArray dumpOf(const QString& database)
     {
-        QByteArrayList lines = run(QStringLiteral("pg_dump"), {QStringLiteral("--no-sync"), QStringLiteral("-d"), database}).split('\n');
+        QByteArray dump;
+        test::runProgram(QStringLiteral("pg_dump"), {QStringLiteral("--no-sync"), QStringLiteral("-d"), database}, &dump);
+        QByteArrayList lines = dump.split('\n');
         lines.removeIf([](const QByteArray& line) { return line.startsWith("\\restrict ") || line.startsWith("\\unrestrict "); });
         return lines.join('\n');
     }
@@ -56,13 +68,11 @@ private:
     QString restoredByPgRestore(const QString& database)
     {
         const QString plain = m_work.filePath(QStringLiteral("plain.dump"));
-        run(QStringLiteral("zstd"), {QStringLiteral("-dqf"), QDir(m_backup.path).filePath(m_backup.manifest->database->file),
+        test::runProgram(QStringLiteral("zstd"), {QStringLiteral("-dqf"), QDir(m_backup.path).filePath(m_backup.manifest->database->file),
                                      QStringLiteral("-o"), plain});
         test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists \"%1\"").arg(database),
                                                     QStringLiteral("create database \"%1\" template template0").arg(database)});
-        int code = 0;
-        run(QStringLiteral("pg_restore"), {QStringLiteral("--exit-on-error"), QStringLiteral("-d"), database, plain}, &code);
-        return code == 0 ? database : QString();
+        return pgRestore(database, plain, {}) ? database : QString();
     }
 
     RestoreRequest inspection(const QString& asDatabase) const
@@ -184,19 +194,13 @@ private slots:
         QVERIFY(toc.ok());
         QCOMPARE(StreamedDumpRestore::whyNotStreamable(*toc), QString());
         QTemporaryDir work;
-        StreamedDumpRestore::Request request;
-        request.bundle = m_backup.path;
-        request.entry = *m_backup.manifest->findFile(m_backup.manifest->database->file);
-        request.toc = *toc;
-        request.workDir = work.path();
-        request.target = test::fixtureDatabase(target);
+        StreamedDumpRestore::Request request =
+            streamedRequest(m_backup.path, *m_backup.manifest->findFile(m_backup.manifest->database->file), *toc, work.path(), target);
         QStringList sections;
         request.pgRestore = [&](const QString& archive, const QStringList& extra) -> Status {
             sections << extra.first();
-            int code = 0;
-            run(QStringLiteral("pg_restore"), QStringList{QStringLiteral("--exit-on-error"), QStringLiteral("-d"), target} + extra + QStringList{archive}, &code);
-            if (code != 0)
-                return Error{QStringLiteral("pg_restore failed"), {}};
+            if (Status restored = pgRestore(target, archive, extra); !restored)
+                return restored;
             if (extra.first().endsWith(u"before-data.list")) // rows the backup holds become unacceptable
                 test::execSql(target, {QStringLiteral("alter table secrets add constraint short check (length(v) < 5)")});
             return {};
@@ -233,17 +237,7 @@ private slots:
         const Result<DumpToc> toc = StreamedDumpRestore::readToc(path);
         QVERIFY(toc.ok());
         QTemporaryDir work;
-        StreamedDumpRestore::Request request;
-        request.bundle = bundle.path();
-        request.entry = entry;
-        request.toc = *toc;
-        request.workDir = work.path();
-        request.target = test::fixtureDatabase(target);
-        request.pgRestore = [&](const QString& archive, const QStringList& extra) -> Status {
-            int code = 0;
-            run(QStringLiteral("pg_restore"), QStringList{QStringLiteral("--exit-on-error"), QStringLiteral("-d"), target} + extra + QStringList{archive}, &code);
-            return code == 0 ? Status() : Status(Error{QStringLiteral("pg_restore failed"), {}});
-        };
+        const StreamedDumpRestore::Request request = streamedRequest(bundle.path(), entry, *toc, work.path(), target);
         const Status restored = StreamedDumpRestore::run(request, control);
         QVERIFY2(restored.ok(), restored.ok() ? "" : qPrintable(restored.error().toLogString()));
         for (const QString& table : {QStringLiteral("events_2025"), QStringLiteral("events_other"), QStringLiteral("bulk")})
@@ -274,9 +268,7 @@ private slots:
     {
         const QString copy = m_work.filePath(QStringLiteral("tail/streamed"));
         QDir().mkpath(QFileInfo(copy).path());
-        int code = 0;
-        run(QStringLiteral("cp"), {QStringLiteral("-a"), m_backup.path, QFileInfo(copy).path() + u'/'}, &code);
-        QCOMPARE(code, 0);
+        QCOMPARE(test::runProgram(QStringLiteral("cp"), {QStringLiteral("-a"), m_backup.path, QFileInfo(copy).path() + u'/'}), 0);
         QVERIFY(test::flipByte(QDir(copy).filePath(m_backup.manifest->database->file), -1, 0x40));
         RestoreRequest request = inspection(dropAndName(QStringLiteral("streamed_tail")));
         request.profile.repository = QFileInfo(copy).path();
@@ -322,16 +314,16 @@ private slots:
         const QString mountPoint = m_work.filePath(QStringLiteral("small"));
         QDir().mkpath(mountPoint);
         const qint64 bundleBytes = m_backup.sizeBytes;
-        const qint64 plainBytes = run(QStringLiteral("zstd"), {QStringLiteral("-dc"), QDir(m_backup.path).filePath(m_backup.manifest->database->file)}).size();
+        QByteArray plain;
+        test::runProgram(QStringLiteral("zstd"), {QStringLiteral("-dc"), QDir(m_backup.path).filePath(m_backup.manifest->database->file)}, &plain);
+        const qint64 plainBytes = plain.size();
         const qint64 room = bundleBytes + DiskUsage::MarginBytes + 4 * 1024 * 1024;
         QVERIFY2(room < plainBytes, qPrintable(QStringLiteral("%1 < %2").arg(room).arg(plainBytes)));
         const QByteArray options = "size=" + QByteArray::number(room);
         if (::mount("tmpfs", QFile::encodeName(mountPoint).constData(), "tmpfs", 0, options.constData()) != 0)
             QSKIP("this machine refuses to mount a tmpfs here");
         const auto unmount = qScopeGuard([&] { ::umount2(QFile::encodeName(mountPoint).constData(), MNT_DETACH); });
-        int code = 0;
-        run(QStringLiteral("cp"), {QStringLiteral("-a"), m_backup.path, mountPoint + QStringLiteral("/")}, &code);
-        QCOMPARE(code, 0);
+        QCOMPARE(test::runProgram(QStringLiteral("cp"), {QStringLiteral("-a"), m_backup.path, mountPoint + QStringLiteral("/")}), 0);
         Profile small = m_profile;
         small.repository = mountPoint;
         RestoreRequest request = inspection(dropAndName(QStringLiteral("streamed_small_disk")));
