@@ -29,6 +29,12 @@ Result<qint64> DumpBlockReader::integer()
 
 Result<DumpBlockReader::Block> DumpBlockReader::next()
 {
+    if (m_unfinished) {
+        m_unfinished = false;
+        if (Status skipped = skipChunks(); !skipped)
+            return skipped.error();
+    }
+    m_offset = 0;
     char type = 0;
     const Result<qint64> got = m_input.read(&type, 1);
     if (!got)
@@ -51,9 +57,14 @@ Result<qint64> DumpBlockReader::chunkLength()
     return length;
 }
 
-Status DumpBlockReader::eachChunk(const std::function<Status(qint64 length)>& take)
+Status DumpBlockReader::eachChunk(const std::function<Status(qint64 length)>& take, const std::function<bool(qint64 offset)>& goOn)
 {
+    m_unfinished = false;
     while (true) {
+        if (goOn && !goOn(m_offset)) {
+            m_unfinished = true;
+            return {};
+        }
         const Result<qint64> length = chunkLength();
         if (!length)
             return length.error();
@@ -61,24 +72,58 @@ Status DumpBlockReader::eachChunk(const std::function<Status(qint64 length)>& ta
             return {};
         if (Status taken = take(*length); !taken)
             return taken;
+        m_offset += *length;
     }
 }
 
-Status DumpBlockReader::chunks(const Sink& sink)
+Status DumpBlockReader::chunks(const Sink& sink, const std::function<bool(qint64 offset)>& goOn)
 {
-    return eachChunk([&](qint64 length) -> Status {
-        for (qint64 left = length; left > 0;) {
-            const qint64 piece = qMin(left, PieceBytes);
-            if (m_chunk.size() < piece)
-                m_chunk.resize(piece);
-            if (Status read = m_input.readExact(m_chunk.data(), piece); !read)
-                return read;
-            if (Status taken = sink(m_chunk.constData(), piece); !taken)
-                return taken;
-            left -= piece;
+    return eachChunk(
+        [&](qint64 length) -> Status {
+            for (qint64 left = length; left > 0;) {
+                const qint64 piece = qMin(left, PieceBytes);
+                if (m_chunk.size() < piece)
+                    m_chunk.resize(piece);
+                if (Status read = m_input.readExact(m_chunk.data(), piece); !read)
+                    return read;
+                if (Status taken = sink(m_chunk.constData(), piece); !taken)
+                    return taken;
+                left -= piece;
+            }
+            return {};
+        },
+        goOn);
+}
+
+Status DumpBlockReader::skipTo(qint64 offset)
+{
+    const Status skipped = eachChunk([this](qint64 length) { return m_input.skip(length); }, [offset](qint64 at) { return at < offset; });
+    if (skipped && m_offset != offset) // the data ended first, or no chunk starts there
+        return Error{tr("The database dump is damaged: a table's data does not have the shape it had a moment ago."), {}};
+    return skipped;
+}
+
+Result<DumpBlockReader::TableShape> DumpBlockReader::measure(qint64 spacing)
+{
+    TableShape shape;
+    qint64 nextMark = spacing;
+    const Status walked = eachChunk([&](qint64 length) -> Status {
+        char last = 0;
+        if (Status skipped = m_input.skip(length - 1); !skipped)
+            return skipped;
+        if (Status read = m_input.readExact(&last, 1); !read)
+            return read;
+        // A newline always ends a row in COPY text (one inside a value is written as a backslash and an n).
+        if (const qint64 end = m_offset + length; last == '\n' && end >= nextMark) {
+            shape.rowStarts << end;
+            nextMark = end + spacing;
         }
         return {};
     });
+    if (!walked)
+        return walked.error();
+    shape.length = m_offset;
+    return shape;
 }
 
 Status DumpBlockReader::skipChunks()

@@ -3,6 +3,8 @@
 #include "Result.h"
 #include "archive/ZstdFileReader.h"
 
+#include <QList>
+
 #include <functional>
 
 namespace coffre {
@@ -26,7 +28,22 @@ public:
 
     using Sink = std::function<Status(const char* data, qint64 size)>;
     // The chunks of one table's data (or of one large object), in order, up to the zero length.
-    Status chunks(const Sink& sink);
+    // `goOn`, when given, is asked at the start of each chunk with its data offset in the block:
+    // false stops there, and the next call to next() reads past the rest.
+    Status chunks(const Sink& sink, const std::function<bool(qint64 offset)>& goOn = {});
+    // Reads past whole chunks of a table's data up to the data offset `offset`, which must be
+    // where a chunk starts (a TableShape::rowStarts entry).
+    Status skipTo(qint64 offset);
+
+    // What a reader going past a table's data learns of it: its length, and offsets where a row
+    // starts (the chunk before ends a COPY line), about every `spacing` bytes.
+    struct TableShape
+    {
+        qint64 length = 0;
+        QList<qint64> rowStarts; // ascending
+    };
+    // Reads past the rest of a table's data, measuring it.
+    Result<TableShape> measure(qint64 spacing);
     // The next large object's OID in a blobs block, or 0 after the last.
     Result<quint32> nextBlobOid();
     // Reads past the rest of the current block.
@@ -35,13 +52,16 @@ public:
 private:
     Result<qint64> integer();
     Result<qint64> chunkLength(); // 0 ends the block
-    // Up to the zero length, hands each chunk's length to `take`, which reads or skips its bytes.
-    Status eachChunk(const std::function<Status(qint64 length)>& take);
+    // Up to the zero length (or until `goOn` says no at a chunk's start), hands each chunk's
+    // length to `take`, which reads or skips its bytes.
+    Status eachChunk(const std::function<Status(qint64 length)>& take, const std::function<bool(qint64 offset)>& goOn = {});
     Status skipChunks();
 
     ZstdFileReader& m_input;
     int m_intSize;
     QByteArray m_chunk;
+    qint64 m_offset = 0;      // data bytes of the current table block read so far
+    bool m_unfinished = false; // chunks() stopped early: next() reads past the rest first
 };
 
 } // namespace coffre

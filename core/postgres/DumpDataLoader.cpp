@@ -15,6 +15,38 @@ QString tableName(const DumpTocEntry& entry)
     return QString::fromUtf8(entry.schema) + u'.' + QString::fromUtf8(entry.tag);
 }
 
+// The column list of pg_dump's `COPY schema.table (a, "B c") FROM stdin;`, parentheses
+// included; empty for any other shape.
+QByteArray copyColumnList(const QByteArray& statement)
+{
+    const QByteArray copy = statement.trimmed();
+    const QByteArray head = "COPY ", tail = " FROM stdin;";
+    if (!copy.startsWith(head) || !copy.endsWith(tail))
+        return {};
+    qsizetype at = head.size();
+    const auto identifier = [&]() {
+        if (at < copy.size() && copy[at] == '"') {
+            for (++at; at < copy.size(); ++at) {
+                if (copy[at] == '"' && !(at + 1 < copy.size() && copy[at + 1] == '"'))
+                    return ++at, true;
+                if (copy[at] == '"')
+                    ++at; // a doubled quote inside the name
+            }
+            return false;
+        }
+        const qsizetype start = at;
+        while (at < copy.size() && copy[at] != '.' && copy[at] != ' ' && copy[at] != '"')
+            ++at;
+        return at > start;
+    };
+    if (!identifier() || (at < copy.size() && copy[at] == '.' && (++at, !identifier())))
+        return {};
+    if (at >= copy.size() || copy[at] != ' ')
+        return {};
+    const QByteArray columns = copy.mid(at + 1, copy.size() - tail.size() - at - 1);
+    return columns.startsWith('(') && columns.endsWith(')') ? columns : QByteArray();
+}
+
 } // namespace
 
 Error DumpDataLoader::failure(const QString& message) const
@@ -109,28 +141,21 @@ bool DumpDataLoader::startFrozenCopy(const DumpTocEntry& entry)
     return false;
 }
 
-Status DumpDataLoader::copyTable(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop)
+Status DumpDataLoader::startCopy(const DumpTocEntry& entry, const QByteArray& statement)
+{
+    PGresult* started = PQexec(m_connection.handle(), statement.constData());
+    const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
+    const QString detail = QString::fromUtf8(PQresultErrorMessage(started)).trimmed();
+    PQclear(started);
+    if (!copying)
+        return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), detail};
+    return {};
+}
+
+Status DumpDataLoader::streamCopy(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop,
+                                  const std::function<bool(qint64 offset)>& goOn)
 {
     PGconn* connection = m_connection.handle();
-    // COPY FREEZE right after emptying the table in the same transaction (pg_restore's own trick
-    // for parallel restores, plus FREEZE): rows are written frozen and all-visible, about 8 % faster
-    // to load, and the index builds and row counts after it rewrite no page to set hint bits.
-    // Whatever is refused before any data is sent (no TRUNCATE right) falls back to pg_restore's
-    // plain COPY.
-    const bool frozen = startFrozenCopy(entry);
-    if (!frozen) {
-        PGresult* started = PQexec(connection, entry.copyStmt.constData());
-        const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
-        const QString detail = QString::fromUtf8(PQresultErrorMessage(started)).trimmed();
-        PQclear(started);
-        if (!copying)
-            return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), detail};
-    }
-    auto finish = [&](const Status& status) -> Status {
-        if (frozen)
-            return status ? execute("COMMIT") : (execute("ROLLBACK"), status);
-        return status;
-    };
     QByteArray batch;
     batch.reserve(CopyBatchBytes + 4096);
     auto send = [&]() -> Status {
@@ -140,21 +165,98 @@ Status DumpDataLoader::copyTable(const DumpTocEntry& entry, DumpBlockReader& blo
         return {};
     };
     // pg_dump's own end marker ("\.") is part of the data: sent as it is, as pg_restore does.
-    Status fed = blocks.chunks([&](const char* data, qint64 size) -> Status {
-        batch.append(data, size);
-        if (batch.size() < CopyBatchBytes)
-            return {};
-        if (stop())
-            return Error{tr("Canceled."), {}, ErrorCode::Canceled};
-        return send();
-    });
+    Status fed = blocks.chunks(
+        [&](const char* data, qint64 size) -> Status {
+            batch.append(data, size);
+            if (batch.size() < CopyBatchBytes)
+                return {};
+            if (stop())
+                return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+            return send();
+        },
+        goOn);
     if (fed)
         fed = send();
     if (!fed) {
         endCopy(entry, "canceled by Coffre");
-        return finish(fed);
+        return fed;
     }
-    return finish(endCopy(entry, nullptr));
+    return endCopy(entry, nullptr);
+}
+
+Status DumpDataLoader::copyTable(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop, TableTails* tails)
+{
+    // COPY FREEZE right after emptying the table in the same transaction (pg_restore's own trick
+    // for parallel restores, plus FREEZE): rows are written frozen and all-visible, about 8 % faster
+    // to load, and the index builds and row counts after it rewrite no page to set hint bits.
+    // Whatever is refused before any data is sent (no TRUNCATE right) falls back to pg_restore's
+    // plain COPY.
+    const bool frozen = startFrozenCopy(entry);
+    if (!frozen) {
+        if (Status started = startCopy(entry, entry.copyStmt); !started)
+            return started;
+    }
+    // Only a table this transaction owns can take a tail in before anyone sees it.
+    const QByteArray columns = frozen && tails ? copyColumnList(entry.copyStmt) : QByteArray();
+    if (tails)
+        tails->startHead(entry.dumpId, !columns.isEmpty());
+    qint64 headEnd = 0;
+    const auto withinHead = [&](qint64 offset) {
+        if (offset >= headEnd)
+            headEnd = tails->headEnd(entry.dumpId, offset);
+        return offset < headEnd;
+    };
+    Status loaded = streamCopy(entry, blocks, stop, columns.isEmpty() ? std::function<bool(qint64)>() : withinHead);
+    if (!columns.isEmpty()) {
+        const TableTails::Tail tail = tails->finishHead(entry.dumpId, loaded ? stop : StopCheck([] { return true; }));
+        if (loaded && tail == TableTails::Tail::Staged)
+            loaded = appendTail(entry, columns);
+        else if (loaded && tail != TableTails::Tail::None) // the tail's connection says why
+            loaded = Error{tr("Canceled."), {}, ErrorCode::Canceled};
+    }
+    if (frozen)
+        return loaded ? execute("COMMIT") : (execute("ROLLBACK"), loaded);
+    return loaded;
+}
+
+QByteArray DumpDataLoader::stagedTable(const DumpTocEntry& entry)
+{
+    return QByteArray(TailSchema) + ".t" + QByteArray::number(entry.dumpId);
+}
+
+Status DumpDataLoader::appendTail(const DumpTocEntry& entry, const QByteArray& columns)
+{
+    // In the transaction that emptied the table, after the head's rows: the dump's order.
+    // OVERRIDING SYSTEM VALUE: identity columns take the dump's values, as COPY gives them.
+    const QByteArray list = columns.mid(1, columns.size() - 2);
+    if (Status appended = execute("INSERT INTO " + quotedTable(entry) + ' ' + columns + " OVERRIDING SYSTEM VALUE SELECT " + list +
+                                  " FROM " + stagedTable(entry));
+        !appended)
+        return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), appended.error().detail};
+    return execute("DROP TABLE " + stagedTable(entry));
+}
+
+Status DumpDataLoader::stageTail(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop)
+{
+    // The columns' types from the catalog: the head's transaction holds the table itself (its
+    // TRUNCATE), so CREATE TABLE (LIKE ...) would wait for it while it waits for this.
+    const char* values[] = {entry.schema.constData(), entry.tag.constData()};
+    PGresult* result = PQexecParams(m_connection.handle(),
+                                    "select string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' "
+                                    "order by a.attnum) from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid "
+                                    "join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 "
+                                    "and a.attnum > 0 and not a.attisdropped",
+                                    2, nullptr, values, nullptr, nullptr, 0);
+    const bool found = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1 && !PQgetisnull(result, 0, 0);
+    const QByteArray definitions = found ? QByteArray(PQgetvalue(result, 0, 0)) : QByteArray();
+    PQclear(result);
+    if (!found)
+        return failure(tr("Loading the data of %1 failed.").arg(tableName(entry)));
+    if (Status created = execute("CREATE UNLOGGED TABLE " + stagedTable(entry) + " (" + definitions + ')'); !created)
+        return created;
+    if (Status started = startCopy(entry, "COPY " + stagedTable(entry) + ' ' + copyColumnList(entry.copyStmt) + " FROM stdin;"); !started)
+        return started;
+    return streamCopy(entry, blocks, stop);
 }
 
 Status DumpDataLoader::largeObjects(DumpBlockReader& blocks, const StopCheck& stop)

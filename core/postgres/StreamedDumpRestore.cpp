@@ -4,6 +4,7 @@
 #include "DumpFieldReader.h"
 #include "jobs/VerifyJob.h"
 #include "util/Background.h"
+#include "util/HumanSize.h"
 
 #include <QDir>
 #include <QFile>
@@ -80,17 +81,21 @@ SchemaLists schemaLists(const DumpToc& toc)
 class Claims
 {
 public:
-    explicit Claims(const DumpToc& toc)
+    Claims(const DumpToc& toc, TableTails* tails) : m_tails(tails)
     {
         for (const DumpTocEntry& entry : toc.entries) {
             if (entry.section == SectionData && entry.hasData() && (isTableData(entry) || isLargeObjects(entry)))
                 m_pending.insert(entry.dumpId);
         }
     }
-    bool claim(int dumpId)
+    bool claim(int dumpId, bool tableData)
     {
         QMutexLocker lock(&m_mutex);
-        return m_pending.remove(dumpId);
+        // Told under the lock: whoever sees every block claimed also sees this table loading.
+        const bool claimed = m_pending.remove(dumpId);
+        if (claimed && tableData && m_tails)
+            m_tails->claimed(dumpId);
+        return claimed;
     }
     bool allClaimed()
     {
@@ -106,33 +111,30 @@ public:
 private:
     QMutex m_mutex;
     QSet<int> m_pending;
+    TableTails* m_tails;
 };
 
 // One connection's share of the data: reads the dump from its start with its own decompressor,
-// loads the blocks it claims, reads past the others. The hashing one reads to the end of the file.
+// loads the blocks it claims, reads past the others (measuring tables, for TableTails). The
+// hashing one reads to the end of the file. Then it loads the tails of tables still loading.
 class DataWorker
 {
 public:
-    DataWorker(const StreamedDumpRestore::Request& request, DumpDataLoader& loader, Claims& claims, std::atomic<bool>& stop,
-               JobControl& control)
-        : m_request(request), m_loader(loader), m_claims(claims), m_stop(stop), m_control(control)
+    DataWorker(const StreamedDumpRestore::Request& request, DumpDataLoader& loader, Claims& claims, TableTails* tails,
+               std::atomic<bool>& stop, JobControl& control)
+        : m_request(request), m_loader(loader), m_claims(claims), m_tails(tails), m_stop(stop), m_control(control)
     {
     }
 
     // The SHA-256 of the whole file when `hashing`.
     Result<QString> run(bool hashing)
     {
-        ZstdFileReader input(QDir(m_request.bundle).filePath(m_request.entry.path),
-                             hashing ? ZstdFileReader::Hashing::Sha256 : ZstdFileReader::Hashing::None);
-        Status ready = input.open();
-        if (ready)
-            ready = input.skip(m_request.toc.size);
-        if (!ready)
+        ZstdFileReader input(dumpPath(), hashing ? ZstdFileReader::Hashing::Sha256 : ZstdFileReader::Hashing::None);
+        if (Status ready = openAtData(input); !ready)
             return ready.error();
         DumpBlockReader blocks(input, m_request.toc.intSize);
-        const auto stopNow = [this] { return m_stop.load() || m_control.isCanceled(); };
         while (!m_claims.allClaimed()) {
-            if (stopNow())
+            if (m_stopNow())
                 return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
             const Result<DumpBlockReader::Block> block = blocks.next();
             if (!block)
@@ -141,25 +143,97 @@ public:
                 break;
             const DumpTocEntry* entry = m_request.toc.find(block->dumpId);
             const bool fits = entry && (block->type == BlockBlobs ? isLargeObjects(*entry) : isTableData(*entry));
-            if (!fits || !m_claims.claim(block->dumpId)) {
-                if (Status skipped = blocks.skip(block->type); !skipped)
+            const bool tableData = fits && block->type == BlockData;
+            if (!fits || !m_claims.claim(block->dumpId, tableData)) {
+                if (Status skipped = readPast(blocks, *block, tableData); !skipped)
                     return skipped.error();
                 continue;
             }
-            const Status loaded = block->type == BlockBlobs ? m_loader.largeObjects(blocks, stopNow)
-                                                           : m_loader.copyTable(*entry, blocks, stopNow);
+            const Status loaded = tableData ? m_loader.copyTable(*entry, blocks, m_stopNow, m_tails) : m_loader.largeObjects(blocks, m_stopNow);
+            if (tableData && m_tails)
+                m_tails->released(block->dumpId);
             if (!loaded)
                 return loaded.error();
         }
-        return hashing ? input.finishHash(stopNow) : Result<QString>(QString());
+        const Result<QString> sha256 = hashing ? input.finishHash(m_stopNow) : Result<QString>(QString());
+        if (sha256 && m_tails) {
+            if (Status helped = loadTails(); !helped)
+                return helped.error();
+        }
+        return sha256;
     }
 
 private:
+    QString dumpPath() const { return QDir(m_request.bundle).filePath(m_request.entry.path); }
+
+    Status openAtData(ZstdFileReader& input) const
+    {
+        Status ready = input.open();
+        return ready ? input.skip(m_request.toc.size) : ready;
+    }
+
+    // A table read past is measured, so that its tail can be cut where a row starts.
+    Status readPast(DumpBlockReader& blocks, const DumpBlockReader::Block& block, bool tableData)
+    {
+        if (!tableData || !m_tails)
+            return blocks.skip(block.type);
+        const Result<DumpBlockReader::TableShape> shape = blocks.measure(m_tails->rowMarkSpacing());
+        if (!shape)
+            return shape.error();
+        m_tails->setShape(block.dumpId, *shape);
+        return {};
+    }
+
+    // While another connection still loads a table that can share, this one takes tails.
+    Status loadTails()
+    {
+        while (true) {
+            if (m_stopNow())
+                return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
+            const std::optional<TableTails::Offer> offer = m_tails->takeTail();
+            if (!offer) {
+                if (!m_tails->mayOfferMore())
+                    return {};
+                QThread::msleep(20);
+                continue;
+            }
+            const Status staged = loadTail(*offer);
+            m_tails->tailDone(offer->dumpId, staged.ok());
+            if (!staged)
+                return staged;
+        }
+    }
+
+    // With a reader of its own, from the start of the file to where the tail starts.
+    Status loadTail(const TableTails::Offer& offer)
+    {
+        ZstdFileReader input(dumpPath());
+        if (Status ready = openAtData(input); !ready)
+            return ready;
+        DumpBlockReader blocks(input, m_request.toc.intSize);
+        while (true) {
+            const Result<DumpBlockReader::Block> block = blocks.next();
+            if (!block)
+                return block.error();
+            if (block->type == 0)
+                return Error{StreamedDumpRestore::tr("The database dump is damaged: a table's data is no longer where it was."), {}};
+            if (block->type == BlockData && block->dumpId == offer.dumpId)
+                break;
+            if (Status skipped = blocks.skip(block->type); !skipped)
+                return skipped;
+        }
+        if (Status there = blocks.skipTo(offer.from); !there)
+            return there;
+        return m_loader.stageTail(*m_request.toc.find(offer.dumpId), blocks, m_stopNow);
+    }
+
     const StreamedDumpRestore::Request& m_request;
     DumpDataLoader& m_loader;
     Claims& m_claims;
+    TableTails* m_tails; // none with a single connection
     std::atomic<bool>& m_stop;
     JobControl& m_control;
+    const std::function<bool()> m_stopNow = [this] { return m_stop.load() || m_control.isCanceled(); };
 };
 
 class StreamedRun
@@ -211,7 +285,12 @@ private:
                 return prepared;
         }
         m_control.setPhase(StreamedDumpRestore::tr("Loading the data into “%1”…").arg(m_request.target.dbname));
-        Claims claims(m_request.toc);
+        // The tails' tables go in a schema of their own, dropped before the indexes; a dump that
+        // has a schema of that name simply loads without tails.
+        std::optional<TableTails> tails;
+        if (loaders.size() > 1 && loaders.front().execute(QByteArray("CREATE SCHEMA ") + DumpDataLoader::TailSchema))
+            tails.emplace(m_request.tailBytes);
+        Claims claims(m_request.toc, tails ? &*tails : nullptr);
         const qsizetype blockCount = claims.pending().size();
         std::atomic<bool> stop{false};
         QList<QFuture<Result<QString>>> workers;
@@ -219,7 +298,7 @@ private:
             DumpDataLoader& loader = loaders[size_t(i)];
             workers << runInBackground([&, i, &loader = loader]() -> Result<QString> {
                 try { // nothing may unwind into the loop below while another worker still uses what it owns
-                    return DataWorker(m_request, loader, claims, stop, m_control).run(i == 0);
+                    return DataWorker(m_request, loader, claims, tails ? &*tails : nullptr, stop, m_control).run(i == 0);
                 } catch (const std::exception& e) {
                     return Error{StreamedDumpRestore::tr("Loading the data failed."), QString::fromLocal8Bit(e.what())};
                 }
@@ -258,6 +337,16 @@ private:
             return Error{StreamedDumpRestore::tr("The database dump holds no data for %1.%2 although its table of contents lists some.")
                              .arg(QString::fromUtf8(entry->schema), QString::fromUtf8(entry->tag)),
                          {}};
+        }
+        if (tails) {
+            if (Status dropped = loaders.front().execute(QByteArray("DROP SCHEMA ") + DumpDataLoader::TailSchema + " CASCADE"); !dropped)
+                return dropped;
+            for (const TableTails::Offer& offer : tails->taken()) {
+                const DumpTocEntry* entry = m_request.toc.find(offer.dumpId);
+                m_control.log(StreamedDumpRestore::tr("%1.%2: its last %3 were loaded by a second connection at the same time, then "
+                                                      "appended in the dump's order.")
+                                  .arg(QString::fromUtf8(entry->schema), QString::fromUtf8(entry->tag), humanSize(offer.bytes)));
+            }
         }
         int sequences = 0;
         for (const DumpTocEntry& entry : m_request.toc.entries) {

@@ -17,7 +17,8 @@ namespace coffre {
 //   1. pg_restore --section=pre-data, from a copy of the dump's header and TOC alone;
 //   2. the data: `jobs` connections, each with its own decompressor reading the bundle from the
 //      start; a block goes to the first that reaches it, the others read past it (decompressing
-//      is ten times faster than COPY); the first decompressor also hashes the file;
+//      is ten times faster than COPY); the first decompressor also hashes the file; a connection
+//      left with nothing to load shares the largest table still loading (TableTails);
 //   3. the checksum compared with the manifest (on any failure too: a damaged file is named as
 //      such); sequences set;
 //   4. pg_restore --section=post-data --jobs (indexes, constraints, triggers) from the same TOC.
@@ -40,6 +41,9 @@ public:
         DatabaseTarget target; // the new database
         QString password;
         int jobs = 2;
+        // A connection that has loaded all it could takes the second half of what remains of a
+        // large table when that half holds at least this many bytes (TableTails).
+        qint64 tailBytes = 32 * 1024 * 1024;
         // Runs pg_restore on `archive` with these extra arguments (the caller knows the tool, the
         // connection and the owner options).
         std::function<Status(const QString& archive, const QStringList& extra)> pgRestore;
