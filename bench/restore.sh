@@ -17,12 +17,15 @@ createdb shop_coffre # an existing database to replace, as in real life
 
 source "$here/settle.sh"
 measure() { /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null; cat "$OUT/time.txt"; }
-settle
-read -r seed_s seed_kb < <(measure "$here/seed-restore.sh" "$OUT/seed")
+settle_deletions "$target"
+# Coffre first: it deletes nothing, where the baseline ends by deleting its copies (which would
+# slow the next run's file creation, above).
 settle
 read -r coffre_s coffre_kb < <(measure "$root/build/bin/coffre-cli" restore bench --repository "$OUT/repo" \
   --db "host=$PGHOST port=$PGPORT user=$PGUSER dbname=shop_coffre" \
   --source "backend=$target/backend" --source "frontend=$target/frontend" --confirm OUI)
+settle
+read -r seed_s seed_kb < <(measure "$here/seed-restore.sh" "$OUT/seed")
 rows=$(psql -X -d shop_coffre -Atc "select count(*) from events")
 ratio=$(awk -v a="$coffre_s" -v b="$seed_s" 'BEGIN { printf "%.3f", a / b }')
 printf '%-34s %8s s %8s MB peak\n' "seed-style restore.sh (baseline)" "$seed_s" "$((seed_kb / 1024))"

@@ -43,7 +43,7 @@ Status ZstdFileReader::fill()
     return {};
 }
 
-Result<qint64> ZstdFileReader::read(char* data, qint64 size)
+Result<bool> ZstdFileReader::decodeMore()
 {
     while (m_outputPos == m_outputSize) {
         // A full output buffer may leave more in the decoder even when the input is all used.
@@ -55,7 +55,7 @@ Result<qint64> ZstdFileReader::read(char* data, qint64 size)
             if (m_atEof) {
                 if (m_frameOpen)
                     return damaged(QStringLiteral("the file ends in the middle of a frame"));
-                return qint64(0);
+                return false;
             }
         }
         ZSTD_inBuffer in{m_input.constData(), size_t(m_inputSize), size_t(m_inputPos)};
@@ -69,6 +69,16 @@ Result<qint64> ZstdFileReader::read(char* data, qint64 size)
         m_outputPos = 0;
         m_outputSize = qsizetype(out.pos);
     }
+    return true;
+}
+
+Result<qint64> ZstdFileReader::read(char* data, qint64 size)
+{
+    const Result<bool> more = decodeMore();
+    if (!more)
+        return more.error();
+    if (!*more)
+        return qint64(0);
     const qint64 taken = qMin<qint64>(size, m_outputSize - m_outputPos);
     memcpy(data, m_output.constData() + m_outputPos, size_t(taken));
     m_outputPos += taken;
@@ -89,26 +99,29 @@ Status ZstdFileReader::readExact(char* data, qint64 size)
     return {};
 }
 
-Status ZstdFileReader::skip(qint64 size)
+Status ZstdFileReader::pass(qint64 size, const Sink& sink)
 {
-    char scratch[16384];
     while (size > 0) {
-        // Straight from the output buffer when the bytes are there: no copy.
-        if (m_outputPos < m_outputSize) {
-            const qint64 taken = qMin<qint64>(size, m_outputSize - m_outputPos);
-            m_outputPos += taken;
-            m_plainRead += taken;
-            size -= taken;
-            continue;
-        }
-        const Result<qint64> got = read(scratch, qMin<qint64>(size, 1));
-        if (!got)
-            return got.error();
-        if (*got == 0)
+        const Result<bool> more = decodeMore();
+        if (!more)
+            return more.error();
+        if (!*more)
             return damaged(QStringLiteral("the data ends early"));
-        size -= *got;
+        const qint64 taken = qMin<qint64>(size, m_outputSize - m_outputPos);
+        if (sink) {
+            if (Status passed = sink(m_output.constData() + m_outputPos, taken); !passed)
+                return passed;
+        }
+        m_outputPos += taken;
+        m_plainRead += taken;
+        size -= taken;
     }
     return {};
+}
+
+Status ZstdFileReader::skip(qint64 size)
+{
+    return pass(size, {});
 }
 
 Result<QString> ZstdFileReader::finishHash(const std::function<bool()>& stop)

@@ -32,6 +32,10 @@ public:
     Result<qint64> read(char* data, qint64 size);
     // Exactly `size` bytes, or an error (a file ending early is damaged).
     Status readExact(char* data, qint64 size);
+    // Hands the next `size` plain bytes to `sink` where they lie, in pieces of at most 128 kB,
+    // without copying them; an error for a file ending first.
+    using Sink = std::function<Status(const char* data, qint64 size)>;
+    Status pass(qint64 size, const Sink& sink);
     // Reads past `size` plain bytes.
     Status skip(qint64 size);
     qint64 plainBytesRead() const { return m_plainRead; }
@@ -43,7 +47,8 @@ public:
     Result<QString> finishHash(const std::function<bool()>& stop = {});
 
 private:
-    Status fill(); // reads more compressed bytes
+    Status fill();              // reads more compressed bytes
+    Result<bool> decodeMore(); // until plain bytes wait in the output buffer; false at the end
     Error damaged(const QString& detail) const;
 
     QString m_path;

@@ -6,14 +6,6 @@ namespace coffre {
 
 using namespace dumpformat;
 
-namespace {
-
-// A chunk is one COPY row or a piece of a large object; a longer one (a damaged length) is passed
-// on in pieces of this size, never held whole.
-constexpr qint64 PieceBytes = 1024 * 1024;
-
-} // namespace
-
 Result<qint64> DumpBlockReader::integer()
 {
     char bytes[9];
@@ -78,21 +70,7 @@ Status DumpBlockReader::eachChunk(const std::function<Status(qint64 length)>& ta
 
 Status DumpBlockReader::chunks(const Sink& sink, const std::function<bool(qint64 offset)>& goOn)
 {
-    return eachChunk(
-        [&](qint64 length) -> Status {
-            for (qint64 left = length; left > 0;) {
-                const qint64 piece = qMin(left, PieceBytes);
-                if (m_chunk.size() < piece)
-                    m_chunk.resize(piece);
-                if (Status read = m_input.readExact(m_chunk.data(), piece); !read)
-                    return read;
-                if (Status taken = sink(m_chunk.constData(), piece); !taken)
-                    return taken;
-                left -= piece;
-            }
-            return {};
-        },
-        goOn);
+    return eachChunk([&](qint64 length) { return m_input.pass(length, sink); }, goOn);
 }
 
 Status DumpBlockReader::skipTo(qint64 offset)

@@ -26,8 +26,10 @@ public:
     };
     Result<Block> next();
 
-    using Sink = std::function<Status(const char* data, qint64 size)>;
-    // The chunks of one table's data (or of one large object), in order, up to the zero length.
+    using Sink = ZstdFileReader::Sink;
+    // The chunks of one table's data (or of one large object), in order, up to the zero length,
+    // in pieces of at most 128 kB straight from the decompressor (a damaged length is never
+    // allocated).
     // `goOn`, when given, is asked at the start of each chunk with its data offset in the block:
     // false stops there, and the next call to next() reads past the rest.
     Status chunks(const Sink& sink, const std::function<bool(qint64 offset)>& goOn = {});
@@ -59,7 +61,6 @@ private:
 
     ZstdFileReader& m_input;
     int m_intSize;
-    QByteArray m_chunk;
     qint64 m_offset = 0;      // data bytes of the current table block read so far
     bool m_unfinished = false; // chunks() stopped early: next() reads past the rest first
 };
