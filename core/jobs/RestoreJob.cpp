@@ -165,6 +165,7 @@ public:
         });
         Status restored = m_restoreDatabase && m_canCreate ? restoreDatabaseAside() : Status();
         const Status extracted = extraction.result();
+        m_outcome.warnings << m_extractionWarnings; // after the join: the database's side adds its own meanwhile
         if (!extracted)
             return canceledOr(extracted.error());
         if (!restored)
@@ -564,12 +565,12 @@ private:
             // The checksums matched, so a different count is the archive disagreeing with its own
             // manifest: said, not hidden (the restore keeps what it could bring back).
             if (const qint64 found = extracted->files + extracted->skippedLinks.size(); found != m_parts[i]->fileCount)
-                m_outcome.warnings << RestoreJob::tr("“%1” holds %2 files where the backup's manifest says %3.")
+                m_extractionWarnings << RestoreJob::tr("“%1” holds %2 files where the backup's manifest says %3.")
                                           .arg(m_parts[i]->label)
                                           .arg(found)
                                           .arg(m_parts[i]->fileCount);
             if (!extracted->skippedLinks.isEmpty())
-                m_outcome.warnings << RestoreJob::tr("%n link(s) in “%1” pointed outside the folder and were not restored (see the log).",
+                m_extractionWarnings << RestoreJob::tr("%n link(s) in “%1” pointed outside the folder and were not restored (see the log).",
                                                      nullptr, int(extracted->skippedLinks.size()))
                                           .arg(m_parts[i]->label);
             const QFileInfo original(folder.path);
@@ -833,6 +834,7 @@ private:
     std::unique_ptr<RepositoryLock> m_lock;
     RestoreJournal m_journal;
     RestoreOutcome m_outcome;
+    QStringList m_extractionWarnings; // written by the extraction's worker only, until it is joined
     QList<const SourcePart*> m_parts;
     const ObjectsPart* m_bucketPart = nullptr;
     BucketChanges m_bucketChanges;
