@@ -298,8 +298,27 @@ private slots:
         const QByteArray ours = dumpOf(target);
         QVERIFY(ours.contains("changée"));
         QCOMPARE(ours, dumpOf(reference)); // rows in the same order, not only the same rows
-        dropAndName(target);
         dropAndName(reference);
+
+        // Rows of the tail refused when they are appended: the restore stops and names the table.
+        dropAndName(target);
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_tails template template0")}));
+        request.pgRestore = [&](const QString& archive, const QStringList& extra) -> Status {
+            if (Status restored = pgRestore(target, archive, extra); !restored)
+                return restored;
+            if (extra.first().endsWith(u"before-data.list")) // the last ids are in the tail (about the second half)
+                test::execSql(target, {QStringLiteral("alter table \"grand livre\" add constraint early_ids check (id <= 28000)")});
+            return {};
+        };
+        JobControl refusedControl;
+        const Status refused = StreamedDumpRestore::run(request, refusedControl);
+        QVERIFY(!refused.ok());
+        QVERIFY(refused.error().code != ErrorCode::Canceled);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("public.grand livre")), qPrintable(refused.error().toLogString()));
+        QVERIFY2(refused.error().detail.contains(QStringLiteral("early_ids")), qPrintable(refused.error().toLogString()));
+        QVERIFY2(refused.error().detail.startsWith(QStringLiteral("INSERT INTO")), qPrintable(refused.error().toLogString())); // by the append
+        QCOMPARE(test::sqlScalar(target, QStringLiteral("select count(*) from \"grand livre\"")), QStringLiteral("0"));
+        dropAndName(target);
         dropAndName(source);
     }
 
