@@ -73,9 +73,15 @@ Status DumpBlockReader::chunks(const Sink& sink, const std::function<bool(qint64
     return eachChunk([&](qint64 length) { return m_input.pass(length, sink); }, goOn);
 }
 
-Status DumpBlockReader::skipTo(qint64 offset)
+Status DumpBlockReader::skipTo(qint64 offset, const std::function<bool()>& stop)
 {
-    const Status skipped = eachChunk([this](qint64 length) { return m_input.skip(length); }, [offset](qint64 at) { return at < offset; });
+    bool stopped = false;
+    const Status skipped = eachChunk([this](qint64 length) { return m_input.skip(length); },
+                                     [&, chunks = 0](qint64 at) mutable {
+                                         return at < offset && !(++chunks % 4096 == 0 && (stopped = stop()));
+                                     });
+    if (stopped)
+        return Error{tr("Canceled."), {}, ErrorCode::Canceled};
     if (skipped && m_offset != offset) // the data ended first, or no chunk starts there
         return Error{tr("The database dump is damaged: a table's data does not have the shape it had a moment ago."), {}};
     return skipped;

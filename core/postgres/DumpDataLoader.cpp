@@ -69,7 +69,11 @@ Status DumpDataLoader::prepare(const DumpToc& toc)
 {
     QByteArray session = "SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET idle_in_transaction_session_timeout = 0;\n"
                          "SET check_function_bodies = false;\nSET xmloption = content;\nSET client_min_messages = warning;\n"
-                         "SET row_security = off;\n";
+                         "SET row_security = off;\n"
+                         // And two more: a tail appended by INSERT ... SELECT (TableTails)
+                         // is read from its first row, and seen although committed after this
+                         // session's TRUNCATE, whatever the server's defaults.
+                         "SET synchronize_seqscans = off;\nSET default_transaction_isolation = 'read committed';\n";
     for (const DumpTocEntry& entry : toc.entries) {
         if (entry.desc == "ENCODING" || entry.desc == "STDSTRINGS" || entry.desc == "SEARCHPATH")
             session += entry.defn + '\n';
@@ -238,22 +242,33 @@ Status DumpDataLoader::appendTail(const DumpTocEntry& entry, const QByteArray& c
 
 Status DumpDataLoader::stageTail(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop)
 {
-    // The columns' types from the catalog: the head's transaction holds the table itself (its
-    // TRUNCATE), so CREATE TABLE (LIKE ...) would wait for it while it waits for this.
+    // The columns from the catalog: the head's transaction holds the table itself (its TRUNCATE),
+    // so CREATE TABLE (LIKE ...) would wait for it while it waits for this. Their storage and
+    // compression too: the staged values are appended as they are stored (a value compressed
+    // here stays compressed there).
+    const QByteArray compression = PQserverVersion(m_connection.handle()) >= 140000
+                                       ? "|| case a.attcompression when 'l' then format(', ALTER COLUMN %I SET COMPRESSION lz4', a.attname) "
+                                         "when 'p' then format(', ALTER COLUMN %I SET COMPRESSION pglz', a.attname) else '' end"
+                                       : "";
+    const QByteArray query = "select string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' order by a.attnum), "
+                             "string_agg(format('ALTER COLUMN %I SET STORAGE %s', a.attname, case a.attstorage when 'p' then 'PLAIN' "
+                             "when 'e' then 'EXTERNAL' when 'm' then 'MAIN' else 'EXTENDED' end) " +
+                             compression +
+                             ", ', ' order by a.attnum) from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid "
+                             "join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 "
+                             "and a.attnum > 0 and not a.attisdropped";
     const char* values[] = {entry.schema.constData(), entry.tag.constData()};
-    PGresult* result = PQexecParams(m_connection.handle(),
-                                    "select string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' "
-                                    "order by a.attnum) from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid "
-                                    "join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 "
-                                    "and a.attnum > 0 and not a.attisdropped",
-                                    2, nullptr, values, nullptr, nullptr, 0);
+    PGresult* result = PQexecParams(m_connection.handle(), query.constData(), 2, nullptr, values, nullptr, nullptr, 0);
     const bool found = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1 && !PQgetisnull(result, 0, 0);
     const QByteArray definitions = found ? QByteArray(PQgetvalue(result, 0, 0)) : QByteArray();
+    const QByteArray storage = found ? QByteArray(PQgetvalue(result, 0, 1)) : QByteArray();
     PQclear(result);
     if (!found)
         return failure(tr("Loading the data of %1 failed.").arg(tableName(entry)));
     if (Status created = execute("CREATE UNLOGGED TABLE " + stagedTable(entry) + " (" + definitions + ')'); !created)
         return created;
+    if (Status stored = execute("ALTER TABLE " + stagedTable(entry) + ' ' + storage); !stored)
+        return stored;
     if (Status started = startCopy(entry, "COPY " + stagedTable(entry) + ' ' + copyColumnList(entry.copyStmt) + " FROM stdin;"); !started)
         return started;
     return streamCopy(entry, blocks, stop);

@@ -125,6 +125,7 @@ public:
         : m_request(request), m_loader(loader), m_claims(claims), m_tails(tails), m_stop(stop), m_control(control)
     {
     }
+    Q_DISABLE_COPY_MOVE(DataWorker) // m_stopNow holds `this`
 
     // The SHA-256 of the whole file when `hashing`.
     Result<QString> run(bool hashing)
@@ -212,6 +213,8 @@ private:
             return ready;
         DumpBlockReader blocks(input, m_request.toc.intSize);
         while (true) {
+            if (m_stopNow())
+                return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
             const Result<DumpBlockReader::Block> block = blocks.next();
             if (!block)
                 return block.error();
@@ -222,7 +225,7 @@ private:
             if (Status skipped = blocks.skip(block->type); !skipped)
                 return skipped;
         }
-        if (Status there = blocks.skipTo(offer.from); !there)
+        if (Status there = blocks.skipTo(offer.from, m_stopNow); !there)
             return there;
         return m_loader.stageTail(*m_request.toc.find(offer.dumpId), blocks, m_stopNow);
     }

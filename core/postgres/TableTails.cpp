@@ -72,14 +72,15 @@ bool TableTails::offerable(const Load& load) const
 std::optional<TableTails::Offer> TableTails::takeTail()
 {
     QMutexLocker lock(&m_mutex);
+    const auto left = [](const Load& load) { return load.shape->length - load.reserved; };
     int best = -1;
-    for (auto it = m_loads.cbegin(); it != m_loads.cend(); ++it) {
-        if (offerable(it.value()) && (best < 0 || it->shape->length - it->reserved > m_loads[best].shape->length - m_loads[best].reserved))
-            best = it.key();
+    for (const auto& [dumpId, load] : m_loads) {
+        if (offerable(load) && (best < 0 || left(load) > left(m_loads.at(best))))
+            best = dumpId;
     }
     if (best < 0)
         return std::nullopt;
-    Load& load = m_loads[best];
+    Load& load = m_loads.at(best);
     // Half of what the head has not reserved: the head then reads as much as the tail's COPY,
     // and appending the staged rows costs it less than parsing them.
     const qint64 target = load.reserved + (load.shape->length - load.reserved) / 2;
@@ -104,7 +105,8 @@ QList<TableTails::Offer> TableTails::taken()
 bool TableTails::mayOfferMore()
 {
     QMutexLocker lock(&m_mutex);
-    return std::any_of(m_loads.cbegin(), m_loads.cend(), [this](const Load& load) {
+    return std::any_of(m_loads.cbegin(), m_loads.cend(), [this](const auto& entry) {
+        const Load& load = entry.second;
         return load.loading && !load.headDone && load.limit < 0 && (!load.decided || offerable(load));
     });
 }

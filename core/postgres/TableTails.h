@@ -2,11 +2,11 @@
 
 #include "DumpBlockReader.h"
 
-#include <QHash>
 #include <QMutex>
 #include <QWaitCondition>
 
 #include <functional>
+#include <map>
 #include <optional>
 
 namespace coffre {
@@ -76,7 +76,7 @@ private:
     const qint64 m_minimumTail;
     QMutex m_mutex;
     QWaitCondition m_changed;
-    QHash<int, Load> m_loads;
+    std::map<int, Load> m_loads; // references stay valid while others are added (finishHead waits on one)
     QList<Offer> m_taken;
 };
 
