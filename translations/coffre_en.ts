@@ -997,6 +997,14 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>The database dump is damaged: a large object has an impossible OID.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a table&apos;s data does not have the shape it had a moment ago.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>DumpContents</name>
@@ -3713,6 +3721,14 @@ Host: %3
     </message>
     <message>
         <source>Loading the data failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a table&apos;s data is no longer where it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1.%2: its last %3 were loaded by a second connection at the same time, then appended in the dump&apos;s order.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1007,6 +1007,14 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>The database dump is damaged: a large object has an impossible OID.</source>
         <translation>Le dump de la base est endommagé&#xa0;: un grand objet a un OID impossible.</translation>
     </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a table&apos;s data does not have the shape it had a moment ago.</source>
+        <translation>Le dump de la base est endommagé&#xa0;: les données d’une table n’ont plus la forme qu’elles avaient il y a un instant.</translation>
+    </message>
 </context>
 <context>
     <name>DumpContents</name>
@@ -3730,6 +3738,14 @@ Hôte&#xa0;: %3
     <message>
         <source>Loading the data failed.</source>
         <translation>Le chargement des données a échoué.</translation>
+    </message>
+    <message>
+        <source>The database dump is damaged: a table&apos;s data is no longer where it was.</source>
+        <translation>Le dump de la base est endommagé&#xa0;: les données d’une table ne sont plus où elles étaient.</translation>
+    </message>
+    <message>
+        <source>%1.%2: its last %3 were loaded by a second connection at the same time, then appended in the dump&apos;s order.</source>
+        <translation>%1.%2&#xa0;: ses derniers %3 ont été chargés en même temps par une seconde connexion, puis ajoutés dans l’ordre du dump.</translation>
     </message>
 </context>
 <context>
