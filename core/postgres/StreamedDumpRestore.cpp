@@ -135,9 +135,7 @@ public:
             return ready.error();
         DumpBlockReader blocks(input, m_request.toc.intSize);
         while (!m_claims.allClaimed()) {
-            if (m_stopNow())
-                return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
-            const Result<DumpBlockReader::Block> block = blocks.next();
+            const Result<DumpBlockReader::Block> block = nextBlock(blocks);
             if (!block)
                 return block.error();
             if (block->type == 0)
@@ -166,6 +164,14 @@ public:
 
 private:
     QString dumpPath() const { return QDir(m_request.bundle).filePath(m_request.entry.path); }
+
+    // The next block's header, unless the restore is stopping.
+    Result<DumpBlockReader::Block> nextBlock(DumpBlockReader& blocks) const
+    {
+        if (m_stopNow())
+            return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
+        return blocks.next();
+    }
 
     Status openAtData(ZstdFileReader& input) const
     {
@@ -213,9 +219,7 @@ private:
             return ready;
         DumpBlockReader blocks(input, m_request.toc.intSize);
         while (true) {
-            if (m_stopNow())
-                return Error{StreamedDumpRestore::tr("Canceled."), {}, ErrorCode::Canceled};
-            const Result<DumpBlockReader::Block> block = blocks.next();
+            const Result<DumpBlockReader::Block> block = nextBlock(blocks);
             if (!block)
                 return block.error();
             if (block->type == 0)
