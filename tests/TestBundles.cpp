@@ -27,14 +27,6 @@ QByteArray contentOf(const QString& path, qint64 bytes)
     return content;
 }
 
-void writeFile(const QString& path, const QByteArray& content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        qFatal("cannot write test file %s", qPrintable(path));
-}
-
 QList<QPair<QString, qint64>> filesOf(const BundleSpec& spec)
 {
     QList<QPair<QString, qint64>> files{{QStringLiteral("database.dump"), spec.dumpBytes}};
@@ -45,6 +37,20 @@ QList<QPair<QString, qint64>> filesOf(const BundleSpec& spec)
 }
 
 } // namespace
+
+void writeFile(const QString& path, const QByteArray& content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size())
+        qFatal("cannot write test file %s", qPrintable(path));
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
+}
 
 Manifest manifestFor(const BundleSpec& spec)
 {
@@ -238,6 +244,20 @@ QByteArray aws(const QStringList& arguments)
                   QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
     process.waitForFinished(120000);
     return process.readAll();
+}
+
+QByteArray awsOutput(const QStringList& arguments, int* exitCode)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::SeparateChannels);
+    process.start(QStringLiteral("/usr/bin/aws"),
+                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
+    process.waitForFinished(120000);
+    if (exitCode)
+        *exitCode = process.exitCode();
+    if (process.exitCode() != 0)
+        qWarning("aws %s: %s", qPrintable(arguments.join(u' ')), process.readAllStandardError().constData());
+    return process.readAllStandardOutput();
 }
 
 int runProgram(const QString& program, const QStringList& arguments, QByteArray* output, int timeoutMs)

@@ -70,6 +70,14 @@ CliRun runCli(const QString& program, const QStringList& arguments, const QStrin
 // Debian's AWS CLI against the S3 fixture (COFFRE_TEST_S3_ENDPOINT, the fixture's credentials
 // file): the independent client of the off-site tests. Returns its output, errors included.
 QByteArray aws(const QStringList& arguments);
+// The same, its standard output alone (s3api's JSON), its exit status in `exitCode`; a failure's
+// errors go to the test's log.
+QByteArray awsOutput(const QStringList& arguments, int* exitCode = nullptr);
+
+// Writes `content` at `path`, making the folders; a failure ends the test run.
+void writeFile(const QString& path, const QByteArray& content);
+// A file's content, or "<missing>".
+QByteArray readFile(const QString& path);
 
 // Whether a process whose command line matches `pattern` (pgrep -f) runs on this machine.
 bool processRunning(const QString& pattern);

@@ -20,32 +20,6 @@ namespace {
 
 const QString Bucket = QStringLiteral("coffre-documents");
 
-QByteArray aws(const QStringList& arguments, int* exitCode = nullptr)
-{
-    QProcess process;
-    process.start(QStringLiteral("/usr/bin/aws"),
-                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
-    process.waitForFinished(120000);
-    if (exitCode)
-        *exitCode = process.exitCode();
-    return process.readAllStandardOutput();
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
-}
-
-void writeFile(const QString& path, const QByteArray& content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(content);
-}
-
 QStringList strings(const QJsonValue& value)
 {
     QStringList list;
@@ -74,9 +48,9 @@ class TestCliDocuments : public QObject
 
     bool put(const QString& relative, const QByteArray& bytes)
     {
-        writeFile(m_dir.filePath(QStringLiteral("body")), bytes);
+        test::writeFile(m_dir.filePath(QStringLiteral("body")), bytes);
         int status = -1;
-        aws({QStringLiteral("s3api"), QStringLiteral("put-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative),
+        test::awsOutput({QStringLiteral("s3api"), QStringLiteral("put-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative),
              QStringLiteral("--body"), m_dir.filePath(QStringLiteral("body"))},
             &status);
         return status == 0;
@@ -84,13 +58,13 @@ class TestCliDocuments : public QObject
 
     void remove(const QString& relative)
     {
-        aws({QStringLiteral("s3api"), QStringLiteral("delete-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative)});
+        test::awsOutput({QStringLiteral("s3api"), QStringLiteral("delete-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative)});
     }
 
     // The bucket, as the AWS CLI sees it: every key under the prefix and its bytes.
     QMap<QString, QByteArray> bucket()
     {
-        const QJsonObject answer = QJsonDocument::fromJson(aws({QStringLiteral("s3api"), QStringLiteral("list-objects-v2"), QStringLiteral("--bucket"),
+        const QJsonObject answer = QJsonDocument::fromJson(test::awsOutput({QStringLiteral("s3api"), QStringLiteral("list-objects-v2"), QStringLiteral("--bucket"),
                                                                 Bucket, QStringLiteral("--prefix"), m_prefix + u'/'}))
                                        .object();
         QMap<QString, QByteArray> objects;
@@ -98,8 +72,8 @@ class TestCliDocuments : public QObject
             const QString key = entry[QStringLiteral("Key")].toString();
             const QString out = m_dir.filePath(QStringLiteral("got"));
             QFile::remove(out);
-            aws({QStringLiteral("s3api"), QStringLiteral("get-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key, out});
-            objects.insert(key.mid(m_prefix.size() + 1), readFile(out));
+            test::awsOutput({QStringLiteral("s3api"), QStringLiteral("get-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key, out});
+            objects.insert(key.mid(m_prefix.size() + 1), test::readFile(out));
         }
         return objects;
     }
@@ -109,7 +83,7 @@ private slots:
     {
         m_prefix = QStringLiteral("cli docs/") + QUuid::createUuid().toString(QUuid::Id128).left(8);
         const QString app = m_dir.filePath(QStringLiteral("app-") + m_prefix.section(u'/', 1));
-        writeFile(app + QStringLiteral("/package.json"), "{}\n");
+        test::writeFile(app + QStringLiteral("/package.json"), "{}\n");
         m_target = {QStringLiteral("--repository"), m_dir.filePath(QStringLiteral("repo-") + m_prefix.section(u'/', 1)),
                     QStringLiteral("--source"), QStringLiteral("app=") + app,
                     QStringLiteral("--documents"), QStringLiteral("s3://%1/%2").arg(Bucket, m_prefix),

@@ -36,35 +36,6 @@ namespace {
 
 const QString Bucket = QStringLiteral("coffre-documents");
 
-QByteArray aws(const QStringList& arguments, int* exitCode = nullptr)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::SeparateChannels);
-    process.start(QStringLiteral("/usr/bin/aws"),
-                  QStringList{QStringLiteral("--endpoint-url"), qEnvironmentVariable("COFFRE_TEST_S3_ENDPOINT")} + arguments);
-    process.waitForFinished(120000);
-    if (exitCode)
-        *exitCode = process.exitCode();
-    if (process.exitCode() != 0)
-        qWarning("aws %s: %s", qPrintable(arguments.join(u' ')), process.readAllStandardError().constData());
-    return process.readAllStandardOutput();
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
-}
-
-void writeFile(const QString& path, const QByteArray& content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(content);
-}
-
 QByteArray randomBytes(qsizetype size)
 {
     QByteArray bytes((size + 3) / 4 * 4, Qt::Uninitialized);
@@ -117,9 +88,9 @@ class TestDocuments : public QObject
     bool putObject(const QString& relative, const QByteArray& bytes)
     {
         const QString body = m_work.filePath(QStringLiteral("body"));
-        writeFile(body, bytes);
+        test::writeFile(body, bytes);
         int status = -1;
-        aws({QStringLiteral("s3api"), QStringLiteral("put-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative),
+        test::awsOutput({QStringLiteral("s3api"), QStringLiteral("put-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative),
              QStringLiteral("--body"), body},
             &status);
         return status == 0;
@@ -127,7 +98,7 @@ class TestDocuments : public QObject
 
     void deleteObject(const QString& relative)
     {
-        aws({QStringLiteral("s3api"), QStringLiteral("delete-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative)});
+        test::awsOutput({QStringLiteral("s3api"), QStringLiteral("delete-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative)});
     }
 
     QByteArray getObject(const QString& relative)
@@ -135,15 +106,15 @@ class TestDocuments : public QObject
         const QString out = m_work.filePath(QStringLiteral("got"));
         QFile::remove(out);
         int status = -1;
-        aws({QStringLiteral("s3api"), QStringLiteral("get-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative), out},
+        test::awsOutput({QStringLiteral("s3api"), QStringLiteral("get-object"), QStringLiteral("--bucket"), Bucket, QStringLiteral("--key"), key(relative), out},
             &status);
-        return status == 0 ? readFile(out) : QByteArray("<no such object>");
+        return status == 0 ? test::readFile(out) : QByteArray("<no such object>");
     }
 
     // Every key under the prefix, as the AWS CLI lists it, with its size and ETag.
     QMap<QString, QPair<qint64, QString>> listed()
     {
-        const QJsonObject answer = QJsonDocument::fromJson(aws({QStringLiteral("s3api"), QStringLiteral("list-objects-v2"), QStringLiteral("--bucket"),
+        const QJsonObject answer = QJsonDocument::fromJson(test::awsOutput({QStringLiteral("s3api"), QStringLiteral("list-objects-v2"), QStringLiteral("--bucket"),
                                                                 Bucket, QStringLiteral("--prefix"), m_prefix + u'/'}))
                                        .object();
         QMap<QString, QPair<qint64, QString>> keys;
@@ -183,7 +154,7 @@ class TestDocuments : public QObject
         p.name = name;
         p.repository = m_work.filePath(name + QStringLiteral("/backups"));
         const QString app = m_work.filePath(name + QStringLiteral("/app"));
-        writeFile(app + QStringLiteral("/package.json"), "{\"v\":1}\n");
+        test::writeFile(app + QStringLiteral("/package.json"), "{\"v\":1}\n");
         p.sources = {{QStringLiteral("app"), app}};
         p.documents = location();
         return p;
@@ -234,10 +205,10 @@ class TestDocuments : public QObject
         const QString folder = m_work.filePath(QStringLiteral("objects-") + m_prefix.section(u'/', 1));
         for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it) {
             if (it.key() != u"folder/" && it.key() != u"a")
-                writeFile(folder + u'/' + it.key(), it.value());
+                test::writeFile(folder + u'/' + it.key(), it.value());
         }
         int status = -1;
-        aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), QStringLiteral("--quiet"), folder,
+        test::awsOutput({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("--recursive"), QStringLiteral("--quiet"), folder,
              QStringLiteral("s3://%1/%2/").arg(Bucket, m_prefix)},
             &status);
         QCOMPARE(status, 0);
@@ -331,10 +302,10 @@ private slots:
         QCOMPARE(run(QStringLiteral("sha256sum -c SHA256SUMS && mkdir -p restored/documents && zstd -dc objects/documents.tar.zst | tar -xf - -C restored/documents"),
                      made->path),
                  0);
-        QCOMPARE(readFile(made->path + QStringLiteral("/restored/documents/objects/big.bin")), m_objects[QStringLiteral("big.bin")]);
-        QCOMPARE(readFile(made->path + QStringLiteral("/restored/documents/objects/a b/l'été \"q\".pdf")),
+        QCOMPARE(test::readFile(made->path + QStringLiteral("/restored/documents/objects/big.bin")), m_objects[QStringLiteral("big.bin")]);
+        QCOMPARE(test::readFile(made->path + QStringLiteral("/restored/documents/objects/a b/l'été \"q\".pdf")),
                  m_objects[QStringLiteral("a b/l'été \"q\".pdf")]);
-        QVERIFY(readFile(made->path + QStringLiteral("/RESTORE_INSTRUCTIONS.md")).contains("s3 cp --recursive restored/documents/objects/"));
+        QVERIFY(test::readFile(made->path + QStringLiteral("/RESTORE_INSTRUCTIONS.md")).contains("s3 cp --recursive restored/documents/objects/"));
 
         // Browse: a tree under documents/, the other keys beside it; a preview reads the archive.
         JobControl browse;
@@ -400,8 +371,8 @@ private slots:
         QCOMPARE(after->removed, QStringList());
         QCOMPARE(after->added, QStringList{QStringLiteral("documents/new/added after.txt")});
         // `aws s3 cp`, the everyday client, reads the same bytes back.
-        aws({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://%1/%2/big.bin").arg(Bucket, m_prefix), m_work.filePath(QStringLiteral("by-cp.bin"))});
-        QCOMPARE(readFile(m_work.filePath(QStringLiteral("by-cp.bin"))), m_objects[QStringLiteral("big.bin")]);
+        test::awsOutput({QStringLiteral("s3"), QStringLiteral("cp"), QStringLiteral("s3://%1/%2/big.bin").arg(Bucket, m_prefix), m_work.filePath(QStringLiteral("by-cp.bin"))});
+        QCOMPARE(test::readFile(m_work.filePath(QStringLiteral("by-cp.bin"))), m_objects[QStringLiteral("big.bin")]);
         // The safety backup holds what the restore overwrote: the changed object as it was.
         const Backup safety = Catalog::inspect(p.repository, restored->bucket->safetyBackup);
         QCOMPARE(safety.status, BackupStatus::Complete);
@@ -472,10 +443,10 @@ private slots:
 
         // As a kill after the uploads leaves it: the journal in progress, the bucket changed.
         const QDir repository(p.repository);
-        QJsonObject journal = QJsonDocument::fromJson(readFile(repository.filePath(QStringLiteral(".coffre-last-restore.json")))).object();
+        QJsonObject journal = QJsonDocument::fromJson(test::readFile(repository.filePath(QStringLiteral(".coffre-last-restore.json")))).object();
         QVERIFY(journal.contains(QStringLiteral("bucket")));
         journal[QStringLiteral("state")] = QStringLiteral("staging");
-        writeFile(repository.filePath(QStringLiteral(".coffre-restore.json")), QJsonDocument(journal).toJson());
+        test::writeFile(repository.filePath(QStringLiteral(".coffre-restore.json")), QJsonDocument(journal).toJson());
         QVERIFY(QFile::remove(repository.filePath(QStringLiteral(".coffre-last-restore.json"))));
         const QString recovered = RestoreJob::recover(p, {});
         QVERIFY2(recovered.contains(QStringLiteral("put back")), qPrintable(recovered));
@@ -553,12 +524,12 @@ private slots:
 
         const QMap<QString, QByteArray> changed = changeObjects();
         QVERIFY(test::execSql(db, {QStringLiteral("delete from invoices where id > 10")}));
-        writeFile(p.sources[0].path + QStringLiteral("/package.json"), "{\"v\":2}\n");
+        test::writeFile(p.sources[0].path + QStringLiteral("/package.json"), "{\"v\":2}\n");
 
         const Result<RestoreOutcome> restored = restore(p, *made, false, true, {QStringLiteral("app")});
         QVERIFY2(restored.ok(), qPrintable(restored.error().toLogString()));
         QCOMPARE(test::sqlScalar(db, QStringLiteral("select count(*) from invoices")), QStringLiteral("50"));
-        QCOMPARE(readFile(p.sources[0].path + QStringLiteral("/package.json")), QByteArray("{\"v\":1}\n"));
+        QCOMPARE(test::readFile(p.sources[0].path + QStringLiteral("/package.json")), QByteArray("{\"v\":1}\n"));
         QMap<QString, QByteArray> expected = m_objects;
         expected.insert(QStringLiteral("new/added after.txt"), "added");
         checkBucketIs(expected);
@@ -567,7 +538,7 @@ private slots:
         const Result<RestoreJournal> undone = RestoreJob::undo(p, {}, undoControl);
         QVERIFY2(undone.ok(), qPrintable(undone.error().toLogString()));
         QCOMPARE(test::sqlScalar(db, QStringLiteral("select count(*) from invoices")), QStringLiteral("10"));
-        QCOMPARE(readFile(p.sources[0].path + QStringLiteral("/package.json")), QByteArray("{\"v\":2}\n"));
+        QCOMPARE(test::readFile(p.sources[0].path + QStringLiteral("/package.json")), QByteArray("{\"v\":2}\n"));
         checkBucketIs(changed);
     }
 };

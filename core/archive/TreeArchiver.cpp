@@ -1,5 +1,7 @@
 #include "TreeArchiver.h"
 
+#include "ArchiveWriting.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -24,22 +26,6 @@ namespace coffre {
 namespace {
 
 constexpr qint64 ReadChunk = 1 << 20;
-
-struct Sink
-{
-    CompressedFileWriter* out;
-    Status status;
-};
-
-la_ssize_t writeToSink(archive*, void* data, const void* buffer, size_t length)
-{
-    auto* sink = static_cast<Sink*>(data);
-    sink->status = sink->out->write(static_cast<const char*>(buffer), qint64(length));
-    return sink->status ? la_ssize_t(length) : -1;
-}
-
-using ArchivePtr = std::unique_ptr<archive, decltype(&archive_write_free)>;
-using EntryPtr = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
 
 // The folders of the tree, opened one level at a time with O_NOFOLLOW, as the scan walked them:
 // a folder swapped for a symlink after the scan (uploads -> /etc) is refused, never followed.
@@ -194,7 +180,7 @@ public:
         // UTF-8 (caf\xe9.jpg), or a cron run in the C locale, must not make the backup fail.
         archive_write_set_format_option(m_archive.get(), "pax", "hdrcharset", "BINARY");
         archive_write_set_bytes_in_last_block(m_archive.get(), 1);
-        if (archive_write_open2(m_archive.get(), &m_sink, nullptr, writeToSink, nullptr, nullptr) != ARCHIVE_OK)
+        if (archive_write_open2(m_archive.get(), &m_sink, nullptr, ArchiveSink::write, nullptr, nullptr) != ARCHIVE_OK)
             return Error{tr("Could not start the archive of “%1”.").arg(m_root), QString::fromUtf8(archive_error_string(m_archive.get()))};
         return {};
     }
@@ -203,7 +189,7 @@ public:
     // entries (SecureExtractor takes an empty one for a damaged one).
     Status addRoot(const struct stat& st)
     {
-        EntryPtr entry(archive_entry_new(), &archive_entry_free);
+        ArchiveEntryPtr entry(archive_entry_new(), &archive_entry_free);
         archive_entry_copy_pathname(entry.get(), "./");
         archive_entry_copy_stat(entry.get(), &st);
         return archive_write_header(m_archive.get(), entry.get()) == ARCHIVE_OK ? Status() : failure("./");
@@ -225,7 +211,7 @@ public:
             if (fd >= 0)
                 ::close(fd);
         });
-        EntryPtr entry(archive_entry_new(), &archive_entry_free);
+        ArchiveEntryPtr entry(archive_entry_new(), &archive_entry_free);
         archive_entry_copy_pathname(entry.get(), live.path.constData());
         archive_entry_copy_stat(entry.get(), &live.st);
         if (S_ISLNK(live.st.st_mode))
@@ -280,9 +266,9 @@ private:
                      QString::fromUtf8(archive_error_string(m_archive.get()))};
     }
 
-    Sink m_sink;
+    ArchiveSink m_sink;
     QString m_root;
-    ArchivePtr m_archive{archive_write_new(), &archive_write_free};
+    ArchiveWritePtr m_archive{archive_write_new(), &archive_write_free};
     QByteArray m_buffer;
     qint64 m_written = 0;
     qint64 m_entries = 0;

@@ -1,5 +1,6 @@
 #include "BucketSnapshot.h"
 
+#include "archive/ArchiveWriting.h"
 #include "ObjectKeys.h"
 #include "s3/AwsEnvironment.h"
 #include "util/Sha256.h"
@@ -15,25 +16,6 @@
 #include <memory>
 
 namespace coffre {
-namespace {
-
-using ArchivePtr = std::unique_ptr<archive, decltype(&archive_write_free)>;
-using EntryPtr = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
-
-struct Sink
-{
-    CompressedFileWriter* out;
-    Status status;
-};
-
-la_ssize_t writeToSink(archive*, void* data, const void* buffer, size_t length)
-{
-    auto* sink = static_cast<Sink*>(data);
-    sink->status = sink->out->write(static_cast<const char*>(buffer), qint64(length));
-    return sink->status ? la_ssize_t(length) : -1;
-}
-
-} // namespace
 
 Result<BucketListing> BucketSnapshot::list(const s3::S3Location& location, const QString& secret, JobControl& control,
                                            const std::optional<QStringList>& onlyKeys)
@@ -69,13 +51,13 @@ Result<ObjectsPart> BucketSnapshot::write(const BucketListing& listing, const QS
     part.prefix = listing.location.prefix;
     part.endpoint = listing.location.endpoint;
 
-    Sink sink{&out, {}};
-    ArchivePtr a(archive_write_new(), &archive_write_free);
+    ArchiveSink sink{&out, {}};
+    ArchiveWritePtr a(archive_write_new(), &archive_write_free);
     archive_write_set_format_pax_restricted(a.get());
     // Names as UTF-8 bytes, whatever the locale (a cron run in C), as TreeArchiver writes them.
     archive_write_set_format_option(a.get(), "pax", "hdrcharset", "BINARY");
     archive_write_set_bytes_in_last_block(a.get(), 1);
-    if (archive_write_open2(a.get(), &sink, nullptr, writeToSink, nullptr, nullptr) != ARCHIVE_OK)
+    if (archive_write_open2(a.get(), &sink, nullptr, ArchiveSink::write, nullptr, nullptr) != ARCHIVE_OK)
         return Error{tr("Could not start the archive of %1.").arg(listing.location.url()), QString::fromUtf8(archive_error_string(a.get()))};
     auto archiveError = [&](const QString& key) -> Error {
         if (!sink.status)
@@ -90,7 +72,7 @@ Result<ObjectsPart> BucketSnapshot::write(const BucketListing& listing, const QS
 
     // The fixed root first: a hand extraction puts every object under objects/.
     {
-        EntryPtr root(archive_entry_new(), &archive_entry_free);
+        ArchiveEntryPtr root(archive_entry_new(), &archive_entry_free);
         archive_entry_copy_pathname(root.get(), "objects/");
         archive_entry_set_filetype(root.get(), AE_IFDIR);
         archive_entry_set_perm(root.get(), 0700);
@@ -115,7 +97,7 @@ Result<ObjectsPart> BucketSnapshot::write(const BucketListing& listing, const QS
         const QByteArray entryName = part.entryOf(stored).toUtf8();
         bool headerWritten = false;
         auto writeHeader = [&]() -> Status {
-            EntryPtr entry(archive_entry_new(), &archive_entry_free);
+            ArchiveEntryPtr entry(archive_entry_new(), &archive_entry_free);
             archive_entry_copy_pathname(entry.get(), entryName.constData());
             archive_entry_set_filetype(entry.get(), AE_IFREG);
             archive_entry_set_perm(entry.get(), 0600);
