@@ -67,7 +67,8 @@ private slots:
         });
         window.findChild<QAction*>(QStringLiteral("actionRetention"))->trigger();
         QVERIFY(!previewed.isEmpty());
-        QVERIFY2(summary.startsWith(QStringLiteral("%1 backup").arg(previewed.size())) && summary.contains(QLatin1String(" go, ")),
+        QVERIFY2(summary.startsWith(QStringLiteral("%1 backup").arg(previewed.size())) && summary.contains(QLatin1String(" go; ")) &&
+                     summary.contains(QStringLiteral("%1 backup(s) stay.").arg(60 - previewed.size())),
                  qPrintable(summary));
         QVERIFY(!previewed.contains(pinned));
 

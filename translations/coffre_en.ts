@@ -5420,13 +5420,6 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <source>%n backup(s) go, %1 stay; %2 freed.</source>
-        <translation>
-            <numerusform>%n backup goes, %1 stay; %2 freed.</numerusform>
-            <numerusform>%n backups go, %1 stay; %2 freed.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>&amp;Remove %n backup(s)</source>
         <translation>
             <numerusform>&amp;Remove %n backup</numerusform>
@@ -5436,6 +5429,20 @@ Password for %2:</source>
     <message>
         <source>&amp;Save the rules</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) go; %1 freed.</source>
+        <translation>
+            <numerusform>%n backup goes; %1 freed.</numerusform>
+            <numerusform>%n backups go; %1 freed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) stay.</source>
+        <translation>
+            <numerusform>%n backup stays.</numerusform>
+            <numerusform>%n backups stay.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

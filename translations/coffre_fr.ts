@@ -5439,13 +5439,6 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Aucune règle&#xa0;: toutes les sauvegardes restent.</translation>
     </message>
     <message numerus="yes">
-        <source>%n backup(s) go, %1 stay; %2 freed.</source>
-        <translation>
-            <numerusform>%n sauvegarde part, %1 restent&#xa0;; %2 libérés.</numerusform>
-            <numerusform>%n sauvegardes partent, %1 restent&#xa0;; %2 libérés.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>&amp;Remove %n backup(s)</source>
         <translation>
             <numerusform>Supp&amp;rimer %n sauvegarde</numerusform>
@@ -5455,6 +5448,20 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>&amp;Save the rules</source>
         <translation>Enregistrer les &amp;règles</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) go; %1 freed.</source>
+        <translation>
+            <numerusform>%n sauvegarde part&#xa0;; %1 libérés.</numerusform>
+            <numerusform>%n sauvegardes partent&#xa0;; %1 libérés.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) stay.</source>
+        <translation>
+            <numerusform>%n sauvegarde reste.</numerusform>
+            <numerusform>%n sauvegardes restent.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

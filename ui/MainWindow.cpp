@@ -32,12 +32,14 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -897,6 +899,18 @@ void MainWindow::startRestore(RestoreRequest request)
         });
 }
 
+namespace {
+
+// A restore's stamp (20261202_014243, or 20261202_014243_2 for a second one in that second) as
+// the user's locale writes a date and time; as it is when it is not one.
+QString readableStamp(const QString& stamp)
+{
+    const QDateTime at = QDateTime::fromString(stamp.left(15), QStringLiteral("yyyyMMdd_HHmmss"));
+    return at.isValid() ? QLocale().toString(at, QLocale::ShortFormat) : stamp;
+}
+
+} // namespace
+
 void MainWindow::undoLastRestore()
 {
     const Result<Profile> profile = currentProfile();
@@ -912,7 +926,7 @@ void MainWindow::undoLastRestore()
     const QString what = last.backup.isEmpty()
                              ? tr("Put back the database and folders as they were before the last restore?")
                              : tr("Undo the restore of %1 made at %2? %3 go back to how they were before it.")
-                                   .arg(last.backup, last.stamp, parts.join(QStringLiteral(", ")));
+                                   .arg(last.backup, readableStamp(last.stamp), parts.join(QStringLiteral(", ")));
     QMessageBox box(QMessageBox::Question, tr("Undo last restore"),
                     what + QStringLiteral("\n\n") + tr("The restored state is kept beside them (…undone_…)."), QMessageBox::Cancel, this);
     box.setObjectName(QStringLiteral("undoConfirmation"));

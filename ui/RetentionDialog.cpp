@@ -115,7 +115,8 @@ void RetentionDialog::recompute()
     const qint64 freed = RetentionPolicy::bytesFreed(m_decisions);
     m_summary->setText(rules().prunesNothing()
                            ? tr("No rule: every backup stays.")
-                           : tr("%n backup(s) go, %1 stay; %2 freed.", nullptr, going).arg(m_decisions.size() - going).arg(humanSize(freed)));
+                           : tr("%n backup(s) go; %1 freed.", nullptr, going).arg(humanSize(freed)) + u' ' +
+                                 tr("%n backup(s) stay.", nullptr, int(m_decisions.size()) - going));
     m_remove->setText(going > 0 ? tr("&Remove %n backup(s)", nullptr, going) : tr("&Save the rules"));
 }
 
