@@ -4730,7 +4730,7 @@ Mot de passe pour %2&#xa0;:</translation>
     </message>
     <message>
         <source>Undo the restore of %1 made at %2? %3 go back to how they were before it.</source>
-        <translation>Annuler la restauration de %1 faite à %2&#xa0;? %3 retrouvent leur état d’avant.</translation>
+        <translation>Annuler la restauration de %1 faite le %2&#xa0;? %3 retrouvent leur état d’avant.</translation>
     </message>
     <message>
         <source>The restored state is kept beside them (…undone_…).</source>
