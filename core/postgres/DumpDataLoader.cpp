@@ -74,6 +74,8 @@ Status DumpDataLoader::prepare(const DumpToc& toc)
                          // is read from its first row, and seen although committed after this
                          // session's TRUNCATE, whatever the server's defaults.
                          "SET synchronize_seqscans = off;\nSET default_transaction_isolation = 'read committed';\n";
+    if (PQserverVersion(m_connection.handle()) >= 170000) // as pg_restore 17 does: a table's load is one long transaction
+        session += "SET transaction_timeout = 0;\n";
     for (const DumpTocEntry& entry : toc.entries) {
         if (entry.desc == "ENCODING" || entry.desc == "STDSTRINGS" || entry.desc == "SEARCHPATH")
             session += entry.defn + '\n';
