@@ -34,7 +34,7 @@ public:
     // false stops there, and the next call to next() reads past the rest.
     Status chunks(const Sink& sink, const std::function<bool(qint64 offset)>& goOn = {});
     // Reads past whole chunks of a table's data up to the data offset `offset`, which must be
-    // where a chunk starts (a TableShape::rowStarts entry). `stop`, asked at each chunk, cancels.
+    // where a chunk starts (a TableShape::rowStarts entry). `stop`, asked every 4,096 chunks, cancels.
     Status skipTo(qint64 offset, const std::function<bool()>& stop);
 
     // What a reader going past a table's data learns of it: its length, and offsets where a row

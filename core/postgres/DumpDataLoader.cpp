@@ -136,13 +136,8 @@ bool DumpDataLoader::startFrozenCopy(const DumpTocEntry& entry)
         return false;
     frozen.chop(1);
     frozen += " WITH (FREEZE);";
-    if (execute("TRUNCATE ONLY " + table)) {
-        PGresult* started = PQexec(m_connection.handle(), frozen.constData());
-        const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
-        PQclear(started);
-        if (copying)
-            return true;
-    }
+    if (execute("TRUNCATE ONLY " + table) && startCopy(entry, frozen))
+        return true;
     execute("ROLLBACK");
     return false;
 }
