@@ -310,13 +310,16 @@ private slots:
         const QStringList restoreArguments{QStringLiteral("restore"), QStringLiteral("big"), QStringLiteral("--only"),
                                            QStringLiteral("database"), QStringLiteral("--confirm"), QStringLiteral("OUI")};
         start(restore, restoreArguments, database);
-        const QString pattern = QStringLiteral("[p]g_restore.*cli_kill_");
-        QTRY_VERIFY_WITH_TIMEOUT(pgrep(pattern) == 0 || restore.state() == QProcess::NotRunning, 60000);
-        QVERIFY2(restore.state() == QProcess::Running, "the restore ended before pg_restore could be caught running");
+        // The post-data pg_restore (the one with --jobs, building the slow index). Not the short
+        // pre-data one: it may end between two looks. qWaitFor asks once per look; QTRY_VERIFY
+        // would ask again after a true answer, and fail if that run of pg_restore had just ended.
+        const QString pattern = QStringLiteral("[p]g_restore.*cli_kill_.*--jobs");
+        const bool caught = QTest::qWaitFor([&] { return pgrep(pattern) == 0 || restore.state() == QProcess::NotRunning; }, 60000);
+        QVERIFY2(caught && restore.state() == QProcess::Running, "the restore ended before pg_restore could be caught running");
         QTest::qWait(1500); // into the slow index
         restore.kill();
         QVERIFY(restore.waitForFinished(10000));
-        QTRY_COMPARE_WITH_TIMEOUT(pgrep(pattern), 1, 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(pgrep(QStringLiteral("[p]g_restore.*cli_kill_")), 1, 2000); // none at all
 
         // The next run puts things right: the live database as it was, no temporary database left.
         const Run retried = cli(restoreArguments, database);
