@@ -230,6 +230,44 @@ private slots:
         QVERIFY(received == bytes.mid(1000000));
     }
 
+    // A sink that falls behind (a slow disk, a busy core) holds the socket back: Qt's HTTP thread
+    // reads no further ahead than its read buffer. Seen from /proc/self/io: while the sink sleeps,
+    // the process reads little from the socket, not the rest of the object.
+    void downloadReadsNoFurtherAheadThanTheSink()
+    {
+        QTemporaryDir dir;
+        const QByteArray bytes = randomBytes(96 * 1024 * 1024);
+        const QString path = writeFile(dir.filePath(QStringLiteral("large.bin")), bytes);
+        S3Client client(fixtureEndpoint(), Bucket);
+        QVERIFY(client.uploadFile(QStringLiteral("read-ahead/large.bin"), path).ok());
+
+        auto bytesRead = [] {
+            QFile io(QStringLiteral("/proc/self/io"));
+            if (!io.open(QIODevice::ReadOnly))
+                return qint64(-1);
+            for (const QByteArray& line : io.readAll().split('\n'))
+                if (line.startsWith("rchar:"))
+                    return line.mid(6).trimmed().toLongLong();
+            return qint64(-1);
+        };
+        qint64 readWhileAsleep = -1;
+        QCryptographicHash received(QCryptographicHash::Sha256);
+        const Status downloaded = client.download(QStringLiteral("read-ahead/large.bin"), [&](const char* data, qint64 size) {
+            received.addData(QByteArrayView(data, size));
+            if (readWhileAsleep < 0) {
+                const qint64 before = bytesRead();
+                QThread::msleep(2000); // the worker is stuck; the network is not
+                readWhileAsleep = bytesRead() - before;
+            }
+            return Status();
+        });
+        QVERIFY2(downloaded.ok(), qPrintable(downloaded.error().toLogString()));
+        QCOMPARE(received.result(), QCryptographicHash::hash(bytes, QCryptographicHash::Sha256));
+        QVERIFY2(readWhileAsleep >= 0, "no /proc/self/io");
+        qInfo("read from the socket while the sink slept: %lld bytes", readWhileAsleep);
+        QVERIFY2(readWhileAsleep < 40 * 1024 * 1024, qPrintable(QStringLiteral("%1 bytes read ahead").arg(readWhileAsleep)));
+    }
+
     void wrongSecretIsAccessDeniedAtOnce()
     {
         S3Client client(fixtureEndpoint(QStringLiteral("not-the-secret")), Bucket);

@@ -52,6 +52,9 @@ struct S3Response
 
 namespace {
 
+// How far Qt's HTTP thread reads a download ahead of the sink (its socket then waits).
+constexpr qint64 SinkReadAhead = 8 * 1024 * 1024;
+
 // The child texts of every <recordTag> element: <Contents><Key>a</Key><Size>3</Size></Contents>.
 QList<QHash<QString, QString>> xmlRecords(const QByteArray& xml, const QString& recordTag)
 {
@@ -203,10 +206,15 @@ private:
         QNetworkAccessManager& network = m_client.network(m_request.lane);
         if (m_request.method == "HEAD")
             m_reply = network.head(request);
+        else if (m_request.method == "GET" && m_request.body.isEmpty())
+            m_reply = network.get(request); // a bodyless reply starts at once: see below
         else
             m_reply = network.sendCustomRequest(request, m_request.method, m_request.body);
-        if (m_request.sink) // the network thread reads no further ahead than this: bounded memory
-            m_reply->setReadBufferSize(8 * 1024 * 1024);
+        // The network thread reads no further ahead than this: bounded memory. Qt tells its HTTP
+        // thread of the limit through a connection it makes when the request starts; a request
+        // made with a body (even an empty one) starts later, and the limit set here was lost.
+        if (m_request.sink)
+            m_reply->setReadBufferSize(SinkReadAhead);
         m_sent = 0;
         QObject::connect(m_reply, &QNetworkReply::uploadProgress, m_reply, [this](qint64 sent, qint64) {
             if (sent <= m_sent)
