@@ -9,6 +9,7 @@
 #include "storage/DiskUsage.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -16,6 +17,7 @@
 #include <QtConcurrent>
 
 #include <sys/mount.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace coffre;
@@ -315,6 +317,16 @@ private slots:
         QCOMPARE(test::sqlScalar(reference, compressed), QStringLiteral("0/30000"));
         dropAndName(reference);
 
+        // No tails (what a restore asks when the server's disk has no room for a staged half).
+        dropAndName(target);
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_tails template template0")}));
+        request.tailBytes = 0;
+        JobControl wholeControl;
+        QVERIFY(StreamedDumpRestore::run(request, wholeControl).ok());
+        QVERIFY2(!wholeControl.logLines().join(u'\n').contains(QStringLiteral("second connection")), qPrintable(wholeControl.logLines().join(u'\n')));
+        QCOMPARE(test::sqlScalar(target, QStringLiteral("select count(*) from \"grand livre\"")), QStringLiteral("30000"));
+        request.tailBytes = 1024 * 1024;
+
         // Rows of the tail refused when they are appended: the restore stops and names the table.
         dropAndName(target);
         QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_tails template template0")}));
@@ -333,6 +345,63 @@ private slots:
         QVERIFY2(refused.error().detail.contains(QStringLiteral("early_ids")), qPrintable(refused.error().toLogString()));
         QVERIFY2(refused.error().detail.startsWith(QStringLiteral("INSERT INTO")), qPrintable(refused.error().toLogString())); // by the append
         QCOMPARE(test::sqlScalar(target, QStringLiteral("select count(*) from \"grand livre\"")), QStringLiteral("0"));
+        dropAndName(target);
+        dropAndName(source);
+    }
+
+    // A tail's append runs on the server alone (minutes for a large table): Cancel must reach it
+    // there, not wait for it. Here the append takes minutes (a CHECK that sleeps 5 ms a row,
+    // in INSERTs only); canceled as soon as the server runs it, the restore ends at once.
+    void cancelReachesATailsAppendOnTheServer()
+    {
+        const QString source = QStringLiteral("streamed_append_src");
+        QVERIFY(test::recreateDatabase(source));
+        QVERIFY(test::execSql(source, {
+            QStringLiteral("create function slow_check(i int) returns boolean language plpgsql immutable as $$ begin "
+                           "if current_query() ilike 'insert%' then perform pg_sleep(0.005); "
+                           "elsif i % 100 = 0 then perform pg_sleep(0.005); end if; return true; end $$"),
+            QStringLiteral("create table ledger (id int primary key, line text, check (slow_check(id)))"),
+            QStringLiteral("insert into ledger select i, repeat('ligne ', 40) || i from generate_series(1, 24000) i"),
+            QStringLiteral("create table small (k int)"),
+        }));
+        QTemporaryDir bundle;
+        const BundleFile entry = compressedDump(QStringLiteral("-d ") + source, bundle.path());
+        QVERIFY(!entry.sha256.isEmpty());
+        const QString target = dropAndName(QStringLiteral("streamed_append"));
+        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_append template template0")}));
+        const Result<DumpToc> toc = StreamedDumpRestore::readToc(bundle.filePath(entry.path));
+        QVERIFY(toc.ok());
+        QTemporaryDir work;
+        StreamedDumpRestore::Request request = streamedRequest(bundle.path(), entry, *toc, work.path(), target);
+        request.tailBytes = 1024 * 1024; // the table's data is about 6 MB
+
+        JobControl control;
+        std::atomic<bool> restoring{true};
+        QElapsedTimer sinceCancel;
+        std::atomic<bool> appendSeen{false};
+        std::thread watcher([&] {
+            const QString appending = QStringLiteral("select count(*) from pg_stat_activity where datname = 'streamed_append' "
+                                                     "and state = 'active' and query like 'INSERT INTO \"public\".\"ledger\"%'");
+            while (restoring && !appendSeen) {
+                if (test::sqlScalar(QStringLiteral("postgres"), appending) == QLatin1String("1")) {
+                    appendSeen = true;
+                    sinceCancel.start();
+                    control.cancel();
+                }
+                QThread::msleep(50);
+            }
+        });
+        const Status restored = StreamedDumpRestore::run(request, control);
+        const qint64 afterCancel = sinceCancel.isValid() ? sinceCancel.elapsed() : -1;
+        restoring = false;
+        watcher.join();
+        QVERIFY2(appendSeen, qPrintable(control.logLines().join(u'\n')));
+        QVERIFY(!restored.ok());
+        QCOMPARE(restored.error().code, ErrorCode::Canceled);
+        qInfo("the restore ended %lld ms after Cancel", afterCancel);
+        QVERIFY2(afterCancel < 30000, "Cancel waited for the append"); // the append alone takes minutes
+        QCOMPARE(test::sqlScalar(QStringLiteral("postgres"), QStringLiteral("select count(*) from pg_stat_activity where datname = 'streamed_append'")),
+                 QStringLiteral("0"));
         dropAndName(target);
         dropAndName(source);
     }

@@ -18,6 +18,7 @@
 #include "postgres/PgConnection.h"
 #include "postgres/PgTools.h"
 #include "postgres/PrismaMigrations.h"
+#include "postgres/ServerCancel.h"
 #include "profile/ProfileStore.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
@@ -272,11 +273,15 @@ private:
             m_db->query(QStringLiteral("rollback to savepoint coffre_prisma"));
             m_control.log(BackupJob::tr("The Prisma migrations were not recorded: %1").arg(migrations.error().toLogString()));
         }
+        // A count of a large table takes minutes on the server alone: Cancel is sent there.
+        const ServerCancel cancel(m_db->handle(), [this] { return shouldStop(); });
         for (const QStringList& row : *tables) {
             if (shouldStop())
                 return {};
             const QString sql = QStringLiteral("select count(*) from %1.%2").arg(m_db->quoteIdentifier(row[0]), m_db->quoteIdentifier(row[1]));
             Result<QString> rows = m_db->scalar(sql);
+            if (shouldStop())
+                return {};
             if (!rows)
                 return Error{BackupJob::tr("Could not count the rows of %1.%2.").arg(row[0], row[1]), rows.error().detail};
             db.tables.append({row[0], row[1], rows->toLongLong()});

@@ -16,6 +16,7 @@
 #include "postgres/DatabaseSettings.h"
 #include "postgres/PassFile.h"
 #include "postgres/PgTools.h"
+#include "postgres/ServerCancel.h"
 #include "postgres/StreamedDumpRestore.h"
 #include "storage/DiskUsage.h"
 #include "storage/RepositoryLock.h"
@@ -385,6 +386,10 @@ private:
             return {};
         const DiskUsage disk = DiskUsage::of(dataDirectory);
         const qint64 needed = m_request.backup.manifest->database->sizeBytes;
+        // A shared table's tail exists twice for a moment (staged, then appended): at most half of
+        // the largest table, so half the database. Without that room, tables load whole: the
+        // live database shares this disk and must never run out of it.
+        m_roomForTails = disk.hasRoomFor(needed + needed / 2);
         if (disk.hasRoomFor(needed))
             return {};
         return Error{RestoreJob::tr("Not enough free space for the restored database beside the current one: about %1 are needed "
@@ -480,6 +485,8 @@ private:
         streamed.target = m_request.profile.database;
         streamed.target.dbname = database;
         streamed.password = m_request.password;
+        if (!m_roomForTails)
+            streamed.tailBytes = 0;
         streamed.pgRestore = [this, database](const QString& archive, const QStringList& extra) { return pgRestore(archive, database, extra); };
         streamed.tick = [this, database] { measureGrowth(database); };
         streamed.abandoned = [this] { return m_extractionFailed.load(); };
@@ -533,9 +540,13 @@ private:
         Result<PgConnection> connection = PgConnection::open(target, m_request.password);
         if (!connection)
             return connection.error();
+        // A count of a large table takes minutes on the server alone: Cancel is sent there.
+        const ServerCancel cancel(connection->handle(), [this] { return m_control.isCanceled(); });
         for (const TableRowCount& t : m_request.backup.manifest->database->tables) {
             PgConnection& c = connection.value();
             Result<QString> rows = c.scalar(QStringLiteral("select count(*) from %1.%2").arg(c.quoteIdentifier(t.schema), c.quoteIdentifier(t.table)));
+            if (m_control.isCanceled())
+                return Error{RestoreJob::tr("Canceled."), {}, ErrorCode::Canceled};
             if (!rows || rows->toLongLong() != t.rows)
                 return Error{RestoreJob::tr("The restored table %1.%2 has %3 rows where the backup has %4: the restore is refused.")
                                  .arg(t.schema, t.table, rows ? *rows : QStringLiteral("?"))
@@ -849,6 +860,7 @@ private:
     QString m_journalPath;
     bool m_restoreDatabase = false;
     bool m_canCreate = true;
+    bool m_roomForTails = true; // unknown (a server elsewhere) counts as room
     bool m_createdDatabase = false;
     bool m_swapped = false;
     bool m_keepJournal = false;

@@ -1,5 +1,7 @@
 #include "DumpDataLoader.h"
 
+#include "ServerCancel.h"
+
 #include <libpq-fe.h>
 #include <libpq/libpq-fs.h>
 
@@ -211,7 +213,7 @@ Status DumpDataLoader::copyTable(const DumpTocEntry& entry, DumpBlockReader& blo
     if (!columns.isEmpty()) {
         const TableTails::Tail tail = tails->finishHead(entry.dumpId, loaded ? stop : StopCheck([] { return true; }));
         if (loaded && tail == TableTails::Tail::Staged)
-            loaded = appendTail(entry, columns);
+            loaded = appendTail(entry, columns, stop);
         else if (loaded && tail != TableTails::Tail::None) // the tail's connection says why
             loaded = Error{tr("Canceled."), {}, ErrorCode::Canceled};
     }
@@ -225,14 +227,24 @@ QByteArray DumpDataLoader::stagedTable(const DumpTocEntry& entry)
     return QByteArray(TailSchema) + ".t" + QByteArray::number(entry.dumpId);
 }
 
-Status DumpDataLoader::appendTail(const DumpTocEntry& entry, const QByteArray& columns)
+Status DumpDataLoader::appendTail(const DumpTocEntry& entry, const QByteArray& columns, const StopCheck& stop)
 {
     // In the transaction that emptied the table, after the head's rows: the dump's order.
     // OVERRIDING SYSTEM VALUE: identity columns take the dump's values, as COPY gives them.
+    // The server alone works then (minutes for a large table): a Cancel is sent to it.
     const QByteArray list = columns.mid(1, columns.size() - 2);
-    if (Status appended = execute("INSERT INTO " + quotedTable(entry) + ' ' + columns + " OVERRIDING SYSTEM VALUE SELECT " + list +
-                                  " FROM " + stagedTable(entry));
-        !appended)
+    const QByteArray append = "INSERT INTO " + quotedTable(entry) + ' ' + columns + " OVERRIDING SYSTEM VALUE SELECT " + list + " FROM " +
+                              stagedTable(entry);
+    Status appended;
+    bool canceled = false;
+    {
+        ServerCancel cancel(m_connection.handle(), stop);
+        appended = execute(append);
+        canceled = cancel.sent();
+    }
+    if (!appended && canceled)
+        return Error{tr("Canceled."), {}, ErrorCode::Canceled};
+    if (!appended)
         return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), appended.error().detail};
     return execute("DROP TABLE " + stagedTable(entry));
 }

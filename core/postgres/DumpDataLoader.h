@@ -45,7 +45,7 @@ private:
     Status streamCopy(const DumpTocEntry& entry, DumpBlockReader& blocks, const StopCheck& stop,
                       const std::function<bool(qint64 offset)>& goOn = {});
     Status startCopy(const DumpTocEntry& entry, const QByteArray& statement);
-    Status appendTail(const DumpTocEntry& entry, const QByteArray& columns);
+    Status appendTail(const DumpTocEntry& entry, const QByteArray& columns, const StopCheck& stop);
     static QByteArray stagedTable(const DumpTocEntry& entry);
 
     PgConnection m_connection;

@@ -295,7 +295,7 @@ private:
         // The tails' tables go in a schema of their own, dropped before the indexes; a dump that
         // has a schema of that name simply loads without tails.
         std::optional<TableTails> tails;
-        if (loaders.size() > 1 && loaders.front().execute(QByteArray("CREATE SCHEMA ") + DumpDataLoader::TailSchema))
+        if (loaders.size() > 1 && m_request.tailBytes > 0 && loaders.front().execute(QByteArray("CREATE SCHEMA ") + DumpDataLoader::TailSchema))
             tails.emplace(m_request.tailBytes);
         Claims claims(m_request.toc, tails ? &*tails : nullptr);
         const qsizetype blockCount = claims.pending().size();

@@ -42,7 +42,7 @@ public:
         QString password;
         int jobs = 2;
         // A connection that has loaded all it could takes the second half of what remains of a
-        // large table when that half holds at least this many bytes (TableTails).
+        // large table when that half holds at least this many bytes (TableTails); 0: never.
         qint64 tailBytes = 32 * 1024 * 1024;
         // Runs pg_restore on `archive` with these extra arguments (the caller knows the tool, the
         // connection and the owner options).
