@@ -273,8 +273,10 @@ private:
             m_db->query(QStringLiteral("rollback to savepoint coffre_prisma"));
             m_control.log(BackupJob::tr("The Prisma migrations were not recorded: %1").arg(migrations.error().toLogString()));
         }
-        // A count of a large table takes minutes on the server alone: Cancel is sent there.
-        const ServerCancel cancel(m_db->handle(), [this] { return shouldStop(); });
+        // A count of a large table takes minutes on the server alone: the user's Cancel is sent
+        // there. Not another part's failure: this transaction holds the snapshot pg_dump imports,
+        // and its "invalid snapshot" would then take the real failure's place.
+        const ServerCancel cancel(m_db->handle(), [this] { return m_control.isCanceled(); });
         for (const QStringList& row : *tables) {
             if (shouldStop())
                 return {};

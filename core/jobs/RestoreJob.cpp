@@ -507,7 +507,7 @@ private:
         m_control.addBytesDone(m_request.backup.manifest->database->sizeBytes - m_growthCounted);
         if (!loaded)
             return loaded;
-        if (Status counted = compareRowCounts(m_journal.databaseRestored); !counted)
+        if (Status counted = compareRowCounts(m_journal.databaseRestored, CancelStops::Yes); !counted)
             return counted;
         if (m_request.asDatabase.isEmpty())
             return restoreSettings(m_journal.databaseRestored);
@@ -532,7 +532,8 @@ private:
         return {};
     }
 
-    Status compareRowCounts(const QString& database)
+    enum class CancelStops { Yes, No };
+    Status compareRowCounts(const QString& database, CancelStops cancelStops)
     {
         m_control.setPhase(RestoreJob::tr("Comparing row counts with the backup…"));
         DatabaseTarget target = m_request.profile.database;
@@ -541,11 +542,12 @@ private:
         if (!connection)
             return connection.error();
         // A count of a large table takes minutes on the server alone: Cancel is sent there.
-        const ServerCancel cancel(connection->handle(), [this] { return m_control.isCanceled(); });
+        const auto stopNow = [this, cancelStops] { return cancelStops == CancelStops::Yes && m_control.isCanceled(); };
+        const ServerCancel cancel(connection->handle(), stopNow);
         for (const TableRowCount& t : m_request.backup.manifest->database->tables) {
             PgConnection& c = connection.value();
             Result<QString> rows = c.scalar(QStringLiteral("select count(*) from %1.%2").arg(c.quoteIdentifier(t.schema), c.quoteIdentifier(t.table)));
-            if (m_control.isCanceled())
+            if (stopNow())
                 return Error{RestoreJob::tr("Canceled."), {}, ErrorCode::Canceled};
             if (!rows || rows->toLongLong() != t.rows)
                 return Error{RestoreJob::tr("The restored table %1.%2 has %3 rows where the backup has %4: the restore is refused.")
@@ -629,7 +631,8 @@ private:
         m_outcome.safetyBackup = safety.name;
         m_control.log(RestoreJob::tr("The database was restored in place; its state before is in the safety backup %1.")
                           .arg(safety.name));
-        if (Status counted = compareRowCounts(m_journal.database); !counted)
+        // Committed already: Cancel no longer stops what follows (it would leave half a restore).
+        if (Status counted = compareRowCounts(m_journal.database, CancelStops::No); !counted)
             return Error{RestoreJob::tr("The database was restored in place, but %1 Its state before is in the safety backup %2.")
                              .arg(counted.error().message, safety.name),
                          counted.error().detail};

@@ -242,7 +242,8 @@ Status DumpDataLoader::appendTail(const DumpTocEntry& entry, const QByteArray& c
         appended = execute(append);
         canceled = cancel.sent();
     }
-    if (!appended && canceled)
+    // Sent, even if the append ended first: the job stops, and the transaction is rolled back.
+    if (canceled)
         return Error{tr("Canceled."), {}, ErrorCode::Canceled};
     if (!appended)
         return Error{tr("Loading the data of %1 failed.").arg(tableName(entry)), appended.error().detail};
