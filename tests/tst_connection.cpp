@@ -7,6 +7,11 @@
 #include <QProcess>
 #include <QTest>
 
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 using namespace coffre;
 
 // Against the private cluster started by the CTest fixture (tests/pg-fixture): PGHOST is its
@@ -61,6 +66,33 @@ private slots:
         QVERIFY(info->version.startsWith(QStringLiteral("15.")));
         QCOMPARE(info->database, QStringLiteral("coffre_test"));
         QVERIFY(info->databaseSizeBytes > 1000000);
+    }
+
+    // Over TCP, a server that vanishes is found out by the kernel's keepalive probes (after a
+    // minute of silence), on Coffre's own socket and in what pg_dump and pg_restore are given;
+    // a profile's own connection string keeps its values.
+    void tcpConnectionsProbeASilentServer()
+    {
+        DatabaseTarget overTcp = fixture(QStringLiteral("coffre_owner"), QStringLiteral("postgres"));
+        overTcp.host = QStringLiteral("127.0.0.1");
+        Result<PgConnection> connection = PgConnection::open(overTcp, QStringLiteral("owner-secret"));
+        QVERIFY2(connection.ok(), qPrintable(connection.error().toLogString()));
+        const int socket = PQsocket(connection->handle());
+        int on = 0, idle = 0, count = 0;
+        socklen_t size = sizeof(int);
+        QCOMPARE(getsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, &on, &size), 0);
+        QCOMPARE(getsockopt(socket, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &size), 0);
+        QCOMPARE(getsockopt(socket, IPPROTO_TCP, TCP_KEEPCNT, &count, &size), 0);
+        QCOMPARE(on, 1);
+        QCOMPARE(idle, 60);
+        QCOMPARE(count, 6);
+        QVERIFY2(connection->conninfoForChild({}).contains(QStringLiteral("keepalives_idle='60'")), qPrintable(connection->conninfoForChild({})));
+
+        overTcp.conninfo = QStringLiteral("keepalives_idle=300");
+        connection = PgConnection::open(overTcp, QStringLiteral("owner-secret"));
+        QVERIFY2(connection.ok(), qPrintable(connection.error().toLogString()));
+        QCOMPARE(getsockopt(PQsocket(connection->handle()), IPPROTO_TCP, TCP_KEEPIDLE, &idle, &size), 0);
+        QCOMPARE(idle, 300);
     }
 
     void refusedRequestCarriesItsSqlState()

@@ -31,6 +31,14 @@ Result<PgConnection> PgConnection::open(const DatabaseTarget& target, const QStr
 {
     QList<QPair<QByteArray, QByteArray>> params = target.libpqParameters();
     params.append({QByteArray("connect_timeout"), QByteArray::number(ConnectTimeoutSeconds)});
+    // A server that vanishes (its machine down, a link cut) answers nothing, and a statement
+    // waiting for it would wait for ever: after a minute of silence the kernel asks, and gives
+    // up after 6 unanswered probes 10 s apart. A busy server's kernel still answers (a count that
+    // takes an hour is not cut). Over TCP only; pg_dump and pg_restore get them too
+    // (conninfoForChild). Set only where the profile's own connection string says nothing.
+    for (const auto& [key, value] : {std::pair{"keepalives_idle", "60"}, {"keepalives_interval", "10"}, {"keepalives_count", "6"}})
+        if (!target.conninfo.contains(QLatin1String(key)))
+            params.append({QByteArray(key), QByteArray(value)});
     params.append({QByteArray("application_name"), QByteArray("coffre")});
     if (!password.isEmpty())
         params.append({QByteArray("password"), password.toUtf8()});
