@@ -27,6 +27,11 @@ using s3::S3Location;
 
 namespace {
 
+void sortNewestFirst(QList<Backup>& backups)
+{
+    std::sort(backups.begin(), backups.end(), [](const Backup& a, const Backup& b) { return a.created > b.created; });
+}
+
 const QString ManifestName = QLatin1String(Manifest::FileName);
 
 // What the object list says about one bundle folder.
@@ -84,9 +89,14 @@ QString OffsiteStore::cacheFolder() const
 
 Backup OffsiteStore::backupFrom(const QString& name, const Manifest& manifest, qint64 bytes) const
 {
+    return backupAt(m_location, name, manifest, bytes);
+}
+
+Backup OffsiteStore::backupAt(const S3Location& location, const QString& name, const Manifest& manifest, qint64 bytes)
+{
     Backup backup;
     backup.name = name;
-    backup.path = m_location.url() + u'/' + name;
+    backup.path = location.url() + u'/' + name;
     backup.created = manifest.created;
     backup.sizeBytes = bytes;
     backup.status = BackupStatus::Complete;
@@ -175,7 +185,7 @@ Result<QList<Backup>> OffsiteStore::list()
         if (file != QLatin1String("listing.json") && (!folders.contains(name) || !file.contains(u'.' + folders[name].manifestEtag + u'.')))
             cache.remove(file);
     }
-    std::sort(backups.begin(), backups.end(), [](const Backup& a, const Backup& b) { return a.created > b.created; });
+    sortNewestFirst(backups);
     return backups;
 }
 
@@ -192,18 +202,10 @@ QList<Backup> OffsiteStore::cachedList(const S3Location& location)
         if (!BundleNames::isValidName(name) || !cached.open(QIODevice::ReadOnly))
             continue;
         const auto manifest = ManifestParser::parse(cached.readAll());
-        if (!manifest.ok())
-            continue;
-        Backup backup;
-        backup.name = name;
-        backup.path = location.url() + u'/' + name;
-        backup.created = manifest->created;
-        backup.sizeBytes = entry[QLatin1String("bytes")].toInteger();
-        backup.status = BackupStatus::Complete;
-        backup.manifest = std::make_shared<const Manifest>(*manifest);
-        backups.append(backup);
+        if (manifest.ok())
+            backups.append(backupAt(location, name, *manifest, entry[QLatin1String("bytes")].toInteger()));
     }
-    std::sort(backups.begin(), backups.end(), [](const Backup& a, const Backup& b) { return a.created > b.created; });
+    sortNewestFirst(backups);
     return backups;
 }
 

@@ -65,6 +65,7 @@ private:
     QString cacheFolder() const;
     static QString cacheFolderFor(const s3::S3Location& location);
     Backup backupFrom(const QString& name, const Manifest& manifest, qint64 bytes) const;
+    static Backup backupAt(const s3::S3Location& location, const QString& name, const Manifest& manifest, qint64 bytes);
 
     s3::S3Location m_location;
     s3::S3Client m_client;
