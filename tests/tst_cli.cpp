@@ -165,6 +165,29 @@ private slots:
         QVERIFY2(run.err.contains(QStringLiteral("does not exist")), qPrintable(run.err));
     }
 
+    // A password in --db is refused before anything runs (pg_dump would never get it, and a
+    // saved profile would keep it), in URI and key=value forms; the message never repeats it.
+    void aPasswordInDbIsRefusedAtOnce()
+    {
+        for (const QString& db : {QStringLiteral("postgresql://shop:s3cr%C3%A9t@localhost/shop"),
+                                  QStringLiteral("host=localhost dbname=shop password='s3cr\\'et'")}) {
+            for (const QString& command : {QStringLiteral("create"), QStringLiteral("save-profile")}) {
+                QStringList arguments{command, QStringLiteral("--repository"), m_repository, QStringLiteral("--db"), db};
+                if (command == QLatin1String("save-profile"))
+                    arguments.insert(1, QStringLiteral("leaky"));
+                const Run run = cli(arguments);
+                QCOMPARE(run.status, 2); // bad usage, as any malformed option
+                QVERIFY2(run.err.contains(QStringLiteral("--db holds a password")), qPrintable(run.err));
+                QVERIFY2(!run.err.contains(QStringLiteral("s3cr")) && !run.out.contains("s3cr"), qPrintable(run.err));
+            }
+        }
+        QVERIFY(!cli({QStringLiteral("profiles")}).out.contains("leaky"));
+        // Without one, the same string is taken (and fails later, on the connection, not here).
+        const Run plain = cli({QStringLiteral("create"), QStringLiteral("--repository"), m_repository, QStringLiteral("--db"),
+                               QStringLiteral("host=127.0.0.1 port=1 dbname=shop")});
+        QVERIFY2(!plain.err.contains(QStringLiteral("--db holds a password")), qPrintable(plain.err));
+    }
+
     void helpForEachCommand()
     {
         const Run general = cli({QStringLiteral("--help")});

@@ -172,6 +172,8 @@ private slots:
             confirm->clear();
             QTest::keyClicks(confirm, wrong);
             QVERIFY2(!restore->isEnabled(), qPrintable(wrong));
+            QTest::keyClick(confirm, Qt::Key_Return); // neither restores nor silently cancels
+            QVERIFY2(dialog.isVisible() && dialog.result() == 0, qPrintable(wrong));
         }
         confirm->clear();
         QTest::keyClicks(confirm, QStringLiteral("OUI"));
@@ -204,6 +206,15 @@ private slots:
         dialog.findChild<QCheckBox*>(QStringLiteral("sourceCheck_backend"))->setChecked(false);
         QVERIFY(!restore->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.findChild<QLabel*>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("window_src")), 60000);
+        QTest::keyClick(confirm, Qt::Key_Return);
+        QVERIFY(dialog.isVisible());
+
+        // Something chosen and OUI typed: Enter restores, as the button does.
+        dialog.findChild<QCheckBox*>(QStringLiteral("databaseCheck"))->setChecked(true);
+        QVERIFY(restore->isEnabled());
+        QTest::keyClick(confirm, Qt::Key_Return);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(!dialog.isVisible());
     }
 
     void restoreFromTheWindowThenUndo()

@@ -601,6 +601,10 @@ Exit status: 0 on success, 1 on failure, 2 on bad usage.
         <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>--db holds a password: Coffre never takes one there (it shows in the process list and in the shell&apos;s history, and pg_dump would not get it). Remove it, and give the password with --password-stdin, in ~/.pgpass, or at the prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CompressedFileWriter</name>
@@ -5337,10 +5341,6 @@ Password for %2:</source>
         <source>Will be replaced</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>The uploaded documents into %1 (%n object(s))</source>
         <translation>
@@ -5350,6 +5350,14 @@ Password for %2:</source>
     </message>
     <message>
         <source>and remove the documents added since the backup (listed below)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces what is ticked above with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces what is ticked above with the backup&apos;s.&lt;/b&gt; Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5681,6 +5689,10 @@ Password for %2:</source>
     </message>
     <message>
         <source>With --screenshot: picture this dialog (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No profile is named “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

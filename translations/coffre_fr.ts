@@ -611,6 +611,10 @@ Code de sortie&#xa0;: 0 en cas de succès, 1 en cas d’échec, 2 en cas d’uti
         <source>%1 is a server profile: give --profile %1 so that this runs on its server.</source>
         <translation>%1 est un profil de serveur&#xa0;: indiquez --profile %1 pour que la commande s’exécute sur son serveur.</translation>
     </message>
+    <message>
+        <source>--db holds a password: Coffre never takes one there (it shows in the process list and in the shell&apos;s history, and pg_dump would not get it). Remove it, and give the password with --password-stdin, in ~/.pgpass, or at the prompt.</source>
+        <translation>--db contient un mot de passe&#xa0;: Coffre n’en prend jamais à cet endroit (il serait visible dans la liste des processus et dans l’historique du shell, et pg_dump ne le recevrait pas). Retirez-le, et donnez le mot de passe avec --password-stdin, dans ~/.pgpass, ou à la demande.</translation>
+    </message>
 </context>
 <context>
     <name>CompressedFileWriter</name>
@@ -5356,10 +5360,6 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>Will be replaced</source>
         <translation>Ce qui sera remplacé</translation>
     </message>
-    <message>
-        <source>&lt;b&gt;This replaces the current database and folders with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
-        <translation>&lt;b&gt;La base de données et les dossiers actuels seront remplacés par ceux de la sauvegarde.&lt;/b&gt; Les sessions ouvertes sur la base de données seront fermées. Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
-    </message>
     <message numerus="yes">
         <source>The uploaded documents into %1 (%n object(s))</source>
         <translation>
@@ -5370,6 +5370,14 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>and remove the documents added since the backup (listed below)</source>
         <translation>et supprimer les documents ajoutés depuis la sauvegarde (listés plus bas)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces what is ticked above with the backup&apos;s.&lt;/b&gt; Sessions open on the database are ended. Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation>&lt;b&gt;Ce qui est coché ci-dessus sera remplacé par le contenu de la sauvegarde.&lt;/b&gt; Les sessions ouvertes sur la base de données seront fermées. Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This replaces what is ticked above with the backup&apos;s.&lt;/b&gt; Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation>&lt;b&gt;Ce qui est coché ci-dessus sera remplacé par le contenu de la sauvegarde.&lt;/b&gt; Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
     </message>
 </context>
 <context>
@@ -5701,6 +5709,10 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>With --screenshot: picture this dialog (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</source>
         <translation>Avec --screenshot&#xa0;: photographier cette boîte de dialogue (create, restore, undo, browse, history, profile, profile-offsite, schedule, retention).</translation>
+    </message>
+    <message>
+        <source>No profile is named “%1”.</source>
+        <translation>Aucun profil ne s’appelle «&#xa0;%1&#xa0;».</translation>
     </message>
 </context>
 </TS>

@@ -340,9 +340,13 @@ QString MainWindow::currentProfileName() const
     return m_profileBox->currentText();
 }
 
-void MainWindow::selectProfile(const QString& name)
+bool MainWindow::selectProfile(const QString& name)
 {
-    m_profileBox->setCurrentIndex(m_profileBox->findText(name));
+    const int index = m_profileBox->findText(name);
+    if (index < 0)
+        return false;
+    m_profileBox->setCurrentIndex(index);
+    return true;
 }
 
 void MainWindow::onProfileChosen()

@@ -44,7 +44,8 @@ public:
     ~MainWindow() override;
 
     QString currentProfileName() const;
-    void selectProfile(const QString& name);
+    // False when no profile has that name (the selection stays as it was).
+    bool selectProfile(const QString& name);
 
     BackupTableModel* backupModel() const { return m_model; }
     BackupFilterProxy* backupProxy() const { return m_proxy; }

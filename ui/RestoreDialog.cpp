@@ -97,8 +97,8 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
     m_summary->setObjectName(QStringLiteral("summaryLabel"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* warning = new QLabel(tr("<b>This replaces the current database and folders with the backup's.</b> Sessions open on the "
-                                  "database are ended. Stop the application first if you can. Type <b>OUI</b> (yes, in French) to confirm."));
+    m_warning = new QLabel;
+    QLabel* warning = m_warning;
     warning->setWordWrap(true);
     warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; border: 1px solid #ef6c00; padding: 6px; }"));
     m_confirm = new QLineEdit;
@@ -111,7 +111,10 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
     m_restore->setObjectName(QStringLiteral("restoreButton"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    // Enter restores only once OUI is typed, and never cancels: a word mistyped then Enter used
+    // to close the dialog without a word. Escape cancels.
+    buttons->button(QDialogButtonBox::Cancel)->setAutoDefault(false);
+    m_restore->setAutoDefault(false);
 
     auto* summaryBox = new QGroupBox(tr("Will be replaced"));
     auto* summaryLayout = new QVBoxLayout(summaryBox);
@@ -175,7 +178,14 @@ void RestoreDialog::updateState()
         m_bucket->setEnabled(r.asDatabase.isEmpty());
     const bool somethingChosen = r.database || !r.sources.isEmpty() || !r.bucket.isEmpty();
     // Exactly OUI, in capitals, typed: nothing else wakes the button.
-    m_restore->setEnabled(somethingChosen && m_confirm->text() == RestoreRequest::Confirmation);
+    // Says what is ticked: a backup without a database has no sessions to end.
+    m_warning->setText(r.database ? tr("<b>This replaces what is ticked above with the backup's.</b> Sessions open on the database are "
+                                       "ended. Stop the application first if you can. Type <b>OUI</b> (yes, in French) to confirm.")
+                                  : tr("<b>This replaces what is ticked above with the backup's.</b> Stop the application first if "
+                                       "you can. Type <b>OUI</b> (yes, in French) to confirm."));
+    const bool confirmed = somethingChosen && m_confirm->text() == RestoreRequest::Confirmation;
+    m_restore->setEnabled(confirmed);
+    m_restore->setDefault(confirmed);
 }
 
 } // namespace coffre

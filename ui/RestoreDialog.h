@@ -45,6 +45,7 @@ private:
     QCheckBox* m_removeNewObjects = nullptr;
     QLineEdit* m_asDatabaseName = nullptr;
     QLabel* m_summary;
+    QLabel* m_warning; // what the restore replaces and ends
     QLineEdit* m_confirm;
     QPushButton* m_restore;
     QFutureWatcher<QString> m_summaryWatcher;

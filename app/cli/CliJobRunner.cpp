@@ -203,12 +203,12 @@ QString CliPassword::askOnTerminal(const QString& prompt)
     silent.c_lflag &= ~tcflag_t(ECHO);
     tcsetattr(tty, TCSAFLUSH, &silent);
     const QByteArray question = prompt.toLocal8Bit();
-    (void)::write(tty, question.constData(), size_t(question.size()));
+    [[maybe_unused]] const ssize_t asked = ::write(tty, question.constData(), size_t(question.size()));
     QByteArray answer;
     char c;
     while (::read(tty, &c, 1) == 1 && c != '\n')
         answer += c;
-    (void)::write(tty, "\n", 1);
+    [[maybe_unused]] const ssize_t ended = ::write(tty, "\n", 1);
     tcsetattr(tty, TCSAFLUSH, &saved);
     ::close(tty);
     return QString::fromLocal8Bit(answer);

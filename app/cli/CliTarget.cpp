@@ -90,6 +90,11 @@ Result<Profile> CliTarget::resolve(const QCommandLineParser& parser)
     if (parser.isSet(QStringLiteral("db"))) {
         profile.database = DatabaseTarget();
         profile.database.conninfo = parser.value(QStringLiteral("db"));
+        if (profile.database.conninfoHoldsPassword())
+            return Error{tr("--db holds a password: Coffre never takes one there (it shows in the process list and in the shell's "
+                            "history, and pg_dump would not get it). Remove it, and give the password with --password-stdin, "
+                            "in ~/.pgpass, or at the prompt."),
+                         {}};
     }
     if (parser.isSet(QStringLiteral("source"))) {
         profile.sources.clear();

@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
 #include <QTimer>
 
 #include <csignal>
@@ -66,8 +67,12 @@ int main(int argc, char* argv[])
     parser.process(app);
 
     MainWindow window;
-    if (parser.isSet(options.profile))
-        window.selectProfile(parser.value(options.profile));
+    if (parser.isSet(options.profile) && !window.selectProfile(parser.value(options.profile))) {
+        // Said on the terminal and in the window (a desktop shortcut has no terminal).
+        const QString unknown = QCoreApplication::translate("main", "No profile is named “%1”.").arg(parser.value(options.profile));
+        std::fprintf(stderr, "coffre: %s\n", qPrintable(unknown));
+        QTimer::singleShot(0, &window, [&window, unknown] { QMessageBox::warning(&window, QStringLiteral("Coffre"), unknown); });
+    }
     if (parser.isSet(options.screenshot))
         saveScreenshotWhenShown(window, parser.value(options.screenshot), parser.value(options.dialog));
     window.show();

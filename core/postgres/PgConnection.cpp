@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <cstring>
@@ -200,8 +201,11 @@ Error PgConnection::explainConnectionFailure(const QString& message, const Datab
         sentence = tr("The user “%1” does not exist on the server.").arg(user);
     else if (has("no pg_hba.conf entry") || has("pg_hba.conf rejects"))
         sentence = tr("The server does not accept this user and database from this machine (pg_hba.conf).");
-    else if (has("could not translate host name"))
-        sentence = tr("The server name “%1” is unknown: check the host.").arg(target.host);
+    else if (has("could not translate host name")) {
+        // The name as libpq tried it: it may come from a connection string, not the host field.
+        const QRegularExpressionMatch named = QRegularExpression(QStringLiteral("host name \"([^\"]*)\"")).match(message);
+        sentence = tr("The server name “%1” is unknown: check the host.").arg(named.hasMatch() ? named.captured(1) : target.host);
+    }
     else if (has("timeout expired"))
         sentence = tr("The server at %1 did not answer within %2 seconds.").arg(where).arg(ConnectTimeoutSeconds);
     else if (has("connection refused") || has("no such file or directory") || has("could not connect"))

@@ -2,11 +2,30 @@
 
 #include <QRegularExpression>
 
+#include <libpq-fe.h>
+
+#include <cstring>
+
 namespace coffre {
 
 bool DatabaseTarget::isEmpty() const
 {
     return conninfo.isEmpty() && service.isEmpty() && host.isEmpty() && dbname.isEmpty();
+}
+
+bool DatabaseTarget::conninfoHoldsPassword() const
+{
+    if (conninfo.isEmpty())
+        return false;
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.toUtf8().constData(), &error);
+    PQfreemem(error);
+    bool holds = false;
+    for (PQconninfoOption* o = options; o && o->keyword; ++o)
+        if (std::strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+            holds = true;
+    PQconninfoFree(options);
+    return holds;
 }
 
 QList<QPair<QByteArray, QByteArray>> DatabaseTarget::libpqParameters() const

@@ -20,6 +20,9 @@ struct DatabaseTarget
     QString sslmode;    // empty: libpq's default ("prefer")
 
     bool isEmpty() const;
+    // Whether `conninfo` carries a password (password=... or postgresql://user:secret@...),
+    // which Coffre refuses: it would be on a command line, in a profile, and lost to pg_dump.
+    bool conninfoHoldsPassword() const;
     // Keyword/value pairs for PQconnectdbParams (conninfo goes in as an expanded "dbname").
     QList<QPair<QByteArray, QByteArray>> libpqParameters() const;
     // "user@host:port/dbname" for people; never holds a password.
