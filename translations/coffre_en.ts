@@ -2463,10 +2463,6 @@ Host: %3
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Without a terminal, give --confirm OUI to restore.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2630,6 +2626,14 @@ Host: %3
     </message>
     <message>
         <source>Only when the profile&apos;s schedule asks for drills and the last good one is old enough (what the scheduled run adds); a failure is notified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Without a terminal, give --confirm OUI to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OUI is typed in capitals.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2993,6 +2997,10 @@ Host: %3
     </message>
     <message>
         <source>Warning: the restored folder %1 will not match the database, which is not restored (%2). Restore the database too, or run the migrations after.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database “%1” on %2: %3, no other session open</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4714,10 +4722,6 @@ Password for %2:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Undo the restore of %1 made at %2? %3 go back to how they were before it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The restored state is kept beside them (…undone_…).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4884,6 +4888,10 @@ Password for %2:</source>
     </message>
     <message>
         <source>Clean up old off-site copies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo the restore of %1 made at %2? This puts back as they were before it: %3.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

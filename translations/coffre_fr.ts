@@ -2477,10 +2477,6 @@ Hôte&#xa0;: %3
         <translation>--confirm attend le mot OUI, en majuscules.</translation>
     </message>
     <message>
-        <source>Without a terminal, give --confirm OUI to restore.</source>
-        <translation>Sans terminal, indiquez --confirm OUI pour restaurer.</translation>
-    </message>
-    <message>
         <source>Nothing was changed.</source>
         <translation>Rien n’a été modifié.</translation>
     </message>
@@ -2646,6 +2642,14 @@ Hôte&#xa0;: %3
     <message>
         <source>Only when the profile&apos;s schedule asks for drills and the last good one is old enough (what the scheduled run adds); a failure is notified.</source>
         <translation>Seulement si la planification du profil demande des exercices et que le dernier réussi est assez ancien (ce qu’ajoute l’exécution planifiée)&#xa0;; un échec est notifié.</translation>
+    </message>
+    <message>
+        <source>Without a terminal, give --confirm OUI to go on.</source>
+        <translation>Sans terminal, donnez --confirm OUI pour continuer.</translation>
+    </message>
+    <message>
+        <source>OUI is typed in capitals.</source>
+        <translation>OUI se tape en majuscules.</translation>
     </message>
 </context>
 <context>
@@ -3009,6 +3013,10 @@ Hôte&#xa0;: %3
     <message>
         <source>Warning: the restored folder %1 will not match the database, which is not restored (%2). Restore the database too, or run the migrations after.</source>
         <translation>Attention&#xa0;: le dossier restauré %1 ne correspondra pas à la base de données, qui n’est pas restaurée (%2). Restaurez aussi la base de données, ou appliquez les migrations ensuite.</translation>
+    </message>
+    <message>
+        <source>Database “%1” on %2: %3, no other session open</source>
+        <translation>Base de données «&#xa0;%1&#xa0;» sur %2&#xa0;: %3, aucune autre session ouverte</translation>
     </message>
 </context>
 <context>
@@ -4733,10 +4741,6 @@ Mot de passe pour %2&#xa0;:</translation>
         <translation>Remettre la base de données et les dossiers dans l’état d’avant la dernière restauration&#xa0;?</translation>
     </message>
     <message>
-        <source>Undo the restore of %1 made at %2? %3 go back to how they were before it.</source>
-        <translation>Annuler la restauration de %1 faite le %2&#xa0;? %3 retrouvent leur état d’avant.</translation>
-    </message>
-    <message>
         <source>The restored state is kept beside them (…undone_…).</source>
         <translation>L’état restauré est conservé à côté (…undone_…).</translation>
     </message>
@@ -4904,6 +4908,10 @@ Mot de passe pour %2&#xa0;:</translation>
     <message>
         <source>Clean up old off-site copies</source>
         <translation>Supprimer les anciennes copies hors site</translation>
+    </message>
+    <message>
+        <source>Undo the restore of %1 made at %2? This puts back as they were before it: %3.</source>
+        <translation>Annuler la restauration de %1 faite le %2&#xa0;? Cela remet dans leur état d’avant&#xa0;: %3.</translation>
     </message>
 </context>
 <context>

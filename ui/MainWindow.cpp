@@ -929,7 +929,7 @@ void MainWindow::undoLastRestore()
         parts << tr("the folder %1").arg(folder.path);
     const QString what = last.backup.isEmpty()
                              ? tr("Put back the database and folders as they were before the last restore?")
-                             : tr("Undo the restore of %1 made at %2? %3 go back to how they were before it.")
+                             : tr("Undo the restore of %1 made at %2? This puts back as they were before it: %3.")
                                    .arg(last.backup, readableStamp(last.stamp), parts.join(QStringLiteral(", ")));
     QMessageBox box(QMessageBox::Question, tr("Undo last restore"),
                     what + QStringLiteral("\n\n") + tr("The restored state is kept beside them (…undone_…)."), QMessageBox::Cancel, this);

@@ -57,10 +57,13 @@ int confirm(const CliContext& cli, const std::function<QString()>& summary)
         return ExitSuccess;
     }
     if (!::isatty(STDIN_FILENO))
-        return cli.usage(RestoreCommands::tr("Without a terminal, give --confirm OUI to restore."));
+        return cli.usage(RestoreCommands::tr("Without a terminal, give --confirm OUI to go on."));
     cli.err << summary() << Qt::endl << RestoreCommands::tr("Type OUI (yes, in French) to go on: ") << Qt::flush;
     QTextStream in(stdin);
-    if (in.readLine().trimmed() != RestoreRequest::Confirmation) {
+    const QString answer = in.readLine().trimmed();
+    if (answer != RestoreRequest::Confirmation) {
+        if (answer.compare(RestoreRequest::Confirmation, Qt::CaseInsensitive) == 0)
+            cli.err << RestoreCommands::tr("OUI is typed in capitals.") << ' ';
         cli.err << RestoreCommands::tr("Nothing was changed.") << Qt::endl;
         return ExitFailure;
     }

@@ -29,9 +29,11 @@ QString RestorePreview::describe(const RestoreRequest& request, const QString& p
             lines << RestorePreview::tr("Database %1: cannot be reached now (%2)").arg(name, admin.error().message);
         else if (!admin.value().exists(name))
             lines << RestorePreview::tr("Database “%1” on %2: does not exist yet; it will be created.").arg(name, profile.database.displayName());
+        else if (const int sessions = admin.value().otherSessions(name); sessions == 0)
+            lines << RestorePreview::tr("Database “%1” on %2: %3, no other session open")
+                         .arg(name, profile.database.displayName(), humanSize(admin.value().sizeOf(name)));
         else
-            lines << RestorePreview::tr("Database “%1” on %2: %3, %n other session(s) open (they will be ended)", nullptr,
-                                       admin.value().otherSessions(name))
+            lines << RestorePreview::tr("Database “%1” on %2: %3, %n other session(s) open (they will be ended)", nullptr, sessions)
                          .arg(name, profile.database.displayName(), humanSize(admin.value().sizeOf(name)));
         if (admin && admin.value().exists(name)) {
             if (const QString changes = DatabaseSettings::changeSummary(admin.value().connection(), name, settings);
