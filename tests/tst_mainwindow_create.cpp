@@ -265,6 +265,8 @@ private slots:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QCOMPARE(test::sqlScalar(QStringLiteral("window_src"), QStringLiteral("select count(*) from t")), QStringLiteral("10"));
         QTRY_VERIFY_WITH_TIMEOUT(!undo->isEnabled(), 5000);
+        // Undone: the restore's row no longer offers it.
+        QTRY_VERIFY(window.jobsPanel()->findChildren<QPushButton*>(QStringLiteral("jobFollowUp")).isEmpty());
     }
 
     // The copies a restore kept, listed with their sizes, then removed by a job of the panel.

@@ -942,7 +942,8 @@ void MainWindow::undoLastRestore()
     m_launcher->launch<RestoreJournal>(
         tr("Undo of the last restore"), *profile, !profile->database.isEmpty() && m_site->asksForPassword(),
         [site = m_site](const QString& password, std::shared_ptr<JobControl> control) { return site->undo(password, control); },
-        [](const RestoreJournal& journal) { return tr("The restore of %1 was undone.").arg(journal.backup); });
+        [](const RestoreJournal& journal) { return tr("The restore of %1 was undone.").arg(journal.backup); },
+        [this](JobRow*, const RestoreJournal&) { m_jobs->removeFollowUps(); }); // nothing left to undo
 }
 
 // The dialog's Remove is the confirmation; the job removes the copies only if no restore came since.
