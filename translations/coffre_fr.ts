@@ -5387,6 +5387,10 @@ Mot de passe pour %2&#xa0;:</translation>
         <source>&lt;b&gt;This replaces what is ticked above with the backup&apos;s.&lt;/b&gt; Stop the application first if you can. Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
         <translation>&lt;b&gt;Ce qui est coché ci-dessus sera remplacé par le contenu de la sauvegarde.&lt;/b&gt; Arrêtez d’abord l’application si possible. Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;The backup&apos;s database goes into a new database, “%1”: nothing current is replaced.&lt;/b&gt; Type &lt;b&gt;OUI&lt;/b&gt; (yes, in French) to confirm.</source>
+        <translation>&lt;b&gt;La base de données de la sauvegarde va dans une nouvelle base, «&#xa0;%1&#xa0;»&#xa0;: rien d’actuel n’est remplacé.&lt;/b&gt; Tapez &lt;b&gt;OUI&lt;/b&gt; pour confirmer.</translation>
+    </message>
 </context>
 <context>
     <name>coffre::RetentionDialog</name>

@@ -51,6 +51,7 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
         partsLayout->addLayout(asRow);
         connect(m_asDatabase, &QCheckBox::toggled, m_asDatabaseName, &QWidget::setEnabled);
         connect(m_asDatabase, &QCheckBox::toggled, this, &RestoreDialog::updateState);
+        connect(m_asDatabaseName, &QLineEdit::textChanged, this, &RestoreDialog::updateState); // the warning names it
         connect(m_database, &QCheckBox::toggled, this, &RestoreDialog::updateState);
         // What is replaced, and whether code and database stay in step, depend on the parts chosen.
         connect(m_asDatabase, &QCheckBox::toggled, this, &RestoreDialog::loadSummary);
@@ -177,12 +178,18 @@ void RestoreDialog::updateState()
     if (m_bucket)
         m_bucket->setEnabled(r.asDatabase.isEmpty());
     const bool somethingChosen = r.database || !r.sources.isEmpty() || !r.bucket.isEmpty();
+    // Says what is ticked: a backup without a database has no sessions to end, and a restore
+    // into a new database replaces nothing.
+    if (!r.asDatabase.isEmpty())
+        m_warning->setText(tr("<b>The backup's database goes into a new database, “%1”: nothing current is replaced.</b> Type "
+                              "<b>OUI</b> (yes, in French) to confirm.")
+                               .arg(r.asDatabase.toHtmlEscaped()));
+    else
+        m_warning->setText(r.database ? tr("<b>This replaces what is ticked above with the backup's.</b> Sessions open on the database are "
+                                           "ended. Stop the application first if you can. Type <b>OUI</b> (yes, in French) to confirm.")
+                                      : tr("<b>This replaces what is ticked above with the backup's.</b> Stop the application first if "
+                                           "you can. Type <b>OUI</b> (yes, in French) to confirm."));
     // Exactly OUI, in capitals, typed: nothing else wakes the button.
-    // Says what is ticked: a backup without a database has no sessions to end.
-    m_warning->setText(r.database ? tr("<b>This replaces what is ticked above with the backup's.</b> Sessions open on the database are "
-                                       "ended. Stop the application first if you can. Type <b>OUI</b> (yes, in French) to confirm.")
-                                  : tr("<b>This replaces what is ticked above with the backup's.</b> Stop the application first if "
-                                       "you can. Type <b>OUI</b> (yes, in French) to confirm."));
     const bool confirmed = somethingChosen && m_confirm->text() == RestoreRequest::Confirmation;
     m_restore->setEnabled(confirmed);
     m_restore->setDefault(confirmed);

@@ -37,7 +37,8 @@ void ServerCancel::watch()
         if (!m_stopNow())
             continue;
         char reason[256];
-        // A cancel that arrives after the statement ended cancels nothing: harmless.
+        // Sent just as the statement ended, it may end the next one instead: the caller reports
+        // Cancel either way (sent()), and the job stops as asked.
         m_sent = PQcancel(m_cancel, reason, int(sizeof reason)) == 1;
         return;
     }
