@@ -73,9 +73,7 @@ private:
             compressed = QDir(m_backup.path).filePath(m_backup.manifest->database->file);
         const QString plain = m_work.filePath(QStringLiteral("plain.dump"));
         test::runProgram(QStringLiteral("zstd"), {QStringLiteral("-dqf"), compressed, QStringLiteral("-o"), plain});
-        test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists \"%1\"").arg(database),
-                                                    QStringLiteral("create database \"%1\" template template0").arg(database)});
-        return pgRestore(database, plain, {}) ? database : QString();
+        return emptyDatabase(database) && pgRestore(database, plain, {}) ? database : QString();
     }
 
     // Two dumps that differ, kept for a look: the diff command that shows how.
@@ -117,6 +115,13 @@ private:
     {
         test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists \"%1\" with (force)").arg(name)});
         return name;
+    }
+
+    // A new, empty database (from template0, as a restore wants it) in place of any of that name.
+    static bool emptyDatabase(const QString& name)
+    {
+        return test::execSql(QStringLiteral("postgres"), {QStringLiteral("drop database if exists \"%1\" with (force)").arg(name),
+                                                          QStringLiteral("create database \"%1\" template template0").arg(name)});
     }
 
 private slots:
@@ -211,8 +216,8 @@ private slots:
     // A COPY the server refuses stops the restore and names the table; the other loads stop too.
     void aRefusedCopyStopsTheRestoreAndNamesTheTable()
     {
-        const QString target = dropAndName(QStringLiteral("streamed_refused"));
-        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_refused template template0")}));
+        const QString target = QStringLiteral("streamed_refused");
+        QVERIFY(emptyDatabase(target));
         const QString path = QDir(m_backup.path).filePath(m_backup.manifest->database->file);
         const Result<DumpToc> toc = StreamedDumpRestore::readToc(path);
         QVERIFY(toc.ok());
@@ -249,8 +254,8 @@ private slots:
         QVERIFY(!entry.sha256.isEmpty());
         const QString path = bundle.filePath(entry.path);
         JobControl control;
-        const QString target = dropAndName(QStringLiteral("streamed_via_root"));
-        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_via_root template template0")}));
+        const QString target = QStringLiteral("streamed_via_root");
+        QVERIFY(emptyDatabase(target));
         const Result<DumpToc> toc = StreamedDumpRestore::readToc(path);
         QVERIFY(toc.ok());
         QTemporaryDir work;
@@ -290,8 +295,8 @@ private slots:
         QTemporaryDir bundle;
         const BundleFile entry = compressedDump(QStringLiteral("-d ") + source, bundle.path());
         QVERIFY(!entry.sha256.isEmpty());
-        const QString target = dropAndName(QStringLiteral("streamed_tails"));
-        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_tails template template0")}));
+        const QString target = QStringLiteral("streamed_tails");
+        QVERIFY(emptyDatabase(target));
         const Result<DumpToc> toc = StreamedDumpRestore::readToc(bundle.filePath(entry.path));
         QVERIFY(toc.ok());
         QTemporaryDir work;
@@ -318,8 +323,7 @@ private slots:
         dropAndName(reference);
 
         // No tails (what a restore asks when the server's disk has no room for a staged half).
-        dropAndName(target);
-        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_tails template template0")}));
+        QVERIFY(emptyDatabase(target));
         request.tailBytes = 0;
         JobControl wholeControl;
         QVERIFY(StreamedDumpRestore::run(request, wholeControl).ok());
@@ -328,8 +332,7 @@ private slots:
         request.tailBytes = 1024 * 1024;
 
         // Rows of the tail refused when they are appended: the restore stops and names the table.
-        dropAndName(target);
-        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_tails template template0")}));
+        QVERIFY(emptyDatabase(target));
         request.pgRestore = [&](const QString& archive, const QStringList& extra) -> Status {
             if (Status restored = pgRestore(target, archive, extra); !restored)
                 return restored;
@@ -367,8 +370,8 @@ private slots:
         QTemporaryDir bundle;
         const BundleFile entry = compressedDump(QStringLiteral("-d ") + source, bundle.path());
         QVERIFY(!entry.sha256.isEmpty());
-        const QString target = dropAndName(QStringLiteral("streamed_append"));
-        QVERIFY(test::execSql(QStringLiteral("postgres"), {QStringLiteral("create database streamed_append template template0")}));
+        const QString target = QStringLiteral("streamed_append");
+        QVERIFY(emptyDatabase(target));
         const Result<DumpToc> toc = StreamedDumpRestore::readToc(bundle.filePath(entry.path));
         QVERIFY(toc.ok());
         QTemporaryDir work;

@@ -99,9 +99,8 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_warning = new QLabel;
-    QLabel* warning = m_warning;
-    warning->setWordWrap(true);
-    warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; border: 1px solid #ef6c00; padding: 6px; }"));
+    m_warning->setWordWrap(true);
+    m_warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; border: 1px solid #ef6c00; padding: 6px; }"));
     m_confirm = new QLineEdit;
     m_confirm->setObjectName(QStringLiteral("confirmEdit"));
     m_confirm->setPlaceholderText(QStringLiteral("OUI"));
@@ -124,7 +123,7 @@ RestoreDialog::RestoreDialog(std::shared_ptr<const BackupSite> site, const Profi
     layout->addWidget(heading);
     layout->addWidget(parts);
     layout->addWidget(summaryBox);
-    layout->addWidget(warning);
+    layout->addWidget(m_warning);
     layout->addWidget(m_confirm);
     layout->addWidget(buttons);
     setMinimumWidth(600);
